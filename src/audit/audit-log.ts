@@ -1,0 +1,75 @@
+import type { PrismaClient, Transaction } from "../storage/database.ts";
+
+/** What an audit row says. There is deliberately no field for a value. */
+export interface AuditEntry {
+  actor: string;
+  action: AuditAction;
+  /** "global" or an org id. */
+  scope: string;
+  key?: string | null;
+  executionId?: string | null;
+  /** Counts and names only (e.g. `{ type: "int" }`). */
+  details?: Record<string, string | number | boolean | null>;
+}
+
+export type AuditAction =
+  | "config.create"
+  | "config.update"
+  | "config.delete"
+  | "secret.read"
+  | "org.create"
+  | "token.create"
+  | "bundle.export"
+  | "bundle.import";
+
+export interface AuditQuery {
+  scope?: string;
+  key?: string;
+  action?: string;
+  limit: number;
+}
+
+export interface AuditRecord {
+  at: string;
+  actor: string;
+  action: string;
+  scope: string;
+  key: string | null;
+  executionId?: string;
+  details?: unknown;
+}
+
+/** Appends audit rows (inside the caller's transaction, so a change and its audit row land together) and lists them. */
+export class AuditLog {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async record(tx: Transaction | PrismaClient, entry: AuditEntry): Promise<void> {
+    await tx.auditEvent.create({
+      data: {
+        actor: entry.actor,
+        action: entry.action,
+        scope: entry.scope,
+        key: entry.key ?? null,
+        executionId: entry.executionId ?? null,
+        details: entry.details ? JSON.stringify(entry.details) : null,
+      },
+    });
+  }
+
+  async list(query: AuditQuery): Promise<AuditRecord[]> {
+    const rows = await this.prisma.auditEvent.findMany({
+      where: { scope: query.scope, key: query.key, action: query.action },
+      orderBy: { id: "desc" },
+      take: query.limit,
+    });
+    return rows.map((row) => ({
+      at: row.at.toISOString(),
+      actor: row.actor,
+      action: row.action,
+      scope: row.scope,
+      key: row.key,
+      ...(row.executionId ? { executionId: row.executionId } : {}),
+      ...(row.details ? { details: JSON.parse(row.details) } : {}),
+    }));
+  }
+}

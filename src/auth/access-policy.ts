@@ -1,0 +1,36 @@
+import { ForbiddenError } from "../errors/index.ts";
+import type { Scope } from "../orgs/scope.ts";
+import type { Principal } from "./principal.ts";
+
+// The one place that says who may touch which scope. Routes call these; services trust them.
+// A wrong org is always 403 (never 404), so callers can tell "not yours" from "not there".
+
+export function isAdmin(principal: Principal): boolean {
+  return principal.kind !== "org";
+}
+
+export function assertAdmin(principal: Principal, what: string): void {
+  if (!isAdmin(principal)) throw new ForbiddenError(`Only an admin token can ${what}`);
+}
+
+/** Reading and writing the configs stored in `scope` itself (not through the cascade). */
+export function assertCanManageScope(principal: Principal, scope: Scope): void {
+  if (isAdmin(principal)) return;
+  if (scope.kind === "global") throw new ForbiddenError("An org token cannot manage global configs: global values are visible to it only through its org's effective view");
+  if (principal.kind === "org" && scope.org.id !== principal.orgId) throw new ForbiddenError(`This token belongs to another org than "${scope.org.name}"`);
+}
+
+/** Reading effective (cascaded) values for `scope`: an org token may for its own org. */
+export function assertCanReadEffective(principal: Principal, scope: Scope): void {
+  assertCanManageScope(principal, scope);
+}
+
+/** The scope a request means when it names none: global for admins, its own org for an org token. */
+export function defaultScopeRef(principal: Principal): string {
+  return principal.kind === "org" ? principal.orgId : "global";
+}
+
+/** The audit rows a principal may see: all, or only its org's. */
+export function auditScopeFilter(principal: Principal): string | undefined {
+  return principal.kind === "org" ? principal.orgId : undefined;
+}

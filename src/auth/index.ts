@@ -1,0 +1,3 @@
+export * from "./principal.ts";
+export * from "./access-policy.ts";
+export * from "./token-service.ts";

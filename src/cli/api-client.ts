@@ -1,0 +1,55 @@
+import { CliError } from "./cli-error.ts";
+
+export interface ApiClientOptions {
+  url?: string;
+  token?: string;
+}
+
+/** The CLI's view of the HTTP API: BIFROST_URL + BIFROST_TOKEN, errors turned into one line. */
+export class ApiClient {
+  readonly baseUrl: string;
+  readonly #token: string;
+
+  constructor(options: ApiClientOptions = {}) {
+    this.baseUrl = (options.url ?? process.env.BIFROST_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`).replace(/\/+$/, "");
+    const token = options.token ?? process.env.BIFROST_TOKEN;
+    if (!token) throw new CliError("BIFROST_TOKEN is not set: create one with `bifrost tokens create --admin` and export it");
+    this.#token = token;
+  }
+
+  async request<T>(method: string, path: string, options: { query?: Record<string, string | undefined>; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
+    const url = new URL(this.baseUrl + path);
+    for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, value);
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.#token}`,
+          ...(options.body === undefined ? {} : { "content-type": "application/json" }),
+          ...options.headers,
+        },
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+      throw new CliError(`cannot reach the Bifrost API at ${this.baseUrl} (${cause}): is \`bifrost start\` running, and is BIFROST_URL right?`);
+    }
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    const body = text ? safeJson(text) : undefined;
+    if (!response.ok) {
+      const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+      throw new CliError(error ? `${error.code}: ${error.message}` : `HTTP ${response.status} from ${path}`);
+    }
+    return body as T;
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

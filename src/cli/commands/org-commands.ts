@@ -1,0 +1,33 @@
+import type { Command } from "commander";
+import { ApiClient } from "../api-client.ts";
+import { printJson, printTable } from "../output.ts";
+
+interface Org {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+export function registerOrgCommands(program: Command): void {
+  const orgs = program.command("orgs").description("organisations (through the API)");
+
+  orgs
+    .command("create <name>")
+    .description("create an org")
+    .option("--json", "print JSON")
+    .action(async (name: string, options: { json?: boolean }) => {
+      const org = await new ApiClient().request<Org>("POST", "/api/orgs", { body: { name } });
+      if (options.json) printJson(org);
+      else process.stdout.write(`created org ${org.name} (${org.id})\n`);
+    });
+
+  orgs
+    .command("list")
+    .description("list orgs")
+    .option("--json", "print JSON")
+    .action(async (options: { json?: boolean }) => {
+      const list = await new ApiClient().request<Org[]>("GET", "/api/orgs");
+      if (options.json) printJson(list);
+      else printTable(list.map((o) => ({ name: o.name, id: o.id, created: o.createdAt })), "(no orgs)");
+    });
+}

@@ -1,0 +1,32 @@
+import "reflect-metadata";
+import { Command, CommanderError } from "commander";
+import { isBifrostError } from "../errors/index.ts";
+import { CliError } from "./cli-error.ts";
+import { registerConfigCommands } from "./commands/config-commands.ts";
+import { registerDatabaseCommands } from "./commands/database-commands.ts";
+import { registerOrgCommands } from "./commands/org-commands.ts";
+import { registerServeCommands } from "./commands/serve-commands.ts";
+
+const program = new Command("bifrost")
+  .description("bifrost-ts: typed configs, secrets and workflows for many orgs")
+  .showHelpAfterError("(run with --help for usage)")
+  .exitOverride();
+
+registerServeCommands(program);
+registerDatabaseCommands(program);
+registerOrgCommands(program);
+registerConfigCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  process.stderr.write(`bifrost: ${oneLine(error)}\n`);
+  process.exit(error instanceof CliError ? error.exitCode : 1);
+}
+
+function oneLine(error: unknown): string {
+  if (isBifrostError(error)) return `${error.code}: ${error.message}`;
+  if (error instanceof Error) return error.message.split("\n")[0];
+  return String(error);
+}

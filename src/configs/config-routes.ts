@@ -1,0 +1,51 @@
+import { Router } from "express";
+import { z } from "zod";
+import { assertCanManageScope, assertCanReadEffective } from "../auth/index.ts";
+import { principalOf } from "../http/authenticate.ts";
+import { requestScope } from "../http/request-scope.ts";
+import { jsonBody, parseInput } from "../http/validate.ts";
+import type { OrgService } from "../orgs/index.ts";
+import type { ConfigService } from "./config-service.ts";
+
+const ListQuery = z.object({ effective: z.enum(["true", "false"]).optional() });
+
+/** /api/configs: list, upsert, effective read, delete. Rules live in ConfigService. */
+export function configRoutes(configs: ConfigService, orgs: OrgService): Router {
+  const router = Router();
+
+  router.get("/", async (req, res) => {
+    const { effective } = parseInput(ListQuery, { effective: req.query.effective }, "query");
+    const scope = await requestScope(orgs, req, res);
+    if (effective === "true") {
+      assertCanReadEffective(principalOf(res), scope);
+      res.json(await configs.listEffective(scope));
+      return;
+    }
+    assertCanManageScope(principalOf(res), scope);
+    res.json(await configs.list(scope));
+  });
+
+  router.get("/:key", async (req, res) => {
+    const scope = await requestScope(orgs, req, res);
+    assertCanReadEffective(principalOf(res), scope);
+    res.json(await configs.getEffective(scope, req.params.key));
+  });
+
+  router.put("/:key", async (req, res) => {
+    const scope = await requestScope(orgs, req, res);
+    const principal = principalOf(res);
+    assertCanManageScope(principal, scope);
+    const result = await configs.set(scope, req.params.key, jsonBody(req), principal.actor);
+    res.status(result.created ? 201 : 200).json({ ...result.config, ...(result.warnings.length ? { warnings: result.warnings } : {}) });
+  });
+
+  router.delete("/:key", async (req, res) => {
+    const scope = await requestScope(orgs, req, res);
+    const principal = principalOf(res);
+    assertCanManageScope(principal, scope);
+    await configs.delete(scope, req.params.key, principal.actor);
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,175 @@
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import type { AuditLog } from "../audit/index.ts";
+import { ConfigNotFoundError, SecretValueMissingError, ValidationError } from "../errors/index.ts";
+import { GLOBAL, scopeId, type Scope } from "../orgs/index.ts";
+import type { SecretCipher } from "../secrets/index.ts";
+import type { PrismaClient } from "../storage/database.ts";
+import { normalizeConfigKey } from "./config-key.ts";
+import { ConfigType } from "./config-type.ts";
+import { MIN_SCRUBBABLE_SECRET_LENGTH, acceptConfigValue, decodeStoredValue, type AcceptedValue } from "./config-value.ts";
+import { toConfigView, toEffectiveView, type ConfigRow, type ConfigView, type EffectiveConfigView } from "./config-view.ts";
+
+export const ConfigWrite = z.strictObject({
+  type: ConfigType,
+  value: z.unknown(),
+  description: z.string().max(1000, "a description is at most 1000 characters").nullable().optional(),
+});
+export type ConfigWrite = z.infer<typeof ConfigWrite>;
+
+export interface ConfigWriteResult {
+  config: ConfigView;
+  created: boolean;
+  /** Things that were accepted but deserve attention (e.g. a secret too short to scrub). */
+  warnings: string[];
+}
+
+/** Who reads, for the audit row of a secret read. */
+export interface ReadContext {
+  actor: string;
+  executionId?: string;
+}
+
+/** A config's effective value after the cascade, decrypted. Only the worker's `config.get` holds one. */
+export interface ResolvedConfig {
+  key: string;
+  type: ConfigType;
+  value: unknown;
+  resolvedFrom: string;
+}
+
+/**
+ * The rules of configs: typed values, the scope cascade, secret encryption and the audit trail.
+ * The API, the CLI (through the API) and the worker's `config.get` all come here.
+ */
+export class ConfigService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly cipher: SecretCipher,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /** The rows stored in one scope (no cascade). */
+  async list(scope: Scope): Promise<ConfigView[]> {
+    const rows = await this.prisma.config.findMany({ where: { scope: scopeId(scope) }, orderBy: { key: "asc" } });
+    return rows.map(toConfigView);
+  }
+
+  /** Every key an execution in `scope` can read, each from where the cascade finds it. */
+  async listEffective(scope: Scope): Promise<EffectiveConfigView[]> {
+    const rows = await this.prisma.config.findMany({ where: { scope: { in: cascadeOf(scope) } }, orderBy: { key: "asc" } });
+    const byKey = new Map<string, ConfigRow>();
+    for (const row of rows) {
+      const seen = byKey.get(row.key);
+      if (!seen || row.scope !== GLOBAL) byKey.set(row.key, row);
+    }
+    return [...byKey.values()].map(toEffectiveView);
+  }
+
+  /** The effective config of `key` for `scope`, without its secret value. */
+  async getEffective(scope: Scope, rawKey: unknown): Promise<EffectiveConfigView> {
+    return toEffectiveView(await this.findCascaded(scope, normalizeConfigKey(rawKey)));
+  }
+
+  /**
+   * THE cascade: `scope`'s own row if it exists, else the global row, else ConfigNotFoundError.
+   * An org row shadows a global row whatever either's type.
+   */
+  private async findCascaded(scope: Scope, key: string): Promise<ConfigRow> {
+    const rows = await this.prisma.config.findMany({ where: { key, scope: { in: cascadeOf(scope) } } });
+    const row = rows.find((r) => r.scope !== GLOBAL) ?? rows[0];
+    if (!row) throw new ConfigNotFoundError(key, scope.kind === "global" ? GLOBAL : scope.org.name);
+    return row;
+  }
+
+  /**
+   * The typed, decrypted value of `key` for `scope`. Reading a secret writes an audit row (with the
+   * execution id when a workflow reads). Reads the database every time, so a change is visible to
+   * the very next read.
+   */
+  async resolve(scope: Scope, rawKey: unknown, reader: ReadContext): Promise<ResolvedConfig> {
+    const key = normalizeConfigKey(rawKey);
+    const row = await this.findCascaded(scope, key);
+    const type = row.type as ConfigType;
+    if (type !== "secret") return { key, type, value: row.value === null ? null : decodeStoredValue(row.value), resolvedFrom: row.scope };
+
+    if (row.encrypted === null) throw new SecretValueMissingError(key, row.scope, row.scope === GLOBAL ? null : await this.orgName(row.orgId));
+    const value = this.cipher.decrypt(row.encrypted, `secret "${key}" (${row.scope})`);
+    await this.audit.record(this.prisma, { actor: reader.actor, action: "secret.read", scope: row.scope, key, executionId: reader.executionId });
+    return { key, type, value, resolvedFrom: row.scope };
+  }
+
+  /** Creates or replaces `key` in `scope`. A secret is only ever replaced by a full new value. */
+  async set(scope: Scope, rawKey: unknown, input: unknown, actor: string): Promise<ConfigWriteResult> {
+    const key = normalizeConfigKey(rawKey);
+    const parsed = ConfigWrite.safeParse(input);
+    if (!parsed.success) throw ValidationError.fromZod(parsed.error, "body");
+    const { type, value, description } = parsed.data;
+    const accepted = acceptConfigValue(key, type, value);
+
+    const warnings: string[] = [];
+    if (accepted.kind === "secret" && accepted.plaintext.length < MIN_SCRUBBABLE_SECRET_LENGTH) {
+      warnings.push(`Secret "${key}" is shorter than ${MIN_SCRUBBABLE_SECRET_LENGTH} characters: it cannot be scrubbed from execution output safely.`);
+    }
+    const stored = this.storageColumns(accepted);
+
+    const where = { scope_key: { scope: scopeId(scope), key } };
+    const { row, created } = await this.prisma.$transaction(async (tx) => {
+      const existing = await tx.config.findUnique({ where });
+      const row = existing
+        ? await tx.config.update({
+            where,
+            data: { type, ...stored, ...(description === undefined ? {} : { description }), updatedBy: actor },
+          })
+        : await tx.config.create({
+            data: {
+              id: randomUUID(),
+              scope: scopeId(scope),
+              orgId: scope.kind === "org" ? scope.org.id : null,
+              key,
+              type,
+              ...stored,
+              description: description ?? null,
+              createdBy: actor,
+              updatedBy: actor,
+            },
+          });
+      await this.audit.record(tx, {
+        actor,
+        action: existing ? "config.update" : "config.create",
+        scope: row.scope,
+        key,
+        details: existing && existing.type !== type ? { type, previousType: existing.type } : { type },
+      });
+      return { row, created: !existing };
+    });
+    return { config: toConfigView(row), created, warnings };
+  }
+
+  /** @throws ConfigNotFoundError when `scope` has no such row (the global row is not touched). */
+  async delete(scope: Scope, rawKey: unknown, actor: string): Promise<void> {
+    const key = normalizeConfigKey(rawKey);
+    await this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.config.deleteMany({ where: { scope: scopeId(scope), key } });
+      if (count === 0) throw new ConfigNotFoundError(key, scope.kind === "global" ? GLOBAL : scope.org.name);
+      await this.audit.record(tx, { actor, action: "config.delete", scope: scopeId(scope), key });
+    });
+  }
+
+  /** The columns that hold a value: JSON text for plain types, a Fernet token for secrets. */
+  private storageColumns(accepted: AcceptedValue): Pick<ConfigRow, "value" | "encrypted" | "keyFingerprint"> {
+    if (accepted.kind === "plain") return { value: accepted.stored, encrypted: null, keyFingerprint: null };
+    const encrypted = this.cipher.encrypt(accepted.plaintext);
+    return { value: null, encrypted: encrypted.token, keyFingerprint: encrypted.keyFingerprint };
+  }
+
+  private async orgName(orgId: string | null): Promise<string | null> {
+    if (!orgId) return null;
+    return (await this.prisma.org.findUnique({ where: { id: orgId }, select: { name: true } }))?.name ?? null;
+  }
+}
+
+/** The scopes a read in `scope` looks at, most specific first. */
+function cascadeOf(scope: Scope): string[] {
+  return scope.kind === "global" ? [GLOBAL] : [scope.org.id, GLOBAL];
+}

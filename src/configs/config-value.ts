@@ -1,0 +1,87 @@
+import { InvalidConfigValueError } from "../errors/index.ts";
+import type { ConfigType } from "./config-type.ts";
+
+export const MAX_SECRET_BYTES = 64 * 1024;
+export const MAX_VALUE_BYTES = 256 * 1024;
+/** Shorter secrets would make the output scrubber redact ordinary text, so it warns instead. */
+export const MIN_SCRUBBABLE_SECRET_LENGTH = 4;
+
+/**
+ * A value accepted for its type. Non-secrets have one storage form, the JSON text of the typed
+ * value, which every reader decodes with `decodeStoredValue`. Secrets carry their plaintext only
+ * until the service encrypts it.
+ */
+export type AcceptedValue = { kind: "plain"; stored: string; value: unknown } | { kind: "secret"; plaintext: string };
+
+/**
+ * Checks `input` against the type's table in ../shared/CONTRACT.md and returns its storage form.
+ * Messages say what was wrong and never repeat the value.
+ *
+ * @throws InvalidConfigValueError
+ */
+export function acceptConfigValue(key: string, type: ConfigType, input: unknown): AcceptedValue {
+  const fail = (reason: string): never => {
+    throw new InvalidConfigValueError(key, type, reason);
+  };
+  if (input === undefined) fail("a value is required");
+
+  switch (type) {
+    case "string": {
+      if (typeof input !== "string") fail(`expected a JSON string, got ${describe(input)}`);
+      return plain(key, type, input as string);
+    }
+    case "int": {
+      let n: number | undefined;
+      if (typeof input === "number") n = input;
+      else if (typeof input === "string") {
+        if (!/^\s*-?\d+\s*$/.test(input)) fail("expected an integer; the string given is not one");
+        n = Number(input.trim());
+      } else fail(`expected an integer or a string of one, got ${describe(input)}`);
+      if (!Number.isInteger(n)) fail("expected an integer, got a number with a fraction");
+      if (!Number.isSafeInteger(n)) fail(`expected an integer between ${Number.MIN_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`);
+      return plain(key, type, n as number);
+    }
+    case "bool": {
+      if (typeof input === "boolean") return plain(key, type, input);
+      if (typeof input === "string" && /^(true|false)$/i.test(input.trim())) return plain(key, type, input.trim().toLowerCase() === "true");
+      return fail(`expected true or false (or "true"/"false"), got ${describe(input)}`);
+    }
+    case "json": {
+      if (typeof input !== "string") return plain(key, type, input);
+      try {
+        return plain(key, type, JSON.parse(input));
+      } catch {
+        return fail("expected a JSON value, or a string that parses as JSON; the string given does not parse");
+      }
+    }
+    case "secret": {
+      if (typeof input !== "string") fail(`expected a string, got ${describe(input)}`);
+      const bytes = Buffer.byteLength(input as string, "utf8");
+      if (bytes === 0) fail("a secret must not be empty");
+      if (bytes > MAX_SECRET_BYTES) fail(`a secret is at most 64 KiB (got ${bytes} bytes)`);
+      return { kind: "secret", plaintext: input as string };
+    }
+  }
+}
+
+function plain(key: string, type: ConfigType, value: unknown): AcceptedValue {
+  const stored = JSON.stringify(value);
+  if (Buffer.byteLength(stored, "utf8") > MAX_VALUE_BYTES) {
+    throw new InvalidConfigValueError(key, type, `a value is at most ${MAX_VALUE_BYTES / 1024} KiB`);
+  }
+  return { kind: "plain", stored, value };
+}
+
+/** The typed value of a non-secret row. */
+export function decodeStoredValue(stored: string): unknown {
+  return JSON.parse(stored);
+}
+
+function describe(input: unknown): string {
+  if (input === null) return "null";
+  if (Array.isArray(input)) return "an array";
+  if (typeof input === "number") return Number.isInteger(input) ? "an integer" : "a number";
+  if (typeof input === "string") return "a string";
+  if (typeof input === "boolean") return "a boolean";
+  return `an ${typeof input}`;
+}

@@ -1,0 +1,5 @@
+export * from "./config-key.ts";
+export * from "./config-type.ts";
+export * from "./config-value.ts";
+export * from "./config-view.ts";
+export * from "./config-service.ts";

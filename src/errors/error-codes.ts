@@ -1,0 +1,28 @@
+import { z } from "zod";
+
+/**
+ * Every error code the platform can answer with. Stable: clients and scripts match on these,
+ * so a code is never renamed, only added. The HTTP status for each lives in http/error-status.ts.
+ */
+export const ErrorCode = z.enum([
+  "VALIDATION_ERROR",
+  "INVALID_CONFIG_KEY",
+  "INVALID_CONFIG_VALUE",
+  "CONFIG_NOT_FOUND",
+  "CONFIG_TYPE_ERROR",
+  "SECRET_ACCESS_DENIED",
+  "SECRET_VALUE_MISSING",
+  "ORG_NOT_FOUND",
+  "ORG_EXISTS",
+  "UNAUTHORIZED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "PAYLOAD_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "SECRET_KEY_INVALID",
+  "SECRET_KEY_MISMATCH",
+  "DATABASE_ERROR",
+  "MIGRATION_ERROR",
+  "INTERNAL_ERROR",
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -1,0 +1,5 @@
+export * from "./error-codes.ts";
+export * from "./bifrost-error.ts";
+export * from "./validation-error.ts";
+export * from "./config-errors.ts";
+export * from "./platform-errors.ts";

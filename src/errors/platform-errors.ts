@@ -1,0 +1,49 @@
+import { BifrostError } from "./bifrost-error.ts";
+
+export class OrgNotFoundError extends BifrostError<"ORG_NOT_FOUND"> {
+  override name = "OrgNotFoundError";
+  constructor(readonly org: string) {
+    super("ORG_NOT_FOUND", `No org with id or name ${JSON.stringify(org)}`, { org });
+  }
+}
+
+export class OrgExistsError extends BifrostError<"ORG_EXISTS"> {
+  override name = "OrgExistsError";
+  constructor(readonly org: string) {
+    super("ORG_EXISTS", `An org named ${JSON.stringify(org)} already exists`, { org });
+  }
+}
+
+/** No token, an unknown token, or a revoked one. Deliberately does not say which. */
+export class AuthenticationError extends BifrostError<"UNAUTHORIZED"> {
+  override name = "AuthenticationError";
+  constructor(message = "Missing or invalid API token: send `Authorization: Bearer <token>`") {
+    super("UNAUTHORIZED", message);
+  }
+}
+
+export class ForbiddenError extends BifrostError<"FORBIDDEN"> {
+  override name = "ForbiddenError";
+  constructor(message: string) {
+    super("FORBIDDEN", message);
+  }
+}
+
+export class NotFoundError extends BifrostError<"NOT_FOUND"> {
+  override name = "NotFoundError";
+  constructor(message: string) {
+    super("NOT_FOUND", message);
+  }
+}
+
+/** The secret key is unusable, or does not match what encrypted the stored secrets. Fatal at startup. */
+export class SecretKeyError extends BifrostError<"SECRET_KEY_INVALID" | "SECRET_KEY_MISMATCH"> {
+  override name = "SecretKeyError";
+}
+
+export class MigrationError extends BifrostError<"MIGRATION_ERROR"> {
+  override name = "MigrationError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("MIGRATION_ERROR", message, undefined, options);
+  }
+}

@@ -1,0 +1,34 @@
+import express, { type Express } from "express";
+import { auditRoutes } from "../audit/audit-routes.ts";
+import { configRoutes } from "../configs/config-routes.ts";
+import { orgRoutes } from "../orgs/org-routes.ts";
+import type { Platform } from "../platform/platform.ts";
+import { authenticate } from "./authenticate.ts";
+import { errorHandler, notFoundHandler } from "./error-handler.ts";
+import { requestLogger } from "./request-logger.ts";
+
+/** Large enough for a 64 KiB secret or a 256 KiB JSON value with room for JSON escaping. */
+export const JSON_BODY_LIMIT = "1mb";
+
+export function createApp(platform: Platform): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("query parser", "simple");
+  app.use(requestLogger(platform.logger));
+
+  app.get("/health", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+
+  const api = express.Router();
+  api.use(express.json({ limit: JSON_BODY_LIMIT, strict: false }));
+  api.use(authenticate(platform.tokens));
+  api.use("/orgs", orgRoutes(platform.orgs));
+  api.use("/configs", configRoutes(platform.configs, platform.orgs));
+  api.use("/audit", auditRoutes(platform.audit, platform.orgs));
+  api.use(notFoundHandler);
+  app.use("/api", api);
+
+  app.use(errorHandler(platform.logger));
+  return app;
+}

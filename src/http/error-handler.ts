@@ -1,0 +1,41 @@
+import type { ErrorRequestHandler, RequestHandler } from "express";
+import { BifrostError, NotFoundError, ValidationError, type ErrorCode } from "../errors/index.ts";
+import type { Logger } from "../logging/logger.ts";
+import { ERROR_STATUS } from "./error-status.ts";
+
+/** Unknown /api routes answer in the API's error shape, not Express's HTML page. */
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new NotFoundError(`No route ${req.method} ${req.path}`));
+};
+
+/**
+ * Turns every error into `{"error": {code, message, details?}}`. Unexpected errors become a
+ * generic 500: their messages come from libraries and could quote data, so they go to the log
+ * (which redacts) and never to the client.
+ */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const known = toBifrostError(error);
+    if (known) {
+      res.status(ERROR_STATUS[known.code]).json({ error: known.toJSON() });
+      return;
+    }
+    logger.error({ err: error, method: req.method, path: req.path }, "unhandled error");
+    res.status(500).json({ error: { code: "INTERNAL_ERROR" satisfies ErrorCode, message: "Internal error; see the server log" } });
+  };
+}
+
+function toBifrostError(error: unknown): BifrostError | null {
+  if (error instanceof BifrostError) return error;
+  // body-parser's errors carry `type`; their messages are safe, but we word them ourselves.
+  const type = (error as { type?: string } | null)?.type;
+  if (type === "entity.too.large") {
+    const limit = (error as { limit?: number }).limit;
+    return new BifrostError("PAYLOAD_TOO_LARGE", `Request body is larger than the limit${limit ? ` of ${limit} bytes` : ""}`);
+  }
+  if (type === "entity.parse.failed") return new ValidationError([{ path: "body", message: "not valid JSON" }]);
+  if (type === "charset.unsupported" || type === "encoding.unsupported") {
+    return new BifrostError("UNSUPPORTED_MEDIA_TYPE", "Unsupported body encoding: send UTF-8 JSON");
+  }
+  return null;
+}

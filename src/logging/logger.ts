@@ -1,0 +1,44 @@
+import pino, { type Logger } from "pino";
+
+export type { Logger };
+
+/**
+ * Field names that may hold a secret somewhere in a structured log call. Redaction is a second
+ * line of defence: the first is that no code path hands a value to the logger.
+ */
+const REDACTED_PATHS = [
+  "value",
+  "*.value",
+  "encrypted",
+  "*.encrypted",
+  "secret",
+  "*.secret",
+  "secretKey",
+  "*.secretKey",
+  "token",
+  "*.token",
+  "authorization",
+  "*.authorization",
+  "headers.authorization",
+  "req.headers.authorization",
+  "req.headers.cookie",
+];
+
+export interface LoggerOptions {
+  level?: string;
+  /** Where to write; default stdout. Tests pass a stream to search what was logged. */
+  destination?: pino.DestinationStream;
+  name?: string;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  return pino(
+    {
+      name: options.name ?? "bifrost",
+      level: options.level ?? "info",
+      redact: { paths: REDACTED_PATHS, censor: "[REDACTED]" },
+      serializers: { err: pino.stdSerializers.err },
+    },
+    options.destination ?? pino.destination({ sync: false }),
+  );
+}

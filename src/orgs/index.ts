@@ -1,0 +1,2 @@
+export * from "./scope.ts";
+export * from "./org-service.ts";

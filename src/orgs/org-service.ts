@@ -1,0 +1,81 @@
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { OrgExistsError, OrgNotFoundError, ValidationError } from "../errors/index.ts";
+import type { AuditLog } from "../audit/index.ts";
+import type { PrismaClient } from "../storage/database.ts";
+import { GLOBAL, GLOBAL_SCOPE, orgScope, type OrgRef, type Scope } from "./scope.ts";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Org names: what people type in `--org` and what bundles match on. */
+export const OrgName = z
+  .string()
+  .trim()
+  .min(1, "an org name must not be empty")
+  .max(100, "an org name is at most 100 characters")
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, "an org name starts with a letter or digit and holds only letters, digits, spaces, . _ -")
+  .refine((name) => name.toLowerCase() !== GLOBAL, '"global" is reserved for the global scope')
+  .refine((name) => !UUID.test(name), "an org name must not look like an org id (a UUID)");
+
+export interface OrgView extends OrgRef {
+  createdAt: string;
+}
+
+export class OrgService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async create(rawName: unknown, actor: string): Promise<OrgView> {
+    const parsed = OrgName.safeParse(rawName);
+    if (!parsed.success) throw ValidationError.fromZod(parsed.error, "name");
+    const name = parsed.data;
+    // Names are matched exactly, but two orgs differing only in case would be a trap for people.
+    if (await this.nameTaken(name)) throw new OrgExistsError(name);
+    try {
+      const org = await this.prisma.$transaction(async (tx) => {
+        const created = await tx.org.create({ data: { id: randomUUID(), name, createdBy: actor } });
+        await this.audit.record(tx, { actor, action: "org.create", scope: created.id, details: { name } });
+        return created;
+      });
+      return { id: org.id, name: org.name, createdAt: org.createdAt.toISOString() };
+    } catch (error) {
+      if ((error as { code?: string }).code === "P2002") throw new OrgExistsError(name);
+      throw error;
+    }
+  }
+
+  async list(): Promise<OrgView[]> {
+    const orgs = await this.prisma.org.findMany({ orderBy: { name: "asc" } });
+    return orgs.map((org) => ({ id: org.id, name: org.name, createdAt: org.createdAt.toISOString() }));
+  }
+
+  async get(id: string): Promise<OrgView> {
+    const org = await this.prisma.org.findUnique({ where: { id } });
+    if (!org) throw new OrgNotFoundError(id);
+    return { id: org.id, name: org.name, createdAt: org.createdAt.toISOString() };
+  }
+
+  /** An org by id or exact name, or null. */
+  async find(ref: string): Promise<OrgRef | null> {
+    const org = UUID.test(ref)
+      ? await this.prisma.org.findUnique({ where: { id: ref.toLowerCase() } })
+      : await this.prisma.org.findUnique({ where: { name: ref } });
+    return org ? { id: org.id, name: org.name } : null;
+  }
+
+  /** `?scope=` as the API takes it: "global", an org id or an org name. */
+  async resolveScope(ref: string): Promise<Scope> {
+    if (ref === GLOBAL) return GLOBAL_SCOPE;
+    const org = await this.find(ref);
+    if (!org) throw new OrgNotFoundError(ref);
+    return orgScope(org);
+  }
+
+  private async nameTaken(name: string): Promise<boolean> {
+    // Portable case-insensitive check (SQLite has no `mode: "insensitive"`); orgs are few.
+    const all = await this.prisma.org.findMany({ select: { name: true } });
+    return all.some((org) => org.name.toLowerCase() === name.toLowerCase());
+  }
+}

@@ -1,0 +1,64 @@
+import { AuditLog } from "../audit/index.ts";
+import { TokenService } from "../auth/index.ts";
+import { ConfigService } from "../configs/index.ts";
+import { createLogger, type Logger } from "../logging/logger.ts";
+import { OrgService } from "../orgs/index.ts";
+import { SecretCipher, assertSecretKeyMatches, loadSecretKey } from "../secrets/index.ts";
+import { openDatabase, type Database } from "../storage/database.ts";
+import { migrate } from "../storage/migrator.ts";
+import { loadSettings, type Settings } from "./settings.ts";
+
+/** The services every entry point (API, CLI, worker) shares. Built once per process. */
+export interface Platform {
+  settings: Settings;
+  logger: Logger;
+  db: Database;
+  cipher: SecretCipher;
+  audit: AuditLog;
+  orgs: OrgService;
+  configs: ConfigService;
+  tokens: TokenService;
+  close(): Promise<void>;
+}
+
+export interface PlatformOptions {
+  settings?: Settings;
+  logger?: Logger;
+  /** Apply pending migrations first (default true). */
+  migrate?: boolean;
+}
+
+/**
+ * Opens the database, applies migrations, loads the secret key and refuses to go on when the
+ * key does not match the stored secrets. Everything fatal happens here, before a port is opened.
+ */
+export async function openPlatform(options: PlatformOptions = {}): Promise<Platform> {
+  const settings = options.settings ?? loadSettings();
+  const logger = options.logger ?? createLogger({ level: settings.logLevel });
+  const secretKey = loadSecretKey(settings, logger);
+  const cipher = new SecretCipher(secretKey);
+  const db = await openDatabase(settings.databaseUrl);
+  try {
+    if (options.migrate !== false) {
+      const applied = await migrate(db);
+      if (applied.length > 0) logger.info({ migrations: applied, database: db.displayUrl }, "applied database migrations");
+    }
+    await assertSecretKeyMatches(db.prisma, cipher);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const audit = new AuditLog(db.prisma);
+  const orgs = new OrgService(db.prisma, audit);
+  return {
+    settings,
+    logger,
+    db,
+    cipher,
+    audit,
+    orgs,
+    configs: new ConfigService(db.prisma, cipher, audit),
+    tokens: new TokenService(db.prisma, audit),
+    close: () => db.close(),
+  };
+}

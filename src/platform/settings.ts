@@ -1,0 +1,42 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+import { ValidationError } from "../errors/index.ts";
+
+/** Process settings, from the environment (names are part of ../shared/CONTRACT.md). */
+export const Settings = z.object({
+  /** Where local state lives: the default SQLite file and the generated dev key. */
+  home: z.string(),
+  databaseUrl: z.string().refine((url) => url.startsWith("file:") || /^postgres(ql)?:\/\//.test(url), {
+    message: "DATABASE_URL must be file:<path> (SQLite) or postgresql://... (PostgreSQL)",
+  }),
+  redisUrl: z.string().regex(/^rediss?:\/\//, "REDIS_URL must start with redis:// or rediss://"),
+  /** Unset means: generate one into <home>/secret.key (embedded SQLite default only). */
+  secretKey: z.string().optional(),
+  port: z.coerce.number().int().min(0).max(65535),
+  host: z.string(),
+  workflowsDir: z.string(),
+  queuePrefix: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "BIFROST_QUEUE_PREFIX: letters, digits, _ . - (1..64)"),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Settings {
+  const home = resolve(cwd, env.BIFROST_HOME ?? ".bifrost");
+  const parsed = Settings.safeParse({
+    home,
+    databaseUrl: env.DATABASE_URL || `file:${resolve(home, "bifrost.db")}`,
+    redisUrl: env.REDIS_URL || "redis://127.0.0.1:6379",
+    secretKey: env.BIFROST_SECRET_KEY || undefined,
+    port: env.PORT ?? 3000,
+    host: env.HOST ?? "127.0.0.1",
+    workflowsDir: resolve(cwd, env.BIFROST_WORKFLOWS_DIR ?? "examples/workflows"),
+    queuePrefix: env.BIFROST_QUEUE_PREFIX ?? "bifrost",
+    logLevel: env.LOG_LEVEL ?? "info",
+  });
+  if (!parsed.success) throw ValidationError.fromZod(parsed.error, "env");
+  return parsed.data;
+}
+
+export function isSqliteUrl(url: string): boolean {
+  return url.startsWith("file:");
+}

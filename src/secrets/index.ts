@@ -1,0 +1,3 @@
+export * from "./secret-key.ts";
+export * from "./secret-cipher.ts";
+export * from "./secret-key-check.ts";

@@ -1,0 +1,49 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
+import { PrismaClient as PostgresClient } from "./generated/postgresql/client.ts";
+import { isSqliteUrl } from "../platform/settings.ts";
+
+/**
+ * Both generated clients have the same model API (they come from one schema), so the platform
+ * codes against one type. Provider-specific SQL, where needed, checks `Database.provider`.
+ */
+export type PrismaClient = SqliteClient;
+export type Transaction = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+export type Provider = "sqlite" | "postgresql";
+
+export interface Database {
+  readonly prisma: PrismaClient;
+  readonly provider: Provider;
+  /** The URL without its password, safe to print. */
+  readonly displayUrl: string;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(url: string): Promise<Database> {
+  if (isSqliteUrl(url)) {
+    const path = url.slice("file:".length);
+    mkdirSync(dirname(path), { recursive: true });
+    const prisma = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url }) });
+    // WAL lets readers run beside the one writer (API + workers in one file); busy_timeout makes a
+    // second process wait for the write lock instead of failing with SQLITE_BUSY.
+    await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+    await prisma.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
+    await prisma.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+    return { prisma, provider: "sqlite", displayUrl: url, close: () => prisma.$disconnect() };
+  }
+  const prisma = new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as PrismaClient;
+  return { prisma, provider: "postgresql", displayUrl: redactPassword(url), close: () => prisma.$disconnect() };
+}
+
+function redactPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "postgresql://(unparseable url)";
+  }
+}
