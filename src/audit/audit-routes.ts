@@ -3,6 +3,7 @@ import { z } from "zod";
 import { auditScopeFilter, assertCanManageScope } from "../auth/index.ts";
 import { normalizeConfigKey } from "../configs/config-key.ts";
 import { principalOf } from "../http/authenticate.ts";
+import { resolveScopeFor } from "../http/request-scope.ts";
 import { parseInput } from "../http/validate.ts";
 import { scopeId, type OrgService } from "../orgs/index.ts";
 import type { AuditLog } from "./audit-log.ts";
@@ -22,7 +23,7 @@ export function auditRoutes(audit: AuditLog, orgs: OrgService): Router {
     const query = parseInput(AuditQuery, req.query, "query");
     let scope = auditScopeFilter(principal);
     if (query.scope !== undefined) {
-      const requested = await orgs.resolveScope(query.scope);
+      const requested = await resolveScopeFor(orgs, principal, query.scope);
       assertCanManageScope(principal, requested);
       scope = scopeId(requested);
     }

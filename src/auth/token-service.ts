@@ -3,7 +3,7 @@ import { z } from "zod";
 import { AuthenticationError, ValidationError } from "../errors/index.ts";
 import type { AuditLog } from "../audit/index.ts";
 import type { OrgRef } from "../orgs/index.ts";
-import type { PrismaClient } from "../storage/database.ts";
+import type { Database } from "../storage/database.ts";
 import type { Principal } from "./principal.ts";
 
 // The prefix makes a leaked token recognizable to secret scanners and to people.
@@ -27,7 +27,7 @@ export interface CreatedToken {
  */
 export class TokenService {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly db: Database,
     private readonly audit: AuditLog,
   ) {}
 
@@ -37,7 +37,7 @@ export class TokenService {
     if (!parsed.success) throw ValidationError.fromZod(parsed.error, "name");
     const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
     const id = randomUUID();
-    await this.prisma.$transaction(async (tx) => {
+    await this.db.write(async (tx) => {
       await tx.apiToken.create({ data: { id, name: parsed.data, tokenHash: hashToken(token), role: options.role, orgId: org?.id ?? null } });
       await this.audit.record(tx, { actor, action: "token.create", scope: org?.id ?? "global", details: { tokenId: id, role: options.role, name: parsed.data } });
     });
@@ -48,7 +48,7 @@ export class TokenService {
   async authenticate(header: string | undefined): Promise<Principal> {
     const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
     if (!match || !TOKEN_FORMAT.test(match[1])) throw new AuthenticationError();
-    const row = await this.prisma.apiToken.findUnique({ where: { tokenHash: hashToken(match[1]) } });
+    const row = await this.db.prisma.apiToken.findUnique({ where: { tokenHash: hashToken(match[1]) } });
     if (!row || row.revokedAt) throw new AuthenticationError();
     const actor = `token:${row.name}`;
     if (row.role === "admin") return { kind: "admin", actor, tokenId: row.id };

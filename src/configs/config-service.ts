@@ -4,7 +4,7 @@ import type { AuditLog } from "../audit/index.ts";
 import { ConfigNotFoundError, SecretValueMissingError, ValidationError } from "../errors/index.ts";
 import { GLOBAL, scopeId, type Scope } from "../orgs/index.ts";
 import type { SecretCipher } from "../secrets/index.ts";
-import type { PrismaClient } from "../storage/database.ts";
+import type { Database } from "../storage/database.ts";
 import { normalizeConfigKey } from "./config-key.ts";
 import { ConfigType } from "./config-type.ts";
 import { MIN_SCRUBBABLE_SECRET_LENGTH, acceptConfigValue, decodeStoredValue, type AcceptedValue } from "./config-value.ts";
@@ -12,7 +12,7 @@ import { toConfigView, toEffectiveView, type ConfigRow, type ConfigView, type Ef
 
 export const ConfigWrite = z.strictObject({
   type: ConfigType,
-  value: z.unknown(),
+  value: z.unknown().optional(),
   description: z.string().max(1000, "a description is at most 1000 characters").nullable().optional(),
 });
 export type ConfigWrite = z.infer<typeof ConfigWrite>;
@@ -44,20 +44,20 @@ export interface ResolvedConfig {
  */
 export class ConfigService {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly db: Database,
     private readonly cipher: SecretCipher,
     private readonly audit: AuditLog,
   ) {}
 
   /** The rows stored in one scope (no cascade). */
   async list(scope: Scope): Promise<ConfigView[]> {
-    const rows = await this.prisma.config.findMany({ where: { scope: scopeId(scope) }, orderBy: { key: "asc" } });
+    const rows = await this.db.prisma.config.findMany({ where: { scope: scopeId(scope) }, orderBy: { key: "asc" } });
     return rows.map(toConfigView);
   }
 
   /** Every key an execution in `scope` can read, each from where the cascade finds it. */
   async listEffective(scope: Scope): Promise<EffectiveConfigView[]> {
-    const rows = await this.prisma.config.findMany({ where: { scope: { in: cascadeOf(scope) } }, orderBy: { key: "asc" } });
+    const rows = await this.db.prisma.config.findMany({ where: { scope: { in: cascadeOf(scope) } }, orderBy: { key: "asc" } });
     const byKey = new Map<string, ConfigRow>();
     for (const row of rows) {
       const seen = byKey.get(row.key);
@@ -76,7 +76,7 @@ export class ConfigService {
    * An org row shadows a global row whatever either's type.
    */
   private async findCascaded(scope: Scope, key: string): Promise<ConfigRow> {
-    const rows = await this.prisma.config.findMany({ where: { key, scope: { in: cascadeOf(scope) } } });
+    const rows = await this.db.prisma.config.findMany({ where: { key, scope: { in: cascadeOf(scope) } } });
     const row = rows.find((r) => r.scope !== GLOBAL) ?? rows[0];
     if (!row) throw new ConfigNotFoundError(key, scope.kind === "global" ? GLOBAL : scope.org.name);
     return row;
@@ -95,7 +95,7 @@ export class ConfigService {
 
     if (row.encrypted === null) throw new SecretValueMissingError(key, row.scope, row.scope === GLOBAL ? null : await this.orgName(row.orgId));
     const value = this.cipher.decrypt(row.encrypted, `secret "${key}" (${row.scope})`);
-    await this.audit.record(this.prisma, { actor: reader.actor, action: "secret.read", scope: row.scope, key, executionId: reader.executionId });
+    await this.audit.record(this.db.prisma, { actor: reader.actor, action: "secret.read", scope: row.scope, key, executionId: reader.executionId });
     return { key, type, value, resolvedFrom: row.scope };
   }
 
@@ -114,7 +114,7 @@ export class ConfigService {
     const stored = this.storageColumns(accepted);
 
     const where = { scope_key: { scope: scopeId(scope), key } };
-    const { row, created } = await this.prisma.$transaction(async (tx) => {
+    const { row, created } = await this.db.write(async (tx) => {
       const existing = await tx.config.findUnique({ where });
       const row = existing
         ? await tx.config.update({
@@ -149,7 +149,7 @@ export class ConfigService {
   /** @throws ConfigNotFoundError when `scope` has no such row (the global row is not touched). */
   async delete(scope: Scope, rawKey: unknown, actor: string): Promise<void> {
     const key = normalizeConfigKey(rawKey);
-    await this.prisma.$transaction(async (tx) => {
+    await this.db.write(async (tx) => {
       const { count } = await tx.config.deleteMany({ where: { scope: scopeId(scope), key } });
       if (count === 0) throw new ConfigNotFoundError(key, scope.kind === "global" ? GLOBAL : scope.org.name);
       await this.audit.record(tx, { actor, action: "config.delete", scope: scopeId(scope), key });
@@ -165,7 +165,7 @@ export class ConfigService {
 
   private async orgName(orgId: string | null): Promise<string | null> {
     if (!orgId) return null;
-    return (await this.prisma.org.findUnique({ where: { id: orgId }, select: { name: true } }))?.name ?? null;
+    return (await this.db.prisma.org.findUnique({ where: { id: orgId }, select: { name: true } }))?.name ?? null;
   }
 }
 

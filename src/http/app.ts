@@ -21,8 +21,9 @@ export function createApp(platform: Platform): Express {
   });
 
   const api = express.Router();
-  api.use(express.json({ limit: JSON_BODY_LIMIT, strict: false }));
+  // Authenticate before reading the body: an anonymous client must not make us buffer and parse it.
   api.use(authenticate(platform.tokens));
+  api.use(express.json({ limit: JSON_BODY_LIMIT, strict: false }));
   api.use("/orgs", orgRoutes(platform.orgs));
   api.use("/configs", configRoutes(platform.configs, platform.orgs));
   api.use("/audit", auditRoutes(platform.audit, platform.orgs));

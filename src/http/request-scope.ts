@@ -1,6 +1,7 @@
 import type { Request, Response } from "express";
 import { z } from "zod";
-import { defaultScopeRef } from "../auth/index.ts";
+import { defaultScopeRef, type Principal } from "../auth/index.ts";
+import { ForbiddenError, OrgNotFoundError } from "../errors/index.ts";
 import type { OrgService, Scope } from "../orgs/index.ts";
 import { principalOf } from "./authenticate.ts";
 import { parseInput } from "./validate.ts";
@@ -9,6 +10,20 @@ const ScopeParam = z.string().trim().min(1, "must not be empty").max(255).option
 
 /** `?scope=` resolved to a Scope: "global", an org id or name; omitted means the caller's default. */
 export async function requestScope(orgs: OrgService, req: Request, res: Response): Promise<Scope> {
-  const ref = parseInput(ScopeParam, req.query.scope, "query.scope") ?? defaultScopeRef(principalOf(res));
-  return orgs.resolveScope(ref);
+  const principal = principalOf(res);
+  const ref = parseInput(ScopeParam, req.query.scope, "query.scope") ?? defaultScopeRef(principal);
+  return resolveScopeFor(orgs, principal, ref);
+}
+
+/**
+ * Resolves a scope reference for a caller. An org token is told 403 for any org that is not its
+ * own, existing or not, so it cannot probe which org names exist.
+ */
+export async function resolveScopeFor(orgs: OrgService, principal: Principal, ref: string): Promise<Scope> {
+  try {
+    return await orgs.resolveScope(ref);
+  } catch (error) {
+    if (error instanceof OrgNotFoundError && principal.kind === "org") throw new ForbiddenError("This token belongs to another org");
+    throw error;
+  }
 }

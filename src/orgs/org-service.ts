@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { OrgExistsError, OrgNotFoundError, ValidationError } from "../errors/index.ts";
 import type { AuditLog } from "../audit/index.ts";
-import type { PrismaClient } from "../storage/database.ts";
+import type { Database } from "../storage/database.ts";
 import { GLOBAL, GLOBAL_SCOPE, orgScope, type OrgRef, type Scope } from "./scope.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -23,7 +23,7 @@ export interface OrgView extends OrgRef {
 
 export class OrgService {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly db: Database,
     private readonly audit: AuditLog,
   ) {}
 
@@ -34,7 +34,7 @@ export class OrgService {
     // Names are matched exactly, but two orgs differing only in case would be a trap for people.
     if (await this.nameTaken(name)) throw new OrgExistsError(name);
     try {
-      const org = await this.prisma.$transaction(async (tx) => {
+      const org = await this.db.write(async (tx) => {
         const created = await tx.org.create({ data: { id: randomUUID(), name, createdBy: actor } });
         await this.audit.record(tx, { actor, action: "org.create", scope: created.id, details: { name } });
         return created;
@@ -47,12 +47,12 @@ export class OrgService {
   }
 
   async list(): Promise<OrgView[]> {
-    const orgs = await this.prisma.org.findMany({ orderBy: { name: "asc" } });
+    const orgs = await this.db.prisma.org.findMany({ orderBy: { name: "asc" } });
     return orgs.map((org) => ({ id: org.id, name: org.name, createdAt: org.createdAt.toISOString() }));
   }
 
   async get(id: string): Promise<OrgView> {
-    const org = await this.prisma.org.findUnique({ where: { id } });
+    const org = await this.db.prisma.org.findUnique({ where: { id } });
     if (!org) throw new OrgNotFoundError(id);
     return { id: org.id, name: org.name, createdAt: org.createdAt.toISOString() };
   }
@@ -60,8 +60,8 @@ export class OrgService {
   /** An org by id or exact name, or null. */
   async find(ref: string): Promise<OrgRef | null> {
     const org = UUID.test(ref)
-      ? await this.prisma.org.findUnique({ where: { id: ref.toLowerCase() } })
-      : await this.prisma.org.findUnique({ where: { name: ref } });
+      ? await this.db.prisma.org.findUnique({ where: { id: ref.toLowerCase() } })
+      : await this.db.prisma.org.findUnique({ where: { name: ref } });
     return org ? { id: org.id, name: org.name } : null;
   }
 
@@ -75,7 +75,7 @@ export class OrgService {
 
   private async nameTaken(name: string): Promise<boolean> {
     // Portable case-insensitive check (SQLite has no `mode: "insensitive"`); orgs are few.
-    const all = await this.prisma.org.findMany({ select: { name: true } });
+    const all = await this.db.prisma.org.findMany({ select: { name: true } });
     return all.some((org) => org.name.toLowerCase() === name.toLowerCase());
   }
 }

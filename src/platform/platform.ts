@@ -49,7 +49,7 @@ export async function openPlatform(options: PlatformOptions = {}): Promise<Platf
     throw error;
   }
   const audit = new AuditLog(db.prisma);
-  const orgs = new OrgService(db.prisma, audit);
+  const orgs = new OrgService(db, audit);
   return {
     settings,
     logger,
@@ -57,8 +57,8 @@ export async function openPlatform(options: PlatformOptions = {}): Promise<Platf
     cipher,
     audit,
     orgs,
-    configs: new ConfigService(db.prisma, cipher, audit),
-    tokens: new TokenService(db.prisma, audit),
+    configs: new ConfigService(db, cipher, audit),
+    tokens: new TokenService(db, audit),
     close: () => db.close(),
   };
 }

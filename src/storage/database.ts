@@ -19,8 +19,19 @@ export interface Database {
   readonly provider: Provider;
   /** The URL without its password, safe to print. */
   readonly displayUrl: string;
+  /**
+   * A transaction that will write. Use it instead of `prisma.$transaction` for read-then-write
+   * work: on SQLite it takes the write lock first, so a concurrent writer in another process
+   * makes it wait (busy_timeout) instead of failing with SQLITE_BUSY when it upgrades later.
+   */
+  write<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+// An UPDATE that matches nothing still takes SQLite's write lock, like BEGIN IMMEDIATE (which
+// Prisma's adapter does not offer). The table exists from the first migration on.
+const TAKE_SQLITE_WRITE_LOCK = `UPDATE "system_settings" SET "key" = "key" WHERE 0`;
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
 
 export async function openDatabase(url: string): Promise<Database> {
   if (isSqliteUrl(url)) {
@@ -30,12 +41,28 @@ export async function openDatabase(url: string): Promise<Database> {
     // WAL lets readers run beside the one writer (API + workers in one file); busy_timeout makes a
     // second process wait for the write lock instead of failing with SQLITE_BUSY.
     await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
-    await prisma.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
+    await prisma.$queryRawUnsafe("PRAGMA busy_timeout = 10000");
     await prisma.$queryRawUnsafe("PRAGMA foreign_keys = ON");
-    return { prisma, provider: "sqlite", displayUrl: url, close: () => prisma.$disconnect() };
+    return {
+      prisma,
+      provider: "sqlite",
+      displayUrl: url,
+      write: (fn) =>
+        prisma.$transaction(async (tx) => {
+          await tx.$executeRawUnsafe(TAKE_SQLITE_WRITE_LOCK);
+          return fn(tx);
+        }, TRANSACTION_OPTIONS),
+      close: () => prisma.$disconnect(),
+    };
   }
   const prisma = new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as PrismaClient;
-  return { prisma, provider: "postgresql", displayUrl: redactPassword(url), close: () => prisma.$disconnect() };
+  return {
+    prisma,
+    provider: "postgresql",
+    displayUrl: redactPassword(url),
+    write: (fn) => prisma.$transaction(fn, TRANSACTION_OPTIONS),
+    close: () => prisma.$disconnect(),
+  };
 }
 
 function redactPassword(url: string): string {

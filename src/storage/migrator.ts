@@ -50,12 +50,18 @@ export function listMigrations(provider: Provider, root = MIGRATIONS_ROOT): Migr
  */
 export async function migrate(db: Database, migrations = listMigrations(db.provider)): Promise<string[]> {
   const { prisma, provider } = db;
-  await prisma.$executeRawUnsafe(LEDGER_DDL[provider]);
+  if (provider === "sqlite") await prisma.$executeRawUnsafe(LEDGER_DDL.sqlite);
   const applied: string[] = [];
   for (const migration of migrations) {
     const didApply = await prisma.$transaction(
       async (tx) => {
-        if (provider === "postgresql") await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${ADVISORY_LOCK_ID})`);
+        if (provider === "postgresql") {
+          // Concurrent CREATE TABLE IF NOT EXISTS can still collide in PostgreSQL: create the ledger under the lock.
+          await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${ADVISORY_LOCK_ID})`);
+          await tx.$executeRawUnsafe(LEDGER_DDL.postgresql);
+        } else {
+          await tx.$executeRawUnsafe(`UPDATE "_prisma_migrations" SET id = id WHERE 0`); // take the write lock now (see Database.write)
+        }
         const rows = await tx.$queryRaw<{ checksum: string }[]>`
           SELECT checksum FROM "_prisma_migrations"
           WHERE migration_name = ${migration.name} AND rolled_back_at IS NULL AND finished_at IS NOT NULL`;
