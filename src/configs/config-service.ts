@@ -13,7 +13,13 @@ import { toConfigView, toEffectiveView, type ConfigRow, type ConfigView, type Ef
 export const ConfigWrite = z.strictObject({
   type: ConfigType,
   value: z.unknown().optional(),
-  description: z.string().max(1000, "a description is at most 1000 characters").nullable().optional(),
+  description: z
+    .string()
+    .max(1000, "a description is at most 1000 characters")
+    // PostgreSQL text cannot hold NUL; refusing it everywhere keeps both databases alike.
+    .refine((text) => !text.includes("\u0000"), "a description must not contain NUL characters")
+    .nullable()
+    .optional(),
 });
 export type ConfigWrite = z.infer<typeof ConfigWrite>;
 

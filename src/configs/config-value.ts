@@ -56,6 +56,8 @@ export function acceptConfigValue(key: string, type: ConfigType, input: unknown)
     }
     case "secret": {
       if (typeof input !== "string") fail(`expected a string, got ${describe(input)}`);
+      // A lone surrogate is valid JSON but not UTF-8: encrypting it would silently change the value.
+      if (!(input as string).isWellFormed()) fail("a secret must be valid Unicode (it contains a lone surrogate)");
       const bytes = Buffer.byteLength(input as string, "utf8");
       if (bytes === 0) fail("a secret must not be empty");
       if (bytes > MAX_SECRET_BYTES) fail(`a secret is at most 64 KiB (got ${bytes} bytes)`);

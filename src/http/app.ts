@@ -3,6 +3,8 @@ import { auditRoutes } from "../audit/audit-routes.ts";
 import { configRoutes } from "../configs/config-routes.ts";
 import { orgRoutes } from "../orgs/org-routes.ts";
 import type { Platform } from "../platform/platform.ts";
+import { WorkflowCatalog } from "../workflows/workflow-catalog.ts";
+import { workflowRoutes } from "../workflows/workflow-routes.ts";
 import { authenticate } from "./authenticate.ts";
 import { errorHandler, notFoundHandler } from "./error-handler.ts";
 import { requestLogger } from "./request-logger.ts";
@@ -10,7 +12,7 @@ import { requestLogger } from "./request-logger.ts";
 /** Large enough for a 64 KiB secret or a 256 KiB JSON value with room for JSON escaping. */
 export const JSON_BODY_LIMIT = "1mb";
 
-export function createApp(platform: Platform): Express {
+export function createApp(platform: Platform, catalog = new WorkflowCatalog(platform.settings.workflowsDir, new Map(), [])): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("query parser", "simple");
@@ -27,6 +29,7 @@ export function createApp(platform: Platform): Express {
   api.use("/orgs", orgRoutes(platform.orgs));
   api.use("/configs", configRoutes(platform.configs, platform.orgs));
   api.use("/audit", auditRoutes(platform.audit, platform.orgs));
+  api.use("/workflows", workflowRoutes(catalog));
   api.use(notFoundHandler);
   app.use("/api", api);
 

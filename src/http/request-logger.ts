@@ -20,7 +20,12 @@ export function requestLogger(logger: Logger) {
     },
     customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
       error || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info",
-    customSuccessMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${req.url?.split("?")[0]} ${res.statusCode}`,
-    customErrorMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${req.url?.split("?")[0]} ${res.statusCode}`,
+    customSuccessMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${pathOf(req)} ${res.statusCode}`,
+    customErrorMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${pathOf(req)} ${res.statusCode}`,
   });
+}
+
+/** The full path (Express shortens `req.url` inside routers), without the query string. */
+function pathOf(req: IncomingMessage): string {
+  return ((req as { originalUrl?: string }).originalUrl ?? req.url ?? "").split("?")[0];
 }

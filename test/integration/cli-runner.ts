@@ -14,6 +14,7 @@ export interface CliResult {
   args: string[];
   /** Exit code, or null when killed by a signal. */
   code: number | null;
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -46,9 +47,9 @@ export function runCli(args: string[], options: CliOptions): Promise<CliResult> 
       clearTimeout(timer);
       reject(error);
     });
-    child.on("close", (code) => {
+    child.on("close", (code, signal) => {
       clearTimeout(timer);
-      resolve({ args, code, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") });
+      resolve({ args, code, signal, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") });
     });
     // The CLI may exit before reading stdin (e.g. on an early error): ignore EPIPE.
     child.stdin.on("error", () => {});

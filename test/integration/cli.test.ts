@@ -25,12 +25,12 @@ const cli = (args: string[], options: { input?: string; env?: Record<string, str
 
 /** Exit 0 and nothing unexpected on stderr, or fail showing what the CLI said. */
 function expectOk(result: CliResult): void {
-  expect(result.code, `bifrost ${result.args.join(" ")}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`).toBe(0);
+  expect(result.code, `bifrost ${result.args.join(" ")} (signal ${result.signal})\nstdout: ${result.stdout}\nstderr: ${result.stderr}`).toBe(0);
 }
 
 /** Non-zero exit, nothing on stdout, exactly one line on stderr; returns that line. */
 function expectOneLineFailure(result: CliResult): string {
-  const context = `bifrost ${result.args.join(" ")}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`;
+  const context = `bifrost ${result.args.join(" ")} (exit ${result.code}, signal ${result.signal})\nstdout: ${result.stdout}\nstderr: ${result.stderr}`;
   expect(result.code, context).not.toBe(0);
   expect(result.code, context).not.toBeNull();
   expect(result.stdout, context).toBe("");

@@ -1,0 +1,10 @@
+// The errors workflow code can catch, each with a stable `code`.
+export {
+  BifrostError,
+  ConfigNotFoundError,
+  ConfigTypeError,
+  SecretAccessError,
+  SecretValueMissingError,
+  InvalidConfigKeyError,
+  InvalidConfigValueError,
+} from "../src/errors/index.ts";

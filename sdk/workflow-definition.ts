@@ -1,0 +1,38 @@
+import type { z } from "zod";
+
+/** What `@workflow({...})` takes. */
+export interface WorkflowOptions<P extends z.ZodType = z.ZodType> {
+  /** Unique name; how the API and CLI call it (`[a-z0-9_]`, 1..100). */
+  name: string;
+  description?: string;
+  /** For grouping in lists and the console. */
+  category?: string;
+  /** Validates the params of every execution; exposed as JSON Schema by `GET /api/workflows`. */
+  params?: P;
+  /** The secret keys this workflow may read with `config.get`. Any other secret read fails. */
+  secrets?: string[];
+  /**
+   * Abort the run (`ctx.signal`) and end it as `timeout` after this long.
+   * @defaultValue 300000 (5 minutes)
+   */
+  timeoutMs?: number;
+  /**
+   * How many times a failed run is tried again.
+   * @defaultValue 0
+   */
+  retries?: number;
+}
+
+/** A decorated method, as the registry holds it. */
+export interface WorkflowDefinition {
+  name: string;
+  description: string | null;
+  category: string | null;
+  params: z.ZodType | null;
+  secrets: string[];
+  timeoutMs: number;
+  retries: number;
+  /** The class that holds the method; resolved through tsyringe for each run. */
+  target: new (...args: never[]) => object;
+  method: string;
+}
