@@ -33,6 +33,6 @@ export interface WorkflowDefinition {
   timeoutMs: number;
   retries: number;
   /** The class that holds the method; resolved through tsyringe for each run. */
-  target: new (...args: never[]) => object;
+  target: new (...args: any[]) => object;
   method: string;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { AuditLog } from "../audit/index.ts";
-import { ConfigNotFoundError, SecretValueMissingError, ValidationError } from "../errors/index.ts";
+import { ConfigNotFoundError, SecretAccessError, SecretValueMissingError, ValidationError } from "../errors/index.ts";
 import { GLOBAL, scopeId, type Scope } from "../orgs/index.ts";
 import type { SecretCipher } from "../secrets/index.ts";
 import type { Database } from "../storage/database.ts";
@@ -34,6 +34,8 @@ export interface ConfigWriteResult {
 export interface ReadContext {
   actor: string;
   executionId?: string;
+  /** A workflow's declared secrets: a secret outside them is refused before it is decrypted. */
+  declaredSecrets?: { workflow: string; keys: readonly string[] };
 }
 
 /** A config's effective value after the cascade, decrypted. Only the worker's `config.get` holds one. */
@@ -99,10 +101,23 @@ export class ConfigService {
     const type = row.type as ConfigType;
     if (type !== "secret") return { key, type, value: row.value === null ? null : decodeStoredValue(row.value), resolvedFrom: row.scope };
 
+    if (reader.declaredSecrets && !reader.declaredSecrets.keys.includes(key)) throw new SecretAccessError(key, reader.declaredSecrets.workflow);
     if (row.encrypted === null) throw new SecretValueMissingError(key, row.scope, row.scope === GLOBAL ? null : await this.orgName(row.orgId));
     const value = this.cipher.decrypt(row.encrypted, `secret "${key}" (${row.scope})`);
     await this.audit.record(this.db.prisma, { actor: reader.actor, action: "secret.read", scope: row.scope, key, executionId: reader.executionId });
     return { key, type, value, resolvedFrom: row.scope };
+  }
+
+  /**
+   * Every secret value an execution in `scope` could read (its org's and the global ones), for the
+   * output scrubber only: not audited as reads, never returned to a caller.
+   */
+  async secretValuesForScrubbing(scope: Scope): Promise<string[]> {
+    const rows = await this.db.prisma.config.findMany({
+      where: { scope: { in: cascadeOf(scope) }, type: "secret", encrypted: { not: null } },
+      select: { key: true, scope: true, encrypted: true },
+    });
+    return rows.map((row) => this.cipher.decrypt(row.encrypted!, `secret "${row.key}" (${row.scope})`));
   }
 
   /** Creates or replaces `key` in `scope`. A secret is only ever replaced by a full new value. */

@@ -1,0 +1,84 @@
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GLOBAL_SCOPE, orgScope, type Scope } from "../../src/orgs/index.ts";
+import { loadWorkflowCatalog, type WorkflowCatalog } from "../../src/workflows/index.ts";
+import { ExecutionRunner } from "../../workers/execution-runner.ts";
+import { startTestPlatform, type TestPlatform } from "../support/test-platform.ts";
+
+const SECRET = "sk_live_runner_9f8e7d6c5b4a";
+const USER_TOKEN = "user-token-abc-123-xyz";
+
+let t: TestPlatform;
+let catalog: WorkflowCatalog;
+let runner: ExecutionRunner;
+let acme: Scope;
+beforeAll(async () => {
+  t = await startTestPlatform();
+  catalog = await loadWorkflowCatalog(fileURLToPath(new URL("../fixtures/workflows/", import.meta.url)));
+  runner = new ExecutionRunner(t.platform.configs);
+  acme = orgScope(await t.platform.orgs.create("runner-acme", "test"));
+  await t.platform.configs.set(GLOBAL_SCOPE, "api_secret", { type: "secret", value: SECRET }, "test");
+  await t.platform.configs.set(GLOBAL_SCOPE, "greeting", { type: "string", value: "hello" }, "test");
+  await t.platform.configs.set(acme, "greeting", { type: "string", value: "howdy" }, "test");
+});
+afterAll(() => t?.close());
+
+const run = (name: string, options: { scope?: Scope; params?: unknown; userConfig?: Record<string, string>; cancelSignal?: AbortSignal } = {}) =>
+  runner.run({
+    executionId: `exec-${name}-${Math.random().toString(36).slice(2)}`,
+    definition: catalog.get(name)!.definition,
+    scope: options.scope ?? GLOBAL_SCOPE,
+    params: options.params ?? {},
+    userConfig: options.userConfig ?? {},
+    cancelSignal: options.cancelSignal,
+  });
+
+describe("execution runner", () => {
+  it("resolves the workflow class through tsyringe and reads configs through the cascade for its org", async () => {
+    expect(await run("read_cascade", { scope: acme })).toMatchObject({ status: "success", result: { greeting: "howdy", missing: "fallback" } });
+    expect(await run("read_cascade")).toMatchObject({ status: "success", result: { greeting: "hello" } });
+  });
+
+  it("scrubs a secret and per-user config returned, logged, base64/url/hex encoded", async () => {
+    const outcome = await run("leak_everything", { scope: acme, params: { mode: "return" }, userConfig: { "user-token": USER_TOKEN } });
+    expect(outcome.status).toBe("success");
+    expect(outcome.result).toMatchObject({ secret: "[REDACTED]", nested: { b64: "[REDACTED]", user: "[REDACTED]" }, tick: "tick", org: "runner-acme" });
+    const text = JSON.stringify(outcome);
+    for (const leaked of [SECRET, Buffer.from(SECRET).toString("base64"), encodeURIComponent(SECRET), USER_TOKEN]) expect(text).not.toContain(leaked);
+    expect(outcome.logs.map((l) => l.level)).toEqual(["info", "warn"]);
+    expect(outcome.logs[0].message).toBe("plain [REDACTED]");
+  });
+
+  it("scrubs a secret thrown in an error message and stack", async () => {
+    const outcome = await run("leak_everything", { params: { mode: "throw" }, userConfig: { USER_TOKEN: USER_TOKEN } });
+    expect(outcome.status).toBe("failed");
+    expect(outcome.error).toMatch(/^Error: failed with \[REDACTED\] and \[REDACTED\]/);
+    expect(outcome.error).not.toContain(SECRET);
+    expect(outcome.error).not.toContain(Buffer.from(USER_TOKEN).toString("hex"));
+  });
+
+  it("audits each secret read with the execution id", async () => {
+    const outcome = await run("leak_everything", { params: { mode: "return" } });
+    expect(outcome.status).toBe("success");
+    const reads = await t.platform.audit.list({ action: "secret.read", key: "api_secret", limit: 1 });
+    expect(reads[0]).toMatchObject({ actor: "workflow:leak_everything", executionId: expect.stringMatching(/^exec-leak_everything-/) });
+  });
+
+  it("fails a read of a secret the workflow did not declare, naming it", async () => {
+    const outcome = await run("read_undeclared");
+    expect(outcome.status).toBe("failed");
+    expect(outcome.error).toMatch(/SecretAccessError: Workflow "read_undeclared" read secret "api_secret" without declaring it/);
+  });
+
+  it("refuses params that do not match the schema", async () => {
+    const outcome = await run("leak_everything", { params: { mode: "steal" } });
+    expect(outcome).toMatchObject({ status: "failed", error: expect.stringMatching(/params\.mode/) });
+  });
+
+  it("ends as timeout when the workflow outlives timeoutMs, and as cancelled when cancelled", async () => {
+    expect((await run("sleepy")).status).toBe("timeout");
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    expect((await run("sleepy", { cancelSignal: controller.signal })).status).toBe("cancelled");
+  });
+});
