@@ -17,7 +17,3 @@ export function scopeId(scope: Scope): string {
 export function orgScope(org: OrgRef): Scope {
   return { kind: "org", org: { id: org.id, name: org.name } };
 }
-
-export function describeScope(scope: Scope): string {
-  return scope.kind === "global" ? "global scope" : `org "${scope.org.name}"`;
-}
