@@ -5,6 +5,7 @@ export {
   ConfigTypeError,
   SecretAccessError,
   SecretValueMissingError,
+  ValidationError,
   InvalidConfigKeyError,
   InvalidConfigValueError,
 } from "../src/errors/index.ts";

@@ -23,3 +23,8 @@ export function workflowsSince(mark: number): WorkflowDefinition[] {
 export function registryMark(): number {
   return registry().length;
 }
+
+/** The workflow a class method was registered as, or undefined. */
+export function findWorkflow(target: Function, method: string): WorkflowDefinition | undefined {
+  return registry().find((d) => d.target === target && d.method === method);
+}

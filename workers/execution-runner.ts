@@ -1,14 +1,14 @@
 import "reflect-metadata";
 import { container } from "tsyringe";
 import { runWithConfigAccess, type ConfigAccess } from "../sdk/config-access.ts";
-import type { ExecutionContext, ExecutionLogEntry, UserConfig } from "../sdk/execution-context.ts";
+import type { ExecutionContext, ExecutionLogEntry } from "../sdk/execution-context.ts";
+import { collectingLogger, userConfigOf } from "../sdk/execution-parts.ts";
 import type { WorkflowDefinition } from "../sdk/workflow-definition.ts";
-import { ConfigType, type ConfigService } from "../src/configs/index.ts";
+import { ConfigType, inferConfigType, type ConfigService } from "../src/configs/index.ts";
 import { ConfigNotFoundError, ValidationError } from "../src/errors/index.ts";
+import type { ExecutionOutcome } from "../src/executions/execution-store.ts";
 import { GLOBAL_SCOPE, type Scope } from "../src/orgs/index.ts";
 import { SecretScrubber } from "../src/secrets/index.ts";
-
-export type FinalStatus = "success" | "failed" | "timeout" | "cancelled";
 
 export interface ExecutionRequest {
   executionId: string;
@@ -19,14 +19,6 @@ export interface ExecutionRequest {
   userConfig: Record<string, string>;
   /** Aborted from outside to cancel the run. */
   cancelSignal?: AbortSignal;
-}
-
-/** What is stored for a finished run. Every field has been through the scrubber. */
-export interface ExecutionOutcome {
-  status: FinalStatus;
-  result: unknown;
-  error: string | null;
-  logs: ExecutionLogEntry[];
 }
 
 /**
@@ -42,9 +34,6 @@ export class ExecutionRunner {
     const { definition, scope, executionId } = request;
     const scrubber = new SecretScrubber([...(await this.configs.secretValuesForScrubbing(scope)), ...Object.values(request.userConfig)]);
     const logs: ExecutionLogEntry[] = [];
-    const log = (level: ExecutionLogEntry["level"]) => (message: string) => {
-      logs.push({ at: new Date().toISOString(), level, message: String(message) });
-    };
 
     const controller = new AbortController();
     let ended: "timeout" | "cancelled" | null = null;
@@ -63,7 +52,7 @@ export class ExecutionRunner {
       executionId,
       workflowName: definition.name,
       org: scope.kind === "org" ? { ...scope.org } : null,
-      log: { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") },
+      log: collectingLogger(logs),
       userConfig: userConfigOf(request.userConfig),
       signal: controller.signal,
     };
@@ -102,7 +91,7 @@ export class ExecutionRunner {
         }
       },
       write: async (key, value, options) => {
-        const type = options.secret ? "secret" : (options.type ?? inferType(value));
+        const type = options.secret ? "secret" : (options.type ?? inferConfigType(value));
         const target = options.scope === "global" ? GLOBAL_SCOPE : scope;
         await this.configs.set(target, key, { type: ConfigType.parse(type), value }, actor);
       },
@@ -119,13 +108,6 @@ function parseParams(definition: WorkflowDefinition, params: unknown): unknown {
   return parsed.data;
 }
 
-function inferType(value: unknown): "string" | "int" | "bool" | "json" {
-  if (typeof value === "string") return "string";
-  if (typeof value === "boolean") return "bool";
-  if (Number.isInteger(value)) return "int";
-  return "json";
-}
-
 /** A result as it will be stored: JSON (undefined becomes null, functions and cycles are refused). */
 function toJson(value: unknown): unknown {
   if (value === undefined) return null;
@@ -134,17 +116,4 @@ function toJson(value: unknown): unknown {
 
 function scrubLogs(scrubber: SecretScrubber, logs: ExecutionLogEntry[]): ExecutionLogEntry[] {
   return logs.map((entry) => ({ ...entry, message: scrubber.scrub(entry.message) }));
-}
-
-/** Header names are case-insensitive, and `_` in a lookup matches `-` in the header. */
-export function normalizeUserConfigName(name: string): string {
-  return name.toLowerCase().replace(/_/g, "-");
-}
-
-function userConfigOf(values: Record<string, string>): UserConfig {
-  const map = new Map(Object.entries(values).map(([name, value]) => [normalizeUserConfigName(name), value]));
-  return {
-    get: (name) => map.get(normalizeUserConfigName(name)),
-    has: (name) => map.has(normalizeUserConfigName(name)),
-  };
 }

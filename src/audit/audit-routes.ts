@@ -1,11 +1,10 @@
 import { Router } from "express";
 import { z } from "zod";
-import { auditScopeFilter, assertCanManageScope } from "../auth/index.ts";
 import { normalizeConfigKey } from "../configs/config-key.ts";
 import { principalOf } from "../http/authenticate.ts";
-import { resolveScopeFor } from "../http/request-scope.ts";
+import { listScopeFilter } from "../http/request-scope.ts";
 import { parseInput } from "../http/validate.ts";
-import { scopeId, type OrgService } from "../orgs/index.ts";
+import type { OrgService } from "../orgs/index.ts";
 import type { AuditLog } from "./audit-log.ts";
 
 const AuditQuery = z.object({
@@ -21,12 +20,7 @@ export function auditRoutes(audit: AuditLog, orgs: OrgService): Router {
   router.get("/", async (req, res) => {
     const principal = principalOf(res);
     const query = parseInput(AuditQuery, req.query, "query");
-    let scope = auditScopeFilter(principal);
-    if (query.scope !== undefined) {
-      const requested = await resolveScopeFor(orgs, principal, query.scope);
-      assertCanManageScope(principal, requested);
-      scope = scopeId(requested);
-    }
+    const scope = await listScopeFilter(orgs, principal, query.scope);
     const key = query.key === undefined ? undefined : normalizeConfigKey(query.key);
     res.json(await audit.list({ scope, key, action: query.action, limit: query.limit }));
   });

@@ -30,7 +30,13 @@ export function defaultScopeRef(principal: Principal): string {
   return principal.kind === "org" ? principal.orgId : "global";
 }
 
-/** The audit rows a principal may see: all, or only its org's. */
-export function auditScopeFilter(principal: Principal): string | undefined {
+/** What a principal sees in lists (audit rows, executions): everything, or only its org's rows. */
+export function visibleScopeFilter(principal: Principal): string | undefined {
   return principal.kind === "org" ? principal.orgId : undefined;
+}
+
+/** Reading or cancelling a record kept in scope `storedScope` ("global" or an org id), e.g. an execution. */
+export function assertCanSeeScopeId(principal: Principal, storedScope: string): void {
+  if (isAdmin(principal)) return;
+  if (principal.kind === "org" && storedScope !== principal.orgId) throw new ForbiddenError("This token belongs to another org");
 }

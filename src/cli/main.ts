@@ -4,6 +4,7 @@ import { isBifrostError } from "../errors/index.ts";
 import { CliError } from "./cli-error.ts";
 import { registerConfigCommands } from "./commands/config-commands.ts";
 import { registerDatabaseCommands } from "./commands/database-commands.ts";
+import { registerExecutionCommands } from "./commands/execution-commands.ts";
 import { registerOrgCommands } from "./commands/org-commands.ts";
 import { registerServeCommands } from "./commands/serve-commands.ts";
 
@@ -16,6 +17,7 @@ registerServeCommands(program);
 registerDatabaseCommands(program);
 registerOrgCommands(program);
 registerConfigCommands(program);
+registerExecutionCommands(program);
 
 try {
   await program.parseAsync(process.argv);

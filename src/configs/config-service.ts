@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { AuditLog } from "../audit/index.ts";
-import { ConfigNotFoundError, SecretAccessError, SecretValueMissingError, ValidationError } from "../errors/index.ts";
+import { ConfigNotFoundError, SecretAccessError, SecretValueMissingError, ValidationError, type MissingSecret } from "../errors/index.ts";
 import { GLOBAL, scopeId, type Scope } from "../orgs/index.ts";
 import type { SecretCipher } from "../secrets/index.ts";
 import type { Database } from "../storage/database.ts";
@@ -66,12 +66,9 @@ export class ConfigService {
   /** Every key an execution in `scope` can read, each from where the cascade finds it. */
   async listEffective(scope: Scope): Promise<EffectiveConfigView[]> {
     const rows = await this.db.prisma.config.findMany({ where: { scope: { in: cascadeOf(scope) } }, orderBy: { key: "asc" } });
-    const byKey = new Map<string, ConfigRow>();
-    for (const row of rows) {
-      const seen = byKey.get(row.key);
-      if (!seen || row.scope !== GLOBAL) byKey.set(row.key, row);
-    }
-    return [...byKey.values()].map(toEffectiveView);
+    const byKey = new Map<string, ConfigRow[]>();
+    for (const row of rows) byKey.set(row.key, [...(byKey.get(row.key) ?? []), row]);
+    return [...byKey.values()].map((found) => toEffectiveView(effectiveRow(found)!));
   }
 
   /** The effective config of `key` for `scope`, without its secret value. */
@@ -85,7 +82,7 @@ export class ConfigService {
    */
   private async findCascaded(scope: Scope, key: string): Promise<ConfigRow> {
     const rows = await this.db.prisma.config.findMany({ where: { key, scope: { in: cascadeOf(scope) } } });
-    const row = rows.find((r) => r.scope !== GLOBAL) ?? rows[0];
+    const row = effectiveRow(rows);
     if (!row) throw new ConfigNotFoundError(key, scope.kind === "global" ? GLOBAL : scope.org.name);
     return row;
   }
@@ -106,6 +103,25 @@ export class ConfigService {
     const value = this.cipher.decrypt(row.encrypted, `secret "${key}" (${row.scope})`);
     await this.audit.record(this.db.prisma, { actor: reader.actor, action: "secret.read", scope: row.scope, key, executionId: reader.executionId });
     return { key, type, value, resolvedFrom: row.scope };
+  }
+
+  /**
+   * Which of `keys` an execution in `scope` could not read: set nowhere in the cascade, or a
+   * secret without a value (imported from a portable bundle). Checked before a run is queued.
+   */
+  async missingSecrets(scope: Scope, keys: readonly string[]): Promise<MissingSecret[]> {
+    if (keys.length === 0) return [];
+    const rows = await this.db.prisma.config.findMany({
+      where: { key: { in: [...keys] }, scope: { in: cascadeOf(scope) } },
+      select: { key: true, scope: true, type: true, encrypted: true },
+    });
+    const missing: MissingSecret[] = [];
+    for (const key of keys) {
+      const row = effectiveRow(rows.filter((r) => r.key === key));
+      if (!row) missing.push({ key, reason: "not_set" });
+      else if (row.type === "secret" && row.encrypted === null) missing.push({ key, reason: "no_value" });
+    }
+    return missing;
   }
 
   /**
@@ -188,6 +204,11 @@ export class ConfigService {
     if (!orgId) return null;
     return (await this.db.prisma.org.findUnique({ where: { id: orgId }, select: { name: true } }))?.name ?? null;
   }
+}
+
+/** THE cascade rule, given one key's rows from `cascadeOf(scope)`: the org's row shadows the global one. */
+function effectiveRow<R extends { scope: string }>(rows: R[]): R | undefined {
+  return rows.find((r) => r.scope !== GLOBAL) ?? rows[0];
 }
 
 /** The scopes a read in `scope` looks at, most specific first. */

@@ -11,3 +11,10 @@ export interface ConfigValueOf {
   json: unknown;
   secret: string;
 }
+
+/** The type `config.set(key, value)` stores when none is given. */
+export function inferConfigType(value: unknown): Exclude<ConfigType, "secret"> {
+  if (typeof value === "string") return "string";
+  if (typeof value === "boolean") return "bool";
+  return Number.isInteger(value) ? "int" : "json";
+}

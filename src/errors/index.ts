@@ -3,3 +3,4 @@ export * from "./bifrost-error.ts";
 export * from "./validation-error.ts";
 export * from "./config-errors.ts";
 export * from "./platform-errors.ts";
+export * from "./execution-errors.ts";

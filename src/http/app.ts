@@ -3,7 +3,9 @@ import { auditRoutes } from "../audit/audit-routes.ts";
 import { configRoutes } from "../configs/config-routes.ts";
 import { orgRoutes } from "../orgs/org-routes.ts";
 import type { Platform } from "../platform/platform.ts";
-import { WorkflowCatalog } from "../workflows/workflow-catalog.ts";
+import { executionRoutes, startExecutionRoutes } from "../executions/execution-routes.ts";
+import type { ExecutionService } from "../executions/execution-service.ts";
+import type { WorkflowCatalog } from "../workflows/workflow-catalog.ts";
 import { workflowRoutes } from "../workflows/workflow-routes.ts";
 import { authenticate } from "./authenticate.ts";
 import { errorHandler, notFoundHandler } from "./error-handler.ts";
@@ -12,7 +14,12 @@ import { requestLogger } from "./request-logger.ts";
 /** Large enough for a 64 KiB secret or a 256 KiB JSON value with room for JSON escaping. */
 export const JSON_BODY_LIMIT = "1mb";
 
-export function createApp(platform: Platform, catalog = new WorkflowCatalog(platform.settings.workflowsDir, new Map(), [])): Express {
+export interface AppServices {
+  catalog: WorkflowCatalog;
+  executions: ExecutionService;
+}
+
+export function createApp(platform: Platform, { catalog, executions }: AppServices): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("query parser", "simple");
@@ -30,6 +37,8 @@ export function createApp(platform: Platform, catalog = new WorkflowCatalog(plat
   api.use("/configs", configRoutes(platform.configs, platform.orgs));
   api.use("/audit", auditRoutes(platform.audit, platform.orgs));
   api.use("/workflows", workflowRoutes(catalog));
+  api.use("/workflows", startExecutionRoutes(executions, platform.orgs));
+  api.use("/executions", executionRoutes(executions, platform.orgs));
   api.use(notFoundHandler);
   app.use("/api", api);
 

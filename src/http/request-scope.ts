@@ -1,8 +1,8 @@
 import type { Request, Response } from "express";
 import { z } from "zod";
-import { defaultScopeRef, type Principal } from "../auth/index.ts";
+import { assertCanManageScope, visibleScopeFilter, defaultScopeRef, type Principal } from "../auth/index.ts";
 import { ForbiddenError, OrgNotFoundError } from "../errors/index.ts";
-import type { OrgService, Scope } from "../orgs/index.ts";
+import { scopeId, type OrgService, type Scope } from "../orgs/index.ts";
 import { principalOf } from "./authenticate.ts";
 import { parseInput } from "./validate.ts";
 
@@ -26,4 +26,16 @@ export async function resolveScopeFor(orgs: OrgService, principal: Principal, re
     if (error instanceof OrgNotFoundError && principal.kind === "org") throw new ForbiddenError("This token belongs to another org");
     throw error;
   }
+}
+
+/**
+ * The scope filter of a list route (audit rows, executions): what `?scope=` asks for, checked
+ * against the caller; without it, everything for an admin and the token's own org for an org token.
+ * @returns "global" or an org id, or undefined for no filter.
+ */
+export async function listScopeFilter(orgs: OrgService, principal: Principal, ref: string | undefined): Promise<string | undefined> {
+  if (ref === undefined) return visibleScopeFilter(principal);
+  const requested = await resolveScopeFor(orgs, principal, ref);
+  assertCanManageScope(principal, requested);
+  return scopeId(requested);
 }

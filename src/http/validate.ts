@@ -14,3 +14,9 @@ export function jsonBody(req: Request): unknown {
   if (req.body === undefined) throw new BifrostError("UNSUPPORTED_MEDIA_TYPE", "Send a JSON body with Content-Type: application/json");
   return req.body;
 }
+
+/** Like jsonBody, but a request without any body means `{}`. */
+export function optionalJsonBody(req: Request): unknown {
+  const hasBody = req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] ?? "0") !== "0";
+  return hasBody ? jsonBody(req) : {};
+}

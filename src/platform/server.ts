@@ -1,17 +1,41 @@
 import type { Server } from "node:http";
+import { ExecutionQueue } from "../executions/execution-queue.ts";
+import { ExecutionService } from "../executions/execution-service.ts";
+import { ExecutionSignals } from "../executions/execution-signals.ts";
+import { ExecutionStore } from "../executions/execution-store.ts";
 import { createApp } from "../http/app.ts";
+import { createRedisConnection, waitForRedis } from "../queue/redis-connection.ts";
 import { loadWorkflowCatalog, type WorkflowCatalog } from "../workflows/workflow-catalog.ts";
 import type { Platform } from "./platform.ts";
 
-/** Serves the API until `close()`; resolves once the port is open. */
-export async function startServer(
-  platform: Platform,
-  port = platform.settings.port,
-  host = platform.settings.host,
-): Promise<{ server: Server; url: string; catalog: WorkflowCatalog; close(): Promise<void> }> {
-  const catalog = await loadWorkflowCatalog(platform.settings.workflowsDir);
-  for (const error of catalog.errors) platform.logger.error({ file: error.file }, `workflow file not loaded: ${error.message}`);
-  const app = createApp(platform, catalog);
+const REDIS_STARTUP_WAIT_MS = 3_000;
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  catalog: WorkflowCatalog;
+  executions: ExecutionService;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the API until `close()`; resolves once the port is open. Redis being down does not stop
+ * it: config routes serve, execution requests get 503 QUEUE_UNAVAILABLE until Redis is back.
+ */
+export async function startServer(platform: Platform, port = platform.settings.port, host = platform.settings.host): Promise<RunningServer> {
+  const { settings, logger } = platform;
+  const catalog = await loadWorkflowCatalog(settings.workflowsDir);
+  for (const error of catalog.errors) logger.error({ file: error.file }, `workflow file not loaded: ${error.message}`);
+
+  const redis = createRedisConnection(settings.redisUrl, logger, { role: "api", failFast: true });
+  const subscriber = createRedisConnection(settings.redisUrl, logger, { role: "api-signals" });
+  const queue = new ExecutionQueue(redis, settings.queuePrefix, settings.redisUrl);
+  const signals = new ExecutionSignals(redis, subscriber, settings.queuePrefix, logger);
+  // A moment for the first connection, so a request right after start is not refused needlessly.
+  await waitForRedis(redis, REDIS_STARTUP_WAIT_MS);
+  const executions = new ExecutionService(new ExecutionStore(platform.db), platform.configs, catalog, queue, signals, platform.cipher);
+
+  const app = createApp(platform, { catalog, executions });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(s)));
   });
@@ -21,10 +45,16 @@ export async function startServer(
     server,
     url,
     catalog,
-    close: () =>
-      new Promise<void>((resolve) => {
+    executions,
+    async close() {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
-      }),
+      });
+      await signals.close();
+      await queue.close();
+      subscriber.disconnect();
+      redis.disconnect();
+    },
   };
 }

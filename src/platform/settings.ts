@@ -16,6 +16,13 @@ export const Settings = z.object({
   host: z.string(),
   workflowsDir: z.string(),
   queuePrefix: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "BIFROST_QUEUE_PREFIX: letters, digits, _ . - (1..64)"),
+  /** Executions one worker process runs at once. */
+  workerConcurrency: z.coerce.number().int().min(1).max(1000),
+  /**
+   * How long a worker's hold on a running job lasts without renewal; a worker silent for longer
+   * (killed, or its event loop blocked) loses the job to the stalled-job check.
+   */
+  workerLockMs: z.coerce.number().int().min(500).max(600_000),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
 });
 export type Settings = z.infer<typeof Settings>;
@@ -31,6 +38,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     host: env.HOST ?? "127.0.0.1",
     workflowsDir: resolve(cwd, env.BIFROST_WORKFLOWS_DIR ?? "examples/workflows"),
     queuePrefix: env.BIFROST_QUEUE_PREFIX ?? "bifrost",
+    workerConcurrency: env.BIFROST_WORKER_CONCURRENCY ?? 10,
+    workerLockMs: env.BIFROST_WORKER_LOCK_MS ?? 30_000,
     logLevel: env.LOG_LEVEL ?? "info",
   });
   if (!parsed.success) throw ValidationError.fromZod(parsed.error, "env");

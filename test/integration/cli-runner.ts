@@ -91,3 +91,44 @@ export function parseTable(stdout: string): Record<string, string>[] {
     return cells;
   });
 }
+
+/** A long-running `bifrost` process (worker, server) whose output the test can watch. */
+export interface CliProcess {
+  child: ReturnType<typeof spawn>;
+  /** Everything written to stdout and stderr so far. */
+  output(): string;
+  /** Resolves when `pattern` shows up in the output; rejects after `timeoutMs`. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** Sends `signal` and waits for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export function spawnCli(args: string[], options: { env: Record<string, string> }): CliProcess {
+  const env: Record<string, string> = {};
+  for (const name of ["PATH", "HOME", "TMPDIR", "LANG"]) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  Object.assign(env, options.env);
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: PROJECT_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  let text = "";
+  child.stdout!.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+  child.stderr!.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return {
+    child,
+    output: () => text,
+    async waitFor(pattern, timeoutMs = CLI_TIMEOUT_MS) {
+      const deadline = Date.now() + timeoutMs;
+      while (!pattern.test(text)) {
+        if (child.exitCode !== null) throw new Error(`bifrost ${args.join(" ")} exited (${child.exitCode}) before printing ${pattern}:\n${text}`);
+        if (Date.now() > deadline) throw new Error(`bifrost ${args.join(" ")} did not print ${pattern} within ${timeoutMs} ms:\n${text}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    async stop(signal = "SIGTERM") {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}

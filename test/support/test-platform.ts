@@ -4,7 +4,11 @@ import { Writable } from "node:stream";
 import { createLogger } from "../../src/logging/logger.ts";
 import { openPlatform, type Platform } from "../../src/platform/platform.ts";
 import { loadSettings } from "../../src/platform/settings.ts";
-import { startServer } from "../../src/platform/server.ts";
+import { startServer, type RunningServer } from "../../src/platform/server.ts";
+import { startWorker, type RunningWorker } from "../../workers/start-worker.ts";
+import { Redis } from "ioredis";
+import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import { createTestDatabase, type TestDatabase } from "./test-database.ts";
 
 export const TEST_SECRET_KEY = "test-secret-key-0123456789-abcdefghijklmnop";
@@ -21,7 +25,29 @@ export interface TestPlatform {
   orgToken(orgName: string): Promise<string>;
   api(token: string | null): Api;
   env(extra?: Record<string, string>): Record<string, string>;
+  /** The API's execution service (for waiting on executions without polling HTTP). */
+  server: RunningServer;
+  /** The in-process worker, when started with `worker: true` (or set later; `close` stops it). */
+  worker?: RunningWorker;
+  /** This platform's BullMQ prefix: every Redis key it makes starts with it. */
+  queuePrefix: string;
+  /** Every Redis key (and its contents, streams included) under this platform's prefix, as text. */
+  redisDump(): Promise<string>;
   close(): Promise<void>;
+}
+
+export const TEST_REDIS_URL = process.env.BIFROST_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+export const FIXTURE_WORKFLOWS = fileURLToPath(new URL("../fixtures/workflows/", import.meta.url));
+
+export interface TestPlatformOptions {
+  secretKey?: string;
+  db?: TestDatabase;
+  /** Run a worker in the API's process, as `bifrost start` does. */
+  worker?: boolean;
+  /** Default: test/fixtures/workflows. */
+  workflowsDir?: string;
+  /** BIFROST_WORKER_LOCK_MS: how soon a killed worker's runs are noticed. */
+  workerLockMs?: number;
 }
 
 export interface ApiResponse<T = any> {
@@ -33,7 +59,7 @@ export interface ApiResponse<T = any> {
 export type Api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<ApiResponse>;
 
 /** The real platform (real database of the provider under test) serving HTTP on a free port. */
-export async function startTestPlatform(options: { secretKey?: string; db?: TestDatabase } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(options: TestPlatformOptions = {}): Promise<TestPlatform> {
   const db = options.db ?? (await createTestDatabase());
   const logFile = join(db.dir, "server.log");
   writeFileSync(logFile, "");
@@ -43,10 +69,20 @@ export async function startTestPlatform(options: { secretKey?: string; db?: Test
       done();
     },
   });
-  const envVars = { BIFROST_HOME: join(db.dir, "home"), DATABASE_URL: db.url, BIFROST_SECRET_KEY: options.secretKey ?? TEST_SECRET_KEY };
+  const queuePrefix = `bifrost-test-${randomBytes(4).toString("hex")}`;
+  const envVars = {
+    BIFROST_HOME: join(db.dir, "home"),
+    DATABASE_URL: db.url,
+    BIFROST_SECRET_KEY: options.secretKey ?? TEST_SECRET_KEY,
+    REDIS_URL: TEST_REDIS_URL,
+    BIFROST_QUEUE_PREFIX: queuePrefix,
+    BIFROST_WORKFLOWS_DIR: options.workflowsDir ?? FIXTURE_WORKFLOWS,
+    BIFROST_WORKER_LOCK_MS: String(options.workerLockMs ?? 30_000),
+  };
   const settings = loadSettings({ ...envVars, LOG_LEVEL: "debug", PORT: "0" });
   const platform = await openPlatform({ settings, logger: createLogger({ level: "debug", destination }) });
   const server = await startServer(platform, 0);
+  const worker = options.worker ? await startWorker(platform, { catalog: server.catalog }) : undefined;
   const admin = await platform.tokens.create({ role: "admin" }, "test-admin", "test");
 
   const api = (token: string | null): Api => async (method, path, body, headers = {}) => {
@@ -69,7 +105,7 @@ export async function startTestPlatform(options: { secretKey?: string; db?: Test
     return { status: response.status, body: parsed, text };
   };
 
-  return {
+  const testPlatform: TestPlatform = {
     platform,
     db,
     url: server.url,
@@ -82,10 +118,59 @@ export async function startTestPlatform(options: { secretKey?: string; db?: Test
     },
     api,
     env: (extra = {}) => ({ ...envVars, BIFROST_URL: server.url, BIFROST_TOKEN: admin.token, ...extra }),
+    server,
+    worker,
+    queuePrefix,
+    redisDump: () => dumpRedis(queuePrefix),
     async close() {
+      await testPlatform.worker?.close();
       await server.close();
+      await deleteRedisKeys(queuePrefix);
       await platform.close();
       if (!options.db) await db.drop();
     },
   };
+  return testPlatform;
+}
+
+async function withRedis<T>(fn: (redis: Redis) => Promise<T>): Promise<T> {
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    return await fn(redis);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const batch of redis.scanStream({ match: `${prefix}:*`, count: 1000 })) keys.push(...(batch as string[]));
+  return keys;
+}
+
+/** Reads every key under `prefix` by its type (strings, hashes, lists, sets, sorted sets, streams). */
+export function dumpRedis(prefix: string): Promise<string> {
+  return withRedis(async (redis) => {
+    const parts: string[] = [];
+    for (const key of await keysUnder(redis, prefix)) {
+      const type = await redis.type(key);
+      const read: Record<string, () => Promise<unknown>> = {
+        string: () => redis.get(key),
+        hash: () => redis.hgetall(key),
+        list: () => redis.lrange(key, 0, -1),
+        set: () => redis.smembers(key),
+        zset: () => redis.zrange(key, 0, -1, "WITHSCORES"),
+        stream: () => redis.xrange(key, "-", "+"),
+      };
+      parts.push(`${key} ${type} ${JSON.stringify(await (read[type] ?? (async () => null))())}`);
+    }
+    return parts.join("\n");
+  });
+}
+
+async function deleteRedisKeys(prefix: string): Promise<void> {
+  await withRedis(async (redis) => {
+    const keys = await keysUnder(redis, prefix);
+    for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+  });
 }

@@ -1,39 +1,84 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
+import type { Platform } from "../../platform/platform.ts";
 
-/** `bifrost start` (API + worker, the embedded default) and `bifrost server` (API only). */
+const concurrencyOption = () =>
+  new Option("--concurrency <n>", "executions this process runs at once (default: BIFROST_WORKER_CONCURRENCY or 10)").argParser((value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > 1000) throw new Error(`--concurrency must be an integer from 1 to 1000, not ${JSON.stringify(value)}`);
+    return n;
+  });
+
+/**
+ * `bifrost start` (API + worker, the embedded default), `bifrost server` (API only) and
+ * `bifrost worker` (a worker only: run as many as the load needs, on any machine that reaches
+ * the same database and Redis).
+ */
 export function registerServeCommands(program: Command): void {
   program
     .command("start")
     .description("run the API and a worker in one process (the embedded default: SQLite + local Redis)")
-    .action(() => serve({ worker: true }));
+    .addOption(concurrencyOption())
+    .action((options: { concurrency?: number }) => serve({ api: true, worker: true, concurrency: options.concurrency }));
 
   program
     .command("server")
     .description("run the API only (scale workers separately with `bifrost worker`)")
-    .action(() => serve({ worker: false }));
+    .action(() => serve({ api: true, worker: false }));
+
+  program
+    .command("worker")
+    .description("run executions from the queue (several workers, on several machines, share one queue)")
+    .addOption(concurrencyOption())
+    .action((options: { concurrency?: number }) => serve({ api: false, worker: true, concurrency: options.concurrency }));
 }
 
-async function serve(_options: { worker: boolean }): Promise<void> {
+async function serve(options: { api: boolean; worker: boolean; concurrency?: number }): Promise<void> {
   const { openPlatform } = await import("../../platform/platform.ts");
-  const { startServer } = await import("../../platform/server.ts");
   const platform = await openPlatform();
-  const server = await startServer(platform);
-  const { logger, db } = platform;
-  logger.info({ url: server.url, database: db.displayUrl }, `Bifrost API listening on ${server.url}`);
-  if ((await db.prisma.apiToken.count()) === 0) {
-    logger.warn("no API tokens yet: create one with `npx bifrost tokens create --admin` and send it as `Authorization: Bearer <token>`");
+  const { logger, db, settings } = platform;
+  const closers: (() => Promise<void>)[] = [];
+
+  let catalog;
+  if (options.api) {
+    const { startServer } = await import("../../platform/server.ts");
+    const server = await startServer(platform);
+    closers.push(server.close);
+    catalog = server.catalog;
+    logger.info({ url: server.url, database: db.displayUrl }, `Bifrost API listening on ${server.url}`);
+    await warnWithoutTokens(platform);
+  }
+  if (options.worker) {
+    const { startWorker } = await import("../../../workers/start-worker.ts");
+    const { displayRedisUrl } = await import("../../queue/redis-connection.ts");
+    const worker = await startWorker(platform, { concurrency: options.concurrency, catalog });
+    closers.unshift(worker.close);
+    const workflows = worker.catalog.list().map((w) => w.name);
+    logger.info(
+      { worker: worker.worker.id, redis: displayRedisUrl(settings.redisUrl), queuePrefix: settings.queuePrefix, concurrency: options.concurrency ?? settings.workerConcurrency, workflows },
+      `worker ${worker.worker.id} taking executions (${workflows.length} workflows from ${settings.workflowsDir})`,
+    );
   }
 
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn("second signal: exiting without waiting for running executions");
+      logger.flush();
+      process.exit(1);
+    }
     stopping = true;
-    logger.info({ signal }, "shutting down");
-    await server.close();
+    logger.info({ signal }, "shutting down (waiting for running executions; signal again to force)");
+    for (const close of closers) await close();
     await platform.close();
     logger.flush();
     process.exit(0);
   };
-  process.once("SIGINT", () => void stop("SIGINT"));
-  process.once("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+async function warnWithoutTokens(platform: Platform): Promise<void> {
+  if ((await platform.db.prisma.apiToken.count()) === 0) {
+    platform.logger.warn("no API tokens yet: create one with `npx bifrost tokens create --admin` and send it as `Authorization: Bearer <token>`");
+  }
 }

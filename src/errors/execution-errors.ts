@@ -1,0 +1,57 @@
+import { BifrostError } from "./bifrost-error.ts";
+
+export class WorkflowNotFoundError extends BifrostError<"WORKFLOW_NOT_FOUND"> {
+  override name = "WorkflowNotFoundError";
+  constructor(readonly workflow: string) {
+    super("WORKFLOW_NOT_FOUND", `No workflow named ${JSON.stringify(workflow)} is loaded: see GET /api/workflows for what can run and which files failed to load`, {
+      workflow,
+    });
+  }
+}
+
+export class ExecutionNotFoundError extends BifrostError<"EXECUTION_NOT_FOUND"> {
+  override name = "ExecutionNotFoundError";
+  constructor(readonly executionId: string) {
+    super("EXECUTION_NOT_FOUND", `No execution with id ${JSON.stringify(executionId)}`, { executionId });
+  }
+}
+
+/** Cancelling an execution that has already ended. */
+export class ExecutionFinishedError extends BifrostError<"EXECUTION_FINISHED"> {
+  override name = "ExecutionFinishedError";
+  constructor(readonly executionId: string, readonly status: string) {
+    super("EXECUTION_FINISHED", `Execution ${executionId} has already ended (${status}); there is nothing to cancel`, { executionId, status });
+  }
+}
+
+export interface MissingSecret {
+  key: string;
+  /** `not_set`: no row in the org nor at global scope; `no_value`: imported without its value. */
+  reason: "not_set" | "no_value";
+}
+
+/** A workflow declares secrets that its execution's scope cannot resolve: refused before enqueueing. */
+export class SecretsMissingError extends BifrostError<"SECRETS_MISSING"> {
+  override name = "SecretsMissingError";
+  constructor(readonly workflow: string, readonly where: string, readonly missing: MissingSecret[]) {
+    const keys = missing.map((m) => `"${m.key}"${m.reason === "no_value" ? " (no value yet)" : ""}`).join(", ");
+    super(
+      "SECRETS_MISSING",
+      `Workflow "${workflow}" needs secrets that are not set for ${where}: ${keys}. Set them with \`bifrost config set <key> --secret\` (globally or in the org)`,
+      { workflow, missing },
+    );
+  }
+}
+
+/** Redis (the job queue) cannot be reached: executions are refused until it is back. */
+export class QueueUnavailableError extends BifrostError<"QUEUE_UNAVAILABLE"> {
+  override name = "QueueUnavailableError";
+  constructor(redisUrl: string, options?: { cause?: unknown }) {
+    super(
+      "QUEUE_UNAVAILABLE",
+      `The job queue (Redis at ${redisUrl}) is unreachable, so executions cannot be queued right now; config routes keep working. Retry when Redis is back.`,
+      undefined,
+      options,
+    );
+  }
+}

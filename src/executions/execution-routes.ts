@@ -1,0 +1,67 @@
+import { Router } from "express";
+import { z } from "zod";
+import { assertCanManageScope, assertCanSeeScopeId } from "../auth/index.ts";
+import { principalOf } from "../http/authenticate.ts";
+import { listScopeFilter, requestScope } from "../http/request-scope.ts";
+import { optionalJsonBody, parseInput } from "../http/validate.ts";
+import type { OrgService } from "../orgs/index.ts";
+import type { ExecutionService } from "./execution-service.ts";
+import { ExecutionStatus, isFinal } from "./execution-status.ts";
+import { userConfigFromHeaders } from "./user-config.ts";
+
+/** The longest `wait=` a request may hold its connection for. */
+export const MAX_WAIT_MS = 300_000;
+
+const WaitQuery = z.object({ wait: z.coerce.number().int().min(0).max(MAX_WAIT_MS).optional() });
+const StartBody = z.strictObject({ params: z.unknown().optional() });
+const ListQuery = z.object({
+  workflow: z.string().min(1).max(100).optional(),
+  status: ExecutionStatus.optional(),
+  scope: z.string().trim().min(1).max(255).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+});
+const ExecutionId = z.string().min(1).max(100);
+
+/** POST /api/workflows/:name/executions: run a workflow (202), or wait for its end with `wait=<ms>`. */
+export function startExecutionRoutes(executions: ExecutionService, orgs: OrgService): Router {
+  const router = Router();
+  router.post("/:name/executions", async (req, res) => {
+    const scope = await requestScope(orgs, req, res);
+    const principal = principalOf(res);
+    assertCanManageScope(principal, scope);
+    const { wait } = parseInput(WaitQuery, { wait: req.query.wait }, "query");
+    const { params } = parseInput(StartBody, optionalJsonBody(req), "body");
+    const userConfig = userConfigFromHeaders(req.headers);
+    const started = await executions.start({ workflow: req.params.name, scope, params, userConfig, actor: principal.actor });
+    const row = wait ? await executions.waitForEnd(started.id, wait) : started;
+    res.status(isFinal(row.status) ? 200 : 202).json(await executions.view(row));
+  });
+  return router;
+}
+
+/** /api/executions: list (newest first), read one, cancel. An org token sees only its org's. */
+export function executionRoutes(executions: ExecutionService, orgs: OrgService): Router {
+  const router = Router();
+
+  router.get("/", async (req, res) => {
+    const principal = principalOf(res);
+    const query = parseInput(ListQuery, req.query, "query");
+    const scope = await listScopeFilter(orgs, principal, query.scope);
+    res.json(await executions.summaries(await executions.list({ workflow: query.workflow, status: query.status, scope, limit: query.limit })));
+  });
+
+  router.get("/:id", async (req, res) => {
+    const row = await executions.find(parseInput(ExecutionId, req.params.id, "id"));
+    assertCanSeeScopeId(principalOf(res), row.scope);
+    res.json(await executions.view(row));
+  });
+
+  router.post("/:id/cancel", async (req, res) => {
+    const row = await executions.find(parseInput(ExecutionId, req.params.id, "id"));
+    assertCanSeeScopeId(principalOf(res), row.scope);
+    const after = await executions.cancel(row);
+    res.status(isFinal(after.status) ? 200 : 202).json(await executions.view(after));
+  });
+
+  return router;
+}

@@ -1,0 +1,135 @@
+import { randomUUID } from "node:crypto";
+import type { ConfigService } from "../configs/index.ts";
+import { ExecutionFinishedError, ExecutionNotFoundError, SecretsMissingError, ValidationError, WorkflowNotFoundError } from "../errors/index.ts";
+import type { Scope } from "../orgs/index.ts";
+import type { SecretCipher } from "../secrets/index.ts";
+import type { WorkflowCatalog } from "../workflows/index.ts";
+import type { ExecutionQueue } from "./execution-queue.ts";
+import type { ExecutionSignals } from "./execution-signals.ts";
+import { isFinal } from "./execution-status.ts";
+import type { ExecutionFilter, ExecutionStore } from "./execution-store.ts";
+import { toExecutionSummary, toExecutionView, type ExecutionRow, type ExecutionSummary, type ExecutionView } from "./execution-view.ts";
+import { sealUserConfig } from "./user-config.ts";
+
+export interface StartExecution {
+  workflow: string;
+  scope: Scope;
+  params: unknown;
+  /** `Config-*` header values: sealed into the job, never stored in the database. */
+  userConfig: Record<string, string>;
+  actor: string;
+}
+
+/** How long a cancel of a running execution waits for its worker to confirm. */
+const CANCEL_WAIT_MS = 5_000;
+/** Pub/sub can drop a notice (e.g. across a reconnect); waiters re-read the row this often anyway. */
+const WAIT_POLL_MS = 1_000;
+
+/**
+ * Starting, reading and cancelling executions: the rules behind /api/workflows/:name/executions
+ * and /api/executions. Everything that can refuse a run (unknown workflow, bad params, missing
+ * secrets, Redis down) is checked before the row is written, so a refused request leaves nothing.
+ */
+export class ExecutionService {
+  constructor(
+    private readonly store: ExecutionStore,
+    private readonly configs: ConfigService,
+    private readonly catalog: WorkflowCatalog,
+    private readonly queue: ExecutionQueue,
+    private readonly signals: ExecutionSignals,
+    private readonly cipher: SecretCipher,
+  ) {}
+
+  async start(input: StartExecution): Promise<ExecutionRow> {
+    const definition = this.catalog.get(input.workflow)?.definition;
+    if (!definition) throw new WorkflowNotFoundError(input.workflow);
+    if (definition.params) {
+      const parsed = definition.params.safeParse(input.params ?? {});
+      if (!parsed.success) throw ValidationError.fromZod(parsed.error, "body.params");
+    }
+    const missing = await this.configs.missingSecrets(input.scope, definition.secrets);
+    if (missing.length > 0) {
+      throw new SecretsMissingError(definition.name, input.scope.kind === "global" ? "global scope" : `org "${input.scope.org.name}"`, missing);
+    }
+    this.queue.assertAvailable();
+
+    const userConfig = sealUserConfig(this.cipher, input.userConfig);
+    const row = await this.store.create({ id: randomUUID(), workflow: definition.name, scope: input.scope, params: input.params ?? {}, createdBy: input.actor });
+    try {
+      await this.queue.enqueue({ executionId: row.id, userConfig }, { workflow: definition.name, attempts: definition.retries + 1 });
+    } catch (error) {
+      await this.store.discard(row.id);
+      throw error;
+    }
+    return row;
+  }
+
+  async find(id: string): Promise<ExecutionRow> {
+    const row = await this.store.find(id);
+    if (!row) throw new ExecutionNotFoundError(id);
+    return row;
+  }
+
+  list(filter: ExecutionFilter): Promise<ExecutionRow[]> {
+    return this.store.list(filter);
+  }
+
+  /**
+   * Re-reads the execution until it has ended or `timeoutMs` has passed, woken by the worker's
+   * "finished" notice. Returns the row as it is at that point.
+   */
+  async waitForEnd(id: string, timeoutMs: number): Promise<ExecutionRow> {
+    const deadline = Date.now() + timeoutMs;
+    let notified = false;
+    let wake = () => {};
+    const stop = this.signals.onFinished(id, () => {
+      notified = true;
+      wake();
+    });
+    try {
+      for (;;) {
+        notified = false;
+        const row = await this.find(id);
+        const left = deadline - Date.now();
+        if (isFinal(row.status) || left <= 0) return row;
+        if (notified) continue;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(left, WAIT_POLL_MS));
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    } finally {
+      stop();
+    }
+  }
+
+  /**
+   * A pending execution is cancelled at once (its job is dropped, or skipped by the worker that
+   * takes it); a running one is told to stop through `ctx.signal`, and this waits a little for
+   * its worker to store the `cancelled` end.
+   */
+  async cancel(row: ExecutionRow): Promise<ExecutionRow> {
+    if (isFinal(row.status)) throw new ExecutionFinishedError(row.id, row.status);
+    if (row.status === "pending" && (await this.store.cancelPending(row.id))) {
+      await this.queue.remove(row.id);
+      await this.signals.publishFinished(row.id);
+      return this.find(row.id);
+    }
+    // It started meanwhile, or was running: only its worker can stop it.
+    await this.signals.publishCancel(row.id);
+    return this.waitForEnd(row.id, CANCEL_WAIT_MS);
+  }
+
+  async view(row: ExecutionRow): Promise<ExecutionView> {
+    const names = await this.store.orgNames([row.orgId]);
+    return toExecutionView(row, row.orgId ? (names.get(row.orgId) ?? null) : null);
+  }
+
+  async summaries(rows: ExecutionRow[]): Promise<ExecutionSummary[]> {
+    const names = await this.store.orgNames(rows.map((r) => r.orgId));
+    return rows.map((row) => toExecutionSummary(row, row.orgId ? (names.get(row.orgId) ?? null) : null));
+  }
+}

@@ -1,0 +1,138 @@
+import type { ExecutionLogEntry } from "../../sdk/execution-context.ts";
+import { scopeId, type Scope } from "../orgs/index.ts";
+import type { Database } from "../storage/database.ts";
+import type { ExecutionStatus, FinalStatus } from "./execution-status.ts";
+import type { ExecutionRow } from "./execution-view.ts";
+
+/** What a run produced, already scrubbed. */
+export interface ExecutionOutcome {
+  status: FinalStatus;
+  result: unknown;
+  error: string | null;
+  logs: ExecutionLogEntry[];
+}
+
+export interface ExecutionFilter {
+  workflow?: string;
+  status?: ExecutionStatus;
+  /** "global" or an org id. */
+  scope?: string;
+  limit: number;
+}
+
+/**
+ * The executions table and its state machine. Every transition is one conditional UPDATE on
+ * (status, attempts), so two processes racing on one execution (a cancel and a worker, two workers
+ * after a stall, the sweeper and a finishing worker) cannot both win: the loser sees `false`.
+ */
+export class ExecutionStore {
+  constructor(private readonly db: Database) {}
+
+  async create(input: { id: string; workflow: string; scope: Scope; params: unknown; createdBy: string }): Promise<ExecutionRow> {
+    return this.db.prisma.execution.create({
+      data: {
+        id: input.id,
+        workflow: input.workflow,
+        scope: scopeId(input.scope),
+        orgId: input.scope.kind === "org" ? input.scope.org.id : null,
+        status: "pending",
+        params: JSON.stringify(input.params ?? {}),
+        createdBy: input.createdBy,
+      },
+    });
+  }
+
+  /** Undoes `create` when the job could not be queued, so a refused request leaves nothing behind. */
+  async discard(id: string): Promise<void> {
+    await this.db.prisma.execution.deleteMany({ where: { id, status: "pending", attempts: 0 } });
+  }
+
+  find(id: string): Promise<ExecutionRow | null> {
+    return this.db.prisma.execution.findUnique({ where: { id } });
+  }
+
+  /** Newest first. */
+  list(filter: ExecutionFilter): Promise<ExecutionRow[]> {
+    return this.db.prisma.execution.findMany({
+      where: { workflow: filter.workflow, status: filter.status, scope: filter.scope },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: filter.limit,
+    });
+  }
+
+  /** Rows a worker marked running, for the sweeper that looks for runs whose job is gone. */
+  running(limit: number): Promise<ExecutionRow[]> {
+    return this.db.prisma.execution.findMany({ where: { status: "running" }, orderBy: { startedAt: "asc" }, take: limit });
+  }
+
+  async orgNames(orgIds: (string | null)[]): Promise<Map<string, string>> {
+    const ids = [...new Set(orgIds.filter((id): id is string => id !== null))];
+    if (ids.length === 0) return new Map();
+    const orgs = await this.db.prisma.org.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
+    return new Map(orgs.map((o) => [o.id, o.name]));
+  }
+
+  /**
+   * A worker takes the run: `row`, as the worker read it, moves to running with one more attempt.
+   * @returns the claimed row, or null when someone else changed it first (cancelled, taken).
+   */
+  async claim(row: ExecutionRow, logs: ExecutionLogEntry[]): Promise<ExecutionRow | null> {
+    const data = { status: "running", attempts: row.attempts + 1, startedAt: row.startedAt ?? new Date(), logs: JSON.stringify(logs) };
+    const { count } = await this.db.prisma.execution.updateMany({ where: { id: row.id, status: row.status, attempts: row.attempts }, data });
+    return count === 1 ? { ...row, ...data } : null;
+  }
+
+  /** Stores the outcome of the claimed run, unless the run was taken from this worker meanwhile. */
+  async finish(claimed: ExecutionRow, outcome: ExecutionOutcome): Promise<boolean> {
+    const finishedAt = new Date();
+    const startedAt = claimed.startedAt ?? finishedAt;
+    const { count } = await this.db.prisma.execution.updateMany({
+      where: { id: claimed.id, status: "running", attempts: claimed.attempts },
+      data: {
+        status: outcome.status,
+        result: outcome.result === null || outcome.result === undefined ? null : JSON.stringify(outcome.result),
+        error: outcome.error,
+        logs: JSON.stringify([...JSON.parse(claimed.logs), ...outcome.logs]),
+        finishedAt,
+        durationMs: finishedAt.getTime() - startedAt.getTime(),
+      },
+    });
+    return count === 1;
+  }
+
+  /** A failed attempt with retries left goes back to pending, keeping its logs and error. */
+  async scheduleRetry(claimed: ExecutionRow, outcome: ExecutionOutcome, note: string): Promise<boolean> {
+    const logs: ExecutionLogEntry[] = [...JSON.parse(claimed.logs), ...outcome.logs, { at: new Date().toISOString(), level: "warn", message: note }];
+    const { count } = await this.db.prisma.execution.updateMany({
+      where: { id: claimed.id, status: "running", attempts: claimed.attempts },
+      data: { status: "pending", error: outcome.error, logs: JSON.stringify(logs) },
+    });
+    return count === 1;
+  }
+
+  /** Ends a run that cannot produce an outcome (its worker died, its job vanished, its workflow is not loaded). */
+  async fail(row: ExecutionRow, message: string): Promise<boolean> {
+    const finishedAt = new Date();
+    const logs: ExecutionLogEntry[] = [...JSON.parse(row.logs), { at: finishedAt.toISOString(), level: "error", message }];
+    const { count } = await this.db.prisma.execution.updateMany({
+      where: { id: row.id, status: row.status, attempts: row.attempts },
+      data: {
+        status: "failed",
+        error: message,
+        logs: JSON.stringify(logs),
+        finishedAt,
+        durationMs: row.startedAt ? finishedAt.getTime() - row.startedAt.getTime() : null,
+      },
+    });
+    return count === 1;
+  }
+
+  /** Cancels a run that no worker has started (it stays in the queue; workers skip ended runs). */
+  async cancelPending(id: string): Promise<boolean> {
+    const { count } = await this.db.prisma.execution.updateMany({
+      where: { id, status: "pending" },
+      data: { status: "cancelled", error: "Cancelled before it started", finishedAt: new Date() },
+    });
+    return count === 1;
+  }
+}

@@ -1,0 +1,162 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startTestPlatform, type Api, type TestPlatform } from "../support/test-platform.ts";
+import { lines, runCli, spawnCli, unusedPort, type CliProcess } from "./cli-runner.ts";
+
+// Real `bifrost worker` / `bifrost start` processes against the test's database and the local
+// Redis: scaling out, a worker killed mid-run, Redis going away and coming back, `bifrost run`.
+
+let t: TestPlatform;
+let admin: Api;
+const processes: CliProcess[] = [];
+
+beforeAll(async () => {
+  // One lock duration for every worker here: BullMQ spaces stalled checks by the interval of the
+  // worker that ran the last one, so a 30 s worker earlier would delay the kill test's recovery.
+  t = await startTestPlatform({ workerLockMs: 1_000 });
+  admin = t.api(t.adminToken);
+});
+afterEach(async () => {
+  await Promise.all(processes.splice(0).map((p) => p.stop("SIGKILL")));
+});
+afterAll(() => t?.close());
+
+function worker(extraEnv: Record<string, string> = {}, args: string[] = []): CliProcess {
+  const p = spawnCli(["worker", ...args], { env: t.env(extraEnv) });
+  processes.push(p);
+  return p;
+}
+
+const READY = /taking executions/;
+const tmpFile = (name: string) => join(t.db.dir, `${name}-${randomBytes(4).toString("hex")}.log`);
+const startedRuns = (file: string) => (existsSync(file) ? lines(readFileSync(file, "utf8")).map((line) => line.split(" ")) : []);
+const start = async (workflow: string, params: unknown) => {
+  const res = await admin("POST", `/api/workflows/${workflow}/executions`, { params });
+  expect(res.status).toBe(202);
+  return res.body.id as string;
+};
+const settleAll = (ids: string[], timeoutMs = 60_000) => Promise.all(ids.map(async (id) => t.server.executions.view(await t.server.executions.waitForEnd(id, timeoutMs))));
+
+describe("bifrost worker processes", () => {
+  it("two workers share one queue: each run once, the load split between them", async () => {
+    const workers = [worker({}, ["--concurrency", "4"]), worker({}, ["--concurrency", "4"])];
+    await Promise.all(workers.map((w) => w.waitFor(READY)));
+    const file = tmpFile("shared");
+    const ids = await Promise.all(Array.from({ length: 40 }, () => start("slow", { ms: 150, file })));
+    const done = await settleAll(ids);
+    expect(done.map((e) => e.status)).toEqual(ids.map(() => "success"));
+
+    const runs = startedRuns(file);
+    expect(runs.map(([id]) => id).sort()).toEqual([...ids].sort());
+    const byPid = new Map<string, number>();
+    for (const [, pid] of runs) byPid.set(pid, (byPid.get(pid) ?? 0) + 1);
+    const pids = workers.map((w) => String(w.child.pid));
+    expect([...byPid.keys()].sort()).toEqual(pids.sort());
+    // Eight slots over 40 runs of 150 ms: a worker taking fewer than 5 would mean it barely took part.
+    for (const count of byPid.values()) expect(count).toBeGreaterThanOrEqual(5);
+  });
+
+  it("`bifrost run` runs a workflow through the API and a worker, and exits non-zero when it is refused or fails", async () => {
+    await worker().waitFor(READY);
+    const env = t.env();
+    const ok = await runCli(["run", "echo_params", "--param", "n=5", "--param", "tag=cli"], { env });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/^echo_params success \(global, id [0-9a-f-]{36}, \d+ ms\)/);
+    expect(ok.stdout).toContain("info  n is 5");
+    expect(JSON.parse(ok.stdout.slice(ok.stdout.indexOf("{")))).toEqual({ n: 5, tag: "cli" });
+
+    const bad = await runCli(["run", "echo_params", "--param", "n=five"], { env });
+    expect(bad.code).toBe(1);
+    expect(lines(bad.stderr)).toEqual([expect.stringMatching(/^bifrost: VALIDATION_ERROR: body\.params\.n: /)]);
+
+    const failed = await runCli(["run", "flaky", "--params", JSON.stringify({ file: tmpFile("cli-flaky"), failures: 9 }), "--json"], { env, timeoutMs: 60_000 });
+    expect(failed.code).toBe(1);
+    expect(JSON.parse(failed.stdout)).toMatchObject({ status: "failed", attempts: 3 });
+    expect(failed.stderr).toMatch(/^bifrost: execution [0-9a-f-]{36} ended failed: Error: planned failure 3 of 9/);
+
+    const queued = await runCli(["run", "noop", "--no-wait", "--json"], { env });
+    expect(queued.code).toBe(0);
+    const { id } = JSON.parse(queued.stdout);
+    await t.server.executions.waitForEnd(id, 20_000);
+    const listed = await runCli(["executions", "list", "--workflow", "noop", "--json"], { env });
+    expect(JSON.parse(listed.stdout).map((e: { id: string }) => e.id)).toContain(id);
+    const shown = await runCli(["executions", "get", id], { env });
+    expect(shown.stdout).toMatch(/^noop success/);
+  });
+
+  it("a worker killed mid-run leaves nothing running: retries: 0 fails once, retries: 1 runs again elsewhere", async () => {
+    const doomed = worker({}, ["--concurrency", "20"]);
+    await doomed.waitFor(READY);
+    const once = tmpFile("once");
+    const twice = tmpFile("twice");
+    const noRetry = await Promise.all(Array.from({ length: 5 }, () => start("slow", { ms: 60_000, file: once })));
+    const retried = await Promise.all(Array.from({ length: 5 }, () => start("slow_retried", { ms: 2_000, file: twice })));
+    await expect.poll(async () => (await admin("GET", "/api/executions?status=running&limit=100")).body.length, { timeout: 20_000 }).toBe(10);
+
+    await doomed.stop("SIGKILL");
+    await worker().waitFor(READY);
+    const ended = await settleAll([...noRetry, ...retried], 60_000);
+
+    for (const e of ended.slice(0, 5)) {
+      expect(e).toMatchObject({ status: "failed", attempts: 1 });
+      expect(e.error).toBe("Attempt 1 of 1 was interrupted: the worker running it stopped (not retried: retries is 0)");
+    }
+    for (const e of ended.slice(5)) {
+      expect(e).toMatchObject({ status: "success", attempts: 2 });
+      expect(e.logs.map((l) => l.message)).toEqual(["Attempt 1 of 2 was interrupted: the worker running it stopped; retrying"]);
+    }
+    const onceRuns = startedRuns(once).map(([id]) => id);
+    expect(onceRuns.sort()).toEqual([...noRetry].sort());
+    const twiceRuns = startedRuns(twice).map(([id]) => id);
+    expect(twiceRuns.sort()).toEqual([...retried, ...retried].sort());
+    expect((await admin("GET", "/api/executions?status=running")).body).toEqual([]);
+  });
+});
+
+describe("Redis unreachable", () => {
+  let redis: ChildProcess | undefined;
+  afterEach(() => {
+    redis?.kill("SIGKILL");
+  });
+
+  it("start says so in one line, answers 503 QUEUE_UNAVAILABLE while serving configs, and recovers by itself", async () => {
+    const redisPort = await unusedPort();
+    const apiPort = await unusedPort();
+    const redisUrl = `redis://127.0.0.1:${redisPort}`;
+    const platform = spawnCli(["start"], { env: t.env({ REDIS_URL: redisUrl, PORT: String(apiPort) }) });
+    processes.push(platform);
+    await platform.waitFor(/Bifrost API listening/);
+    await platform.waitFor(READY);
+    const url = `http://127.0.0.1:${apiPort}`;
+    const call = (method: string, path: string, body?: unknown) =>
+      fetch(url + path, {
+        method,
+        headers: { authorization: `Bearer ${t.adminToken}`, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
+
+    const refused = await call("POST", "/api/workflows/noop/executions");
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { error: unknown }).error).toMatchObject({ code: "QUEUE_UNAVAILABLE", message: expect.stringContaining(redisUrl) });
+    expect((await call("PUT", "/api/configs/while_redis_down", { type: "string", value: "ok" })).status).toBe(201);
+    expect(((await (await call("GET", "/api/configs/while_redis_down")).json()) as { value: string }).value).toBe("ok");
+
+    const unreachable = lines(platform.output()).filter((line) => line.includes("unreachable"));
+    expect(unreachable).toHaveLength(1);
+    expect(unreachable[0]).toContain(`Redis at ${redisUrl} is unreachable (ECONNREFUSED)`);
+    expect(unreachable[0]).toContain("REDIS_URL");
+
+    redis = spawn("redis-server", ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+    await platform.waitFor(/Redis is reachable again/, 20_000);
+    await expect
+      .poll(async () => (await call("POST", "/api/workflows/noop/executions?wait=10000")).status, { timeout: 20_000, interval: 500 })
+      .toBe(200);
+
+    redis.kill("SIGKILL");
+    await expect.poll(async () => (await call("POST", "/api/workflows/noop/executions")).status, { timeout: 10_000, interval: 200 }).toBe(503);
+  });
+});

@@ -1,0 +1,99 @@
+import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+// Searching for a secret's plaintext where it must not be: in every common encoding, in text and
+// in raw bytes (database files, logs), so a leak through any encoding layer is found.
+
+export interface TestSecret {
+  label: string;
+  plaintext: string;
+  /** The random part; found alone, it is a leak too (e.g. of a truncated or re-wrapped value). */
+  core: string;
+}
+
+/** Characters that JSON, URLs and shells treat specially, to make the encoded forms differ. */
+const SPECIAL = ` +/=&?%"\\ü€`;
+
+export function makeSecret(label: string, options: { special?: boolean } = {}): TestSecret {
+  const core = randomBytes(12).toString("hex");
+  return { label, core, plaintext: `leak_${core}${options.special ? SPECIAL : ""}` };
+}
+
+/** Every base64 (or base64url) rendering of `bytes` that shows up inside the encoding of any longer text containing them. */
+function base64Forms(bytes: Buffer, encoding: "base64" | "base64url"): string[] {
+  const forms: string[] = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const usable = Math.floor((bytes.length - offset) / 3) * 3;
+    forms.push(bytes.subarray(offset, offset + usable).toString(encoding));
+  }
+  return forms;
+}
+
+export interface Needle {
+  secret: string;
+  form: string;
+  text: string;
+}
+
+export function needlesOf(text: string, secret: string, prefix: string): Needle[] {
+  const bytes = Buffer.from(text, "utf8");
+  const forms: [string, string][] = [
+    ["raw", text],
+    ["json-escaped", JSON.stringify(text).slice(1, -1)],
+    ["url-encoded", encodeURIComponent(text)],
+    ["form-encoded", new URLSearchParams({ v: text }).toString().slice(2)],
+    ["hex", bytes.toString("hex")],
+    ["HEX", bytes.toString("hex").toUpperCase()],
+    ...base64Forms(bytes, "base64").map((form, i): [string, string] => [`base64@${i}`, form]),
+    ...base64Forms(bytes, "base64url").map((form, i): [string, string] => [`base64url@${i}`, form]),
+  ];
+  const seen = new Set<string>();
+  return forms
+    .filter(([, form]) => form.length >= 16 && !seen.has(form) && seen.add(form))
+    .map(([form, needle]) => ({ secret, form: `${prefix}${form}`, text: needle }));
+}
+
+export function needlesFor(secret: TestSecret): Needle[] {
+  return [...needlesOf(secret.plaintext, secret.label, ""), ...needlesOf(secret.core, secret.label, "core ")];
+}
+
+export interface Haystack {
+  where: string;
+  content: string | Buffer;
+}
+
+export interface Leak {
+  where: string;
+  secret: string;
+  form: string;
+}
+
+/** Every (place, secret, form) where a needle occurs. Buffers are searched as UTF-8 and, for the raw forms, UTF-16LE. */
+export function findLeaks(haystacks: Haystack[], needles: Needle[]): Leak[] {
+  const leaks: Leak[] = [];
+  for (const { where, content } of haystacks) {
+    for (const needle of needles) {
+      let found: boolean;
+      if (typeof content === "string") found = content.includes(needle.text);
+      else {
+        found = content.includes(Buffer.from(needle.text, "utf8"));
+        if (!found && (needle.form === "raw" || needle.form === "core raw")) found = content.includes(Buffer.from(needle.text, "utf16le"));
+      }
+      if (found) leaks.push({ where, secret: needle.secret, form: needle.form });
+    }
+  }
+  return leaks;
+}
+
+/** Every file under `dir`, read as bytes. */
+export function filesUnder(dir: string): Haystack[] {
+  const out: Haystack[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...filesUnder(path));
+    else out.push({ where: `file ${path}`, content: readFileSync(path) });
+  }
+  return out;
+}
+

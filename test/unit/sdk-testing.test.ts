@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { runWorkflow } from "bifrost-ts/sdk/testing";
+import { SecretAccessError, ValidationError } from "bifrost-ts/sdk";
+import { Billing } from "../../examples/workflows/billing.ts";
+import { Greetings } from "../../examples/workflows/greetings.ts";
+import { UserReport } from "../../examples/workflows/user-report.ts";
+
+describe("runWorkflow (bifrost-ts/sdk/testing)", () => {
+  it("runs a workflow with in-memory configs, its params parsed by its schema", async () => {
+    const run = await runWorkflow(Billing, "chargeCard", { amount: 5 }, { configs: { stripe_api_key: { type: "secret", value: "sk_test_123" } }, org: { id: "o1", name: "acme" } });
+    expect(run.result).toEqual({ charged: 5, currency: "EUR", keyHint: "sk_…" });
+    expect(run.logs.map((l) => l.message)).toEqual(["charging 5 EUR for acme"]);
+  });
+
+  it("uses config defaults and per-user config like the worker", async () => {
+    expect((await runWorkflow(Greetings, "greet", { name: "Ada" })).result).toEqual({ message: "Hello, Ada!" });
+    expect((await runWorkflow(Greetings, "greet", { name: "Ada" }, { configs: { greeting: { type: "string", value: "Hi" } } })).result).toEqual({ message: "Hi, Ada!" });
+    expect((await runWorkflow(UserReport, "run", {}, { userConfig: { "Api-Key": "k" } })).result).toEqual({ days: 7, authenticatedAs: "user key provided" });
+  });
+
+  it("refuses bad params and undeclared secrets as the platform does", async () => {
+    await expect(runWorkflow(Billing, "chargeCard", { amount: -1 })).rejects.toBeInstanceOf(ValidationError);
+    class Sneaky {}
+    await expect(runWorkflow(Sneaky, "nothing")).rejects.toThrow("Sneaky.nothing is not a @workflow method");
+    await expect(runWorkflow(Greetings, "greet", { name: "x" }, { configs: { greeting: { type: "secret", value: "s3cr3t" } } })).rejects.toBeInstanceOf(SecretAccessError);
+  });
+});

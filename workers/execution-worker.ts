@@ -1,0 +1,177 @@
+import { hostname } from "node:os";
+import { Worker, type Job } from "bullmq";
+import type { Redis } from "ioredis";
+import type { ExecutionLogEntry } from "../sdk/execution-context.ts";
+import { EXECUTIONS_QUEUE, type ExecutionJobData, type ExecutionQueue } from "../src/executions/execution-queue.ts";
+import type { ExecutionSignals } from "../src/executions/execution-signals.ts";
+import { isFinal } from "../src/executions/execution-status.ts";
+import type { ExecutionStore } from "../src/executions/execution-store.ts";
+import type { ExecutionRow } from "../src/executions/execution-view.ts";
+import { openUserConfig } from "../src/executions/user-config.ts";
+import { GLOBAL_SCOPE, orgScope, type Scope } from "../src/orgs/index.ts";
+import type { Platform } from "../src/platform/platform.ts";
+import type { WorkflowCatalog } from "../src/workflows/index.ts";
+import { ExecutionRunner } from "./execution-runner.ts";
+
+/** The most runs a workflow can ask for (`retries` is at most 25, see sdk/workflow.ts). */
+const MAX_ATTEMPTS = 26;
+
+export interface ExecutionWorkerOptions {
+  concurrency: number;
+  /** BullMQ lock duration and stalled-check interval. */
+  lockMs: number;
+}
+
+export interface ExecutionWorkerDeps {
+  platform: Platform;
+  catalog: WorkflowCatalog;
+  store: ExecutionStore;
+  signals: ExecutionSignals;
+  /** For the sweeper's job lookups. */
+  queue: ExecutionQueue;
+  /** A connection BullMQ may block on (maxRetriesPerRequest: null). */
+  connection: Redis;
+}
+
+/** Thrown to hand a failed attempt back to BullMQ for a retry; says nothing about the failure itself. */
+class RetryAttempt extends Error {
+  override name = "RetryAttempt";
+}
+
+/**
+ * Takes executions off the queue and runs them. The database row, not the job, is the truth:
+ * a job whose row has ended is skipped (cancelled while queued), and a job whose row is still
+ * `running` when it is taken is one whose worker stopped mid-run (BullMQ's stalled-job check
+ * handed it on), so it is retried or failed by the workflow's `retries`, never run twice when
+ * `retries` is 0.
+ */
+export class ExecutionWorker {
+  readonly id = `${hostname()}:${process.pid}`;
+  private readonly runner: ExecutionRunner;
+  private readonly active = new Map<string, AbortController>();
+  private readonly worker: Worker<ExecutionJobData>;
+  private readonly stopCancelListener: () => void;
+  private sweeper?: NodeJS.Timeout;
+
+  constructor(
+    private readonly deps: ExecutionWorkerDeps,
+    private readonly options: ExecutionWorkerOptions,
+  ) {
+    this.runner = new ExecutionRunner(deps.platform.configs);
+    const { logger, settings } = deps.platform;
+    this.worker = new Worker<ExecutionJobData>(EXECUTIONS_QUEUE, (job) => this.process(job), {
+      connection: deps.connection,
+      prefix: settings.queuePrefix,
+      concurrency: options.concurrency,
+      lockDuration: options.lockMs,
+      stalledInterval: options.lockMs,
+      // Our own rule (above) decides what a stalled run becomes; BullMQ must only hand it on.
+      maxStalledCount: MAX_ATTEMPTS,
+      autorun: false,
+    });
+    // Connection trouble is logged once by the connection; the rest is worth a line.
+    this.worker.on("error", (error) => {
+      if (!/ECONNREFUSED|ETIMEDOUT|Connection is closed|ENOTFOUND|EHOSTUNREACH/.test(error.message)) logger.error({ err: error }, "worker error");
+    });
+    this.worker.on("failed", (job, error) => {
+      if (job && error.name === "UnrecoverableError") void this.failWithoutOutcome(job.data.executionId, `The run could not go on: ${error.message}`);
+    });
+    this.stopCancelListener = deps.signals.onCancel((id) => this.active.get(id)?.abort());
+  }
+
+  /** Starts taking jobs (resolves at once; the worker runs until `close`). */
+  start(): void {
+    void this.worker.run().catch((error) => this.deps.platform.logger.error({ err: error }, "worker stopped"));
+    this.sweeper = setInterval(() => void this.sweep(), this.options.lockMs);
+    this.sweeper.unref();
+  }
+
+  /** Stops taking jobs and waits for the running ones to end (their workflows' own timeouts bound this). */
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    this.stopCancelListener();
+    await this.worker.close();
+  }
+
+  private async process(job: Job<ExecutionJobData>): Promise<void> {
+    const { store, catalog, signals, platform } = this.deps;
+    const row = await store.find(job.data.executionId);
+    if (!row || isFinal(row.status)) return;
+
+    const definition = catalog.get(row.workflow)?.definition;
+    if (!definition) {
+      await this.end(row, `Workflow "${row.workflow}" is not loaded in worker ${this.id} (from ${catalog.dir}): see that worker's log for files that failed to load`);
+      return;
+    }
+    const maxAttempts = definition.retries + 1;
+    const logs: ExecutionLogEntry[] = JSON.parse(row.logs);
+    if (row.status === "running") {
+      const note = `Attempt ${row.attempts} of ${maxAttempts} was interrupted: the worker running it stopped`;
+      if (row.attempts >= maxAttempts) {
+        await this.end(row, definition.retries === 0 ? `${note} (not retried: retries is 0)` : `${note}; no attempts left`);
+        return;
+      }
+      logs.push(logLine("warn", `${note}; retrying`));
+    }
+
+    // Listen for a cancel before claiming, so one sent right after the claim is heard.
+    const cancel = new AbortController();
+    this.active.set(row.id, cancel);
+    try {
+      const claimed = await store.claim(row, logs);
+      if (!claimed) return;
+      const outcome = await this.runner.run({
+        executionId: row.id,
+        definition,
+        scope: await this.scopeOf(row),
+        params: JSON.parse(row.params),
+        userConfig: openUserConfig(platform.cipher, job.data.userConfig),
+        cancelSignal: cancel.signal,
+      });
+      if (outcome.status === "failed" && claimed.attempts < maxAttempts) {
+        const note = `Attempt ${claimed.attempts} of ${maxAttempts} failed; retrying`;
+        if (await store.scheduleRetry(claimed, outcome, note)) throw new RetryAttempt(note);
+        return;
+      }
+      if (await store.finish(claimed, outcome)) await signals.publishFinished(row.id);
+    } finally {
+      this.active.delete(row.id);
+    }
+  }
+
+  private async scopeOf(row: ExecutionRow): Promise<Scope> {
+    return row.orgId ? orgScope(await this.deps.platform.orgs.get(row.orgId)) : GLOBAL_SCOPE;
+  }
+
+  private async end(row: ExecutionRow, message: string): Promise<void> {
+    if (await this.deps.store.fail(row, message)) await this.deps.signals.publishFinished(row.id);
+  }
+
+  private async failWithoutOutcome(executionId: string, message: string): Promise<void> {
+    const row = await this.deps.store.find(executionId).catch(() => null);
+    if (row && !isFinal(row.status)) await this.end(row, message).catch(() => undefined);
+  }
+
+  /**
+   * Runs marked `running` whose job is gone from Redis (Redis restarted without persistence, or
+   * was flushed) will never be taken again: end them instead of leaving them running for ever.
+   */
+  private async sweep(): Promise<void> {
+    const { store, queue, platform } = this.deps;
+    if (!queue.available) return;
+    try {
+      for (const row of await store.running(200)) {
+        if (this.active.has(row.id)) continue;
+        if ((await queue.queue.getJobState(row.id)) !== "unknown") continue;
+        platform.logger.warn({ executionId: row.id }, "execution was running but its job is gone from Redis: marking it failed");
+        await this.end(row, "The run's job vanished from the queue (was Redis restarted or flushed?); it did not finish");
+      }
+    } catch (error) {
+      platform.logger.debug({ err: error }, "execution sweep skipped");
+    }
+  }
+}
+
+function logLine(level: ExecutionLogEntry["level"], message: string): ExecutionLogEntry {
+  return { at: new Date().toISOString(), level, message };
+}

@@ -1,0 +1,47 @@
+import { ExecutionQueue } from "../src/executions/execution-queue.ts";
+import { ExecutionSignals } from "../src/executions/execution-signals.ts";
+import { ExecutionStore } from "../src/executions/execution-store.ts";
+import type { Platform } from "../src/platform/platform.ts";
+import { createRedisConnection } from "../src/queue/redis-connection.ts";
+import { loadWorkflowCatalog, type WorkflowCatalog } from "../src/workflows/index.ts";
+import { ExecutionWorker } from "./execution-worker.ts";
+
+export interface RunningWorker {
+  worker: ExecutionWorker;
+  catalog: WorkflowCatalog;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects a worker to the executions queue and starts it. Redis being down is not fatal: the
+ * connection says so once and the worker starts taking jobs when Redis comes back.
+ */
+export async function startWorker(
+  platform: Platform,
+  options: { concurrency?: number; catalog?: WorkflowCatalog } = {},
+): Promise<RunningWorker> {
+  const { settings, logger } = platform;
+  const catalog = options.catalog ?? (await loadWorkflowCatalog(settings.workflowsDir));
+  if (!options.catalog) for (const error of catalog.errors) logger.error({ file: error.file }, `workflow file not loaded: ${error.message}`);
+
+  const connection = createRedisConnection(settings.redisUrl, logger, { role: "worker" });
+  const subscriber = createRedisConnection(settings.redisUrl, logger, { role: "worker-signals" });
+  const signals = new ExecutionSignals(connection, subscriber, settings.queuePrefix, logger);
+  const queue = new ExecutionQueue(connection, settings.queuePrefix, settings.redisUrl);
+  const worker = new ExecutionWorker(
+    { platform, catalog, store: new ExecutionStore(platform.db), signals, queue, connection },
+    { concurrency: options.concurrency ?? settings.workerConcurrency, lockMs: settings.workerLockMs },
+  );
+  worker.start();
+  return {
+    worker,
+    catalog,
+    async close() {
+      await worker.close();
+      await signals.close();
+      await queue.close();
+      subscriber.disconnect();
+      connection.disconnect();
+    },
+  };
+}
