@@ -17,7 +17,15 @@ export class ApiClient {
     this.#token = token;
   }
 
-  async request<T>(method: string, path: string, options: { query?: Record<string, string | undefined>; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const response = await this.send(method, path, options);
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    return (text ? safeJson(text) : undefined) as T;
+  }
+
+  /** The response itself (for streamed bodies such as exports), once its status is known to be OK. */
+  async send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
     const url = new URL(this.baseUrl + path);
     for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, value);
     let response: Response;
@@ -29,21 +37,26 @@ export class ApiClient {
           ...(options.body === undefined ? {} : { "content-type": "application/json" }),
           ...options.headers,
         },
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        body: options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body),
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
       throw new CliError(`cannot reach the Bifrost API at ${this.baseUrl} (${cause}): is \`bifrost start\` running, and is BIFROST_URL right?`);
     }
-    if (response.status === 204) return undefined as T;
-    const text = await response.text();
-    const body = text ? safeJson(text) : undefined;
     if (!response.ok) {
+      const body = safeJson(await response.text());
       const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
       throw new CliError(error ? `${error.code}: ${error.message}` : `HTTP ${response.status} from ${path}`);
     }
-    return body as T;
+    return response;
   }
+}
+
+interface RequestOptions {
+  query?: Record<string, string | undefined>;
+  /** Sent as JSON; a string is sent as it is (already JSON text). */
+  body?: unknown;
+  headers?: Record<string, string>;
 }
 
 function safeJson(text: string): unknown {

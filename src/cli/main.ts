@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { Command, CommanderError } from "commander";
 import { isBifrostError } from "../errors/index.ts";
 import { CliError } from "./cli-error.ts";
+import { registerBundleCommands } from "./commands/bundle-commands.ts";
 import { registerConfigCommands } from "./commands/config-commands.ts";
 import { registerDatabaseCommands } from "./commands/database-commands.ts";
 import { registerExecutionCommands } from "./commands/execution-commands.ts";
@@ -18,6 +19,7 @@ registerDatabaseCommands(program);
 registerOrgCommands(program);
 registerConfigCommands(program);
 registerExecutionCommands(program);
+registerBundleCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -15,15 +15,22 @@ export type AcceptedValue = { kind: "plain"; stored: string; value: unknown } | 
 
 /**
  * Checks `input` against the type's table in ../shared/CONTRACT.md and returns its storage form.
- * Messages say what was wrong and never repeat the value.
+ * Messages say what was wrong and never repeat the value. `typed` (bundles, which carry values
+ * already typed) turns off the coercion of strings: "5" is then not an int, and a json value is
+ * taken as it is rather than parsed when it is a string.
  *
  * @throws InvalidConfigValueError
  */
-export function acceptConfigValue(key: string, type: ConfigType, input: unknown): AcceptedValue {
+export function acceptConfigValue(key: string, type: ConfigType, input: unknown, options: { typed?: boolean } = {}): AcceptedValue {
   const fail = (reason: string): never => {
     throw new InvalidConfigValueError(key, type, reason);
   };
   if (input === undefined) fail("a value is required");
+  if (options.typed) {
+    if (type === "json") return plain(key, type, input);
+    if (type === "int" && typeof input !== "number") fail(`expected an integer, got ${describe(input)}`);
+    if (type === "bool" && typeof input !== "boolean") fail(`expected true or false, got ${describe(input)}`);
+  }
 
   switch (type) {
     case "string": {

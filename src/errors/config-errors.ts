@@ -3,7 +3,7 @@ import { BifrostError } from "./bifrost-error.ts";
 /** A config key that is not of the canonical form once normalized. */
 export class InvalidConfigKeyError extends BifrostError<"INVALID_CONFIG_KEY"> {
   override name = "InvalidConfigKeyError";
-  constructor(readonly key: string, reason: string) {
+  constructor(readonly key: string, readonly reason: string) {
     super("INVALID_CONFIG_KEY", `Invalid config key ${JSON.stringify(truncate(key))}: ${reason}`, { key: truncate(key) });
   }
 }
@@ -11,7 +11,7 @@ export class InvalidConfigKeyError extends BifrostError<"INVALID_CONFIG_KEY"> {
 /** A value that its declared type does not accept. The message names the key and the type, never the value. */
 export class InvalidConfigValueError extends BifrostError<"INVALID_CONFIG_VALUE"> {
   override name = "InvalidConfigValueError";
-  constructor(readonly key: string, readonly type: string, reason: string) {
+  constructor(readonly key: string, readonly type: string, readonly reason: string) {
     super("INVALID_CONFIG_VALUE", `Invalid value for config "${key}" of type ${type}: ${reason}`, { key, type });
   }
 }

@@ -4,3 +4,4 @@ export * from "./validation-error.ts";
 export * from "./config-errors.ts";
 export * from "./platform-errors.ts";
 export * from "./execution-errors.ts";
+export * from "./bundle-errors.ts";

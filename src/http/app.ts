@@ -1,5 +1,6 @@
 import express, { type Express } from "express";
 import { auditRoutes } from "../audit/audit-routes.ts";
+import { bundleRoutes } from "../bundles/bundle-routes.ts";
 import { configRoutes } from "../configs/config-routes.ts";
 import { orgRoutes } from "../orgs/org-routes.ts";
 import type { Platform } from "../platform/platform.ts";
@@ -13,6 +14,8 @@ import { requestLogger } from "./request-logger.ts";
 
 /** Large enough for a 64 KiB secret or a 256 KiB JSON value with room for JSON escaping. */
 export const JSON_BODY_LIMIT = "1mb";
+/** Room for 100,000 configs (the bundle limit) of ordinary size. */
+export const BUNDLE_BODY_LIMIT = "64mb";
 
 export interface AppServices {
   catalog: WorkflowCatalog;
@@ -32,6 +35,8 @@ export function createApp(platform: Platform, { catalog, executions }: AppServic
   const api = express.Router();
   // Authenticate before reading the body: an anonymous client must not make us buffer and parse it.
   api.use(authenticate(platform.tokens));
+  // Bundles are larger than any other body; body-parser skips a body that is already parsed.
+  api.use("/import", express.json({ limit: BUNDLE_BODY_LIMIT, strict: false }));
   api.use(express.json({ limit: JSON_BODY_LIMIT, strict: false }));
   api.use("/orgs", orgRoutes(platform.orgs));
   api.use("/configs", configRoutes(platform.configs, platform.orgs));
@@ -39,6 +44,7 @@ export function createApp(platform: Platform, { catalog, executions }: AppServic
   api.use("/workflows", workflowRoutes(catalog));
   api.use("/workflows", startExecutionRoutes(executions, platform.orgs));
   api.use("/executions", executionRoutes(executions, platform.orgs));
+  api.use("/", bundleRoutes(platform.bundleExporter, platform.bundleImporter, platform.orgs));
   api.use(notFoundHandler);
   app.use("/api", api);
 

@@ -15,6 +15,13 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
+    if (res.headersSent) {
+      // A streamed response (an export) failed midway: all we can do is cut it, so the client
+      // sees a truncated body rather than a complete-looking one.
+      logger.error({ err: error, method: req.method, path: req.path }, "error after the response started; connection closed");
+      res.destroy();
+      return;
+    }
     const known = toBifrostError(error);
     if (known) {
       res.status(ERROR_STATUS[known.code]).json({ error: known.toJSON() });

@@ -1,4 +1,6 @@
 import { AuditLog } from "../audit/index.ts";
+import { BundleExporter } from "../bundles/bundle-exporter.ts";
+import { BundleImporter } from "../bundles/bundle-importer.ts";
 import { TokenService } from "../auth/index.ts";
 import { ConfigService } from "../configs/index.ts";
 import { createLogger, type Logger } from "../logging/logger.ts";
@@ -18,6 +20,8 @@ export interface Platform {
   orgs: OrgService;
   configs: ConfigService;
   tokens: TokenService;
+  bundleExporter: BundleExporter;
+  bundleImporter: BundleImporter;
   close(): Promise<void>;
 }
 
@@ -59,6 +63,8 @@ export async function openPlatform(options: PlatformOptions = {}): Promise<Platf
     orgs,
     configs: new ConfigService(db, cipher, audit),
     tokens: new TokenService(db, audit),
+    bundleExporter: new BundleExporter(db, cipher, audit),
+    bundleImporter: new BundleImporter(db, cipher, audit),
     close: () => db.close(),
   };
 }

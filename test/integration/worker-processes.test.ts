@@ -94,7 +94,9 @@ describe("bifrost worker processes", () => {
     const twice = tmpFile("twice");
     const noRetry = await Promise.all(Array.from({ length: 5 }, () => start("slow", { ms: 60_000, file: once })));
     const retried = await Promise.all(Array.from({ length: 5 }, () => start("slow_retried", { ms: 2_000, file: twice })));
-    await expect.poll(async () => (await admin("GET", "/api/executions?status=running&limit=100")).body.length, { timeout: 20_000 }).toBe(10);
+    // Kill once every workflow body has started (the row turns `running` a little earlier).
+    await expect.poll(() => startedRuns(once).length + startedRuns(twice).length, { timeout: 20_000 }).toBe(10);
+    expect((await admin("GET", "/api/executions?status=running&limit=100")).body).toHaveLength(10);
 
     await doomed.stop("SIGKILL");
     await worker().waitFor(READY);

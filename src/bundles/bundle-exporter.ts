@@ -1,0 +1,98 @@
+import type { AuditLog } from "../audit/index.ts";
+import { decodeStoredValue } from "../configs/config-value.ts";
+import type { ConfigRow } from "../configs/config-view.ts";
+import { GLOBAL, scopeId, type Scope } from "../orgs/index.ts";
+import type { SecretCipher } from "../secrets/index.ts";
+import type { Database } from "../storage/database.ts";
+import { BUNDLE_FORMAT, BUNDLE_VERSION, type BundleConfig } from "./bundle-format.ts";
+
+export interface ExportOptions {
+  /** true: secrets without value or ciphertext (to promote to another environment); false: a backup. */
+  portable: boolean;
+  /** Only this scope; everything when omitted. */
+  scope?: Scope;
+  actor: string;
+}
+
+/** Rows read per query: memory stays flat however many configs there are. */
+const PAGE = 1_000;
+
+/**
+ * Writes bundles. The text is deterministic apart from `exportedAt`: orgs by name, configs by
+ * scope (global first, then orgs by name) and key, one config per line, so bundles diff cleanly.
+ */
+export class BundleExporter {
+  constructor(
+    private readonly db: Database,
+    private readonly cipher: SecretCipher,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /** The bundle as a stream of text chunks; the export is audited once the last chunk is out. */
+  async *export(options: ExportOptions): AsyncGenerator<string> {
+    const orgs = await this.orgsOf(options.scope);
+    const scopes: { id: string; org: string | null }[] = [
+      ...(options.scope === undefined || options.scope.kind === "global" ? [{ id: GLOBAL, org: null }] : []),
+      ...orgs.map((o) => ({ id: o.id, org: o.name })),
+    ];
+    const header = {
+      format: BUNDLE_FORMAT,
+      version: BUNDLE_VERSION,
+      exportedAt: new Date().toISOString(),
+      portable: options.portable,
+      ...(options.portable ? {} : { keyFingerprint: this.cipher.fingerprint }),
+    };
+    yield `${JSON.stringify(header, null, 2).slice(0, -2)},\n`;
+    yield `  "orgs": [${orgs.map((o) => `\n    ${JSON.stringify({ name: o.name })}`).join(",")}${orgs.length ? "\n  " : ""}],\n`;
+    yield `  "configs": [`;
+    let count = 0;
+    let secrets = 0;
+    for (const scope of scopes) {
+      for await (const row of this.rowsOf(scope.id)) {
+        if (row.type === "secret") secrets++;
+        yield `${count++ === 0 ? "" : ","}\n    ${JSON.stringify(this.entryOf(row, scope.org, options.portable))}`;
+      }
+    }
+    yield `${count ? "\n  " : ""}]\n}\n`;
+    await this.audit.record(this.db.prisma, {
+      actor: options.actor,
+      action: "bundle.export",
+      scope: options.scope ? scopeId(options.scope) : GLOBAL,
+      details: { portable: options.portable, whole: options.scope === undefined, orgs: orgs.length, configs: count, secrets },
+    });
+  }
+
+  private entryOf(row: ConfigRow, org: string | null, portable: boolean): BundleConfig {
+    const base = { org, key: row.key, type: row.type as BundleConfig["type"], description: row.description };
+    if (row.type !== "secret") return { ...base, value: row.value === null ? null : decodeStoredValue(row.value) };
+    return portable ? { ...base, value: null } : { ...base, value: null, encrypted: row.encrypted };
+  }
+
+  private async orgsOf(scope: Scope | undefined): Promise<{ id: string; name: string }[]> {
+    if (scope?.kind === "global") return [];
+    if (scope?.kind === "org") return [scope.org];
+    return (await this.db.prisma.org.findMany({ select: { id: true, name: true } })).sort((a, b) => byCodePoint(a.name, b.name));
+  }
+
+  /**
+   * A scope's rows by key in code-point order. The database's ORDER BY would follow its collation,
+   * which differs between SQLite and a PostgreSQL locale; sorting the keys here makes one order
+   * everywhere, and only keys (not values) are held for the whole scope.
+   */
+  private async *rowsOf(scope: string): AsyncGenerator<ConfigRow> {
+    const keys = (await this.db.prisma.config.findMany({ where: { scope }, select: { key: true } })).map((r) => r.key).sort(byCodePoint);
+    for (let i = 0; i < keys.length; i += PAGE) {
+      const page = keys.slice(i, i + PAGE);
+      const rows = await this.db.prisma.config.findMany({ where: { scope, key: { in: page } } });
+      const byKey = new Map(rows.map((row) => [row.key, row]));
+      for (const key of page) {
+        const row = byKey.get(key);
+        if (row) yield row;
+      }
+    }
+  }
+}
+
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,28 @@
+import type { ConfigType } from "../configs/config-type.ts";
+
+/**
+ * What an import reads, whatever the document it came from (a bundle, or a Python Bifrost
+ * export): each entry remembers its path in the document, so every problem names where it is.
+ */
+export interface ImportSource {
+  orgs: { path: string; name: unknown }[];
+  entries: ImportEntry[];
+  /** Where encrypted values come from: a bundle's key fingerprint, or a Bifrost export's key. */
+  encryption: { kind: "bundle"; keyFingerprint: string | undefined } | { kind: "bifrost" } | { kind: "none" };
+}
+
+export interface ImportEntry {
+  /** e.g. `configs[3]` or `items[3]`. */
+  path: string;
+  /** Where the value sits under `path` (`value` in both formats; `encrypted` for a backup's secret). */
+  secretField: "value" | "encrypted";
+  org: string | null;
+  key: unknown;
+  type: ConfigType;
+  description: string | null;
+  value: unknown;
+  /** A secret's Fernet token under the source key; null or undefined: no value. */
+  encrypted?: string | null;
+  /** Values already typed (bundles) or text to coerce to their type (Bifrost stores text). */
+  typed: boolean;
+}
