@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
 // Unit tests run once; integration tests run once per database, so both backends pass the same suite.
-const integration = ["test/integration/**/*.test.ts"];
+const integration = ["test/integration/**/*.test.ts", "test/e2e/**/*.test.ts"];
 
 export default defineConfig({
   test: {

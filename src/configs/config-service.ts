@@ -68,23 +68,24 @@ export class ConfigService {
     const rows = await this.db.prisma.config.findMany({ where: { scope: { in: cascadeOf(scope) } }, orderBy: { key: "asc" } });
     const byKey = new Map<string, ConfigRow[]>();
     for (const row of rows) byKey.set(row.key, [...(byKey.get(row.key) ?? []), row]);
-    return [...byKey.values()].map((found) => toEffectiveView(effectiveRow(found)!));
+    return [...byKey.values()].map((found) => toEffectiveView(effectiveRow(found)!, found.length > 1));
   }
 
   /** The effective config of `key` for `scope`, without its secret value. */
   async getEffective(scope: Scope, rawKey: unknown): Promise<EffectiveConfigView> {
-    return toEffectiveView(await this.findCascaded(scope, normalizeConfigKey(rawKey)));
+    const { row, shadowsGlobal } = await this.findCascaded(scope, normalizeConfigKey(rawKey));
+    return toEffectiveView(row, shadowsGlobal);
   }
 
   /**
    * THE cascade: `scope`'s own row if it exists, else the global row, else ConfigNotFoundError.
    * An org row shadows a global row whatever either's type.
    */
-  private async findCascaded(scope: Scope, key: string): Promise<ConfigRow> {
+  private async findCascaded(scope: Scope, key: string): Promise<{ row: ConfigRow; shadowsGlobal: boolean }> {
     const rows = await this.db.prisma.config.findMany({ where: { key, scope: { in: cascadeOf(scope) } } });
     const row = effectiveRow(rows);
     if (!row) throw new ConfigNotFoundError(key, scope.kind === "global" ? GLOBAL : scope.org.name);
-    return row;
+    return { row, shadowsGlobal: rows.length > 1 };
   }
 
   /**
@@ -94,7 +95,7 @@ export class ConfigService {
    */
   async resolve(scope: Scope, rawKey: unknown, reader: ReadContext): Promise<ResolvedConfig> {
     const key = normalizeConfigKey(rawKey);
-    const row = await this.findCascaded(scope, key);
+    const { row } = await this.findCascaded(scope, key);
     const type = row.type as ConfigType;
     if (type !== "secret") return { key, type, value: row.value === null ? null : decodeStoredValue(row.value), resolvedFrom: row.scope };
 

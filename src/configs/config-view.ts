@@ -23,6 +23,8 @@ export interface ConfigView {
 /** The value `config.get` would see for an org, and where it came from. */
 export interface EffectiveConfigView extends ConfigView {
   resolvedFrom: string;
+  /** The org's own row hides a global row of the same key. */
+  shadowsGlobal: boolean;
 }
 
 export type ConfigRow = Config;
@@ -42,6 +44,7 @@ export function toConfigView(row: ConfigRow): ConfigView {
   };
 }
 
-export function toEffectiveView(row: ConfigRow): EffectiveConfigView {
-  return { ...toConfigView(row), resolvedFrom: row.scope };
+/** `shadowsGlobal`: an org row that hides a global one (deleting it lets the global value show). */
+export function toEffectiveView(row: ConfigRow, shadowsGlobal = false): EffectiveConfigView {
+  return { ...toConfigView(row), resolvedFrom: row.scope, shadowsGlobal };
 }

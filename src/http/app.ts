@@ -1,6 +1,10 @@
 import express, { type Express } from "express";
 import { auditRoutes } from "../audit/audit-routes.ts";
+import type { Queue } from "bullmq";
+import { QUEUES_PATH, sessionRoutes } from "../auth/session-routes.ts";
 import { bundleRoutes } from "../bundles/bundle-routes.ts";
+import { consoleAssets } from "../console/console-assets.ts";
+import { queueDashboard } from "../console/queue-dashboard.ts";
 import { configRoutes } from "../configs/config-routes.ts";
 import { orgRoutes } from "../orgs/org-routes.ts";
 import type { Platform } from "../platform/platform.ts";
@@ -9,6 +13,7 @@ import type { ExecutionService } from "../executions/execution-service.ts";
 import type { WorkflowCatalog } from "../workflows/workflow-catalog.ts";
 import { workflowRoutes } from "../workflows/workflow-routes.ts";
 import { authenticate } from "./authenticate.ts";
+import { openApiDocument } from "./openapi.ts";
 import { errorHandler, notFoundHandler } from "./error-handler.ts";
 import { requestLogger } from "./request-logger.ts";
 
@@ -20,9 +25,11 @@ export const BUNDLE_BODY_LIMIT = "64mb";
 export interface AppServices {
   catalog: WorkflowCatalog;
   executions: ExecutionService;
+  /** The executions queue, for the admin dashboard. */
+  queue: Queue;
 }
 
-export function createApp(platform: Platform, { catalog, executions }: AppServices): Express {
+export function createApp(platform: Platform, { catalog, executions, queue }: AppServices): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("query parser", "simple");
@@ -33,11 +40,15 @@ export function createApp(platform: Platform, { catalog, executions }: AppServic
   });
 
   const api = express.Router();
+  api.get("/openapi.json", (_req, res) => {
+    res.json(openApiDocument);
+  });
   // Authenticate before reading the body: an anonymous client must not make us buffer and parse it.
   api.use(authenticate(platform.tokens));
   // Bundles are larger than any other body; body-parser skips a body that is already parsed.
   api.use("/import", express.json({ limit: BUNDLE_BODY_LIMIT, strict: false }));
   api.use(express.json({ limit: JSON_BODY_LIMIT, strict: false }));
+  api.use("/session", sessionRoutes(platform.orgs));
   api.use("/orgs", orgRoutes(platform.orgs));
   api.use("/configs", configRoutes(platform.configs, platform.orgs));
   api.use("/audit", auditRoutes(platform.audit, platform.orgs));
@@ -47,6 +58,8 @@ export function createApp(platform: Platform, { catalog, executions }: AppServic
   api.use("/", bundleRoutes(platform.bundleExporter, platform.bundleImporter, platform.orgs));
   api.use(notFoundHandler);
   app.use("/api", api);
+  app.use(QUEUES_PATH, queueDashboard(queue, platform.tokens));
+  app.use(consoleAssets());
 
   app.use(errorHandler(platform.logger));
   return app;

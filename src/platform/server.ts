@@ -35,7 +35,7 @@ export async function startServer(platform: Platform, port = platform.settings.p
   await waitForRedis(redis, REDIS_STARTUP_WAIT_MS);
   const executions = new ExecutionService(new ExecutionStore(platform.db), platform.configs, catalog, queue, signals, platform.cipher);
 
-  const app = createApp(platform, { catalog, executions });
+  const app = createApp(platform, { catalog, executions, queue: queue.queue });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(s)));
   });

@@ -1,0 +1,141 @@
+// The console's only way to the platform: the public HTTP API, with the token of this tab.
+
+const TOKEN_KEY = "bifrost.token";
+
+/** The token lives in sessionStorage: this tab only, gone when it closes. */
+export const tokenStore = {
+  get: () => sessionStorage.getItem(TOKEN_KEY),
+  set: (token: string) => sessionStorage.setItem(TOKEN_KEY, token),
+  clear: () => sessionStorage.removeItem(TOKEN_KEY),
+};
+
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+/** An API error: `code` is stable, `message` is for people, `issues` point at fields. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: unknown,
+  ) {
+    super(message);
+  }
+
+  get issues(): Issue[] {
+    return ((this.details as { issues?: Issue[] } | undefined)?.issues ?? []) as Issue[];
+  }
+}
+
+let onUnauthorized = () => {};
+export function setUnauthorizedHandler(handler: () => void): void {
+  onUnauthorized = handler;
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const token = tokenStore.get();
+  const response = await fetch(path, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  const parsed = text ? JSON.parse(text) : undefined;
+  if (!response.ok) {
+    const error = parsed?.error ?? { code: "HTTP_ERROR", message: `HTTP ${response.status}` };
+    if (response.status === 401) onUnauthorized();
+    throw new ApiError(response.status, error.code, error.message, error.details);
+  }
+  return parsed as T;
+}
+
+export function query(params: Record<string, string | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value !== undefined && value !== "") search.set(name, value);
+  const text = search.toString();
+  return text ? `?${text}` : "";
+}
+
+// ----- shapes of the API's answers (see /api/openapi.json)
+
+export type ConfigType = "string" | "int" | "bool" | "json" | "secret";
+
+export interface Config {
+  key: string;
+  type: ConfigType;
+  scope: string;
+  description: string | null;
+  value: unknown;
+  masked: boolean;
+  hasValue: boolean;
+  updatedAt: string;
+  updatedBy: string;
+  resolvedFrom?: string;
+  shadowsGlobal?: boolean;
+}
+
+export interface Org {
+  id: string;
+  name: string;
+}
+
+export interface Session {
+  kind: "admin" | "org";
+  actor: string;
+  org: Org | null;
+}
+
+export type ExecutionStatus = "pending" | "running" | "success" | "failed" | "timeout" | "cancelled";
+
+export interface Execution {
+  id: string;
+  workflow: string;
+  scope: string;
+  org: Org | null;
+  status: ExecutionStatus;
+  params?: unknown;
+  result?: unknown;
+  error: string | null;
+  logs?: { at: string; level: string; message: string }[];
+  attempts: number;
+  createdAt: string;
+  createdBy: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+}
+
+export interface WorkflowSummary {
+  name: string;
+  description: string | null;
+  category: string | null;
+  params: JsonSchema;
+  secrets: string[];
+}
+
+export interface JsonSchema {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  enum?: unknown[];
+  default?: unknown;
+  description?: string;
+  minimum?: number;
+  maximum?: number;
+}
+
+export interface AuditRow {
+  at: string;
+  actor: string;
+  action: string;
+  scope: string;
+  key: string | null;
+  executionId?: string;
+}

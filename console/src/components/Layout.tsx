@@ -1,0 +1,56 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { NavLink, Outlet, useNavigate } from "react-router";
+import { api, tokenStore } from "../api";
+import { useSession } from "../session";
+
+export function Layout() {
+  const { session, isAdmin } = useSession();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+
+  async function signOut() {
+    await api("DELETE", "/api/session/queues-cookie").catch(() => undefined);
+    tokenStore.clear();
+    queryClient.clear();
+    navigate("/sign-in", { replace: true });
+  }
+
+  async function openQueues() {
+    // The dashboard is a page of its own: it gets the token as an HttpOnly cookie for its path only.
+    await api("POST", "/api/session/queues-cookie");
+    window.open("/admin/queues", "_blank", "noopener");
+  }
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="top">
+        <span className="brand">Bifrost</span>
+        <nav aria-label="Main">
+          <NavLink to="/settings/configuration">Configuration</NavLink>
+          <NavLink to="/executions">Executions</NavLink>
+          <NavLink to="/audit">Audit</NavLink>
+          {isAdmin && (
+            <button type="button" className="link" onClick={openQueues}>
+              Queues
+            </button>
+          )}
+          <a href="/api/openapi.json" target="_blank" rel="noreferrer">
+            API reference
+          </a>
+        </nav>
+        <span className="who" title={session.actor}>
+          {isAdmin ? "Admin" : `Org: ${session.org?.name}`}
+        </span>
+        <button type="button" onClick={signOut}>
+          Sign out
+        </button>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,57 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router";
+import { ApiError, setUnauthorizedHandler, tokenStore } from "./api";
+import { Layout } from "./components/Layout";
+import { AuditPage } from "./pages/AuditPage";
+import { ConfigurationPage } from "./pages/ConfigurationPage";
+import { ExecutionPage } from "./pages/ExecutionPage";
+import { ExecutionsPage } from "./pages/ExecutionsPage";
+import { SignInPage } from "./pages/SignInPage";
+import { SessionProvider } from "./session";
+import "./styles.css";
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: { retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2, refetchOnWindowFocus: false },
+  },
+});
+
+setUnauthorizedHandler(() => {
+  tokenStore.clear();
+  queryClient.clear();
+  if (location.pathname !== "/sign-in") location.assign(`/sign-in?expired=1`);
+});
+
+function RequireToken({ children }: { children: React.ReactNode }) {
+  const location = useLocation();
+  if (!tokenStore.get()) return <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search }} />;
+  return <SessionProvider>{children}</SessionProvider>;
+}
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <BrowserRouter>
+        <Routes>
+          <Route path="/sign-in" element={<SignInPage />} />
+          <Route
+            element={
+              <RequireToken>
+                <Layout />
+              </RequireToken>
+            }
+          >
+            <Route index element={<Navigate to="/settings/configuration" replace />} />
+            <Route path="/settings/configuration" element={<ConfigurationPage />} />
+            <Route path="/executions" element={<ExecutionsPage />} />
+            <Route path="/executions/:id" element={<ExecutionPage />} />
+            <Route path="/audit" element={<AuditPage />} />
+            <Route path="*" element={<p className="page-error">No such page.</p>} />
+          </Route>
+        </Routes>
+      </BrowserRouter>
+    </QueryClientProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,108 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { Link, useParams } from "react-router";
+import { api, type Execution } from "../api";
+import { formatDuration, formatWhen } from "../components/format";
+import { StatusBadge, isActive } from "../components/StatusBadge";
+
+/** One execution as stored (result, error and logs were scrubbed of secrets before they were). */
+export function ExecutionPage() {
+  const { id } = useParams();
+  const queryClient = useQueryClient();
+  const [cancelError, setCancelError] = useState<string | null>(null);
+  const execution = useQuery({
+    queryKey: ["execution", id],
+    queryFn: () => api<Execution>("GET", `/api/executions/${encodeURIComponent(id!)}`),
+    refetchInterval: (q) => (q.state.data && isActive(q.state.data.status) ? 1_000 : false),
+  });
+
+  async function cancel() {
+    setCancelError(null);
+    try {
+      queryClient.setQueryData(["execution", id], await api<Execution>("POST", `/api/executions/${encodeURIComponent(id!)}/cancel`));
+    } catch (error) {
+      setCancelError((error as Error).message);
+    }
+  }
+
+  if (execution.isError) return <p role="alert" className="page-error">{(execution.error as Error).message}</p>;
+  const e = execution.data;
+  if (!e) return <p className="loading">Loading…</p>;
+  return (
+    <section aria-labelledby="execution-title" className="execution">
+      <p className="crumb">
+        <Link to="/executions">Executions</Link>
+      </p>
+      <div className="page-head">
+        <h1 id="execution-title">
+          {e.workflow} <StatusBadge status={e.status} />
+        </h1>
+        {isActive(e.status) && (
+          <button type="button" className="danger" onClick={cancel}>
+            Cancel
+          </button>
+        )}
+      </div>
+      {cancelError && <p role="alert" className="field-error">{cancelError}</p>}
+      <dl className="facts">
+        <dt>Org</dt>
+        <dd>{e.org?.name ?? "Global"}</dd>
+        <dt>Started</dt>
+        <dd>{formatWhen(e.startedAt)}</dd>
+        <dt>Finished</dt>
+        <dd>{formatWhen(e.finishedAt)}</dd>
+        <dt>Duration</dt>
+        <dd>{formatDuration(e.durationMs)}</dd>
+        <dt>Attempts</dt>
+        <dd>{e.attempts}</dd>
+        <dt>Started by</dt>
+        <dd>{e.createdBy}</dd>
+        <dt>Id</dt>
+        <dd>
+          <code>{e.id}</code>
+        </dd>
+      </dl>
+      <h2>Params</h2>
+      <pre className="code-block">{JSON.stringify(e.params, null, 2)}</pre>
+      {e.result !== null && e.result !== undefined && (
+        <>
+          <h2>Result</h2>
+          <pre className="code-block">{JSON.stringify(e.result, null, 2)}</pre>
+        </>
+      )}
+      {e.error && (
+        <>
+          <h2>Error</h2>
+          <pre className="code-block error-block">{e.error}</pre>
+        </>
+      )}
+      <h2>Logs</h2>
+      {e.logs?.length ? (
+        <div className="table-wrap">
+          <table aria-label="Logs" className="logs">
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Level</th>
+                <th scope="col">Message</th>
+              </tr>
+            </thead>
+            <tbody>
+              {e.logs.map((line, i) => (
+                <tr key={i} className={`log-${line.level}`}>
+                  <td>{new Date(line.at).toLocaleTimeString(undefined, { hour12: false })}</td>
+                  <td>{line.level}</td>
+                  <td>
+                    <code>{line.message}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <p className="empty">{isActive(e.status) ? "No logs yet." : "No logs."}</p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,146 @@
+import { z } from "zod";
+import { Bundle } from "../bundles/bundle-format.ts";
+import { ConfigWrite } from "../configs/config-service.ts";
+import { ErrorCode } from "../errors/index.ts";
+import { ExecutionStatus } from "../executions/execution-status.ts";
+
+// The API reference the console links to: the routes of ../shared/CONTRACT.md as OpenAPI 3.1.
+// Request schemas come from the zod schemas the routes validate with, so they cannot drift.
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: object) => ({ content: { "application/json": { schema } } });
+const query = (name: string, description: string, schema: object = { type: "string" }) => ({ name, in: "query", description, schema });
+const path = (name: string, description: string) => ({ name, in: "path", required: true, description, schema: { type: "string" } });
+const scope = query("scope", '"global", an org id or an org name; default: global for admin tokens, the own org for org tokens');
+const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [String(s), { description: "error", ...json(ref("Error")) }]));
+const schemaOf = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
+
+const ConfigView = {
+  type: "object",
+  properties: {
+    key: { type: "string" },
+    type: { enum: ["string", "int", "bool", "json", "secret"] },
+    scope: { type: "string", description: '"global" or the org id' },
+    description: { type: ["string", "null"] },
+    value: { description: "the typed value; always null for a secret" },
+    masked: { type: "boolean", description: "true for secrets" },
+    hasValue: { type: "boolean", description: "false only for a secret imported without its value" },
+    updatedAt: { type: "string", format: "date-time" },
+    updatedBy: { type: "string" },
+  },
+};
+
+const Execution = {
+  type: "object",
+  properties: {
+    id: { type: "string" },
+    workflow: { type: "string" },
+    scope: { type: "string" },
+    org: { type: ["object", "null"], properties: { id: { type: "string" }, name: { type: "string" } } },
+    status: { enum: ExecutionStatus.options },
+    params: {},
+    result: { description: "scrubbed of secrets" },
+    error: { type: ["string", "null"], description: "scrubbed of secrets" },
+    logs: { type: "array", items: { type: "object", properties: { at: { type: "string" }, level: { enum: ["debug", "info", "warn", "error"] }, message: { type: "string" } } } },
+    attempts: { type: "integer" },
+    createdAt: { type: "string", format: "date-time" },
+    createdBy: { type: "string" },
+    startedAt: { type: ["string", "null"], format: "date-time" },
+    finishedAt: { type: ["string", "null"], format: "date-time" },
+    durationMs: { type: ["integer", "null"] },
+  },
+};
+
+export const openApiDocument = {
+  openapi: "3.1.0",
+  info: {
+    title: "bifrost-ts API",
+    version: "1",
+    description: "Typed configs and secrets per org, workflow executions, bundles. Every /api route but this document takes `Authorization: Bearer <token>`.",
+  },
+  components: {
+    securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+    schemas: {
+      Error: {
+        type: "object",
+        properties: { error: { type: "object", properties: { code: { enum: ErrorCode.options }, message: { type: "string" }, details: {} }, required: ["code", "message"] } },
+      },
+      ConfigWrite: schemaOf(ConfigWrite),
+      ConfigView,
+      EffectiveConfigView: { allOf: [ConfigView, { type: "object", properties: { resolvedFrom: { type: "string" }, shadowsGlobal: { type: "boolean" } } }] },
+      Execution,
+      Bundle: schemaOf(Bundle),
+    },
+  },
+  security: [{ bearer: [] }],
+  paths: {
+    "/api/session": { get: { summary: "Who the token is", responses: { "200": json({ type: "object" }), ...errors(401) } } },
+    "/api/orgs": {
+      get: { summary: "All orgs (admin) or the token's own", responses: { "200": json({ type: "array" }), ...errors(401) } },
+      post: { summary: "Create an org (admin)", requestBody: json({ type: "object", properties: { name: { type: "string" } } }), responses: { "201": json({ type: "object" }), ...errors(400, 403, 409) } },
+    },
+    "/api/configs": {
+      get: {
+        summary: "The configs stored in a scope, or (effective=true) every key an org can read",
+        parameters: [scope, query("effective", "true: the cascade for an org", { enum: ["true", "false"] })],
+        responses: { "200": json({ type: "array", items: ref("EffectiveConfigView") }), ...errors(400, 401, 403, 404) },
+      },
+    },
+    "/api/configs/{key}": {
+      get: { summary: "The effective value after the cascade", parameters: [path("key", "config key"), scope], responses: { "200": json(ref("EffectiveConfigView")), ...errors(401, 403, 404) } },
+      put: {
+        summary: "Create (201) or replace (200) a config; a secret only ever by a whole new value",
+        parameters: [path("key", "config key"), scope],
+        requestBody: json(ref("ConfigWrite")),
+        responses: { "200": json(ref("ConfigView")), "201": json(ref("ConfigView")), ...errors(400, 401, 403, 404, 413, 415) },
+      },
+      delete: { summary: "Delete a scope's own row", parameters: [path("key", "config key"), scope], responses: { "204": { description: "deleted" }, ...errors(401, 403, 404) } },
+    },
+    "/api/audit": {
+      get: {
+        summary: "Audit rows, newest first; never a value",
+        parameters: [scope, query("key", "config key"), query("action", "e.g. config.update, secret.read"), query("limit", "1..1000", { type: "integer" })],
+        responses: { "200": json({ type: "array" }), ...errors(400, 401, 403) },
+      },
+    },
+    "/api/workflows": { get: { summary: "Loadable workflows (params as JSON Schema) and load errors", responses: { "200": json({ type: "object" }), ...errors(401) } } },
+    "/api/workflows/{name}/executions": {
+      post: {
+        summary: "Run a workflow; Config-<Name> headers are per-user config for this run only",
+        parameters: [path("name", "workflow name"), scope, query("wait", "milliseconds to wait for the end (0..300000)", { type: "integer" })],
+        requestBody: json({ type: "object", properties: { params: {} } }),
+        responses: { "200": json(ref("Execution")), "202": json(ref("Execution")), ...errors(400, 401, 403, 404, 415, 422, 503) },
+      },
+    },
+    "/api/executions": {
+      get: {
+        summary: "Executions, newest first (without params, result and logs)",
+        parameters: [query("workflow", "workflow name"), query("status", "status", { enum: ExecutionStatus.options }), scope, query("limit", "1..1000", { type: "integer" })],
+        responses: { "200": json({ type: "array", items: ref("Execution") }), ...errors(400, 401, 403) },
+      },
+    },
+    "/api/executions/{id}": { get: { summary: "One execution", parameters: [path("id", "execution id")], responses: { "200": json(ref("Execution")), ...errors(401, 403, 404) } } },
+    "/api/executions/{id}/cancel": {
+      post: { summary: "Cancel a pending or running execution", parameters: [path("id", "execution id")], responses: { "200": json(ref("Execution")), "202": json(ref("Execution")), ...errors(401, 403, 404, 409) } },
+    },
+    "/api/export": {
+      get: {
+        summary: "A bundle (portable, or a backup with encrypted secrets: admin only)",
+        parameters: [query("portable", "default true", { enum: ["true", "false"] }), scope],
+        responses: { "200": json(ref("Bundle")), ...errors(400, 401, 403) },
+      },
+    },
+    "/api/import": {
+      post: {
+        summary: "Import a bundle or a Python Bifrost configs export, all or nothing (admin)",
+        parameters: [
+          query("dryRun", "report without writing", { enum: ["true", "false"] }),
+          query("format", "bundle (default) or bifrost", { enum: ["bundle", "bifrost"] }),
+          { name: "Bifrost-Source-Secret-Key", in: "header", description: "the key the document's secrets are encrypted under, when not this server's", schema: { type: "string" } },
+        ],
+        requestBody: json(ref("Bundle")),
+        responses: { "200": json({ type: "object" }), ...errors(400, 401, 403, 413, 422) },
+      },
+    },
+  },
+};
