@@ -153,18 +153,33 @@ export class ExecutionWorker {
   }
 
   /**
-   * Runs marked `running` whose job is gone from Redis (Redis restarted without persistence, or
-   * was flushed) will never be taken again: end them instead of leaving them running for ever.
+   * Executions whose job is gone from Redis (restarted without persistence, flushed, or failed for
+   * good while the database was down) would never end. A pending one is queued again, unless the
+   * per-user config it carried went with the job (it is never stored): then it fails, saying so.
+   * A running one is failed once its workflow's timeout has certainly passed, since the worker
+   * running it may still be alive and about to store its outcome.
    */
   private async sweep(): Promise<void> {
-    const { store, queue, platform } = this.deps;
+    const { store, queue, catalog, platform } = this.deps;
     if (!queue.available) return;
     try {
-      for (const row of await store.running(200)) {
-        if (this.active.has(row.id)) continue;
-        if ((await queue.queue.getJobState(row.id)) !== "unknown") continue;
+      for (const row of await store.unfinished(new Date(Date.now() - this.options.lockMs), 500)) {
+        if (this.active.has(row.id) || (await queue.queue.getJobState(row.id)) !== "unknown") continue;
+        const definition = catalog.get(row.workflow)?.definition;
+        if (row.status === "pending") {
+          if (row.hasUserConfig) {
+            await this.end(row, "Its queued job was lost (was Redis restarted or flushed?) with the per-user config it carried, which is never stored: run it again");
+            continue;
+          }
+          platform.logger.warn({ executionId: row.id }, "execution was pending but its job is gone from Redis: queueing it again");
+          await queue.enqueue({ executionId: row.id, userConfig: null }, { workflow: row.workflow, attempts: (definition?.retries ?? 0) + 1 });
+          continue;
+        }
+        const timeoutMs = definition?.timeoutMs ?? 300_000;
+        const allowedMs = timeoutMs * row.attempts + 2 ** row.attempts * 1_000 + 2 * this.options.lockMs;
+        if (row.startedAt && Date.now() - row.startedAt.getTime() < allowedMs) continue;
         platform.logger.warn({ executionId: row.id }, "execution was running but its job is gone from Redis: marking it failed");
-        await this.end(row, "The run's job vanished from the queue (was Redis restarted or flushed?); it did not finish");
+        await this.end(row, "The run's job vanished from the queue (was Redis restarted or flushed?) and it did not finish within its timeout");
       }
     } catch (error) {
       platform.logger.debug({ err: error }, "execution sweep skipped");

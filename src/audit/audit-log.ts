@@ -20,7 +20,8 @@ export type AuditAction =
   | "org.create"
   | "token.create"
   | "bundle.export"
-  | "bundle.import";
+  | "bundle.import"
+  | "keys.rotate";
 
 export interface AuditQuery {
   scope?: string;

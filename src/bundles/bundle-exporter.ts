@@ -65,7 +65,10 @@ export class BundleExporter {
   private entryOf(row: ConfigRow, org: string | null, portable: boolean): BundleConfig {
     const base = { org, key: row.key, type: row.type as BundleConfig["type"], description: row.description };
     if (row.type !== "secret") return { ...base, value: row.value === null ? null : decodeStoredValue(row.value) };
-    return portable ? { ...base, value: null } : { ...base, value: null, encrypted: row.encrypted };
+    if (portable) return { ...base, value: null };
+    // A backup states one key fingerprint: a row still under a previous key is re-encrypted for it.
+    const encrypted = row.encrypted === null || row.keyFingerprint === this.cipher.fingerprint ? row.encrypted : this.cipher.reencrypt(row.encrypted, `secret "${row.key}"`, row.keyFingerprint).token;
+    return { ...base, value: null, encrypted };
   }
 
   private async orgsOf(scope: Scope | undefined): Promise<{ id: string; name: string }[]> {

@@ -121,7 +121,8 @@ export class BundleImporter {
     if (encryption.kind === "bundle") {
       const bundleKey = encryption.keyFingerprint;
       if (bundleKey === undefined) return null; // reported per entry: encrypted values need keyFingerprint
-      if (bundleKey === this.cipher.fingerprint) return (token) => this.cipher.decrypt(token, "a bundle secret");
+      // Under this server's key, current or previous (a backup taken before a rotation).
+      if (this.cipher.canDecrypt(bundleKey)) return (token) => this.cipher.decrypt(token, "a bundle secret", bundleKey);
       if (!sourceCipher) {
         throw new BundleKeyMismatchError(
           `This backup's secrets are encrypted under key ${bundleKey}, and this server's key is ${this.cipher.fingerprint}: give the source key (bifrost import --source-secret-key, or the Bifrost-Source-Secret-Key header) to re-encrypt them, or import a portable bundle and set the secrets again`,
@@ -256,5 +257,5 @@ function isUnchanged(row: ConfigRow, entry: CheckedEntry, cipher: SecretCipher):
   if (row.type !== entry.type || row.description !== entry.description) return false;
   if (entry.type !== "secret") return row.value === entry.value;
   if (entry.plaintext === null) return true; // no value in the source: the target's stays
-  return row.encrypted !== null && cipher.decrypt(row.encrypted, `secret "${row.key}"`) === entry.plaintext;
+  return row.encrypted !== null && cipher.decrypt(row.encrypted, `secret "${row.key}"`, row.keyFingerprint) === entry.plaintext;
 }

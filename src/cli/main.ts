@@ -6,6 +6,7 @@ import { registerBundleCommands } from "./commands/bundle-commands.ts";
 import { registerConfigCommands } from "./commands/config-commands.ts";
 import { registerDatabaseCommands } from "./commands/database-commands.ts";
 import { registerExecutionCommands } from "./commands/execution-commands.ts";
+import { registerKeyCommands } from "./commands/key-commands.ts";
 import { registerOrgCommands } from "./commands/org-commands.ts";
 import { registerServeCommands } from "./commands/serve-commands.ts";
 
@@ -20,6 +21,7 @@ registerOrgCommands(program);
 registerConfigCommands(program);
 registerExecutionCommands(program);
 registerBundleCommands(program);
+registerKeyCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -101,7 +101,7 @@ export class ConfigService {
 
     if (reader.declaredSecrets && !reader.declaredSecrets.keys.includes(key)) throw new SecretAccessError(key, reader.declaredSecrets.workflow);
     if (row.encrypted === null) throw new SecretValueMissingError(key, row.scope, row.scope === GLOBAL ? null : await this.orgName(row.orgId));
-    const value = this.cipher.decrypt(row.encrypted, `secret "${key}" (${row.scope})`);
+    const value = this.cipher.decrypt(row.encrypted, `secret "${key}" (${row.scope})`, row.keyFingerprint);
     await this.audit.record(this.db.prisma, { actor: reader.actor, action: "secret.read", scope: row.scope, key, executionId: reader.executionId });
     return { key, type, value, resolvedFrom: row.scope };
   }
@@ -132,9 +132,9 @@ export class ConfigService {
   async secretValuesForScrubbing(scope: Scope): Promise<string[]> {
     const rows = await this.db.prisma.config.findMany({
       where: { scope: { in: cascadeOf(scope) }, type: "secret", encrypted: { not: null } },
-      select: { key: true, scope: true, encrypted: true },
+      select: { key: true, scope: true, encrypted: true, keyFingerprint: true },
     });
-    return rows.map((row) => this.cipher.decrypt(row.encrypted!, `secret "${row.key}" (${row.scope})`));
+    return rows.map((row) => this.cipher.decrypt(row.encrypted!, `secret "${row.key}" (${row.scope})`, row.keyFingerprint));
   }
 
   /** Creates or replaces `key` in `scope`. A secret is only ever replaced by a full new value. */

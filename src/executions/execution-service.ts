@@ -54,7 +54,14 @@ export class ExecutionService {
     this.queue.assertAvailable();
 
     const userConfig = sealUserConfig(this.cipher, input.userConfig);
-    const row = await this.store.create({ id: randomUUID(), workflow: definition.name, scope: input.scope, params: input.params ?? {}, createdBy: input.actor });
+    const row = await this.store.create({
+      id: randomUUID(),
+      workflow: definition.name,
+      scope: input.scope,
+      params: input.params ?? {},
+      createdBy: input.actor,
+      hasUserConfig: userConfig !== null,
+    });
     try {
       await this.queue.enqueue({ executionId: row.id, userConfig }, { workflow: definition.name, attempts: definition.retries + 1 });
     } catch (error) {

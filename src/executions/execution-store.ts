@@ -28,7 +28,7 @@ export interface ExecutionFilter {
 export class ExecutionStore {
   constructor(private readonly db: Database) {}
 
-  async create(input: { id: string; workflow: string; scope: Scope; params: unknown; createdBy: string }): Promise<ExecutionRow> {
+  async create(input: { id: string; workflow: string; scope: Scope; params: unknown; createdBy: string; hasUserConfig: boolean }): Promise<ExecutionRow> {
     return this.db.prisma.execution.create({
       data: {
         id: input.id,
@@ -37,6 +37,7 @@ export class ExecutionStore {
         orgId: input.scope.kind === "org" ? input.scope.org.id : null,
         status: "pending",
         params: JSON.stringify(input.params ?? {}),
+        hasUserConfig: input.hasUserConfig,
         createdBy: input.createdBy,
       },
     });
@@ -60,9 +61,13 @@ export class ExecutionStore {
     });
   }
 
-  /** Rows a worker marked running, for the sweeper that looks for runs whose job is gone. */
-  running(limit: number): Promise<ExecutionRow[]> {
-    return this.db.prisma.execution.findMany({ where: { status: "running" }, orderBy: { startedAt: "asc" }, take: limit });
+  /** Rows not ended that were created before `before`, oldest first: the sweeper checks their jobs. */
+  unfinished(before: Date, limit: number): Promise<ExecutionRow[]> {
+    return this.db.prisma.execution.findMany({
+      where: { status: { in: ["pending", "running"] }, createdAt: { lt: before } },
+      orderBy: { createdAt: "asc" },
+      take: limit,
+    });
   }
 
   async orgNames(orgIds: (string | null)[]): Promise<Map<string, string>> {

@@ -1,4 +1,5 @@
 import express, { type Express } from "express";
+import helmet from "helmet";
 import { auditRoutes } from "../audit/audit-routes.ts";
 import type { Queue } from "bullmq";
 import { QUEUES_PATH, sessionRoutes } from "../auth/session-routes.ts";
@@ -12,6 +13,7 @@ import { executionRoutes, startExecutionRoutes } from "../executions/execution-r
 import type { ExecutionService } from "../executions/execution-service.ts";
 import type { WorkflowCatalog } from "../workflows/workflow-catalog.ts";
 import { workflowRoutes } from "../workflows/workflow-routes.ts";
+import { authFailureLimit } from "./auth-failure-limit.ts";
 import { authenticate } from "./authenticate.ts";
 import { openApiDocument } from "./openapi.ts";
 import { errorHandler, notFoundHandler } from "./error-handler.ts";
@@ -32,6 +34,9 @@ export interface AppServices {
 export function createApp(platform: Platform, { catalog, executions, queue }: AppServices): Express {
   const app = express();
   app.disable("x-powered-by");
+  // Security headers everywhere; the console sets its own Content-Security-Policy (console-assets.ts),
+  // and bull-board's page needs its inline script, so helmet's default CSP is off here.
+  app.use(helmet({ contentSecurityPolicy: false }));
   app.set("query parser", "simple");
   app.use(requestLogger(platform.logger));
 
@@ -44,6 +49,7 @@ export function createApp(platform: Platform, { catalog, executions, queue }: Ap
     res.json(openApiDocument);
   });
   // Authenticate before reading the body: an anonymous client must not make us buffer and parse it.
+  api.use(authFailureLimit(platform.settings.authFailuresPerMinute));
   api.use(authenticate(platform.tokens));
   // Bundles are larger than any other body; body-parser skips a body that is already parsed.
   api.use("/import", express.json({ limit: BUNDLE_BODY_LIMIT, strict: false }));

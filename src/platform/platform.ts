@@ -5,7 +5,7 @@ import { TokenService } from "../auth/index.ts";
 import { ConfigService } from "../configs/index.ts";
 import { createLogger, type Logger } from "../logging/logger.ts";
 import { OrgService } from "../orgs/index.ts";
-import { SecretCipher, assertSecretKeyMatches, loadSecretKey } from "../secrets/index.ts";
+import { SecretCipher, assertSecretKeyMatches, loadPreviousSecretKeys, loadSecretKey } from "../secrets/index.ts";
 import { openDatabase, type Database } from "../storage/database.ts";
 import { migrate } from "../storage/migrator.ts";
 import { loadSettings, type Settings } from "./settings.ts";
@@ -40,7 +40,7 @@ export async function openPlatform(options: PlatformOptions = {}): Promise<Platf
   const settings = options.settings ?? loadSettings();
   const logger = options.logger ?? createLogger({ level: settings.logLevel });
   const secretKey = loadSecretKey(settings, logger);
-  const cipher = new SecretCipher(secretKey);
+  const cipher = new SecretCipher(secretKey, loadPreviousSecretKeys(settings));
   const db = await openDatabase(settings.databaseUrl);
   try {
     if (options.migrate !== false) {

@@ -12,6 +12,11 @@ export const Settings = z.object({
   redisUrl: z.string().regex(/^rediss?:\/\//, "REDIS_URL must start with redis:// or rediss://"),
   /** Unset means: generate one into <home>/secret.key (embedded SQLite default only). */
   secretKey: z.string().optional(),
+  /**
+   * Keys secrets may still be encrypted under, during a rotation (BIFROST_SECRET_KEY_PREVIOUS,
+   * comma-separated): readable, never used to encrypt.
+   */
+  previousSecretKeys: z.array(z.string()),
   port: z.coerce.number().int().min(0).max(65535),
   host: z.string(),
   workflowsDir: z.string(),
@@ -23,6 +28,8 @@ export const Settings = z.object({
    * (killed, or its event loop blocked) loses the job to the stalled-job check.
    */
   workerLockMs: z.coerce.number().int().min(500).max(600_000),
+  /** Failed authentications (401) one client address may make per minute before 429s. */
+  authFailuresPerMinute: z.coerce.number().int().min(1).max(1_000_000),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
 });
 export type Settings = z.infer<typeof Settings>;
@@ -34,12 +41,14 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     databaseUrl: env.DATABASE_URL || `file:${resolve(home, "bifrost.db")}`,
     redisUrl: env.REDIS_URL || "redis://127.0.0.1:6379",
     secretKey: env.BIFROST_SECRET_KEY || undefined,
+    previousSecretKeys: (env.BIFROST_SECRET_KEY_PREVIOUS ?? "").split(/[,\n]/).map((k) => k.trim()).filter(Boolean),
     port: env.PORT ?? 3000,
     host: env.HOST ?? "127.0.0.1",
     workflowsDir: resolve(cwd, env.BIFROST_WORKFLOWS_DIR ?? "examples/workflows"),
     queuePrefix: env.BIFROST_QUEUE_PREFIX ?? "bifrost",
     workerConcurrency: env.BIFROST_WORKER_CONCURRENCY ?? 10,
     workerLockMs: env.BIFROST_WORKER_LOCK_MS ?? 30_000,
+    authFailuresPerMinute: env.BIFROST_AUTH_FAILURES_PER_MINUTE ?? 30,
     logLevel: env.LOG_LEVEL ?? "info",
   });
   if (!parsed.success) throw ValidationError.fromZod(parsed.error, "env");

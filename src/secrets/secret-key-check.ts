@@ -3,23 +3,23 @@ import type { PrismaClient } from "../storage/database.ts";
 import type { SecretCipher } from "./secret-cipher.ts";
 
 /**
- * Refuses to start when stored secrets were encrypted under another key: the alternative is an
- * opaque decryption failure in the middle of some workflow, much later. Each encrypted row records
- * its key's fingerprint, so the check is a count, not a decryption of every row.
+ * Refuses to start when some stored secrets were encrypted under a key this process does not
+ * have (neither BIFROST_SECRET_KEY nor one of BIFROST_SECRET_KEY_PREVIOUS): the alternative is an
+ * opaque decryption failure in the middle of some workflow, much later. Each encrypted row
+ * records its key's fingerprint, so the check is a count, not a decryption of every row.
  */
 export async function assertSecretKeyMatches(prisma: PrismaClient, cipher: SecretCipher): Promise<void> {
-  const groups = await prisma.config.groupBy({
-    by: ["keyFingerprint"],
-    where: { encrypted: { not: null }, NOT: { keyFingerprint: cipher.fingerprint } },
-    _count: { _all: true },
-  });
+  const groups = (await prisma.config.groupBy({ by: ["keyFingerprint"], where: { encrypted: { not: null } }, _count: { _all: true } })).filter(
+    (g) => !cipher.canDecrypt(g.keyFingerprint),
+  );
   if (groups.length === 0) return;
   const total = groups.reduce((sum, g) => sum + g._count._all, 0);
   const fingerprints = groups.map((g) => `${g.keyFingerprint ?? "unknown"} (${g._count._all})`).join(", ");
+  const have = [cipher.fingerprint, ...cipher.previousFingerprints].join(", ");
   throw new SecretKeyError(
     "SECRET_KEY_MISMATCH",
     `BIFROST_SECRET_KEY does not match the stored secrets: ${total} secret(s) were encrypted under key fingerprint ${fingerprints}, ` +
-      `but this key's fingerprint is ${cipher.fingerprint}. Start with the key they were written with.`,
+      `but this process has keys ${have}. Start with the key they were written with (during a rotation, put the old key in BIFROST_SECRET_KEY_PREVIOUS).`,
     { expected: groups.map((g) => g.keyFingerprint), actual: cipher.fingerprint, rows: total },
   );
 }

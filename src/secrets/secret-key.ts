@@ -49,3 +49,8 @@ function checkLength(key: string, source: string): string {
   }
   return key;
 }
+
+/** BIFROST_SECRET_KEY_PREVIOUS, each checked like the current key. */
+export function loadPreviousSecretKeys(settings: Pick<Settings, "previousSecretKeys">): string[] {
+  return settings.previousSecretKeys.map((key, i) => checkLength(key, `BIFROST_SECRET_KEY_PREVIOUS (key ${i + 1})`));
+}

@@ -87,26 +87,26 @@ describe("bifrost worker processes", () => {
     expect(shown.stdout).toMatch(/^noop success/);
   });
 
-  it("a worker killed mid-run leaves nothing running: retries: 0 fails once, retries: 1 runs again elsewhere", async () => {
-    const doomed = worker({}, ["--concurrency", "20"]);
+  it("a worker killed with 100 runs in flight leaves nothing running: retries: 0 fails once, retries: 1 runs again elsewhere", async () => {
+    const doomed = worker({}, ["--concurrency", "100"]);
     await doomed.waitFor(READY);
     const once = tmpFile("once");
     const twice = tmpFile("twice");
-    const noRetry = await Promise.all(Array.from({ length: 5 }, () => start("slow", { ms: 60_000, file: once })));
-    const retried = await Promise.all(Array.from({ length: 5 }, () => start("slow_retried", { ms: 2_000, file: twice })));
+    const noRetry = await Promise.all(Array.from({ length: 50 }, () => start("slow", { ms: 60_000, file: once })));
+    const retried = await Promise.all(Array.from({ length: 50 }, () => start("slow_retried", { ms: 3_000, file: twice })));
     // Kill once every workflow body has started (the row turns `running` a little earlier).
-    await expect.poll(() => startedRuns(once).length + startedRuns(twice).length, { timeout: 20_000 }).toBe(10);
-    expect((await admin("GET", "/api/executions?status=running&limit=100")).body).toHaveLength(10);
+    await expect.poll(() => startedRuns(once).length + startedRuns(twice).length, { timeout: 30_000 }).toBe(100);
+    expect((await admin("GET", "/api/executions?status=running&limit=200")).body).toHaveLength(100);
 
     await doomed.stop("SIGKILL");
-    await worker().waitFor(READY);
+    await worker({}, ["--concurrency", "100"]).waitFor(READY);
     const ended = await settleAll([...noRetry, ...retried], 60_000);
 
-    for (const e of ended.slice(0, 5)) {
+    for (const e of ended.slice(0, 50)) {
       expect(e).toMatchObject({ status: "failed", attempts: 1 });
       expect(e.error).toBe("Attempt 1 of 1 was interrupted: the worker running it stopped (not retried: retries is 0)");
     }
-    for (const e of ended.slice(5)) {
+    for (const e of ended.slice(50)) {
       expect(e).toMatchObject({ status: "success", attempts: 2 });
       expect(e.logs.map((l) => l.message)).toEqual(["Attempt 1 of 2 was interrupted: the worker running it stopped; retrying"]);
     }

@@ -48,6 +48,9 @@ export interface TestPlatformOptions {
   workflowsDir?: string;
   /** BIFROST_WORKER_LOCK_MS: how soon a killed worker's runs are noticed. */
   workerLockMs?: number;
+  authFailuresPerMinute?: number;
+  /** BIFROST_SECRET_KEY_PREVIOUS. */
+  previousSecretKeys?: string;
 }
 
 export interface ApiResponse<T = any> {
@@ -74,10 +77,13 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     BIFROST_HOME: join(db.dir, "home"),
     DATABASE_URL: db.url,
     BIFROST_SECRET_KEY: options.secretKey ?? TEST_SECRET_KEY,
+    ...(options.previousSecretKeys ? { BIFROST_SECRET_KEY_PREVIOUS: options.previousSecretKeys } : {}),
     REDIS_URL: TEST_REDIS_URL,
     BIFROST_QUEUE_PREFIX: queuePrefix,
     BIFROST_WORKFLOWS_DIR: options.workflowsDir ?? FIXTURE_WORKFLOWS,
     BIFROST_WORKER_LOCK_MS: String(options.workerLockMs ?? 30_000),
+    // The suites send many deliberately bad tokens from one address; the limit has its own test.
+    BIFROST_AUTH_FAILURES_PER_MINUTE: String(options.authFailuresPerMinute ?? 100_000),
   };
   const settings = loadSettings({ ...envVars, LOG_LEVEL: "debug", PORT: "0" });
   const platform = await openPlatform({ settings, logger: createLogger({ level: "debug", destination }) });
