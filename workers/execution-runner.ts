@@ -4,8 +4,8 @@ import { runWithConfigAccess, type ConfigAccess } from "../sdk/config-access.ts"
 import type { ExecutionContext, ExecutionLogEntry } from "../sdk/execution-context.ts";
 import { collectingLogger, userConfigOf } from "../sdk/execution-parts.ts";
 import type { WorkflowDefinition } from "../sdk/workflow-definition.ts";
-import { ConfigType, inferConfigType, type ConfigService } from "../src/configs/index.ts";
-import { ConfigNotFoundError, ValidationError } from "../src/errors/index.ts";
+import { ConfigType, inferConfigType, type ConfigService, type ExecutionConfigReader } from "../src/configs/index.ts";
+import { ValidationError } from "../src/errors/index.ts";
 import type { ExecutionOutcome } from "../src/executions/execution-store.ts";
 import { GLOBAL_SCOPE, type Scope } from "../src/orgs/index.ts";
 import { SecretScrubber } from "../src/secrets/index.ts";
@@ -34,6 +34,11 @@ export class ExecutionRunner {
     const { definition, scope, executionId } = request;
     const scrubber = new SecretScrubber([...(await this.configs.secretValuesForScrubbing(scope)), ...Object.values(request.userConfig)]);
     const logs: ExecutionLogEntry[] = [];
+    const configReader = this.configs.readerFor(scope, {
+      actor: `workflow:${definition.name}`,
+      executionId,
+      declaredSecrets: { workflow: definition.name, keys: definition.secrets },
+    });
 
     const controller = new AbortController();
     let ended: "timeout" | "cancelled" | null = null;
@@ -60,7 +65,7 @@ export class ExecutionRunner {
     try {
       const params = definition.params ? parseParams(definition, request.params) : request.params;
       const instance = container.createChildContainer().resolve(definition.target) as Record<string, (...args: unknown[]) => unknown>;
-      const run = runWithConfigAccess(this.accessFor(request), () => Promise.resolve(instance[definition.method](ctx, params)));
+      const run = runWithConfigAccess(this.accessFor(request, configReader), () => Promise.resolve(instance[definition.method](ctx, params)));
       const aborted = new Promise<never>((_, reject) => {
         if (controller.signal.aborted) reject(controller.signal.reason);
         controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
@@ -73,31 +78,30 @@ export class ExecutionRunner {
     } finally {
       clearTimeout(timer);
       request.cancelSignal?.removeEventListener("abort", onCancel);
+      await configReader.close();
     }
   }
 
   /** `config` for one run: the cascade for its scope, declared secrets only, audited with its id. */
-  private accessFor({ executionId, definition, scope }: ExecutionRequest): ConfigAccess {
+  private accessFor({ definition, scope }: ExecutionRequest, configs: ExecutionConfigReader): ConfigAccess {
     const actor = `workflow:${definition.name}`;
-    const reader = { actor, executionId, declaredSecrets: { workflow: definition.name, keys: definition.secrets } };
     return {
       read: async (key) => {
-        try {
-          const resolved = await this.configs.resolve(scope, key, reader);
-          return { type: resolved.type, value: resolved.value };
-        } catch (error) {
-          if (error instanceof ConfigNotFoundError) return undefined;
-          throw error;
-        }
+        const resolved = await configs.read(key);
+        return resolved && { type: resolved.type, value: resolved.value };
       },
       write: async (key, value, options) => {
         const type = options.secret ? "secret" : (options.type ?? inferConfigType(value));
         const target = options.scope === "global" ? GLOBAL_SCOPE : scope;
         await this.configs.set(target, key, { type: ConfigType.parse(type), value }, actor);
+        configs.forget(key);
       },
       list: async () =>
         (await this.configs.listEffective(scope)).map((c) => ({ key: c.key, type: c.type, value: c.value, masked: c.masked, resolvedFrom: c.resolvedFrom })),
-      remove: (key) => this.configs.delete(scope, key, actor),
+      remove: async (key) => {
+        await this.configs.delete(scope, key, actor);
+        configs.forget(key);
+      },
     };
   }
 }

@@ -74,6 +74,9 @@ export class ExecutionWorker {
       if (!/ECONNREFUSED|ETIMEDOUT|Connection is closed|ENOTFOUND|EHOSTUNREACH/.test(error.message)) logger.error({ err: error }, "worker error");
     });
     this.worker.on("failed", (job, error) => {
+      if (error instanceof RetryAttempt) return;
+      // Not the workflow failing (that is an outcome, stored): the platform could not run or store it.
+      logger.error({ err: error, executionId: job?.data.executionId }, "execution job failed");
       if (job && error.name === "UnrecoverableError") void this.failWithoutOutcome(job.data.executionId, `The run could not go on: ${error.message}`);
     });
     this.stopCancelListener = deps.signals.onCancel((id) => this.active.get(id)?.abort());
@@ -167,6 +170,8 @@ export class ExecutionWorker {
         if (this.active.has(row.id) || (await queue.queue.getJobState(row.id)) !== "unknown") continue;
         const definition = catalog.get(row.workflow)?.definition;
         if (row.status === "pending") {
+          // The list is a moment old: a run may have ended (and its job gone) since.
+          if ((await store.find(row.id))?.status !== "pending") continue;
           if (row.hasUserConfig) {
             await this.end(row, "Its queued job was lost (was Redis restarted or flushed?) with the per-user config it carried, which is never stored: run it again");
             continue;

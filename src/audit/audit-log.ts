@@ -44,8 +44,9 @@ export interface AuditRecord {
 export class AuditLog {
   constructor(private readonly prisma: PrismaClient) {}
 
-  async record(tx: Transaction | PrismaClient, entry: AuditEntry): Promise<void> {
-    await tx.auditEvent.create({
+  /** @returns the row's id. */
+  async record(tx: Transaction | PrismaClient, entry: AuditEntry): Promise<number> {
+    const row = await tx.auditEvent.create({
       data: {
         actor: entry.actor,
         action: entry.action,
@@ -54,7 +55,14 @@ export class AuditLog {
         executionId: entry.executionId ?? null,
         details: entry.details ? JSON.stringify(entry.details) : null,
       },
+      select: { id: true },
     });
+    return row.id;
+  }
+
+  /** Replaces a row's details (counts only), e.g. how many times a run read a secret. */
+  async setDetails(tx: Transaction | PrismaClient, id: number, details: NonNullable<AuditEntry["details"]>): Promise<void> {
+    await tx.auditEvent.update({ where: { id }, data: { details: JSON.stringify(details) } });
   }
 
   async list(query: AuditQuery): Promise<AuditRecord[]> {

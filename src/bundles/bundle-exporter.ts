@@ -54,12 +54,12 @@ export class BundleExporter {
       }
     }
     yield `${count ? "\n  " : ""}]\n}\n`;
-    await this.audit.record(this.db.prisma, {
+    await this.db.write((tx) => this.audit.record(tx, {
       actor: options.actor,
       action: "bundle.export",
       scope: options.scope ? scopeId(options.scope) : GLOBAL,
       details: { portable: options.portable, whole: options.scope === undefined, orgs: orgs.length, configs: count, secrets },
-    });
+    }));
   }
 
   private entryOf(row: ConfigRow, org: string | null, portable: boolean): BundleConfig {

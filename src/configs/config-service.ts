@@ -6,6 +6,7 @@ import { GLOBAL, scopeId, type Scope } from "../orgs/index.ts";
 import type { SecretCipher } from "../secrets/index.ts";
 import type { Database } from "../storage/database.ts";
 import { normalizeConfigKey } from "./config-key.ts";
+import { ExecutionConfigReader } from "./execution-config-reader.ts";
 import { ConfigType } from "./config-type.ts";
 import { MIN_SCRUBBABLE_SECRET_LENGTH, acceptConfigValue, decodeStoredValue, type AcceptedValue } from "./config-value.ts";
 import { toConfigView, toEffectiveView, type ConfigRow, type ConfigView, type EffectiveConfigView } from "./config-view.ts";
@@ -96,14 +97,46 @@ export class ConfigService {
   async resolve(scope: Scope, rawKey: unknown, reader: ReadContext): Promise<ResolvedConfig> {
     const key = normalizeConfigKey(rawKey);
     const { row } = await this.findCascaded(scope, key);
+    const resolved = await this.valueOf(row, reader);
+    if (row.type === "secret") await this.auditSecretRead(row, reader);
+    return resolved;
+  }
+
+  /**
+   * Reads for one execution: each key's cascade is looked up once per run and kept, so a run sees
+   * one value per key and a repeated read costs a decryption, not a query (a change made through
+   * the API is seen by the next run). A secret's first read in the run is audited at once; how
+   * many times the run read it is added to that audit row when the run ends (`close()`).
+   */
+  readerFor(scope: Scope, reader: ReadContext): ExecutionConfigReader {
+    return new ExecutionConfigReader(this, scope, reader);
+  }
+
+  /** @internal The cascade's row for `key` (ExecutionConfigReader keeps it for the run). */
+  async effectiveRow(scope: Scope, key: string): Promise<ConfigRow> {
+    return (await this.findCascaded(scope, key)).row;
+  }
+
+  /** @internal A found row's value for `reader`: declared secrets only, decrypted. Not audited. */
+  async valueOf(row: ConfigRow, reader: ReadContext): Promise<ResolvedConfig> {
+    const { key } = row;
     const type = row.type as ConfigType;
     if (type !== "secret") return { key, type, value: row.value === null ? null : decodeStoredValue(row.value), resolvedFrom: row.scope };
-
     if (reader.declaredSecrets && !reader.declaredSecrets.keys.includes(key)) throw new SecretAccessError(key, reader.declaredSecrets.workflow);
     if (row.encrypted === null) throw new SecretValueMissingError(key, row.scope, row.scope === GLOBAL ? null : await this.orgName(row.orgId));
     const value = this.cipher.decrypt(row.encrypted, `secret "${key}" (${row.scope})`, row.keyFingerprint);
-    await this.audit.record(this.db.prisma, { actor: reader.actor, action: "secret.read", scope: row.scope, key, executionId: reader.executionId });
     return { key, type, value, resolvedFrom: row.scope };
+  }
+
+  /** @internal @returns the audit row's id. */
+  auditSecretRead(row: ConfigRow, reader: ReadContext): Promise<number> {
+    // Through db.write, like every write: on SQLite it waits out another process's write lock.
+    return this.db.write((tx) => this.audit.record(tx, { actor: reader.actor, action: "secret.read", scope: row.scope, key: row.key, executionId: reader.executionId }));
+  }
+
+  /** @internal */
+  setAuditDetails(id: number, details: Record<string, number>): Promise<void> {
+    return this.db.write((tx) => this.audit.setDetails(tx, id, details));
   }
 
   /**

@@ -3,3 +3,4 @@ export * from "./config-type.ts";
 export * from "./config-value.ts";
 export * from "./config-view.ts";
 export * from "./config-service.ts";
+export * from "./execution-config-reader.ts";

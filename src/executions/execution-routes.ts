@@ -6,6 +6,7 @@ import { listScopeFilter, requestScope } from "../http/request-scope.ts";
 import { optionalJsonBody, parseInput } from "../http/validate.ts";
 import type { OrgService } from "../orgs/index.ts";
 import type { ExecutionService } from "./execution-service.ts";
+import { ExecutionNotFoundError } from "../errors/index.ts";
 import { ExecutionStatus, isFinal } from "./execution-status.ts";
 import { userConfigFromHeaders } from "./user-config.ts";
 
@@ -15,12 +16,14 @@ export const MAX_WAIT_MS = 300_000;
 const WaitQuery = z.object({ wait: z.coerce.number().int().min(0).max(MAX_WAIT_MS).optional() });
 const StartBody = z.strictObject({ params: z.unknown().optional() });
 const ListQuery = z.object({
-  workflow: z.string().min(1).max(100).optional(),
+  workflow: z.string().regex(/^[a-z0-9_]{1,100}$/, "a workflow name is 1 to 100 of [a-z0-9_]").optional(),
   status: ExecutionStatus.optional(),
   scope: z.string().trim().min(1).max(255).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(50),
 });
 const ExecutionId = z.string().min(1).max(100);
+/** Execution ids are UUIDs: anything else cannot name one (and never reaches the database). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** POST /api/workflows/:name/executions: run a workflow (202), or wait for its end with `wait=<ms>`. */
 export function startExecutionRoutes(executions: ExecutionService, orgs: OrgService): Router {
@@ -51,17 +54,23 @@ export function executionRoutes(executions: ExecutionService, orgs: OrgService):
   });
 
   router.get("/:id", async (req, res) => {
-    const row = await executions.find(parseInput(ExecutionId, req.params.id, "id"));
+    const row = await executions.find(executionIdOf(req.params.id));
     assertCanSeeScopeId(principalOf(res), row.scope);
     res.json(await executions.view(row));
   });
 
   router.post("/:id/cancel", async (req, res) => {
-    const row = await executions.find(parseInput(ExecutionId, req.params.id, "id"));
+    const row = await executions.find(executionIdOf(req.params.id));
     assertCanSeeScopeId(principalOf(res), row.scope);
     const after = await executions.cancel(row);
     res.status(isFinal(after.status) ? 200 : 202).json(await executions.view(after));
   });
 
   return router;
+}
+
+function executionIdOf(raw: unknown): string {
+  const id = parseInput(ExecutionId, raw, "id");
+  if (!UUID.test(id)) throw new ExecutionNotFoundError(id);
+  return id.toLowerCase();
 }

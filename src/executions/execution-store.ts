@@ -28,8 +28,17 @@ export interface ExecutionFilter {
 export class ExecutionStore {
   constructor(private readonly db: Database) {}
 
+  /**
+   * A conditional UPDATE in a write transaction: on SQLite that takes the write lock first, so a
+   * writer in another process (API and workers share the file) makes it wait instead of failing
+   * with SQLITE_BUSY(_SNAPSHOT) when Prisma's implicit read would have to upgrade.
+   */
+  private update(args: Parameters<Database["prisma"]["execution"]["updateMany"]>[0]) {
+    return this.db.write((tx) => tx.execution.updateMany(args));
+  }
+
   async create(input: { id: string; workflow: string; scope: Scope; params: unknown; createdBy: string; hasUserConfig: boolean }): Promise<ExecutionRow> {
-    return this.db.prisma.execution.create({
+    return this.db.write((tx) => tx.execution.create({
       data: {
         id: input.id,
         workflow: input.workflow,
@@ -40,12 +49,12 @@ export class ExecutionStore {
         hasUserConfig: input.hasUserConfig,
         createdBy: input.createdBy,
       },
-    });
+    }));
   }
 
   /** Undoes `create` when the job could not be queued, so a refused request leaves nothing behind. */
   async discard(id: string): Promise<void> {
-    await this.db.prisma.execution.deleteMany({ where: { id, status: "pending", attempts: 0 } });
+    await this.db.write((tx) => tx.execution.deleteMany({ where: { id, status: "pending", attempts: 0 } }));
   }
 
   find(id: string): Promise<ExecutionRow | null> {
@@ -83,7 +92,7 @@ export class ExecutionStore {
    */
   async claim(row: ExecutionRow, logs: ExecutionLogEntry[]): Promise<ExecutionRow | null> {
     const data = { status: "running", attempts: row.attempts + 1, startedAt: row.startedAt ?? new Date(), logs: JSON.stringify(logs) };
-    const { count } = await this.db.prisma.execution.updateMany({ where: { id: row.id, status: row.status, attempts: row.attempts }, data });
+    const { count } = await this.update({ where: { id: row.id, status: row.status, attempts: row.attempts }, data });
     return count === 1 ? { ...row, ...data } : null;
   }
 
@@ -91,7 +100,7 @@ export class ExecutionStore {
   async finish(claimed: ExecutionRow, outcome: ExecutionOutcome): Promise<boolean> {
     const finishedAt = new Date();
     const startedAt = claimed.startedAt ?? finishedAt;
-    const { count } = await this.db.prisma.execution.updateMany({
+    const { count } = await this.update({
       where: { id: claimed.id, status: "running", attempts: claimed.attempts },
       data: {
         status: outcome.status,
@@ -108,7 +117,7 @@ export class ExecutionStore {
   /** A failed attempt with retries left goes back to pending, keeping its logs and error. */
   async scheduleRetry(claimed: ExecutionRow, outcome: ExecutionOutcome, note: string): Promise<boolean> {
     const logs: ExecutionLogEntry[] = [...JSON.parse(claimed.logs), ...outcome.logs, { at: new Date().toISOString(), level: "warn", message: note }];
-    const { count } = await this.db.prisma.execution.updateMany({
+    const { count } = await this.update({
       where: { id: claimed.id, status: "running", attempts: claimed.attempts },
       data: { status: "pending", error: outcome.error, logs: JSON.stringify(logs) },
     });
@@ -119,7 +128,7 @@ export class ExecutionStore {
   async fail(row: ExecutionRow, message: string): Promise<boolean> {
     const finishedAt = new Date();
     const logs: ExecutionLogEntry[] = [...JSON.parse(row.logs), { at: finishedAt.toISOString(), level: "error", message }];
-    const { count } = await this.db.prisma.execution.updateMany({
+    const { count } = await this.update({
       where: { id: row.id, status: row.status, attempts: row.attempts },
       data: {
         status: "failed",
@@ -134,7 +143,7 @@ export class ExecutionStore {
 
   /** Cancels a run that no worker has started (it stays in the queue; workers skip ended runs). */
   async cancelPending(id: string): Promise<boolean> {
-    const { count } = await this.db.prisma.execution.updateMany({
+    const { count } = await this.update({
       where: { id, status: "pending" },
       data: { status: "cancelled", error: "Cancelled before it started", finishedAt: new Date() },
     });

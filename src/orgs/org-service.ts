@@ -59,6 +59,8 @@ export class OrgService {
 
   /** An org by id or exact name, or null. */
   async find(ref: string): Promise<OrgRef | null> {
+    // No org name holds a NUL, and PostgreSQL text cannot carry one into a query.
+    if (ref.includes("\u0000")) return null;
     const org = UUID.test(ref)
       ? await this.db.prisma.org.findUnique({ where: { id: ref.toLowerCase() } })
       : await this.db.prisma.org.findUnique({ where: { name: ref } });

@@ -82,7 +82,7 @@ export class KeyRotation {
       options.onProgress?.(rotated + skipped, total);
     }
     const remaining = await this.db.prisma.config.count({ where: stale });
-    await this.audit.record(this.db.prisma, { actor: options.actor, action: "keys.rotate", scope: "global", details: { rotated, skipped, remaining, key: this.cipher.fingerprint } });
+    await this.db.write((tx) => this.audit.record(tx, { actor: options.actor, action: "keys.rotate", scope: "global", details: { rotated, skipped, remaining, key: this.cipher.fingerprint } }));
     return { rotated, skipped, remaining };
   }
 }

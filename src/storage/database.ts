@@ -48,10 +48,12 @@ export async function openDatabase(url: string): Promise<Database> {
       provider: "sqlite",
       displayUrl: url,
       write: (fn) =>
-        prisma.$transaction(async (tx) => {
-          await tx.$executeRawUnsafe(TAKE_SQLITE_WRITE_LOCK);
-          return fn(tx);
-        }, TRANSACTION_OPTIONS),
+        retryWhileBusy(() =>
+          prisma.$transaction(async (tx) => {
+            await tx.$executeRawUnsafe(TAKE_SQLITE_WRITE_LOCK);
+            return fn(tx);
+          }, TRANSACTION_OPTIONS),
+        ),
       close: () => prisma.$disconnect(),
     };
   }
@@ -63,6 +65,34 @@ export async function openDatabase(url: string): Promise<Database> {
     write: (fn) => prisma.$transaction(fn, TRANSACTION_OPTIONS),
     close: () => prisma.$disconnect(),
   };
+}
+
+const BUSY = /SQLITE_BUSY/;
+const BUSY_RETRY_UNTIL_MS = 15_000;
+
+/**
+ * Runs a SQLite write transaction again while another process holds the file's write lock in a
+ * way busy_timeout cannot wait out (SQLITE_BUSY_SNAPSHOT: a WAL snapshot went stale; or a lock
+ * upgrade SQLite refuses to wait for, to avoid a deadlock). The failed attempt was rolled back
+ * whole, so running it again is safe.
+ */
+async function retryWhileBusy<T>(run: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + BUSY_RETRY_UNTIL_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (!isBusy(error) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2 ** attempt, 50) * (0.5 + Math.random())));
+    }
+  }
+}
+
+function isBusy(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== "object" || depth > 4) return false;
+  const { code, originalCode, message, meta, cause } = error as { code?: unknown; originalCode?: unknown; message?: unknown; meta?: unknown; cause?: unknown };
+  if (BUSY.test(String(code)) || BUSY.test(String(originalCode)) || BUSY.test(String(message))) return true;
+  return isBusy(meta, depth + 1) || isBusy(cause, depth + 1) || isBusy((meta as { driverAdapterError?: unknown } | undefined)?.driverAdapterError, depth + 1);
 }
 
 function redactPassword(url: string): string {

@@ -1,0 +1,116 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { createLogger } from "../src/logging/logger.ts";
+import { openPlatform, type Platform } from "../src/platform/platform.ts";
+import { startServer, type RunningServer } from "../src/platform/server.ts";
+import { loadSettings } from "../src/platform/settings.ts";
+
+export type Provider = "sqlite" | "postgresql";
+export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const POSTGRES_URL = process.env.BIFROST_BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
+const BIN = fileURLToPath(new URL("../bin/bifrost.mjs", import.meta.url));
+const WORKFLOWS = fileURLToPath(new URL("./workflows/", import.meta.url));
+const KEY = "bench-secret-key-0123456789-0123456789-0123";
+
+/** A platform (API in this process) on a fresh database of `provider`, plus worker processes on demand. */
+export interface BenchEnvironment {
+  provider: Provider;
+  platform: Platform;
+  server: RunningServer;
+  adminToken: string;
+  env: Record<string, string>;
+  startWorkers(count: number, concurrency: number): Promise<ChildProcess[]>;
+  close(): Promise<void>;
+}
+
+export async function benchEnvironment(provider: Provider): Promise<BenchEnvironment> {
+  const dir = mkdtempSync(join(tmpdir(), "bifrost-bench-"));
+  let databaseUrl = `file:${join(dir, "bifrost.db")}`;
+  let dropDatabase = async () => {};
+  if (provider === "postgresql") {
+    const name = `bifrost_bench_${randomBytes(4).toString("hex")}`;
+    await withPg((c) => c.query(`CREATE DATABASE ${name}`));
+    const url = new URL(POSTGRES_URL);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+    dropDatabase = () => withPg((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined);
+  }
+  const prefix = `bifrost-bench-${randomBytes(3).toString("hex")}`;
+  const env = {
+    BIFROST_HOME: join(dir, "home"),
+    DATABASE_URL: databaseUrl,
+    BIFROST_SECRET_KEY: KEY,
+    REDIS_URL,
+    BIFROST_QUEUE_PREFIX: prefix,
+    BIFROST_WORKFLOWS_DIR: WORKFLOWS,
+    LOG_LEVEL: "warn",
+  };
+  const platform = await openPlatform({ settings: loadSettings({ ...env, PORT: "0" }), logger: createLogger({ level: "warn" }) });
+  const server = await startServer(platform, 0);
+  const { token } = await platform.tokens.create({ role: "admin" }, "bench", "bench");
+  const workers: ChildProcess[] = [];
+
+  return {
+    provider,
+    platform,
+    server,
+    adminToken: token,
+    env,
+    async startWorkers(count, concurrency) {
+      const started = await Promise.all(
+        Array.from({ length: count }, () => {
+          const child = spawn(process.execPath, [BIN, "worker", "--concurrency", String(concurrency)], { env: { ...process.env, ...env, LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "inherit"] });
+          workers.push(child);
+          return new Promise<ChildProcess>((resolve, reject) => {
+            let out = "";
+            child.stdout!.on("data", (d: Buffer) => {
+              out += d.toString();
+              if (out.includes("taking executions")) resolve(child);
+            });
+            child.once("exit", (code) => reject(new Error(`worker exited (${code}) before it was ready:\n${out}`)));
+          });
+        }),
+      );
+      return started;
+    },
+    async close() {
+      for (const w of workers) w.kill("SIGKILL");
+      await server.close();
+      await platform.close();
+      await deleteKeys(prefix);
+      await dropDatabase();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function stopWorkers(workers: ChildProcess[]): Promise<void> {
+  await Promise.all(workers.map((w) => new Promise<void>((resolve) => (w.exitCode !== null ? resolve() : (w.once("exit", () => resolve()), w.kill("SIGKILL"))))));
+}
+
+async function withPg<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function deleteKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    const keys: string[] = [];
+    for await (const batch of redis.scanStream({ match: `${prefix}:*`, count: 1000 })) keys.push(...(batch as string[]));
+    for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,228 @@
+import { writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { fileURLToPath } from "node:url";
+import { benchEnvironment, stopWorkers, type Provider } from "./environment.ts";
+import { fmt, percentile, range, repeat, type Measured } from "./measure.ts";
+import { httpWaitLatencies, platformThroughput, rawLatencies, rawThroughput, withRawBullmq } from "./queue-figures.ts";
+import { bareDecryptsPerSecond, configGets, freshReads, npmFernetDecryptsPerSecond, oursDecryptsPerSecond, pythonDecryptsPerSecond, scrubbing, seedSecret } from "./secret-figures.ts";
+import { importExport, requestsPerSecond, seedGlobalConfigs } from "./store-figures.ts";
+
+// `npm run bench`: every figure of the benchmark table, on the embedded default (SQLite) and on
+// PostgreSQL, each next to its ceiling or peer measured in the same run; written to BENCHMARKS.md.
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const OUT = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));
+
+interface Row {
+  figure: string;
+  value: string;
+  peer: string;
+  ratio: string;
+  goal: string;
+  met: boolean | null;
+  scale?: string;
+}
+
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+const ratioText = (r: number) => `${fmt(r, 2)}`;
+const verdict = (met: boolean | null) => (met === null ? "—" : met ? "yes" : "**no**");
+
+async function providerRows(provider: Provider): Promise<Row[]> {
+  const rows: Row[] = [];
+  const env = await benchEnvironment(provider);
+  try {
+    log(`${provider}: one worker process`);
+    let workers = await env.startWorkers(1, 100);
+    const executions = 2_000;
+    await platformThroughput(env, 200); // warm-up: compile, connect, fill caches
+    const platform1 = await repeat(RUNS, () => platformThroughput(env, executions));
+    const small = await platformThroughput(env, executions / 10);
+    const raw = await withRawBullmq(async (queue, events) => {
+      const throughput = await repeat(RUNS, () => rawThroughput(queue, 20_000));
+      const latencies = await rawLatencies(queue, events, 200);
+      return { throughput, latencies };
+    });
+    const r1 = platform1.median / raw.throughput.median;
+    rows.push({
+      figure: "no-op executions/s end to end, 1 worker process (enqueue → worker → stored)",
+      value: `${range(platform1)}/s`,
+      peer: `raw BullMQ ${range(raw.throughput)} jobs/s`,
+      ratio: ratioText(r1),
+      goal: "≥ 0.25 of raw",
+      met: r1 >= 0.25,
+      scale: `${fmt(small)}/s for ${executions / 10} executions, ${fmt(platform1.median)}/s for ${executions}`,
+    });
+
+    log(`${provider}: HTTP execute with wait`);
+    const http = await httpWaitLatencies(env, 200);
+    const httpP50 = percentile(http, 50);
+    const rawP50 = percentile(raw.latencies, 50);
+    rows.push({
+      figure: "HTTP execute with `wait` on a no-op workflow: p50 / p99 latency",
+      value: `${fmt(httpP50, 1)} / ${fmt(percentile(http, 99), 1)} ms`,
+      peer: `raw BullMQ add → completed ${fmt(rawP50, 1)} / ${fmt(percentile(raw.latencies, 99), 1)} ms`,
+      ratio: ratioText(httpP50 / rawP50),
+      goal: "p50 ≤ 3x raw",
+      met: httpP50 / rawP50 <= 3,
+    });
+
+    log(`${provider}: config.get`);
+    await seedSecret(env);
+    await configGets(env, 200);
+    const gets = await repeat(RUNS, async () => (await configGets(env, 2_000)).getsPerSecond);
+    const getsP99 = (await configGets(env, 2_000)).p99Ms;
+    const getsSmall = (await configGets(env, 200)).getsPerSecond;
+    const bare = await repeat(RUNS, () => bareDecryptsPerSecond(env));
+    rows.push({
+      figure: "`config.get` of an org-overridden secret inside a workflow: gets/s (p99)",
+      value: `${range(gets)}/s (p99 ${fmt(getsP99, 3)} ms)`,
+      peer: `bare Fernet decrypt loop ${range(bare)}/s`,
+      ratio: ratioText(gets.median / bare.median),
+      goal: "≥ 0.3 of bare",
+      met: gets.median / bare.median >= 0.3,
+      scale: `${fmt(getsSmall)}/s over 200 reads, ${fmt(gets.median)}/s over 2,000`,
+    });
+    const fresh = await freshReads(env, 30);
+    rows.push({ figure: "same, right after the value changed through the API", value: `${fresh}/30 runs read the new value`, peer: "—", ratio: "—", goal: "the new value, always", met: fresh === 30 });
+
+    await stopWorkers(workers);
+    log(`${provider}: two worker processes`);
+    workers = await env.startWorkers(2, 100);
+    await platformThroughput(env, 200);
+    const platform2 = await repeat(RUNS, () => platformThroughput(env, executions));
+    const r2 = platform2.median / platform1.median;
+    rows.push({
+      figure: "no-op executions/s, 2 worker processes",
+      value: `${range(platform2)}/s`,
+      peer: `1 worker process ${fmt(platform1.median)}/s`,
+      ratio: `${ratioText(r2)}x`,
+      goal: provider === "postgresql" ? "≥ 1.6x" : "(goal is for PostgreSQL)",
+      met: provider === "postgresql" ? r2 >= 1.6 : null,
+    });
+    await stopWorkers(workers);
+
+    log(`${provider}: bundles`);
+    const small1k = await importExport(env, 10, 1_000, "small");
+    const runs: Awaited<ReturnType<typeof importExport>>[] = [];
+    for (let i = 0; i < RUNS; i++) runs.push(await importExport(env, 100, 10_000, `big${i}`));
+    const imp = summarize(runs.map((r) => r.importMs));
+    const exp = summarize(runs.map((r) => r.exportMs));
+    rows.push({
+      figure: "import of 10,000 configs over 100 orgs (portable)",
+      value: `${range(imp)} ms, RSS +${fmt(Math.max(...runs.map((r) => r.importRssMb)))} MB`,
+      peer: "—",
+      ratio: "—",
+      goal: "≤ 2 s",
+      met: imp.median <= 2_000,
+      scale: `${fmt(small1k.importMs)} ms for 1,000 configs`,
+    });
+    rows.push({
+      figure: "export of the same (the database then holds up to 41,000 configs)",
+      value: `${range(exp)} ms, RSS +${fmt(Math.max(...runs.map((r) => r.exportRssMb)))} MB`,
+      peer: "—",
+      ratio: "—",
+      goal: "≤ 2 s",
+      met: exp.median <= 2_000,
+      scale: `${fmt(small1k.exportMs)} ms with 1,000 configs stored`,
+    });
+
+    log(`${provider}: GET /api/configs`);
+    await seedGlobalConfigs(env, 1_000);
+    const list = await repeat(RUNS, () => requestsPerSecond(env, "/api/configs?scope=global", 3));
+    const stat = await repeat(RUNS, () => requestsPerSecond(env, "/health", 3, 16, false));
+    rows.push({
+      figure: "`GET /api/configs` of 1,000 configs, requests/s",
+      value: `${range(list)}/s`,
+      peer: `static JSON route (/health) ${range(stat)}/s`,
+      ratio: ratioText(list.median / stat.median),
+      goal: "≥ 0.3",
+      met: list.median / stat.median >= 0.3,
+    });
+  } finally {
+    await env.close();
+  }
+  return rows;
+}
+
+function summarize(values: number[]): Measured {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1], runs: values };
+}
+
+async function sharedRows(): Promise<Row[]> {
+  log("Fernet");
+  const ours = await repeat(RUNS, () => oursDecryptsPerSecond());
+  const npm = await repeat(RUNS, () => npmFernetDecryptsPerSecond());
+  const python = pythonDecryptsPerSecond();
+  const rows: Row[] = [
+    {
+      figure: "Fernet decrypt/s (20k tokens of a 43-byte secret)",
+      value: `${range(ours)}/s`,
+      peer: `npm \`fernet\` ${range(npm)}/s; Python \`cryptography\` ${python === null ? "not installed" : `${fmt(python)}/s`}`,
+      ratio: python === null ? `${ratioText(ours.median / npm.median)}x npm` : `${ratioText(ours.median / python)}x Python, ${ratioText(ours.median / npm.median)}x npm`,
+      goal: "≥ 1.5x Python",
+      met: python === null ? null : ours.median / python >= 1.5,
+    },
+  ];
+  log("scrubbing");
+  for (const secrets of [10, 100, 1_000]) {
+    const runs = await repeat(RUNS, () => scrubbing(secrets, 1).scrubMs);
+    const pass = await repeat(RUNS, () => scrubbing(secrets, 1).indexOfMs);
+    rows.push({
+      figure: `scrubbing a 1 MB log with ${fmt(secrets)} secrets (and their encodings)`,
+      value: `${range(runs, 1)} ms`,
+      peer: `one \`indexOf\` pass ${range(pass, 2)} ms`,
+      ratio: `${fmt(runs.median / pass.median, 0)}x`,
+      goal: "flat in secrets; ≤ 10x one pass",
+      met: runs.median / pass.median <= 10,
+      scale: secrets === 100 ? `${fmt(scrubbing(100, 10).scrubMs, 1)} ms for 10 MB` : undefined,
+    });
+  }
+  return rows;
+}
+
+function table(rows: Row[]): string {
+  const head = "| figure | measured: median (min–max) | ceiling or peer, same run | ratio | goal | met |\n|---|---|---|---|---|---|\n";
+  return head + rows.map((r) => `| ${r.figure} | ${r.value} | ${r.peer} | ${r.ratio} | ${r.goal} | ${verdict(r.met)} |`).join("\n");
+}
+
+function scaling(rows: Row[]): string {
+  return rows
+    .filter((r) => r.scale)
+    .map((r) => `- ${r.figure.split(":")[0]}: ${r.scale}`)
+    .join("\n");
+}
+
+const started = new Date();
+const shared = await sharedRows();
+const sqlite = await providerRows("sqlite");
+const postgresql = await providerRows("postgresql");
+const doc = `# Benchmarks
+
+Written by \`npm run bench\` (bench/) on ${started.toISOString()}: ${cpus().length} CPU cores (${cpus()[0]?.model ?? "unknown"}),
+Node ${process.version}, Redis and PostgreSQL on the same machine. Each figure is the median of ${RUNS} runs, with min and max;
+each ceiling or peer is measured in the same run. Workers are \`bifrost worker --concurrency 100\` processes.
+
+## Shared (no database)
+
+${table(shared)}
+
+${scaling(shared)}
+
+## Embedded default (SQLite)
+
+${table(sqlite)}
+
+How figures grow with 10x the work:
+${scaling(sqlite)}
+
+## PostgreSQL
+
+${table(postgresql)}
+
+How figures grow with 10x the work:
+${scaling(postgresql)}
+`;
+writeFileSync(OUT, doc);
+log(`wrote ${OUT}`);
+process.exit(0);

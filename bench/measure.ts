@@ -1,0 +1,29 @@
+/** A figure measured several times: its median, min and max. */
+export interface Measured {
+  median: number;
+  min: number;
+  max: number;
+  runs: number[];
+}
+
+export async function repeat(times: number, fn: () => Promise<number> | number): Promise<Measured> {
+  const runs: number[] = [];
+  for (let i = 0; i < times; i++) runs.push(await fn());
+  const sorted = [...runs].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1], runs };
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function fmt(n: number, digits = 0): string {
+  return n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+export function range(m: Measured, digits = 0): string {
+  return `${fmt(m.median, digits)} (${fmt(m.min, digits)}–${fmt(m.max, digits)})`;
+}

@@ -1,0 +1,87 @@
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { Queue, QueueEvents } from "bullmq";
+import { GLOBAL_SCOPE } from "../src/orgs/index.ts";
+import { deleteKeys, REDIS_URL, type BenchEnvironment } from "./environment.ts";
+import { percentile, sleep } from "./measure.ts";
+
+const RAW_WORKER = fileURLToPath(new URL("./raw-bullmq-worker.mjs", import.meta.url));
+
+/** A bare BullMQ worker process on the same Redis: the ceiling for queue figures. */
+export async function withRawBullmq<T>(fn: (queue: Queue, events: QueueEvents) => Promise<T>): Promise<T> {
+  const prefix = `bifrost-bench-raw-${randomBytes(3).toString("hex")}`;
+  const child = spawn(process.execPath, [RAW_WORKER, prefix, "100"], { env: { ...process.env, REDIS_URL }, stdio: ["ignore", "pipe", "inherit"] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve());
+    child.once("exit", (code) => reject(new Error(`raw worker exited ${code}`)));
+  });
+  const connection = { url: REDIS_URL, maxRetriesPerRequest: null };
+  const queue = new Queue("raw", { connection, prefix });
+  const events = new QueueEvents("raw", { connection, prefix });
+  await events.waitUntilReady();
+  try {
+    return await fn(queue, events);
+  } finally {
+    child.kill("SIGKILL");
+    await events.close();
+    await queue.close();
+    await deleteKeys(prefix);
+  }
+}
+
+/** Raw BullMQ no-op jobs/s, end to end: `jobs` added in bulks of 1000, until all are completed. */
+export async function rawThroughput(queue: Queue, jobs: number): Promise<number> {
+  await queue.obliterate({ force: true }).catch(() => undefined);
+  const started = performance.now();
+  for (let i = 0; i < jobs; i += 1000) {
+    await queue.addBulk(Array.from({ length: Math.min(1000, jobs - i) }, () => ({ name: "noop", data: {}, opts: { removeOnComplete: false } })));
+  }
+  while ((await queue.getCompletedCount()) < jobs) await sleep(10);
+  return (jobs / (performance.now() - started)) * 1000;
+}
+
+/** Raw BullMQ add → completed latency, one job at a time (ms per job). */
+export async function rawLatencies(queue: Queue, events: QueueEvents, count: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    const job = await queue.add("noop", {});
+    await job.waitUntilFinished(events);
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+/** Platform no-op executions/s, end to end: started through the service the API uses, until stored. */
+export async function platformThroughput(env: BenchEnvironment, executions: number): Promise<number> {
+  const prisma = env.platform.db.prisma;
+  const before = await prisma.execution.count({ where: { status: "success" } });
+  const started = performance.now();
+  const ids: string[] = [];
+  for (let i = 0; i < executions; i += 100) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(100, executions - i) }, () =>
+        env.server.executions.start({ workflow: "bench_noop", scope: GLOBAL_SCOPE, params: {}, userConfig: {}, actor: "bench" }),
+      ),
+    );
+    ids.push(...batch.map((r) => r.id));
+  }
+  while ((await prisma.execution.count({ where: { status: "success" } })) - before < executions) await sleep(20);
+  return (executions / (performance.now() - started)) * 1000;
+}
+
+/** HTTP execute with `wait` on a no-op workflow, one at a time (ms per request). */
+export async function httpWaitLatencies(env: BenchEnvironment, count: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    const res = await fetch(`${env.server.url}/api/workflows/bench_noop/executions?wait=10000`, { method: "POST", headers: { authorization: `Bearer ${env.adminToken}` } });
+    if (res.status !== 200) throw new Error(`execute answered ${res.status}: ${await res.text()}`);
+    await res.arrayBuffer();
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+export const p = percentile;

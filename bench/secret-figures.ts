@@ -1,0 +1,131 @@
+import { spawnSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Fernet } from "../src/crypto/fernet.ts";
+import { deriveFernetKey } from "../src/crypto/key-derivation.ts";
+import { GLOBAL_SCOPE, orgScope } from "../src/orgs/index.ts";
+import { SecretScrubber } from "../src/secrets/index.ts";
+import type { BenchEnvironment } from "./environment.ts";
+
+const SECRET = "sk_live_0123456789abcdefghijklmnopqrstuvwx"; // 43 bytes, as in ENVIRONMENT.md
+
+/** Sets `bench_secret` globally and overridden in org "bench-org"; returns the org scope. */
+export async function seedSecret(env: BenchEnvironment) {
+  const org = orgScope(await env.platform.orgs.create("bench-org", "bench"));
+  await env.platform.configs.set(GLOBAL_SCOPE, "bench_secret", { type: "secret", value: "global-value-not-read" }, "bench");
+  await env.platform.configs.set(org, "bench_secret", { type: "secret", value: SECRET }, "bench");
+  return org;
+}
+
+async function execute(env: BenchEnvironment, workflow: string, params: unknown): Promise<any> {
+  const res = await fetch(`${env.server.url}/api/workflows/${workflow}/executions?scope=bench-org&wait=60000`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${env.adminToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ params }),
+  });
+  const body = (await res.json()) as any;
+  if (body.status !== "success") throw new Error(`${workflow} ended ${body.status}: ${body.error}`);
+  return body.result;
+}
+
+/** `config.get` of the org-overridden secret inside a workflow, `n` times in one run. */
+export async function configGets(env: BenchEnvironment, n: number): Promise<{ getsPerSecond: number; p99Ms: number }> {
+  return execute(env, "bench_config_get", { n });
+}
+
+/** Changes the secret through the API, then runs a workflow that checks it read the new value. */
+export async function freshReads(env: BenchEnvironment, times: number): Promise<number> {
+  let fresh = 0;
+  for (let i = 0; i < times; i++) {
+    const value = `rotated-${randomBytes(12).toString("hex")}`;
+    const res = await fetch(`${env.server.url}/api/configs/bench_secret?scope=bench-org`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${env.adminToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ type: "secret", value }),
+    });
+    if (!res.ok) throw new Error(`PUT answered ${res.status}`);
+    const result = await execute(env, "bench_fresh", { sha256: createHash("sha256").update(value).digest("hex") });
+    if (result.fresh) fresh++;
+  }
+  return fresh;
+}
+
+const fernetKey = deriveFernetKey("bench-fernet-key-0123456789-0123456789");
+const ours = new Fernet(fernetKey);
+const tokens = Array.from({ length: 20_000 }, () => ours.encrypt(SECRET));
+
+/** Decrypts/s of this platform's Fernet (node:crypto), over 20k tokens of a 43-byte secret. */
+export function oursDecryptsPerSecond(): number {
+  for (const token of tokens.slice(0, 2_000)) ours.decryptString(token); // warm-up (JIT)
+  const started = performance.now();
+  for (const token of tokens) ours.decryptString(token);
+  return (tokens.length / (performance.now() - started)) * 1000;
+}
+
+/** The same with the npm `fernet` package (pure JS). */
+export function npmFernetDecryptsPerSecond(): number {
+  const fernet = createRequire(import.meta.url)("fernet");
+  const secret = new fernet.Secret(fernetKey);
+  const sample = tokens.slice(0, 5_000);
+  const started = performance.now();
+  for (const token of sample) new fernet.Token({ secret, token, ttl: 0 }).decode();
+  return (sample.length / (performance.now() - started)) * 1000;
+}
+
+/** The same with Python's `cryptography`, when python3 has it; null otherwise. */
+export function pythonDecryptsPerSecond(): number | null {
+  const probe = spawnSync("python3", ["-c", "import cryptography"]);
+  if (probe.status !== 0) return null;
+  const dir = mkdtempSync(join(tmpdir(), "bifrost-bench-py-"));
+  try {
+    writeFileSync(join(dir, "tokens.txt"), tokens.join("\n"));
+    const script = `
+import time
+from cryptography.fernet import Fernet
+f = Fernet(${JSON.stringify(fernetKey)}.encode())
+tokens = [t.encode() for t in open(${JSON.stringify(join(dir, "tokens.txt"))}).read().split("\\n")]
+t0 = time.perf_counter()
+for t in tokens: f.decrypt(t)
+print(len(tokens) / (time.perf_counter() - t0))
+`;
+    const run = spawnSync("python3", ["-c", script], { encoding: "utf8" });
+    if (run.status !== 0) throw new Error(run.stderr);
+    return Number(run.stdout.trim());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A bare loop of `decrypt` on the secret's token: the ceiling for config.get. */
+export function bareDecryptsPerSecond(env: BenchEnvironment): number {
+  const token = env.platform.cipher.encrypt(SECRET).token;
+  const started = performance.now();
+  for (let i = 0; i < 20_000; i++) env.platform.cipher.decrypt(token, "bench");
+  return (20_000 / (performance.now() - started)) * 1000;
+}
+
+/** Scrubbing `megabytes` of log text holding `secrets` secrets (and their encodings), vs one indexOf pass. */
+export function scrubbing(secrets: number, megabytes: number): { scrubMs: number; indexOfMs: number } {
+  const values = Array.from({ length: secrets }, () => `tok_${randomBytes(12).toString("hex")}`);
+  const words = ["GET", "/api/orders", "200", "user", "charged", "retry", "ok", "latency=12ms", "region=eu"];
+  let text = "";
+  let i = 0;
+  while (text.length < megabytes * 1024 * 1024) {
+    text += `${words[i % words.length]} ${i % 97 === 0 ? values[i % values.length] : words[(i * 7) % words.length]}\n`;
+    i++;
+  }
+  const scrubber = new SecretScrubber(values);
+  const t0 = performance.now();
+  scrubber.scrub(text);
+  const scrubMs = performance.now() - t0;
+  // One full pass of indexOf: a one-character needle that is not in the text, so every character
+  // is looked at (a long needle lets Boyer-Moore skip most of the text, which is not one pass).
+  // Averaged over 20 such needles, as one call is near the timer's resolution.
+  text.indexOf("\u0001");
+  const t1 = performance.now();
+  for (let n = 1; n <= 20; n++) text.indexOf(String.fromCharCode(n));
+  return { scrubMs, indexOfMs: (performance.now() - t1) / 20 };
+}

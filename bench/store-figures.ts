@@ -1,0 +1,62 @@
+import { bundleImportSource } from "../src/bundles/bundle-format.ts";
+import type { BenchEnvironment } from "./environment.ts";
+import { sleep } from "./measure.ts";
+
+/** A portable bundle of `configs` configs over `orgs` orgs (a tenth of them secrets). */
+export function bundleOf(orgs: number, configs: number, prefix: string) {
+  const names = Array.from({ length: orgs }, (_, i) => ({ name: `${prefix}-${String(i).padStart(4, "0")}` }));
+  const perOrg = Math.ceil(configs / orgs);
+  return {
+    format: "bifrost-ts/bundle",
+    version: 1,
+    portable: true,
+    orgs: names,
+    configs: names.flatMap((o, i) =>
+      Array.from({ length: perOrg }, (_, k) => ({ org: o.name, key: `key_${k}`, type: k % 10 === 0 ? "secret" : "int", description: null, value: k % 10 === 0 ? null : i * 1000 + k })),
+    ).slice(0, configs),
+  };
+}
+
+/** Import then export of a bundle, timed, with the resident memory growth of this process. */
+export async function importExport(env: BenchEnvironment, orgs: number, configs: number, prefix: string) {
+  const doc = bundleOf(orgs, configs, prefix);
+  global.gc?.();
+  const rss0 = process.memoryUsage().rss;
+  const t0 = performance.now();
+  const report = await env.platform.bundleImporter.import(bundleImportSource(doc), { dryRun: false, actor: "bench", format: "bundle" });
+  const importMs = performance.now() - t0;
+  if (report.configs.created !== configs) throw new Error(`imported ${report.configs.created} of ${configs}`);
+  const rss1 = process.memoryUsage().rss;
+  const t1 = performance.now();
+  let bytes = 0;
+  for await (const chunk of env.platform.bundleExporter.export({ portable: true, actor: "bench" })) bytes += chunk.length;
+  const exportMs = performance.now() - t1;
+  const rss2 = process.memoryUsage().rss;
+  return { importMs, exportMs, importRssMb: (rss1 - rss0) / 1e6, exportRssMb: (rss2 - rss1) / 1e6, bytes };
+}
+
+/** Seeds `count` global configs for the list figure. */
+export async function seedGlobalConfigs(env: BenchEnvironment, count: number): Promise<void> {
+  const doc = { format: "bifrost-ts/bundle", version: 1, portable: true, orgs: [], configs: Array.from({ length: count }, (_, i) => ({ org: null, key: `list_${i}`, type: "string", description: "a config to list", value: `value number ${i}` })) };
+  await env.platform.bundleImporter.import(bundleImportSource(doc), { dryRun: false, actor: "bench", format: "bundle" });
+}
+
+/** Requests/s of `path` with `concurrency` clients for `seconds`. */
+export async function requestsPerSecond(env: BenchEnvironment, path: string, seconds: number, concurrency = 16, auth = true): Promise<number> {
+  let done = 0;
+  let stop = false;
+  const client = async () => {
+    while (!stop) {
+      const res = await fetch(env.server.url + path, { headers: auth ? { authorization: `Bearer ${env.adminToken}` } : {} });
+      if (!res.ok) throw new Error(`${path} answered ${res.status}`);
+      await res.arrayBuffer();
+      done++;
+    }
+  };
+  const t0 = performance.now();
+  const clients = Array.from({ length: concurrency }, client);
+  await sleep(seconds * 1000);
+  stop = true;
+  await Promise.all(clients);
+  return (done / (performance.now() - t0)) * 1000;
+}

@@ -1,0 +1,34 @@
+import { createHash } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { z } from "zod";
+import { config, workflow } from "bifrost-ts/sdk";
+
+/** Workflows the benchmarks run (BIFROST_WORKFLOWS_DIR=bench/workflows). */
+export class BenchWorkflows {
+  @workflow({ name: "bench_noop" })
+  async noop() {
+    return null;
+  }
+
+  /** `n` reads of an org-overridden secret; returns per-read timings (not the value). */
+  @workflow({ name: "bench_config_get", secrets: ["bench_secret"], params: z.object({ n: z.number().int().min(1) }) })
+  async configGet(_ctx: unknown, { n }: { n: number }) {
+    const timings: number[] = [];
+    const started = performance.now();
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      await config.getString("bench_secret");
+      timings.push(performance.now() - t0);
+    }
+    const total = performance.now() - started;
+    timings.sort((a, b) => a - b);
+    return { getsPerSecond: (n / total) * 1000, p99Ms: timings[Math.floor(n * 0.99)] };
+  }
+
+  /** Whether the secret read now is the one whose SHA-256 the caller just set. */
+  @workflow({ name: "bench_fresh", secrets: ["bench_secret"], params: z.object({ sha256: z.string() }) })
+  async fresh(_ctx: unknown, { sha256 }: { sha256: string }) {
+    const value = await config.getString("bench_secret");
+    return { fresh: createHash("sha256").update(value).digest("hex") === sha256 };
+  }
+}
