@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { BifrostError, NotFoundError, ValidationError, type ErrorCode } from "../errors/index.ts";
 import type { Logger } from "../logging/logger.ts";
+import { isDatabaseUnavailable } from "../storage/database-errors.ts";
 import { ERROR_STATUS } from "./error-status.ts";
 
 /** Unknown /api routes answer in the API's error shape, not Express's HTML page. */
@@ -22,7 +23,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
-    if (isDatabaseFailure(error)) {
+    if (isDatabaseUnavailable(error)) {
       logger.error({ err: error, method: req.method, path: req.path }, "database error");
       const unavailable = new BifrostError(
         "DATABASE_ERROR",
@@ -54,20 +55,4 @@ function toBifrostError(error: unknown): BifrostError | null {
     return new BifrostError("UNSUPPORTED_MEDIA_TYPE", "Unsupported body encoding: send UTF-8 JSON");
   }
   return null;
-}
-
-// Prisma's codes for a database that cannot be reached, timed out, or closed the connection.
-const PRISMA_UNAVAILABLE = /^(P1\d{3}|P2024|P2028)$/;
-// The driver's own: PostgreSQL connection exceptions (08xxx) and shutdowns (57P01-57P03), sockets.
-const DRIVER_UNAVAILABLE = /^(08\w{3}|57P0[123]|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|SQLITE_BUSY|SQLITE_IOERR\w*)$/;
-const DRIVER_MESSAGES = /Connection terminated|connection error and is not queryable|Connection is closed/;
-
-/** The database failed (not the request): connection lost, server gone, pool exhausted. */
-function isDatabaseFailure(error: unknown, depth = 0): boolean {
-  if (!error || typeof error !== "object" || depth > 3) return false;
-  const { name = "", code = "", message = "", cause } = error as { name?: string; code?: string; message?: string; cause?: unknown };
-  if (name === "PrismaClientInitializationError" || name === "PrismaClientUnknownRequestError" || name === "PrismaClientRustPanicError") return true;
-  if (name === "PrismaClientKnownRequestError" && PRISMA_UNAVAILABLE.test(code)) return true;
-  if (DRIVER_UNAVAILABLE.test(String(code)) || DRIVER_MESSAGES.test(String(message))) return true;
-  return isDatabaseFailure(cause, depth + 1);
 }

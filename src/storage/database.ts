@@ -5,6 +5,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client.ts";
 import { isSqliteUrl } from "../platform/settings.ts";
+import { isBusyError } from "./database-errors.ts";
 
 /**
  * Both generated clients have the same model API (they come from one schema), so the platform
@@ -67,7 +68,6 @@ export async function openDatabase(url: string): Promise<Database> {
   };
 }
 
-const BUSY = /SQLITE_BUSY/;
 const BUSY_RETRY_UNTIL_MS = 15_000;
 
 /**
@@ -82,17 +82,10 @@ async function retryWhileBusy<T>(run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (error) {
-      if (!isBusy(error) || Date.now() > deadline) throw error;
+      if (!isBusyError(error) || Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.min(2 ** attempt, 50) * (0.5 + Math.random())));
     }
   }
-}
-
-function isBusy(error: unknown, depth = 0): boolean {
-  if (!error || typeof error !== "object" || depth > 4) return false;
-  const { code, originalCode, message, meta, cause } = error as { code?: unknown; originalCode?: unknown; message?: unknown; meta?: unknown; cause?: unknown };
-  if (BUSY.test(String(code)) || BUSY.test(String(originalCode)) || BUSY.test(String(message))) return true;
-  return isBusy(meta, depth + 1) || isBusy(cause, depth + 1) || isBusy((meta as { driverAdapterError?: unknown } | undefined)?.driverAdapterError, depth + 1);
 }
 
 function redactPassword(url: string): string {
