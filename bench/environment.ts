@@ -25,7 +25,8 @@ export interface BenchEnvironment {
   server: RunningServer;
   adminToken: string;
   env: Record<string, string>;
-  startWorkers(count: number, concurrency: number): Promise<ChildProcess[]>;
+  /** `nodeArgs` go to node itself (e.g. `--cpu-prof`). */
+  startWorkers(count: number, concurrency: number, nodeArgs?: string[]): Promise<ChildProcess[]>;
   close(): Promise<void>;
 }
 
@@ -62,10 +63,10 @@ export async function benchEnvironment(provider: Provider): Promise<BenchEnviron
     server,
     adminToken: token,
     env,
-    async startWorkers(count, concurrency) {
+    async startWorkers(count, concurrency, nodeArgs = []) {
       const started = await Promise.all(
         Array.from({ length: count }, () => {
-          const child = spawn(process.execPath, [BIN, "worker", "--concurrency", String(concurrency)], { env: { ...process.env, ...env, LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "inherit"] });
+          const child = spawn(process.execPath, [...nodeArgs, BIN, "worker", "--concurrency", String(concurrency)], { env: { ...process.env, ...env, LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "inherit"] });
           workers.push(child);
           return new Promise<ChildProcess>((resolve, reject) => {
             let out = "";
@@ -90,8 +91,9 @@ export async function benchEnvironment(provider: Provider): Promise<BenchEnviron
   };
 }
 
-export async function stopWorkers(workers: ChildProcess[]): Promise<void> {
-  await Promise.all(workers.map((w) => new Promise<void>((resolve) => (w.exitCode !== null ? resolve() : (w.once("exit", () => resolve()), w.kill("SIGKILL"))))));
+/** SIGTERM lets a worker finish its runs and write what it was asked to (a CPU profile). */
+export async function stopWorkers(workers: ChildProcess[], signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
+  await Promise.all(workers.map((w) => new Promise<void>((resolve) => (w.exitCode !== null ? resolve() : (w.once("exit", () => resolve()), w.kill(signal))))));
 }
 
 async function withPg<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {

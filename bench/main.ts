@@ -25,6 +25,7 @@ interface Row {
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 const ratioText = (r: number) => `${fmt(r, 2)}`;
+const signed = (n: number) => `${n >= 0 ? "+" : ""}${fmt(n)}`;
 const verdict = (met: boolean | null) => (met === null ? "—" : met ? "yes" : "**no**");
 
 async function providerRows(provider: Provider): Promise<Row[]> {
@@ -109,7 +110,7 @@ async function providerRows(provider: Provider): Promise<Row[]> {
     const exp = summarize(runs.map((r) => r.exportMs));
     rows.push({
       figure: "import of 10,000 configs over 100 orgs (portable)",
-      value: `${range(imp)} ms, RSS +${fmt(Math.max(...runs.map((r) => r.importRssMb)))} MB`,
+      value: `${range(imp)} ms, RSS ${signed(Math.max(...runs.map((r) => r.importRssMb)))} MB`,
       peer: "—",
       ratio: "—",
       goal: "≤ 2 s",
@@ -118,7 +119,7 @@ async function providerRows(provider: Provider): Promise<Row[]> {
     });
     rows.push({
       figure: "export of the same (the database then holds up to 41,000 configs)",
-      value: `${range(exp)} ms, RSS +${fmt(Math.max(...runs.map((r) => r.exportRssMb)))} MB`,
+      value: `${range(exp)} ms, RSS ${signed(Math.max(...runs.map((r) => r.exportRssMb)))} MB`,
       peer: "—",
       ratio: "—",
       goal: "≤ 2 s",

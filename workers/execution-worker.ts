@@ -97,49 +97,63 @@ export class ExecutionWorker {
   }
 
   private async process(job: Job<ExecutionJobData>): Promise<void> {
-    const { store, catalog, signals, platform } = this.deps;
-    const row = await store.find(job.data.executionId);
-    if (!row || isFinal(row.status)) return;
-
-    const definition = catalog.get(row.workflow)?.definition;
-    if (!definition) {
-      await this.end(row, `Workflow "${row.workflow}" is not loaded in worker ${this.id} (from ${catalog.dir}): see that worker's log for files that failed to load`);
-      return;
+    const id = job.data.executionId;
+    // Listen for a cancel before claiming, so one sent right after the claim is heard.
+    const cancel = new AbortController();
+    this.active.set(id, cancel);
+    try {
+      const claimed = (await this.deps.store.claimPending(id)) ?? (await this.claimInterrupted(id));
+      if (claimed) await this.runClaimed(job, claimed, cancel.signal);
+    } finally {
+      this.active.delete(id);
     }
-    const maxAttempts = definition.retries + 1;
+  }
+
+  /**
+   * The run was not pending: ended (cancelled while queued: skip it), or still `running` because
+   * the worker that had it stopped mid-run. That one is retried, or failed when it has no attempts
+   * left (never run twice when `retries` is 0).
+   */
+  private async claimInterrupted(id: string): Promise<ExecutionRow | null> {
+    const { store, catalog } = this.deps;
+    const row = await store.find(id);
+    if (!row || isFinal(row.status)) return null;
+    const definition = catalog.get(row.workflow)?.definition;
     const logs: ExecutionLogEntry[] = JSON.parse(row.logs);
-    if (row.status === "running") {
+    if (row.status === "running" && definition) {
+      const maxAttempts = definition.retries + 1;
       const note = `Attempt ${row.attempts} of ${maxAttempts} was interrupted: the worker running it stopped`;
       if (row.attempts >= maxAttempts) {
         await this.end(row, definition.retries === 0 ? `${note} (not retried: retries is 0)` : `${note}; no attempts left`);
-        return;
+        return null;
       }
       logs.push(logLine("warn", `${note}; retrying`));
     }
+    return store.claim(row, logs);
+  }
 
-    // Listen for a cancel before claiming, so one sent right after the claim is heard.
-    const cancel = new AbortController();
-    this.active.set(row.id, cancel);
-    try {
-      const claimed = await store.claim(row, logs);
-      if (!claimed) return;
-      const outcome = await this.runner.run({
-        executionId: row.id,
-        definition,
-        scope: await this.scopeOf(row),
-        params: JSON.parse(row.params),
-        userConfig: openUserConfig(platform.cipher, job.data.userConfig),
-        cancelSignal: cancel.signal,
-      });
-      if (outcome.status === "failed" && claimed.attempts < maxAttempts) {
-        const note = `Attempt ${claimed.attempts} of ${maxAttempts} failed; retrying`;
-        if (await store.scheduleRetry(claimed, outcome, note)) throw new RetryAttempt(note);
-        return;
-      }
-      if (await store.finish(claimed, outcome)) await signals.publishFinished(row.id);
-    } finally {
-      this.active.delete(row.id);
+  private async runClaimed(job: Job<ExecutionJobData>, claimed: ExecutionRow, cancelSignal: AbortSignal): Promise<void> {
+    const { store, catalog, signals, platform } = this.deps;
+    const definition = catalog.get(claimed.workflow)?.definition;
+    if (!definition) {
+      await this.end(claimed, `Workflow "${claimed.workflow}" is not loaded in worker ${this.id} (from ${catalog.dir}): see that worker's log for files that failed to load`);
+      return;
     }
+    const maxAttempts = definition.retries + 1;
+    const outcome = await this.runner.run({
+      executionId: claimed.id,
+      definition,
+      scope: await this.scopeOf(claimed),
+      params: JSON.parse(claimed.params),
+      userConfig: openUserConfig(platform.cipher, job.data.userConfig),
+      cancelSignal,
+    });
+    if (outcome.status === "failed" && claimed.attempts < maxAttempts) {
+      const note = `Attempt ${claimed.attempts} of ${maxAttempts} failed; retrying`;
+      if (await store.scheduleRetry(claimed, outcome, note)) throw new RetryAttempt(note);
+      return;
+    }
+    if (await store.finish(claimed, outcome)) await signals.publishFinished(claimed.id);
   }
 
   private async scopeOf(row: ExecutionRow): Promise<Scope> {

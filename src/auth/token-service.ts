@@ -4,6 +4,7 @@ import { AuthenticationError, ValidationError } from "../errors/index.ts";
 import type { AuditLog } from "../audit/index.ts";
 import type { OrgRef } from "../orgs/index.ts";
 import type { Database } from "../storage/database.ts";
+import type { ApiToken } from "../storage/generated/sqlite/client.ts";
 import type { Principal } from "./principal.ts";
 
 // The prefix makes a leaked token recognizable to secret scanners and to people.
@@ -48,7 +49,10 @@ export class TokenService {
   async authenticate(header: string | undefined): Promise<Principal> {
     const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
     if (!match || !TOKEN_FORMAT.test(match[1])) throw new AuthenticationError();
-    const row = await this.db.prisma.apiToken.findUnique({ where: { tokenHash: hashToken(match[1]) } });
+    // Every request comes here: SQL rather than a Prisma query (see ExecutionStore), and no cache,
+    // so a revoked token is refused at once.
+    const [row] = await this.db.prisma.$queryRaw<Pick<ApiToken, "id" | "name" | "role" | "orgId" | "revokedAt">[]>`
+      SELECT "id", "name", "role", "orgId", "revokedAt" FROM "api_tokens" WHERE "tokenHash" = ${hashToken(match[1])}`;
     if (!row || row.revokedAt) throw new AuthenticationError();
     const actor = `token:${row.name}`;
     if (row.role === "admin") return { kind: "admin", actor, tokenId: row.id };

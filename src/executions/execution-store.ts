@@ -1,6 +1,7 @@
 import type { ExecutionLogEntry } from "../../sdk/execution-context.ts";
 import { scopeId, type Scope } from "../orgs/index.ts";
 import type { Database } from "../storage/database.ts";
+import { GroupCommit } from "../storage/group-commit.ts";
 import type { ExecutionStatus, FinalStatus } from "./execution-status.ts";
 import type { ExecutionRow } from "./execution-view.ts";
 
@@ -24,9 +25,18 @@ export interface ExecutionFilter {
  * The executions table and its state machine. Every transition is one conditional UPDATE on
  * (status, attempts), so two processes racing on one execution (a cancel and a worker, two workers
  * after a stall, the sweeper and a finishing worker) cannot both win: the loser sees `false`.
+ *
+ * The statements every run makes (create, find, claim, finish) are SQL written here, not Prisma
+ * queries, and their writes share transactions (GroupCommit): Prisma compiles each query anew
+ * (~0.3–0.5 ms of CPU each, measured with `npm run bench:profile`), which made them most of a run's
+ * cost. The SQL is the same on both databases (quoted identifiers, placeholders from Prisma).
  */
 export class ExecutionStore {
-  constructor(private readonly db: Database) {}
+  private readonly commits: GroupCommit;
+
+  constructor(private readonly db: Database) {
+    this.commits = new GroupCommit(db);
+  }
 
   /**
    * A conditional UPDATE in a write transaction: on SQLite that takes the write lock first, so a
@@ -38,18 +48,29 @@ export class ExecutionStore {
   }
 
   async create(input: { id: string; workflow: string; scope: Scope; params: unknown; createdBy: string; hasUserConfig: boolean }): Promise<ExecutionRow> {
-    return this.db.write((tx) => tx.execution.create({
-      data: {
-        id: input.id,
-        workflow: input.workflow,
-        scope: scopeId(input.scope),
-        orgId: input.scope.kind === "org" ? input.scope.org.id : null,
-        status: "pending",
-        params: JSON.stringify(input.params ?? {}),
-        hasUserConfig: input.hasUserConfig,
-        createdBy: input.createdBy,
-      },
-    }));
+    const row: ExecutionRow = {
+      id: input.id,
+      workflow: input.workflow,
+      scope: scopeId(input.scope),
+      orgId: input.scope.kind === "org" ? input.scope.org.id : null,
+      status: "pending",
+      params: JSON.stringify(input.params ?? {}),
+      result: null,
+      error: null,
+      logs: "[]",
+      attempts: 0,
+      hasUserConfig: input.hasUserConfig,
+      createdAt: new Date(),
+      createdBy: input.createdBy,
+      startedAt: null,
+      finishedAt: null,
+      durationMs: null,
+    };
+    await this.commits.write(
+      (tx) => tx.$executeRaw`INSERT INTO "executions" ("id", "workflow", "scope", "orgId", "status", "params", "logs", "attempts", "hasUserConfig", "createdAt", "createdBy")
+        VALUES (${row.id}, ${row.workflow}, ${row.scope}, ${row.orgId}, ${row.status}, ${row.params}, ${row.logs}, ${row.attempts}, ${row.hasUserConfig}, ${row.createdAt}, ${row.createdBy})`,
+    );
+    return row;
   }
 
   /** Undoes `create` when the job could not be queued, so a refused request leaves nothing behind. */
@@ -57,8 +78,9 @@ export class ExecutionStore {
     await this.db.write((tx) => tx.execution.deleteMany({ where: { id, status: "pending", attempts: 0 } }));
   }
 
-  find(id: string): Promise<ExecutionRow | null> {
-    return this.db.prisma.execution.findUnique({ where: { id } });
+  async find(id: string): Promise<ExecutionRow | null> {
+    const rows = await this.db.prisma.$queryRaw<ExecutionRow[]>`SELECT * FROM "executions" WHERE "id" = ${id}`;
+    return rows[0] ?? null;
   }
 
   /** Newest first. */
@@ -87,6 +109,20 @@ export class ExecutionStore {
   }
 
   /**
+   * A worker takes a queued run (the usual case, in one statement): pending moves to running with
+   * one more attempt. @returns the claimed row, or null when the run is not pending (cancelled,
+   * taken, interrupted: see `claim`).
+   */
+  async claimPending(id: string): Promise<ExecutionRow | null> {
+    const now = new Date();
+    const rows = await this.commits.write(
+      (tx) => tx.$queryRaw<ExecutionRow[]>`UPDATE "executions" SET "status" = 'running', "attempts" = "attempts" + 1, "startedAt" = COALESCE("startedAt", ${now})
+        WHERE "id" = ${id} AND "status" = 'pending' RETURNING *`,
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
    * A worker takes the run: `row`, as the worker read it, moves to running with one more attempt.
    * @returns the claimed row, or null when someone else changed it first (cancelled, taken).
    */
@@ -99,18 +135,13 @@ export class ExecutionStore {
   /** Stores the outcome of the claimed run, unless the run was taken from this worker meanwhile. */
   async finish(claimed: ExecutionRow, outcome: ExecutionOutcome): Promise<boolean> {
     const finishedAt = new Date();
-    const startedAt = claimed.startedAt ?? finishedAt;
-    const { count } = await this.update({
-      where: { id: claimed.id, status: "running", attempts: claimed.attempts },
-      data: {
-        status: outcome.status,
-        result: outcome.result === null || outcome.result === undefined ? null : JSON.stringify(outcome.result),
-        error: outcome.error,
-        logs: JSON.stringify([...JSON.parse(claimed.logs), ...outcome.logs]),
-        finishedAt,
-        durationMs: finishedAt.getTime() - startedAt.getTime(),
-      },
-    });
+    const durationMs = finishedAt.getTime() - (claimed.startedAt ?? finishedAt).getTime();
+    const result = outcome.result === null || outcome.result === undefined ? null : JSON.stringify(outcome.result);
+    const logs = outcome.logs.length === 0 ? claimed.logs : JSON.stringify([...JSON.parse(claimed.logs), ...outcome.logs]);
+    const count = await this.commits.write(
+      (tx) => tx.$executeRaw`UPDATE "executions" SET "status" = ${outcome.status}, "result" = ${result}, "error" = ${outcome.error}, "logs" = ${logs}, "finishedAt" = ${finishedAt}, "durationMs" = ${durationMs}
+        WHERE "id" = ${claimed.id} AND "status" = 'running' AND "attempts" = ${claimed.attempts}`,
+    );
     return count === 1;
   }
 

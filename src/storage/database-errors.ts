@@ -9,12 +9,13 @@ const DRIVER_MESSAGES = /Connection terminated|connection error and is not query
 
 /** The database failed (not the request): connection lost, server gone, pool exhausted. */
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
-  if (!error || typeof error !== "object" || depth > 3) return false;
-  const { name = "", code = "", message = "", cause } = error as { name?: string; code?: string; message?: string; cause?: unknown };
+  if (!error || typeof error !== "object" || depth > 4) return false;
+  const { name = "", code = "", originalCode = "", message = "", cause, meta } = error as { name?: string; code?: string; originalCode?: string; message?: string; cause?: unknown; meta?: { driverAdapterError?: unknown } };
   if (name === "PrismaClientInitializationError" || name === "PrismaClientUnknownRequestError" || name === "PrismaClientRustPanicError") return true;
   if (name === "PrismaClientKnownRequestError" && PRISMA_UNAVAILABLE.test(code)) return true;
-  if (DRIVER_UNAVAILABLE.test(String(code)) || DRIVER_MESSAGES.test(String(message))) return true;
-  return isDatabaseUnavailable(cause, depth + 1);
+  if (DRIVER_UNAVAILABLE.test(String(code)) || DRIVER_UNAVAILABLE.test(String(originalCode)) || DRIVER_MESSAGES.test(String(message))) return true;
+  // A raw query's failure (P2010) carries the driver's error in meta.driverAdapterError.
+  return isDatabaseUnavailable(cause, depth + 1) || isDatabaseUnavailable(meta?.driverAdapterError, depth + 1);
 }
 
 const BUSY = /SQLITE_BUSY/;

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
+import { Prisma, PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client.ts";
 import { isSqliteUrl } from "../platform/settings.ts";
 import { isBusyError } from "./database-errors.ts";
@@ -14,6 +14,12 @@ import { isBusyError } from "./database-errors.ts";
 export type PrismaClient = SqliteClient;
 export type Transaction = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 export type Provider = "sqlite" | "postgresql";
+
+/**
+ * SQL fragments for `$queryRaw`/`$executeRaw` on either database: Prisma writes the placeholders
+ * (`?` or `$1`) and converts the values (dates, booleans) as it does for its own queries.
+ */
+export const { sql, join } = Prisma;
 
 export interface Database {
   readonly prisma: PrismaClient;
