@@ -4,7 +4,7 @@ import type { AuditLog } from "../audit/index.ts";
 import { ConfigNotFoundError, SecretAccessError, SecretValueMissingError, ValidationError, type MissingSecret } from "../errors/index.ts";
 import { GLOBAL, scopeId, type Scope } from "../orgs/index.ts";
 import type { SecretCipher } from "../secrets/index.ts";
-import type { Database } from "../storage/database.ts";
+import { join, type Database } from "../storage/database.ts";
 import { normalizeConfigKey } from "./config-key.ts";
 import { ExecutionConfigReader } from "./execution-config-reader.ts";
 import { ConfigType } from "./config-type.ts";
@@ -68,8 +68,7 @@ export class ConfigService {
 
   /** Every key an execution in `scope` can read, each from where the cascade finds it. */
   async listEffective(scope: Scope): Promise<EffectiveConfigView[]> {
-    const [own, global = own] = cascadeOf(scope);
-    const rows = await this.db.prisma.$queryRaw<ConfigRow[]>`SELECT * FROM "configs" WHERE "scope" = ${own} OR "scope" = ${global} ORDER BY "key"`;
+    const rows = await this.db.prisma.$queryRaw<ConfigRow[]>`SELECT * FROM "configs" WHERE "scope" IN (${join(cascadeOf(scope))}) ORDER BY "key"`;
     const byKey = new Map<string, ConfigRow[]>();
     for (const row of rows) byKey.set(row.key, [...(byKey.get(row.key) ?? []), row]);
     return [...byKey.values()].map((found) => toEffectiveView(effectiveRow(found)!, found.length > 1));
@@ -168,10 +167,9 @@ export class ConfigService {
   async secretValuesForScrubbing(scope: Scope): Promise<string[]> {
     // Every run asks this: SQL rather than a Prisma query, which would cost more than the
     // decryptions (see ExecutionStore).
-    const [own, global = own] = cascadeOf(scope);
     const rows = await this.db.prisma.$queryRaw<Pick<ConfigRow, "key" | "scope" | "encrypted" | "keyFingerprint">[]>`
       SELECT "key", "scope", "encrypted", "keyFingerprint" FROM "configs"
-      WHERE ("scope" = ${own} OR "scope" = ${global}) AND "type" = 'secret' AND "encrypted" IS NOT NULL`;
+      WHERE "scope" IN (${join(cascadeOf(scope))}) AND "type" = 'secret' AND "encrypted" IS NOT NULL`;
     return rows.map((row) => this.cipher.decrypt(row.encrypted!, `secret "${row.key}" (${row.scope})`, row.keyFingerprint));
   }
 
