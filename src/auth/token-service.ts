@@ -3,7 +3,7 @@ import { z } from "zod";
 import { AuthenticationError, ValidationError } from "../errors/index.ts";
 import type { AuditLog } from "../audit/index.ts";
 import type { OrgRef } from "../orgs/index.ts";
-import type { Database } from "../storage/database.ts";
+import { sql, type Database } from "../storage/database.ts";
 import type { ApiToken } from "../storage/generated/sqlite/client.ts";
 import type { Principal } from "./principal.ts";
 
@@ -49,10 +49,11 @@ export class TokenService {
   async authenticate(header: string | undefined): Promise<Principal> {
     const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
     if (!match || !TOKEN_FORMAT.test(match[1])) throw new AuthenticationError();
-    // Every request comes here: SQL rather than a Prisma query (see ExecutionStore), and no cache,
-    // so a revoked token is refused at once.
-    const [row] = await this.db.prisma.$queryRaw<Pick<ApiToken, "id" | "name" | "role" | "orgId" | "revokedAt">[]>`
-      SELECT "id", "name", "role", "orgId", "revokedAt" FROM "api_tokens" WHERE "tokenHash" = ${hashToken(match[1])}`;
+    // Every request comes here: SQL on the driver (see DirectSql), and no cache, so a revoked
+    // token is refused at once.
+    const [row] = await this.db.direct.query<Pick<ApiToken, "id" | "name" | "role" | "orgId" | "revokedAt">>(
+      sql`SELECT "id", "name", "role", "orgId", "revokedAt" FROM "api_tokens" WHERE "tokenHash" = ${hashToken(match[1])}`,
+    );
     if (!row || row.revokedAt) throw new AuthenticationError();
     const actor = `token:${row.name}`;
     if (row.role === "admin") return { kind: "admin", actor, tokenId: row.id };

@@ -4,7 +4,7 @@ import type { AuditLog } from "../audit/index.ts";
 import { ConfigNotFoundError, SecretAccessError, SecretValueMissingError, ValidationError, type MissingSecret } from "../errors/index.ts";
 import { GLOBAL, scopeId, type Scope } from "../orgs/index.ts";
 import type { SecretCipher } from "../secrets/index.ts";
-import { join, type Database } from "../storage/database.ts";
+import { join, sql, type Database } from "../storage/database.ts";
 import { normalizeConfigKey } from "./config-key.ts";
 import { ExecutionConfigReader } from "./execution-config-reader.ts";
 import { ConfigType } from "./config-type.ts";
@@ -165,11 +165,11 @@ export class ConfigService {
    * output scrubber only: not audited as reads, never returned to a caller.
    */
   async secretValuesForScrubbing(scope: Scope): Promise<string[]> {
-    // Every run asks this: SQL rather than a Prisma query, which would cost more than the
-    // decryptions (see ExecutionStore).
-    const rows = await this.db.prisma.$queryRaw<Pick<ConfigRow, "key" | "scope" | "encrypted" | "keyFingerprint">[]>`
+    // Every run asks this: SQL on the driver (see DirectSql); a Prisma query would cost more than
+    // the decryptions.
+    const rows = await this.db.direct.query<Pick<ConfigRow, "key" | "scope" | "encrypted" | "keyFingerprint">>(sql`
       SELECT "key", "scope", "encrypted", "keyFingerprint" FROM "configs"
-      WHERE "scope" IN (${join(cascadeOf(scope))}) AND "type" = 'secret' AND "encrypted" IS NOT NULL`;
+      WHERE "scope" IN (${join(cascadeOf(scope))}) AND "type" = 'secret' AND "encrypted" IS NOT NULL`);
     return rows.map((row) => this.cipher.decrypt(row.encrypted!, `secret "${row.key}" (${row.scope})`, row.keyFingerprint));
   }
 

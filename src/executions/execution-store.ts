@@ -1,6 +1,6 @@
 import type { ExecutionLogEntry } from "../../sdk/execution-context.ts";
 import { scopeId, type Scope } from "../orgs/index.ts";
-import type { Database } from "../storage/database.ts";
+import { sql, type Database } from "../storage/database.ts";
 import { GroupCommit } from "../storage/group-commit.ts";
 import type { ExecutionStatus, FinalStatus } from "./execution-status.ts";
 import type { ExecutionRow } from "./execution-view.ts";
@@ -26,16 +26,16 @@ export interface ExecutionFilter {
  * (status, attempts), so two processes racing on one execution (a cancel and a worker, two workers
  * after a stall, the sweeper and a finishing worker) cannot both win: the loser sees `false`.
  *
- * The statements every run makes (create, find, claim, finish) are SQL written here, not Prisma
- * queries, and their writes share transactions (GroupCommit): Prisma compiles each query anew
- * (~0.3–0.5 ms of CPU each, measured with `npm run bench:profile`), which made them most of a run's
- * cost. The SQL is the same on both databases (quoted identifiers, placeholders from Prisma).
+ * The statements every run makes (create, find, claim, finish) are SQL run on the driver
+ * (`db.direct`), not Prisma queries, and their writes share transactions (GroupCommit): through
+ * Prisma they were most of a run's cost (`npm run bench:profile`). The SQL is the same on both
+ * databases (quoted identifiers; `sql` writes each driver's placeholders).
  */
 export class ExecutionStore {
   private readonly commits: GroupCommit;
 
   constructor(private readonly db: Database) {
-    this.commits = new GroupCommit(db);
+    this.commits = new GroupCommit(db.direct);
   }
 
   /**
@@ -67,8 +67,8 @@ export class ExecutionStore {
       durationMs: null,
     };
     await this.commits.write(
-      (tx) => tx.$executeRaw`INSERT INTO "executions" ("id", "workflow", "scope", "orgId", "status", "params", "logs", "attempts", "hasUserConfig", "createdAt", "createdBy")
-        VALUES (${row.id}, ${row.workflow}, ${row.scope}, ${row.orgId}, ${row.status}, ${row.params}, ${row.logs}, ${row.attempts}, ${row.hasUserConfig}, ${row.createdAt}, ${row.createdBy})`,
+      (tx) => tx.execute(sql`INSERT INTO "executions" ("id", "workflow", "scope", "orgId", "status", "params", "logs", "attempts", "hasUserConfig", "createdAt", "createdBy")
+        VALUES (${row.id}, ${row.workflow}, ${row.scope}, ${row.orgId}, ${row.status}, ${row.params}, ${row.logs}, ${row.attempts}, ${row.hasUserConfig}, ${row.createdAt}, ${row.createdBy})`),
     );
     return row;
   }
@@ -79,7 +79,7 @@ export class ExecutionStore {
   }
 
   async find(id: string): Promise<ExecutionRow | null> {
-    const rows = await this.db.prisma.$queryRaw<ExecutionRow[]>`SELECT * FROM "executions" WHERE "id" = ${id}`;
+    const rows = await this.db.direct.query<ExecutionRow>(sql`SELECT * FROM "executions" WHERE "id" = ${id}`);
     return rows[0] ?? null;
   }
 
@@ -116,8 +116,8 @@ export class ExecutionStore {
   async claimPending(id: string): Promise<ExecutionRow | null> {
     const now = new Date();
     const rows = await this.commits.write(
-      (tx) => tx.$queryRaw<ExecutionRow[]>`UPDATE "executions" SET "status" = 'running', "attempts" = "attempts" + 1, "startedAt" = COALESCE("startedAt", ${now})
-        WHERE "id" = ${id} AND "status" = 'pending' RETURNING *`,
+      (tx) => tx.query<ExecutionRow>(sql`UPDATE "executions" SET "status" = 'running', "attempts" = "attempts" + 1, "startedAt" = COALESCE("startedAt", ${now})
+        WHERE "id" = ${id} AND "status" = 'pending' RETURNING *`),
     );
     return rows[0] ?? null;
   }
@@ -139,8 +139,8 @@ export class ExecutionStore {
     const result = outcome.result === null || outcome.result === undefined ? null : JSON.stringify(outcome.result);
     const logs = outcome.logs.length === 0 ? claimed.logs : JSON.stringify([...JSON.parse(claimed.logs), ...outcome.logs]);
     const count = await this.commits.write(
-      (tx) => tx.$executeRaw`UPDATE "executions" SET "status" = ${outcome.status}, "result" = ${result}, "error" = ${outcome.error}, "logs" = ${logs}, "finishedAt" = ${finishedAt}, "durationMs" = ${durationMs}
-        WHERE "id" = ${claimed.id} AND "status" = 'running' AND "attempts" = ${claimed.attempts}`,
+      (tx) => tx.execute(sql`UPDATE "executions" SET "status" = ${outcome.status}, "result" = ${result}, "error" = ${outcome.error}, "logs" = ${logs}, "finishedAt" = ${finishedAt}, "durationMs" = ${durationMs}
+        WHERE "id" = ${claimed.id} AND "status" = 'running' AND "attempts" = ${claimed.attempts}`),
     );
     return count === 1;
   }

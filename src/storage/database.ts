@@ -2,10 +2,12 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { Prisma, PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client.ts";
 import { isSqliteUrl } from "../platform/settings.ts";
 import { isBusyError } from "./database-errors.ts";
+import { WriteLock, openPgDirect, openSqliteDirect, type DirectSql } from "./direct-sql.ts";
 
 /**
  * Both generated clients have the same model API (they come from one schema), so the platform
@@ -23,6 +25,8 @@ export const { sql, join } = Prisma;
 
 export interface Database {
   readonly prisma: PrismaClient;
+  /** The same database through its driver, for the hot paths (see DirectSql). */
+  readonly direct: DirectSql;
   readonly provider: Provider;
   /** The URL without its password, safe to print. */
   readonly displayUrl: string;
@@ -50,27 +54,44 @@ export async function openDatabase(url: string): Promise<Database> {
     await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
     await prisma.$queryRawUnsafe("PRAGMA busy_timeout = 10000");
     await prisma.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+    const lock = new WriteLock();
+    const direct = openSqliteDirect(path, lock, retryWhileBusy);
     return {
       prisma,
+      direct,
       provider: "sqlite",
       displayUrl: url,
       write: (fn) =>
-        retryWhileBusy(() =>
-          prisma.$transaction(async (tx) => {
-            await tx.$executeRawUnsafe(TAKE_SQLITE_WRITE_LOCK);
-            return fn(tx);
-          }, TRANSACTION_OPTIONS),
+        lock.run(() =>
+          retryWhileBusy(() =>
+            prisma.$transaction(async (tx) => {
+              await tx.$executeRawUnsafe(TAKE_SQLITE_WRITE_LOCK);
+              return fn(tx);
+            }, TRANSACTION_OPTIONS),
+          ),
         ),
-      close: () => prisma.$disconnect(),
+      close: async () => {
+        await direct.close();
+        await prisma.$disconnect();
+      },
     };
   }
-  const prisma = new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as PrismaClient;
+  // One pool for Prisma and the direct statements.
+  const pool = new pg.Pool({ connectionString: url });
+  // An idle connection that breaks (server restart) is dropped by the pool; without a listener
+  // its 'error' event would end the process.
+  pool.on("error", () => {});
+  const prisma = new PostgresClient({ adapter: new PrismaPg(pool) }) as unknown as PrismaClient;
   return {
     prisma,
+    direct: openPgDirect(pool),
     provider: "postgresql",
     displayUrl: redactPassword(url),
     write: (fn) => prisma.$transaction(fn, TRANSACTION_OPTIONS),
-    close: () => prisma.$disconnect(),
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
   };
 }
 

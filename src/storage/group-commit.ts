@@ -1,7 +1,7 @@
-import type { Database, Transaction } from "./database.ts";
+import type { DirectSql, SqlExecutor } from "./direct-sql.ts";
 
 interface Pending<T> {
-  write: (tx: Transaction) => Promise<T>;
+  write: (tx: SqlExecutor) => Promise<T>;
   resolve: (value: T) => void;
   reject: (error: unknown) => void;
 }
@@ -22,12 +22,12 @@ export class GroupCommit {
   private flushing = false;
 
   constructor(
-    private readonly db: Database,
+    private readonly db: Pick<DirectSql, "write">,
     /** The most writes one transaction takes: bounds how long the write lock is held. */
     private readonly maxBatch = 200,
   ) {}
 
-  write<T>(write: (tx: Transaction) => Promise<T>): Promise<T> {
+  write<T>(write: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ write, resolve, reject } as Pending<unknown>);
       if (!this.flushing && this.queue.length === 1) setImmediate(() => void this.flush());

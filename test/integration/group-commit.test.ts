@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExecutionStore } from "../../src/executions/execution-store.ts";
 import { GLOBAL_SCOPE } from "../../src/orgs/index.ts";
-import { openDatabase, type Database } from "../../src/storage/database.ts";
+import { openDatabase, sql, type Database } from "../../src/storage/database.ts";
+import type { SqlExecutor } from "../../src/storage/direct-sql.ts";
 import { GroupCommit } from "../../src/storage/group-commit.ts";
 import { migrate } from "../../src/storage/migrator.ts";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.ts";
@@ -17,20 +18,20 @@ beforeAll(async () => {
   testDb = await createTestDatabase();
   const real = await openDatabase(testDb.url);
   await migrate(real);
-  // The real database, with its transactions counted.
-  db = { ...real, write: (fn) => (transactions++, real.write(fn)), close: () => real.close() };
+  // The real database, with its direct (driver) transactions counted.
+  db = { ...real, direct: { ...real.direct, write: (fn) => (transactions++, real.direct.write(fn)) }, close: () => real.close() };
 });
 afterAll(async () => {
   await db.close();
   await testDb.drop();
 });
 
-const insertExecution = (id: string) => (tx: Parameters<Parameters<Database["write"]>[0]>[0]) =>
-  tx.$executeRaw`INSERT INTO "executions" ("id", "workflow", "scope", "status", "params", "createdBy") VALUES (${id}, 'w', 'global', 'pending', '{}', 'test')`;
+const insertExecution = (id: string) => (tx: SqlExecutor) =>
+  tx.execute(sql`INSERT INTO "executions" ("id", "workflow", "scope", "status", "params", "createdBy") VALUES (${id}, 'w', 'global', 'pending', '{}', 'test')`);
 
 describe("GroupCommit", () => {
   it("writes asked for together share transactions and each gets its own result", async () => {
-    const commits = new GroupCommit(db);
+    const commits = new GroupCommit(db.direct);
     const ids = Array.from({ length: 50 }, () => randomUUID());
     transactions = 0;
     const results = await Promise.all(ids.map((id) => commits.write(async (tx) => ((await insertExecution(id)(tx)) === 1 ? id : "not inserted"))));
@@ -40,7 +41,7 @@ describe("GroupCommit", () => {
   });
 
   it("a write that fails fails alone: the others of its batch land", async () => {
-    const commits = new GroupCommit(db);
+    const commits = new GroupCommit(db.direct);
     const taken = randomUUID();
     await commits.write(insertExecution(taken));
     const ids = Array.from({ length: 10 }, () => randomUUID());

@@ -1,0 +1,228 @@
+import BetterSqlite3 from "better-sqlite3";
+import pg from "pg";
+import type { Prisma } from "./generated/sqlite/client.ts";
+
+/** A statement built with `sql` (database.ts): its text for either placeholder style, and its values. */
+export type SqlStatement = Prisma.Sql;
+
+/** What a write transaction's statements run on. */
+export interface SqlExecutor {
+  /** The rows of a SELECT or of a statement with RETURNING. */
+  query<T>(statement: SqlStatement): Promise<T[]>;
+  /** @returns how many rows the statement changed */
+  execute(statement: SqlStatement): Promise<number>;
+}
+
+/**
+ * Statements run on the database driver itself (better-sqlite3, pg), past Prisma's query compiler
+ * and result interpreter: for the few statements that run thousands of times a second (an
+ * execution's create, claim and finish, the token lookup, the scrubber's secrets). Measured with
+ * `npm run bench:profile`: through Prisma, even `$queryRaw` costs ~0.1–0.5 ms of CPU a statement,
+ * most of a run's cost; on the driver, a prepared SQLite statement costs a few microseconds.
+ *
+ * Rows come back as `$queryRaw` gives them: DateTime columns as Date, Boolean columns as boolean.
+ */
+export interface DirectSql {
+  /** A read, outside any transaction (never sees another write's uncommitted rows). */
+  query<T>(statement: SqlStatement): Promise<T[]>;
+  /**
+   * A write transaction. On SQLite it holds the file's write lock from its start (BEGIN
+   * IMMEDIATE), and waits for this process's other write transactions (`Database.write`) first.
+   */
+  write<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * One write transaction at a time in this process, whichever connection it uses. SQLite has one
+ * writer per file; a second connection of this process asking for the lock while the first holds
+ * it across an `await` would block the event loop in busy_timeout, and the first could never finish.
+ */
+export class WriteLock {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(fn);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQLite
+
+type Conversion = "date" | "boolean" | null;
+
+interface Prepared {
+  statement: BetterSqlite3.Statement;
+  /** Per result column: how to turn SQLite's storage class into what Prisma would return. */
+  columns: { name: string; conversion: Conversion }[] | null;
+}
+
+/** Values as Prisma's SQLite adapter stores them, so rows written here read back the same through Prisma. */
+function sqliteValue(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString().replace("Z", "+00:00");
+  if (typeof value === "boolean") return value ? 1 : 0;
+  return value === undefined ? null : value;
+}
+
+function sqliteDate(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "number" || typeof value === "bigint") return new Date(Number(value));
+  const text = String(value);
+  // CURRENT_TIMESTAMP's form ("YYYY-MM-DD HH:MM:SS") is UTC without saying so.
+  return new Date(text.includes("T") ? text : `${text.replace(" ", "T")}Z`);
+}
+
+class SqliteStatements implements SqlExecutor {
+  private readonly prepared = new Map<string, Prepared>();
+
+  constructor(readonly connection: BetterSqlite3.Database) {}
+
+  private prepare(text: string): Prepared {
+    let found = this.prepared.get(text);
+    if (!found) {
+      const statement = this.connection.prepare(text);
+      const columns = statement.reader
+        ? statement.columns().map((c) => {
+            const type = (c.type ?? "").toUpperCase();
+            return { name: c.name, conversion: (type === "DATETIME" ? "date" : type === "BOOLEAN" ? "boolean" : null) as Conversion };
+          })
+        : null;
+      found = { statement, columns };
+      this.prepared.set(text, found);
+    }
+    return found;
+  }
+
+  query<T>(statement: SqlStatement): Promise<T[]> {
+    const { statement: prepared, columns } = this.prepare(statement.sql);
+    const rows = prepared.all(...statement.values.map(sqliteValue)) as Record<string, unknown>[];
+    const converted = columns?.filter((c) => c.conversion !== null) ?? [];
+    if (converted.length > 0) {
+      for (const row of rows) {
+        for (const { name, conversion } of converted) {
+          const value = row[name];
+          row[name] = conversion === "date" ? sqliteDate(value) : value === null ? null : Boolean(value);
+        }
+      }
+    }
+    return Promise.resolve(rows as T[]);
+  }
+
+  execute(statement: SqlStatement): Promise<number> {
+    return Promise.resolve(this.prepare(statement.sql).statement.run(...statement.values.map(sqliteValue)).changes);
+  }
+}
+
+function openSqliteConnection(path: string): BetterSqlite3.Database {
+  const connection = new BetterSqlite3(path);
+  // The same settings as Prisma's connection (database.ts): WAL, wait for the write lock, enforce keys.
+  connection.pragma("journal_mode = WAL");
+  connection.pragma("busy_timeout = 10000");
+  connection.pragma("foreign_keys = ON");
+  return connection;
+}
+
+/**
+ * Two connections of its own beside Prisma's: one for reads, one for write transactions, so a
+ * read never sees the rows of a transaction that is still open (a connection sees its own).
+ */
+export function openSqliteDirect(path: string, lock: WriteLock, retryWhileBusy: <T>(run: () => Promise<T>) => Promise<T>): DirectSql {
+  const reader = new SqliteStatements(openSqliteConnection(path));
+  const writer = new SqliteStatements(openSqliteConnection(path));
+  const begin = writer.connection.prepare("BEGIN IMMEDIATE");
+  const commit = writer.connection.prepare("COMMIT");
+  const rollback = writer.connection.prepare("ROLLBACK");
+  return {
+    query: (statement) => reader.query(statement),
+    write: (fn) =>
+      lock.run(() =>
+        retryWhileBusy(async () => {
+          begin.run();
+          try {
+            const result = await fn(writer);
+            commit.run();
+            return result;
+          } catch (error) {
+            if (writer.connection.inTransaction) rollback.run();
+            throw error;
+          }
+        }),
+      ),
+    close: async () => {
+      reader.connection.close();
+      writer.connection.close();
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL
+
+const TIMESTAMP_OID = 1114;
+const INT8_OID = 20;
+
+// Prisma stores DateTime as `timestamp(3)` (no time zone) in UTC; pg alone would read it as local time.
+const types = {
+  getTypeParser: (oid: number, format?: "text" | "binary") => {
+    if (oid === TIMESTAMP_OID) return (text: string) => new Date(`${text.replace(" ", "T")}Z`);
+    if (oid === INT8_OID) return (text: string) => Number(text);
+    return pg.types.getTypeParser(oid, format as "text");
+  },
+};
+
+/** Dates as UTC text: a `timestamp` column ignores the zone, so pg's local-time rendering would shift them. */
+function pgValue(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  return value === undefined ? null : value;
+}
+
+class PgStatements implements SqlExecutor {
+  constructor(private readonly client: pg.Pool | pg.PoolClient) {}
+
+  async query<T>(statement: SqlStatement): Promise<T[]> {
+    const result = await this.client.query({ text: statement.text, values: statement.values.map(pgValue), types } as pg.QueryConfig);
+    return result.rows as T[];
+  }
+
+  async execute(statement: SqlStatement): Promise<number> {
+    const result = await this.client.query({ text: statement.text, values: statement.values.map(pgValue), types } as pg.QueryConfig);
+    return result.rowCount ?? 0;
+  }
+}
+
+/** On the pool Prisma's adapter uses too (database.ts), so the process holds one set of connections. */
+export function openPgDirect(pool: pg.Pool): DirectSql {
+  const statements = new PgStatements(pool);
+  return {
+    query: (statement) => statements.query(statement),
+    async write(fn) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query("BEGIN");
+        try {
+          const result = await fn(new PgStatements(client));
+          await client.query("COMMIT");
+          return result;
+        } catch (error) {
+          await client.query("ROLLBACK").catch((rollbackError: Error) => (broken = rollbackError));
+          throw error;
+        }
+      } catch (error) {
+        broken ??= isConnectionError(error) ? (error as Error) : undefined;
+        throw error;
+      } finally {
+        // A connection that failed mid-transaction is dropped from the pool, not handed out again.
+        client.release(broken);
+      }
+    },
+    close: async () => {},
+  };
+}
+
+function isConnectionError(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  return /^(08|57P0)/.test(code ?? "") || /ECONN|EPIPE|Connection terminated|not queryable/.test(`${code} ${message}`);
+}
