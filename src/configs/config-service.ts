@@ -5,6 +5,7 @@ import { ConfigNotFoundError, SecretAccessError, SecretValueMissingError, Valida
 import { GLOBAL, scopeId, type Scope } from "../orgs/index.ts";
 import type { SecretCipher } from "../secrets/index.ts";
 import { join, sql, type Database } from "../storage/database.ts";
+import { SharedReads } from "../storage/shared-reads.ts";
 import { normalizeConfigKey } from "./config-key.ts";
 import { ExecutionConfigReader } from "./execution-config-reader.ts";
 import { ConfigType } from "./config-type.ts";
@@ -52,6 +53,9 @@ export interface ResolvedConfig {
  * The API, the CLI (through the API) and the worker's `config.get` all come here.
  */
 export class ConfigService {
+  /** By scope id: runs of one scope starting together share the query and the decryptions. */
+  private readonly scrubbable = new SharedReads((scope: string) => this.readSecretValues(scope === GLOBAL ? [GLOBAL] : [scope, GLOBAL]));
+
   constructor(
     private readonly db: Database,
     private readonly cipher: SecretCipher,
@@ -164,12 +168,16 @@ export class ConfigService {
    * Every secret value an execution in `scope` could read (its org's and the global ones), for the
    * output scrubber only: not audited as reads, never returned to a caller.
    */
-  async secretValuesForScrubbing(scope: Scope): Promise<string[]> {
+  secretValuesForScrubbing(scope: Scope): Promise<readonly string[]> {
+    return this.scrubbable.get(scopeId(scope));
+  }
+
+  private async readSecretValues(scopes: string[]): Promise<readonly string[]> {
     // Every run asks this: SQL on the driver (see DirectSql); a Prisma query would cost more than
     // the decryptions.
     const rows = await this.db.direct.query<Pick<ConfigRow, "key" | "scope" | "encrypted" | "keyFingerprint">>(sql`
       SELECT "key", "scope", "encrypted", "keyFingerprint" FROM "configs"
-      WHERE "scope" IN (${join(cascadeOf(scope))}) AND "type" = 'secret' AND "encrypted" IS NOT NULL`);
+      WHERE "scope" IN (${join(scopes)}) AND "type" = 'secret' AND "encrypted" IS NOT NULL`);
     return rows.map((row) => this.cipher.decrypt(row.encrypted!, `secret "${row.key}" (${row.scope})`, row.keyFingerprint));
   }
 

@@ -35,7 +35,7 @@ export class ExecutionStore {
   private readonly commits: GroupCommit;
 
   constructor(private readonly db: Database) {
-    this.commits = new GroupCommit(db.direct);
+    this.commits = new GroupCommit(db.direct, { lanes: db.provider === "postgresql" ? 4 : 1 });
   }
 
   /**
@@ -67,8 +67,8 @@ export class ExecutionStore {
       durationMs: null,
     };
     await this.commits.write(
-      (tx) => tx.execute(sql`INSERT INTO "executions" ("id", "workflow", "scope", "orgId", "status", "params", "logs", "attempts", "hasUserConfig", "createdAt", "createdBy")
-        VALUES (${row.id}, ${row.workflow}, ${row.scope}, ${row.orgId}, ${row.status}, ${row.params}, ${row.logs}, ${row.attempts}, ${row.hasUserConfig}, ${row.createdAt}, ${row.createdBy})`),
+      sql`INSERT INTO "executions" ("id", "workflow", "scope", "orgId", "status", "params", "logs", "attempts", "hasUserConfig", "createdAt", "createdBy")
+        VALUES (${row.id}, ${row.workflow}, ${row.scope}, ${row.orgId}, ${row.status}, ${row.params}, ${row.logs}, ${row.attempts}, ${row.hasUserConfig}, ${row.createdAt}, ${row.createdBy})`,
     );
     return row;
   }
@@ -115,11 +115,11 @@ export class ExecutionStore {
    */
   async claimPending(id: string): Promise<ExecutionRow | null> {
     const now = new Date();
-    const rows = await this.commits.write(
-      (tx) => tx.query<ExecutionRow>(sql`UPDATE "executions" SET "status" = 'running', "attempts" = "attempts" + 1, "startedAt" = COALESCE("startedAt", ${now})
-        WHERE "id" = ${id} AND "status" = 'pending' RETURNING *`),
+    const { rows } = await this.commits.write(
+      sql`UPDATE "executions" SET "status" = 'running', "attempts" = "attempts" + 1, "startedAt" = COALESCE("startedAt", ${now})
+        WHERE "id" = ${id} AND "status" = 'pending' RETURNING *`,
     );
-    return rows[0] ?? null;
+    return (rows[0] as ExecutionRow | undefined) ?? null;
   }
 
   /**
@@ -138,9 +138,9 @@ export class ExecutionStore {
     const durationMs = finishedAt.getTime() - (claimed.startedAt ?? finishedAt).getTime();
     const result = outcome.result === null || outcome.result === undefined ? null : JSON.stringify(outcome.result);
     const logs = outcome.logs.length === 0 ? claimed.logs : JSON.stringify([...JSON.parse(claimed.logs), ...outcome.logs]);
-    const count = await this.commits.write(
-      (tx) => tx.execute(sql`UPDATE "executions" SET "status" = ${outcome.status}, "result" = ${result}, "error" = ${outcome.error}, "logs" = ${logs}, "finishedAt" = ${finishedAt}, "durationMs" = ${durationMs}
-        WHERE "id" = ${claimed.id} AND "status" = 'running' AND "attempts" = ${claimed.attempts}`),
+    const { count } = await this.commits.write(
+      sql`UPDATE "executions" SET "status" = ${outcome.status}, "result" = ${result}, "error" = ${outcome.error}, "logs" = ${logs}, "finishedAt" = ${finishedAt}, "durationMs" = ${durationMs}
+        WHERE "id" = ${claimed.id} AND "status" = 'running' AND "attempts" = ${claimed.attempts}`,
     );
     return count === 1;
   }

@@ -13,6 +13,12 @@ export interface SqlExecutor {
   execute(statement: SqlStatement): Promise<number>;
 }
 
+/** What one statement of a batch gave: its rows (SELECT, RETURNING) and how many rows it changed. */
+export interface StatementResult {
+  rows: Record<string, unknown>[];
+  count: number;
+}
+
 /**
  * Statements run on the database driver itself (better-sqlite3, pg), past Prisma's query compiler
  * and result interpreter: for the few statements that run thousands of times a second (an
@@ -30,6 +36,11 @@ export interface DirectSql {
    * IMMEDIATE), and waits for this process's other write transactions (`Database.write`) first.
    */
   write<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Statements in one write transaction, all or none, sent in one round trip where the driver
+   * allows (PostgreSQL): a batch of N writes costs one wait for the server instead of N + 2.
+   */
+  batch(statements: SqlStatement[]): Promise<StatementResult[]>;
   close(): Promise<void>;
 }
 
@@ -96,9 +107,16 @@ class SqliteStatements implements SqlExecutor {
   }
 
   query<T>(statement: SqlStatement): Promise<T[]> {
+    return Promise.resolve(this.run(statement).rows as T[]);
+  }
+
+  /** Runs one statement at once (better-sqlite3 is synchronous). */
+  run(statement: SqlStatement): StatementResult {
     const { statement: prepared, columns } = this.prepare(statement.sql);
-    const rows = prepared.all(...statement.values.map(sqliteValue)) as Record<string, unknown>[];
-    const converted = columns?.filter((c) => c.conversion !== null) ?? [];
+    const values = statement.values.map(sqliteValue);
+    if (!columns) return { rows: [], count: prepared.run(...values).changes };
+    const rows = prepared.all(...values) as Record<string, unknown>[];
+    const converted = columns.filter((c) => c.conversion !== null);
     if (converted.length > 0) {
       for (const row of rows) {
         for (const { name, conversion } of converted) {
@@ -107,11 +125,12 @@ class SqliteStatements implements SqlExecutor {
         }
       }
     }
-    return Promise.resolve(rows as T[]);
+    // For a write with RETURNING, the rows it returned are the rows it changed.
+    return { rows, count: rows.length };
   }
 
   execute(statement: SqlStatement): Promise<number> {
-    return Promise.resolve(this.prepare(statement.sql).statement.run(...statement.values.map(sqliteValue)).changes);
+    return Promise.resolve(this.run(statement).count);
   }
 }
 
@@ -134,9 +153,7 @@ export function openSqliteDirect(path: string, lock: WriteLock, retryWhileBusy: 
   const begin = writer.connection.prepare("BEGIN IMMEDIATE");
   const commit = writer.connection.prepare("COMMIT");
   const rollback = writer.connection.prepare("ROLLBACK");
-  return {
-    query: (statement) => reader.query(statement),
-    write: (fn) =>
+  const write: DirectSql["write"] = (fn) =>
       lock.run(() =>
         retryWhileBusy(async () => {
           begin.run();
@@ -149,7 +166,11 @@ export function openSqliteDirect(path: string, lock: WriteLock, retryWhileBusy: 
             throw error;
           }
         }),
-      ),
+      );
+  return {
+    query: (statement) => reader.query(statement),
+    write,
+    batch: (statements) => write(async () => statements.map((statement) => writer.run(statement))),
     close: async () => {
       reader.connection.close();
       writer.connection.close();
@@ -218,8 +239,38 @@ export function openPgDirect(pool: pg.Pool): DirectSql {
         client.release(broken);
       }
     },
+    async batch(statements) {
+      if (statements.length === 0) return [];
+      // One simple-protocol query: PostgreSQL runs its statements as one transaction (all or
+      // none) and answers them together. That protocol takes no parameters, so values are
+      // written in as literals by pg's own escaping.
+      const text = statements.map(inlined).join(";\n");
+      const result = (await pool.query({ text, types } as pg.QueryConfig)) as pg.QueryResult | pg.QueryResult[];
+      return (Array.isArray(result) ? result : [result]).map((r) => ({ rows: r.rows, count: r.rowCount ?? 0 }));
+    },
     close: async () => {},
   };
+}
+
+/** A statement with its values written in as SQL literals (for PostgreSQL's simple query protocol). */
+export function inlined(statement: SqlStatement): string {
+  const { strings, values } = statement;
+  let text = strings[0];
+  for (let i = 0; i < values.length; i++) text += pgLiteral(values[i]) + strings[i + 1];
+  return text;
+}
+
+function pgLiteral(value: unknown): string {
+  if (value === null || value === undefined) return "NULL";
+  if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new TypeError(`${value} cannot be stored`);
+    return String(value);
+  }
+  if (value instanceof Date) return `'${value.toISOString()}'`;
+  if (typeof value === "string") return pg.escapeLiteral(value);
+  throw new TypeError(`A ${typeof value} cannot be written into SQL`);
 }
 
 function isConnectionError(error: unknown): boolean {

@@ -1,60 +1,76 @@
-import type { DirectSql, SqlExecutor } from "./direct-sql.ts";
+import type { DirectSql, SqlStatement, StatementResult } from "./direct-sql.ts";
 
-interface Pending<T> {
-  write: (tx: SqlExecutor) => Promise<T>;
-  resolve: (value: T) => void;
+interface Pending {
+  statement: SqlStatement;
+  resolve: (result: StatementResult) => void;
   reject: (error: unknown) => void;
 }
 
 /**
- * Group commit: writes asked for while a batch is being written (or within the same tick) share
- * the next transaction, so under load many small writes cost one commit (one fsync, one lock
- * round) instead of one each, and an idle system still writes at once (the first write of a quiet
- * period waits one tick, nothing more).
+ * Group commit: write statements asked for while a batch is being written (or within the same
+ * tick) share the next transaction, sent as one batch (`DirectSql.batch`: one round trip on
+ * PostgreSQL), so under load many small writes cost one commit (one fsync, one lock round, one
+ * wait for the server) instead of one each, and an idle system still writes at once (the first
+ * write of a quiet period waits one tick, nothing more).
  *
- * Each write keeps its own result. When a batch fails, its writes are tried again one transaction
- * each, so one bad write (a constraint, a value too large) fails alone and cannot take the
- * others' data with it. A write must therefore be safe to run twice after a rolled-back attempt,
- * which every transaction already is.
+ * Each statement keeps its own result. When a batch fails, its statements are tried again one
+ * transaction each, so one bad write (a constraint, a value too large) fails alone and cannot take
+ * the others' data with it. A statement must therefore be safe to run after a rolled-back attempt,
+ * which a single statement always is.
+ *
+ * `lanes` batches may be in flight at once. One is right for SQLite (one writer per file anyway);
+ * on PostgreSQL several connections writing side by side keep the server busy while each waits.
  */
 export class GroupCommit {
-  private queue: Pending<unknown>[] = [];
-  private flushing = false;
+  private queue: Pending[] = [];
+  private inFlight = 0;
+  private scheduled = false;
 
   constructor(
-    private readonly db: Pick<DirectSql, "write">,
-    /** The most writes one transaction takes: bounds how long the write lock is held. */
-    private readonly maxBatch = 200,
+    private readonly db: Pick<DirectSql, "batch">,
+    private readonly options: {
+      /** Batches written at once (see above). */
+      lanes?: number;
+      /** The most statements one transaction takes: bounds how long the write lock is held. */
+      maxBatch?: number;
+    } = {},
   ) {}
 
-  write<T>(write: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ write, resolve, reject } as Pending<unknown>);
-      if (!this.flushing && this.queue.length === 1) setImmediate(() => void this.flush());
+  write(statement: SqlStatement): Promise<StatementResult> {
+    return new Promise<StatementResult>((resolve, reject) => {
+      this.queue.push({ statement, resolve, reject });
+      this.schedule();
     });
   }
 
-  private async flush(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
+  /** A free lane takes the queue after this tick, so the writes asked for in it share a batch. */
+  private schedule(): void {
+    if (this.scheduled || this.queue.length === 0 || this.inFlight >= (this.options.lanes ?? 1)) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.lane();
+    });
+  }
+
+  private async lane(): Promise<void> {
+    if (this.queue.length === 0 || this.inFlight >= (this.options.lanes ?? 1)) return;
+    this.inFlight++;
     try {
       while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatch);
+        const batch = this.queue.splice(0, this.options.maxBatch ?? 200);
+        this.schedule();
         await this.commit(batch);
       }
     } finally {
-      this.flushing = false;
+      this.inFlight--;
     }
   }
 
-  private async commit(batch: Pending<unknown>[]): Promise<void> {
+  private async commit(batch: Pending[]): Promise<void> {
     if (batch.length > 1) {
       try {
-        const results = await this.db.write(async (tx) => {
-          const out: unknown[] = [];
-          for (const item of batch) out.push(await item.write(tx));
-          return out;
-        });
+        const results = await this.db.batch(batch.map((item) => item.statement));
         batch.forEach((item, i) => item.resolve(results[i]));
         return;
       } catch {
@@ -63,7 +79,7 @@ export class GroupCommit {
     }
     for (const item of batch) {
       try {
-        item.resolve(await this.db.write(item.write));
+        item.resolve((await this.db.batch([item.statement]))[0]);
       } catch (error) {
         item.reject(error);
       }

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExecutionStore } from "../../src/executions/execution-store.ts";
 import { GLOBAL_SCOPE } from "../../src/orgs/index.ts";
 import { openDatabase, sql, type Database } from "../../src/storage/database.ts";
-import type { SqlExecutor } from "../../src/storage/direct-sql.ts";
 import { GroupCommit } from "../../src/storage/group-commit.ts";
 import { migrate } from "../../src/storage/migrator.ts";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.ts";
@@ -19,22 +18,22 @@ beforeAll(async () => {
   const real = await openDatabase(testDb.url);
   await migrate(real);
   // The real database, with its direct (driver) transactions counted.
-  db = { ...real, direct: { ...real.direct, write: (fn) => (transactions++, real.direct.write(fn)) }, close: () => real.close() };
+  db = { ...real, direct: { ...real.direct, batch: (statements) => (transactions++, real.direct.batch(statements)) }, close: () => real.close() };
 });
 afterAll(async () => {
   await db.close();
   await testDb.drop();
 });
 
-const insertExecution = (id: string) => (tx: SqlExecutor) =>
-  tx.execute(sql`INSERT INTO "executions" ("id", "workflow", "scope", "status", "params", "createdBy") VALUES (${id}, 'w', 'global', 'pending', '{}', 'test')`);
+const insertExecution = (id: string) =>
+  sql`INSERT INTO "executions" ("id", "workflow", "scope", "status", "params", "createdBy") VALUES (${id}, 'w', 'global', 'pending', '{}', 'test')`;
 
 describe("GroupCommit", () => {
   it("writes asked for together share transactions and each gets its own result", async () => {
     const commits = new GroupCommit(db.direct);
     const ids = Array.from({ length: 50 }, () => randomUUID());
     transactions = 0;
-    const results = await Promise.all(ids.map((id) => commits.write(async (tx) => ((await insertExecution(id)(tx)) === 1 ? id : "not inserted"))));
+    const results = await Promise.all(ids.map((id) => commits.write(insertExecution(id)).then(({ count }) => (count === 1 ? id : "not inserted"))));
     expect(results).toEqual(ids);
     expect(transactions).toBeLessThan(5);
     expect(await db.prisma.execution.count({ where: { id: { in: ids } } })).toBe(50);
