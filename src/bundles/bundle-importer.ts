@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { AuditLog } from "../audit/index.ts";
+import { bumpConfigRevisions } from "../configs/config-list-cache.ts";
 import { ConfigWrite } from "../configs/config-service.ts";
 import { normalizeConfigKey } from "../configs/config-key.ts";
 import { acceptConfigValue } from "../configs/config-value.ts";
@@ -241,6 +242,7 @@ async function plan(
     for (const { row, entry } of updates) {
       await tx.config.update({ where: { id: row.id }, data: { type: entry.type, description: entry.description, ...columnsOf(entry, row, cipher), updatedBy: actor } });
     }
+    await bumpConfigRevisions(tx, [...creates.map((entry) => scopeOf(entry.org)), ...updates.map(({ row }) => row.scope)]);
   };
   return { report, apply };
 }

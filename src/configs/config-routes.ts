@@ -16,13 +16,12 @@ export function configRoutes(configs: ConfigService, orgs: OrgService): Router {
   router.get("/", async (req, res) => {
     const { effective } = parseInput(ListQuery, { effective: req.query.effective }, "query");
     const scope = await requestScope(orgs, req, res);
-    if (effective === "true") {
-      assertCanReadEffective(principalOf(res), scope);
-      res.json(await configs.listEffective(scope));
-      return;
-    }
-    assertCanManageScope(principalOf(res), scope);
-    res.json(await configs.list(scope));
+    if (effective === "true") assertCanReadEffective(principalOf(res), scope);
+    else assertCanManageScope(principalOf(res), scope);
+    const list = effective === "true" ? await configs.listEffectiveRendered(scope) : await configs.listRendered(scope);
+    // Our ETag (Express would hash the whole body for its own); a client that sends it back in
+    // If-None-Match gets 304 while nothing changed.
+    res.set("ETag", list.etag).type("json").send(list.body);
   });
 
   router.get("/:key", async (req, res) => {

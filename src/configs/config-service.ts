@@ -7,6 +7,7 @@ import type { SecretCipher } from "../secrets/index.ts";
 import { join, sql, type Database } from "../storage/database.ts";
 import { SharedReads } from "../storage/shared-reads.ts";
 import { normalizeConfigKey } from "./config-key.ts";
+import { ConfigListCache, bumpConfigRevisions, type RenderedList } from "./config-list-cache.ts";
 import { ExecutionConfigReader } from "./execution-config-reader.ts";
 import { ConfigType } from "./config-type.ts";
 import { MIN_SCRUBBABLE_SECRET_LENGTH, acceptConfigValue, decodeStoredValue, type AcceptedValue } from "./config-value.ts";
@@ -55,24 +56,37 @@ export interface ResolvedConfig {
 export class ConfigService {
   /** By scope id: runs of one scope starting together share the query and the decryptions. */
   private readonly scrubbable = new SharedReads((scope: string) => this.readSecretValues(scope === GLOBAL ? [GLOBAL] : [scope, GLOBAL]));
+  private readonly lists: ConfigListCache;
 
   constructor(
     private readonly db: Database,
     private readonly cipher: SecretCipher,
     private readonly audit: AuditLog,
-  ) {}
+  ) {
+    this.lists = new ConfigListCache(db);
+  }
+
+  /** `list(scope)` as the API sends it, rendered again only after the scope's configs changed. */
+  listRendered(scope: Scope): Promise<RenderedList> {
+    return this.lists.get(`list:${scopeId(scope)}`, [scopeId(scope)], () => this.list(scope));
+  }
+
+  /** `listEffective(scope)` as the API sends it, rendered again only after a change in its cascade. */
+  listEffectiveRendered(scope: Scope): Promise<RenderedList> {
+    return this.lists.get(`effective:${scopeId(scope)}`, cascadeOf(scope), () => this.listEffective(scope));
+  }
 
   /** The rows stored in one scope (no cascade). */
   async list(scope: Scope): Promise<ConfigView[]> {
     // Lists are the API's biggest reads: SQL rather than a Prisma query roughly halves their cost
     // (`npm run bench:profile -- sqlite list`).
-    const rows = await this.db.prisma.$queryRaw<ConfigRow[]>`SELECT * FROM "configs" WHERE "scope" = ${scopeId(scope)} ORDER BY "key"`;
+    const rows = await this.db.direct.query<ConfigRow>(sql`SELECT * FROM "configs" WHERE "scope" = ${scopeId(scope)} ORDER BY "key"`);
     return rows.map(toConfigView);
   }
 
   /** Every key an execution in `scope` can read, each from where the cascade finds it. */
   async listEffective(scope: Scope): Promise<EffectiveConfigView[]> {
-    const rows = await this.db.prisma.$queryRaw<ConfigRow[]>`SELECT * FROM "configs" WHERE "scope" IN (${join(cascadeOf(scope))}) ORDER BY "key"`;
+    const rows = await this.db.direct.query<ConfigRow>(sql`SELECT * FROM "configs" WHERE "scope" IN (${join(cascadeOf(scope))}) ORDER BY "key"`);
     const byKey = new Map<string, ConfigRow[]>();
     for (const row of rows) byKey.set(row.key, [...(byKey.get(row.key) ?? []), row]);
     return [...byKey.values()].map((found) => toEffectiveView(effectiveRow(found)!, found.length > 1));
@@ -223,6 +237,7 @@ export class ConfigService {
         key,
         details: existing && existing.type !== type ? { type, previousType: existing.type } : { type },
       });
+      await bumpConfigRevisions(tx, [row.scope]);
       return { row, created: !existing };
     });
     return { config: toConfigView(row), created, warnings };
@@ -235,6 +250,7 @@ export class ConfigService {
       const { count } = await tx.config.deleteMany({ where: { scope: scopeId(scope), key } });
       if (count === 0) throw new ConfigNotFoundError(key, scope.kind === "global" ? GLOBAL : scope.org.name);
       await this.audit.record(tx, { actor, action: "config.delete", scope: scopeId(scope), key });
+      await bumpConfigRevisions(tx, [scopeId(scope)]);
     });
   }
 

@@ -1,4 +1,5 @@
 import type { AuditLog } from "../audit/index.ts";
+import { bumpConfigRevisions } from "../configs/config-list-cache.ts";
 import type { Database } from "../storage/database.ts";
 import type { SecretCipher } from "./secret-cipher.ts";
 
@@ -62,7 +63,7 @@ export class KeyRotation {
     for (;;) {
       const rows = await this.db.prisma.config.findMany({
         where: { ...stale, id: { gt: afterId } },
-        select: { id: true, key: true, encrypted: true, keyFingerprint: true },
+        select: { id: true, scope: true, key: true, encrypted: true, keyFingerprint: true },
         orderBy: { id: "asc" },
         take: options.batchSize ?? DEFAULT_BATCH,
       });
@@ -78,6 +79,8 @@ export class KeyRotation {
           if (count === 1) rotated++;
           else skipped++;
         }
+        // The rows' updatedAt moved, which their lists show.
+        await bumpConfigRevisions(tx, rows.map((row) => row.scope));
       });
       options.onProgress?.(rotated + skipped, total);
     }
