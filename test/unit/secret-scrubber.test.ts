@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SecretScrubber } from "../../src/secrets/secret-scrubber.ts";
+import { SecretScrubber, encodingsOf } from "../../src/secrets/secret-scrubber.ts";
 
 describe("SecretScrubber", () => {
   const secret = "sk_live_4eC39HqLyjWDarjtT1zdp7dc";
@@ -42,5 +43,44 @@ describe("SecretScrubber", () => {
 
   it("scrubs inside JSON values, keys included", () => {
     expect(scrubber.scrubValue({ [secret]: [secret, { x: `hunter2!` }], n: 1 })).toEqual({ "[REDACTED]": ["[REDACTED]", { x: "[REDACTED]" }], n: 1 });
+  });
+});
+
+/** The obvious scrubber: every occurrence of every form found by indexOf, overlapping or touching ones merged. */
+function naiveScrub(values: string[], text: string): string {
+  const forms = [...new Set(values.flatMap(encodingsOf))];
+  const ranges: [number, number][] = [];
+  for (const form of forms) for (let at = text.indexOf(form); at !== -1; at = text.indexOf(form, at + 1)) ranges.push([at, at + form.length]);
+  if (ranges.length === 0) return text;
+  ranges.sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const [start, end] of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else merged.push([start, end]);
+  }
+  let out = "";
+  let from = 0;
+  for (const [start, end] of merged) {
+    out += text.slice(from, start) + "[REDACTED]";
+    from = end;
+  }
+  return out + text.slice(from);
+}
+
+describe("SecretScrubber against the obvious scrubber", () => {
+  // A small alphabet, so values overlap, repeat and share prefixes and endings with the text.
+  const piece = fc.string({ unit: fc.constantFrom("a", "b", "c", "_", "=", "%", "é"), minLength: 1, maxLength: 12 });
+
+  it("redacts exactly the same text, whatever the values and the text", () => {
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 8 }), fc.array(fc.oneof(piece, fc.nat(7)), { maxLength: 30 }), (values, parts) => {
+        // The text mixes random pieces with the values and their encodings.
+        const forms = values.flatMap(encodingsOf);
+        const text = parts.map((p) => (typeof p === "number" ? (forms[p % Math.max(forms.length, 1)] ?? "") : p)).join("");
+        expect(new SecretScrubber(values).scrub(text)).toBe(naiveScrub(values, text));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });
