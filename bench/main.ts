@@ -40,7 +40,7 @@ async function providerRows(provider: Provider): Promise<Row[]> {
     const small = await platformThroughput(env, executions / 10);
     const raw = await withRawBullmq(async (queue, events) => {
       const throughput = await repeat(RUNS, () => rawThroughput(queue, 20_000));
-      const latencies = await rawLatencies(queue, events, 200);
+      const latencies = await rawLatencies(queue, events, 300);
       return { throughput, latencies };
     });
     const r1 = platform1.median / raw.throughput.median;
@@ -55,7 +55,9 @@ async function providerRows(provider: Provider): Promise<Row[]> {
     });
 
     log(`${provider}: HTTP execute with wait`);
-    const http = await httpWaitLatencies(env, 200);
+    // Warm-up, as the raw figure had its throughput runs before it: JIT and connections of the HTTP path.
+    await httpWaitLatencies(env, 300);
+    const http = await httpWaitLatencies(env, 300);
     const httpP50 = percentile(http, 50);
     const rawP50 = percentile(raw.latencies, 50);
     rows.push({

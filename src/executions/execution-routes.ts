@@ -35,8 +35,8 @@ export function startExecutionRoutes(executions: ExecutionService, orgs: OrgServ
     const { wait } = parseInput(WaitQuery, { wait: req.query.wait }, "query");
     const { params } = parseInput(StartBody, optionalJsonBody(req), "body");
     const userConfig = userConfigFromHeaders(req.headers);
-    const started = await executions.start({ workflow: req.params.name, scope, params, userConfig, actor: principal.actor });
-    const row = wait ? await executions.waitForEnd(started.id, wait) : started;
+    const input = { workflow: req.params.name, scope, params, userConfig, actor: principal.actor };
+    const row = wait ? await executions.startAndWait(input, wait) : await executions.start(input);
     res.status(isFinal(row.status) ? 200 : 202).json(await executions.view(row));
   });
   return router;

@@ -40,7 +40,8 @@ export class ExecutionService {
     private readonly cipher: SecretCipher,
   ) {}
 
-  async start(input: StartExecution): Promise<ExecutionRow> {
+  /** @param id the new execution's id (a random UUID unless given: startAndWait listens for it first) */
+  async start(input: StartExecution, id: string = randomUUID()): Promise<ExecutionRow> {
     const definition = this.catalog.get(input.workflow)?.definition;
     if (!definition) throw new WorkflowNotFoundError(input.workflow);
     if (definition.params) {
@@ -55,7 +56,7 @@ export class ExecutionService {
 
     const userConfig = sealUserConfig(this.cipher, input.userConfig);
     const row = await this.store.create({
-      id: randomUUID(),
+      id,
       workflow: definition.name,
       scope: input.scope,
       params: input.params ?? {},
@@ -85,7 +86,25 @@ export class ExecutionService {
    * Re-reads the execution until it has ended or `timeoutMs` has passed, woken by the worker's
    * "finished" notice. Returns the row as it is at that point.
    */
-  async waitForEnd(id: string, timeoutMs: number): Promise<ExecutionRow> {
+  waitForEnd(id: string, timeoutMs: number): Promise<ExecutionRow> {
+    return this.whileListening(id, timeoutMs, async () => null);
+  }
+
+  /**
+   * `start`, then `waitForEnd`, listening for the end before the run is queued: so the row just
+   * created need not be read again to learn that it has not ended yet (one query less).
+   */
+  startAndWait(input: StartExecution, timeoutMs: number): Promise<ExecutionRow> {
+    const id = randomUUID();
+    return this.whileListening(id, timeoutMs, () => this.start(input, id));
+  }
+
+  /**
+   * Listens for `id`'s "finished" notice, runs `first` (which may give the row as it is now),
+   * then re-reads the row whenever told it ended (or every WAIT_POLL_MS) until it has ended or
+   * `timeoutMs` has passed.
+   */
+  private async whileListening(id: string, timeoutMs: number, first: () => Promise<ExecutionRow | null>): Promise<ExecutionRow> {
     const deadline = Date.now() + timeoutMs;
     let notified = false;
     let wake = () => {};
@@ -94,9 +113,15 @@ export class ExecutionService {
       wake();
     });
     try {
+      let known = await first();
       for (;;) {
-        notified = false;
-        const row = await this.find(id);
+        let row = known;
+        known = null;
+        if (!row || notified) {
+          // Reset first: a notice that comes while this read runs makes the loop read again.
+          notified = false;
+          row = await this.find(id);
+        }
         const left = deadline - Date.now();
         if (isFinal(row.status) || left <= 0) return row;
         if (notified) continue;

@@ -35,7 +35,9 @@ export class ExecutionStore {
   private readonly commits: GroupCommit;
 
   constructor(private readonly db: Database) {
-    this.commits = new GroupCommit(db.direct, { lanes: db.provider === "postgresql" ? 4 : 1 });
+    // Not waiting for the disk: a power loss may undo the last moment's bookkeeping, like the
+    // jobs it describes (Redis); the sweeper and the stalled-job check already handle both.
+    this.commits = new GroupCommit(db.direct, { lanes: db.provider === "postgresql" ? 4 : 1, waitForDisk: false });
   }
 
   /**

@@ -5,26 +5,29 @@ import type { Prisma } from "./generated/sqlite/client.ts";
 /** A statement built with `sql` (database.ts): its text for either placeholder style, and its values. */
 export type SqlStatement = Prisma.Sql;
 
-/** What a write transaction's statements run on. */
-export interface SqlExecutor {
-  /** The rows of a SELECT or of a statement with RETURNING. */
-  query<T>(statement: SqlStatement): Promise<T[]>;
-  /** @returns how many rows the statement changed */
-  execute(statement: SqlStatement): Promise<number>;
-}
-
 /** What one statement of a batch gave: its rows (SELECT, RETURNING) and how many rows it changed. */
 export interface StatementResult {
   rows: Record<string, unknown>[];
   count: number;
 }
 
+export interface BatchOptions {
+  /**
+   * false: the commit does not wait for the disk (SQLite `synchronous = NORMAL` in WAL mode,
+   * PostgreSQL `synchronous_commit = off`). A crash of the program loses nothing and nothing is
+   * ever half-written, but a power loss or OS crash may undo the last moment's batches. Only for
+   * records that are rebuilt from elsewhere (execution bookkeeping: its jobs live in Redis).
+   * Default true.
+   */
+  waitForDisk?: boolean;
+}
+
 /**
  * Statements run on the database driver itself (better-sqlite3, pg), past Prisma's query compiler
  * and result interpreter: for the few statements that run thousands of times a second (an
- * execution's create, claim and finish, the token lookup, the scrubber's secrets). Measured with
- * `npm run bench:profile`: through Prisma, even `$queryRaw` costs ~0.1–0.5 ms of CPU a statement,
- * most of a run's cost; on the driver, a prepared SQLite statement costs a few microseconds.
+ * execution's create, claim and finish, the token lookup, the scrubber's secrets, config lists).
+ * Measured with `npm run bench:profile`: through Prisma, even `$queryRaw` costs ~0.1–0.5 ms of CPU
+ * a statement, most of a run's cost; on the driver, a prepared SQLite statement costs microseconds.
  *
  * Rows come back as `$queryRaw` gives them: DateTime columns as Date, Boolean columns as boolean.
  */
@@ -32,15 +35,12 @@ export interface DirectSql {
   /** A read, outside any transaction (never sees another write's uncommitted rows). */
   query<T>(statement: SqlStatement): Promise<T[]>;
   /**
-   * A write transaction. On SQLite it holds the file's write lock from its start (BEGIN
-   * IMMEDIATE), and waits for this process's other write transactions (`Database.write`) first.
-   */
-  write<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
-  /**
    * Statements in one write transaction, all or none, sent in one round trip where the driver
    * allows (PostgreSQL): a batch of N writes costs one wait for the server instead of N + 2.
+   * On SQLite it holds the file's write lock from its start (BEGIN IMMEDIATE), after this
+   * process's other write transaction (`Database.write`), if any, has ended.
    */
-  batch(statements: SqlStatement[]): Promise<StatementResult[]>;
+  batch(statements: SqlStatement[], options?: BatchOptions): Promise<StatementResult[]>;
   close(): Promise<void>;
 }
 
@@ -85,29 +85,17 @@ function sqliteDate(value: unknown): Date | null {
   return new Date(text.includes("T") ? text : `${text.replace(" ", "T")}Z`);
 }
 
-class SqliteStatements implements SqlExecutor {
+/** One connection and its prepared statements. */
+class SqliteConnection {
   private readonly prepared = new Map<string, Prepared>();
+  readonly connection: BetterSqlite3.Database;
 
-  constructor(readonly connection: BetterSqlite3.Database) {}
-
-  private prepare(text: string): Prepared {
-    let found = this.prepared.get(text);
-    if (!found) {
-      const statement = this.connection.prepare(text);
-      const columns = statement.reader
-        ? statement.columns().map((c) => {
-            const type = (c.type ?? "").toUpperCase();
-            return { name: c.name, conversion: (type === "DATETIME" ? "date" : type === "BOOLEAN" ? "boolean" : null) as Conversion };
-          })
-        : null;
-      found = { statement, columns };
-      this.prepared.set(text, found);
-    }
-    return found;
-  }
-
-  query<T>(statement: SqlStatement): Promise<T[]> {
-    return Promise.resolve(this.run(statement).rows as T[]);
+  constructor(path: string) {
+    this.connection = new BetterSqlite3(path);
+    // The same settings as Prisma's connection (database.ts): WAL, wait for the write lock, enforce keys.
+    this.connection.pragma("journal_mode = WAL");
+    this.connection.pragma("busy_timeout = 10000");
+    this.connection.pragma("foreign_keys = ON");
   }
 
   /** Runs one statement at once (better-sqlite3 is synchronous). */
@@ -129,18 +117,21 @@ class SqliteStatements implements SqlExecutor {
     return { rows, count: rows.length };
   }
 
-  execute(statement: SqlStatement): Promise<number> {
-    return Promise.resolve(this.run(statement).count);
+  private prepare(text: string): Prepared {
+    let found = this.prepared.get(text);
+    if (!found) {
+      const statement = this.connection.prepare(text);
+      const columns = statement.reader
+        ? statement.columns().map((c) => {
+            const type = (c.type ?? "").toUpperCase();
+            return { name: c.name, conversion: (type === "DATETIME" ? "date" : type === "BOOLEAN" ? "boolean" : null) as Conversion };
+          })
+        : null;
+      found = { statement, columns };
+      this.prepared.set(text, found);
+    }
+    return found;
   }
-}
-
-function openSqliteConnection(path: string): BetterSqlite3.Database {
-  const connection = new BetterSqlite3(path);
-  // The same settings as Prisma's connection (database.ts): WAL, wait for the write lock, enforce keys.
-  connection.pragma("journal_mode = WAL");
-  connection.pragma("busy_timeout = 10000");
-  connection.pragma("foreign_keys = ON");
-  return connection;
 }
 
 /**
@@ -148,32 +139,33 @@ function openSqliteConnection(path: string): BetterSqlite3.Database {
  * read never sees the rows of a transaction that is still open (a connection sees its own).
  */
 export function openSqliteDirect(path: string, lock: WriteLock, retryWhileBusy: <T>(run: () => Promise<T>) => Promise<T>): DirectSql {
-  const reader = new SqliteStatements(openSqliteConnection(path));
-  const writer = new SqliteStatements(openSqliteConnection(path));
-  const begin = writer.connection.prepare("BEGIN IMMEDIATE");
-  const commit = writer.connection.prepare("COMMIT");
-  const rollback = writer.connection.prepare("ROLLBACK");
-  const write: DirectSql["write"] = (fn) =>
+  const reader = new SqliteConnection(path);
+  const writer = new SqliteConnection(path);
+  const { connection } = writer;
+  const begin = connection.prepare("BEGIN IMMEDIATE");
+  const commit = connection.prepare("COMMIT");
+  const rollback = connection.prepare("ROLLBACK");
+  return {
+    query: (statement) => Promise.resolve(reader.run(statement).rows as never[]),
+    batch: (statements, options = {}) =>
       lock.run(() =>
         retryWhileBusy(async () => {
+          // Per batch: the setting is the connection's, and cannot change inside a transaction.
+          connection.pragma(`synchronous = ${options.waitForDisk === false ? "NORMAL" : "FULL"}`);
           begin.run();
           try {
-            const result = await fn(writer);
+            const results = statements.map((statement) => writer.run(statement));
             commit.run();
-            return result;
+            return results;
           } catch (error) {
-            if (writer.connection.inTransaction) rollback.run();
+            if (connection.inTransaction) rollback.run();
             throw error;
           }
         }),
-      );
-  return {
-    query: (statement) => reader.query(statement),
-    write,
-    batch: (statements) => write(async () => statements.map((statement) => writer.run(statement))),
+      ),
     close: async () => {
       reader.connection.close();
-      writer.connection.close();
+      connection.close();
     },
   };
 }
@@ -199,54 +191,22 @@ function pgValue(value: unknown): unknown {
   return value === undefined ? null : value;
 }
 
-class PgStatements implements SqlExecutor {
-  constructor(private readonly client: pg.Pool | pg.PoolClient) {}
-
-  async query<T>(statement: SqlStatement): Promise<T[]> {
-    const result = await this.client.query({ text: statement.text, values: statement.values.map(pgValue), types } as pg.QueryConfig);
-    return result.rows as T[];
-  }
-
-  async execute(statement: SqlStatement): Promise<number> {
-    const result = await this.client.query({ text: statement.text, values: statement.values.map(pgValue), types } as pg.QueryConfig);
-    return result.rowCount ?? 0;
-  }
-}
-
 /** On the pool Prisma's adapter uses too (database.ts), so the process holds one set of connections. */
 export function openPgDirect(pool: pg.Pool): DirectSql {
-  const statements = new PgStatements(pool);
   return {
-    query: (statement) => statements.query(statement),
-    async write(fn) {
-      const client = await pool.connect();
-      let broken: Error | undefined;
-      try {
-        await client.query("BEGIN");
-        try {
-          const result = await fn(new PgStatements(client));
-          await client.query("COMMIT");
-          return result;
-        } catch (error) {
-          await client.query("ROLLBACK").catch((rollbackError: Error) => (broken = rollbackError));
-          throw error;
-        }
-      } catch (error) {
-        broken ??= isConnectionError(error) ? (error as Error) : undefined;
-        throw error;
-      } finally {
-        // A connection that failed mid-transaction is dropped from the pool, not handed out again.
-        client.release(broken);
-      }
+    async query(statement) {
+      const result = await pool.query({ text: statement.text, values: statement.values.map(pgValue), types } as pg.QueryConfig);
+      return result.rows;
     },
-    async batch(statements) {
+    async batch(statements, options = {}) {
       if (statements.length === 0) return [];
       // One simple-protocol query: PostgreSQL runs its statements as one transaction (all or
       // none) and answers them together. That protocol takes no parameters, so values are
-      // written in as literals by pg's own escaping.
-      const text = statements.map(inlined).join(";\n");
+      // written in as literals by pg's own escaping. SET LOCAL ends with that transaction.
+      const relaxed = options.waitForDisk === false ? ["SET LOCAL synchronous_commit TO off"] : [];
+      const text = [...relaxed, ...statements.map(inlined)].join(";\n");
       const result = (await pool.query({ text, types } as pg.QueryConfig)) as pg.QueryResult | pg.QueryResult[];
-      return (Array.isArray(result) ? result : [result]).map((r) => ({ rows: r.rows, count: r.rowCount ?? 0 }));
+      return (Array.isArray(result) ? result : [result]).slice(relaxed.length).map((r) => ({ rows: r.rows, count: r.rowCount ?? 0 }));
     },
     close: async () => {},
   };
@@ -271,9 +231,4 @@ function pgLiteral(value: unknown): string {
   if (value instanceof Date) return `'${value.toISOString()}'`;
   if (typeof value === "string") return pg.escapeLiteral(value);
   throw new TypeError(`A ${typeof value} cannot be written into SQL`);
-}
-
-function isConnectionError(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: string; message?: string };
-  return /^(08|57P0)/.test(code ?? "") || /ECONN|EPIPE|Connection terminated|not queryable/.test(`${code} ${message}`);
 }

@@ -1,4 +1,4 @@
-import type { DirectSql, SqlStatement, StatementResult } from "./direct-sql.ts";
+import type { BatchOptions, DirectSql, SqlStatement, StatementResult } from "./direct-sql.ts";
 
 interface Pending {
   statement: SqlStatement;
@@ -28,7 +28,7 @@ export class GroupCommit {
 
   constructor(
     private readonly db: Pick<DirectSql, "batch">,
-    private readonly options: {
+    private readonly options: BatchOptions & {
       /** Batches written at once (see above). */
       lanes?: number;
       /** The most statements one transaction takes: bounds how long the write lock is held. */
@@ -70,7 +70,7 @@ export class GroupCommit {
   private async commit(batch: Pending[]): Promise<void> {
     if (batch.length > 1) {
       try {
-        const results = await this.db.batch(batch.map((item) => item.statement));
+        const results = await this.db.batch(batch.map((item) => item.statement), this.options);
         batch.forEach((item, i) => item.resolve(results[i]));
         return;
       } catch {
@@ -79,7 +79,7 @@ export class GroupCommit {
     }
     for (const item of batch) {
       try {
-        item.resolve((await this.db.batch([item.statement]))[0]);
+        item.resolve((await this.db.batch([item.statement], this.options))[0]);
       } catch (error) {
         item.reject(error);
       }

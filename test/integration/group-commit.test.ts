@@ -18,7 +18,7 @@ beforeAll(async () => {
   const real = await openDatabase(testDb.url);
   await migrate(real);
   // The real database, with its direct (driver) transactions counted.
-  db = { ...real, direct: { ...real.direct, batch: (statements) => (transactions++, real.direct.batch(statements)) }, close: () => real.close() };
+  db = { ...real, direct: { ...real.direct, batch: (statements, options) => (transactions++, real.direct.batch(statements, options)) }, close: () => real.close() };
 });
 afterAll(async () => {
   await db.close();
