@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { Queue, QueueEvents } from "bullmq";
@@ -8,14 +9,19 @@ import { percentile, sleep } from "./measure.ts";
 
 const RAW_WORKER = fileURLToPath(new URL("./raw-bullmq-worker.mjs", import.meta.url));
 
-/** A bare BullMQ worker process on the same Redis: the ceiling for queue figures. */
-export async function withRawBullmq<T>(fn: (queue: Queue, events: QueueEvents) => Promise<T>): Promise<T> {
+/** Bare BullMQ worker processes (`processes` of them) on the same Redis: the ceiling for queue figures. */
+export async function withRawBullmq<T>(fn: (queue: Queue, events: QueueEvents) => Promise<T>, processes = 1): Promise<T> {
   const prefix = `bifrost-bench-raw-${randomBytes(3).toString("hex")}`;
-  const child = spawn(process.execPath, [RAW_WORKER, prefix, "100"], { env: { ...process.env, REDIS_URL }, stdio: ["ignore", "pipe", "inherit"] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve());
-    child.once("exit", (code) => reject(new Error(`raw worker exited ${code}`)));
-  });
+  const children = await Promise.all(
+    Array.from({ length: processes }, async () => {
+      const child = spawn(process.execPath, [RAW_WORKER, prefix, "100"], { env: { ...process.env, REDIS_URL }, stdio: ["ignore", "pipe", "inherit"] });
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve());
+        child.once("exit", (code) => reject(new Error(`raw worker exited ${code}`)));
+      });
+      return child;
+    }),
+  );
   const connection = { url: REDIS_URL, maxRetriesPerRequest: null };
   const queue = new Queue("raw", { connection, prefix });
   const events = new QueueEvents("raw", { connection, prefix });
@@ -23,7 +29,7 @@ export async function withRawBullmq<T>(fn: (queue: Queue, events: QueueEvents) =
   try {
     return await fn(queue, events);
   } finally {
-    child.kill("SIGKILL");
+    for (const child of children) child.kill("SIGKILL");
     await events.close();
     await queue.close();
     await deleteKeys(prefix);
@@ -51,6 +57,19 @@ export async function rawLatencies(queue: Queue, events: QueueEvents, count: num
     out.push(performance.now() - t0);
   }
   return out;
+}
+
+/** The machine's CPU time (all cores, all processes) while `fn` runs, as a share of what its cores could give. */
+export async function machineBusy<T>(fn: () => Promise<T>): Promise<{ result: T; busy: number }> {
+  const read = () => {
+    const [, ...fields] = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).map(Number);
+    const idle = fields[3] + (fields[4] ?? 0);
+    return { idle, total: fields.reduce((a, b) => a + b, 0) };
+  };
+  const before = read();
+  const result = await fn();
+  const after = read();
+  return { result, busy: 1 - (after.idle - before.idle) / Math.max(1, after.total - before.total) };
 }
 
 /** Platform no-op executions/s, end to end: started through the service the API uses, until stored. */

@@ -22,7 +22,8 @@ export function encodingsOf(value: string): string[] {
 
 /** Every pattern is sampled by its grams of this many UTF-16 code units. MIN_LENGTH must be at least this. */
 const GRAM = 4;
-const FILTER_BITS = 20;
+/** The gram bitmap has about 16 bits a gram (few false hits), between 2^10 and 2^20 bits. */
+const filterBitsFor = (grams: number) => Math.min(20, Math.max(10, Math.ceil(Math.log2(Math.max(1, grams) * 16))));
 
 /** FNV-1a over the gram starting at `at`: the same function indexes patterns and samples text. */
 function gramHash(text: string, at: number): number {
@@ -49,7 +50,8 @@ export class SecretScrubber {
   readonly #patterns: string[];
   /** Sampling stride: the shortest pattern's length less the gram's, plus one. */
   readonly #stride: number;
-  readonly #filter = new Uint8Array(1 << (FILTER_BITS - 3));
+  readonly #filter: Uint8Array;
+  readonly #filterBits: number;
   /** Gram hash → pairs of (pattern index, offset of the gram in the pattern), from each pattern's last `m` characters. */
   readonly #grams = new Map<number, number[]>();
 
@@ -60,10 +62,13 @@ export class SecretScrubber {
     this.size = this.#patterns.length;
     const shortest = Math.min(...this.#patterns.map((p) => p.length));
     this.#stride = this.size === 0 ? 1 : shortest - GRAM + 1;
+    this.#filterBits = filterBitsFor(this.size * this.#stride);
+    // Every run builds one: no bitmap at all when there is nothing to scrub.
+    this.#filter = new Uint8Array(this.size === 0 ? 0 : 1 << (this.#filterBits - 3));
     this.#patterns.forEach((pattern, index) => {
       for (let offset = pattern.length - shortest; offset < pattern.length - shortest + this.#stride; offset++) {
         const h = gramHash(pattern, offset);
-        const bit = h >>> (32 - FILTER_BITS);
+        const bit = h >>> (32 - this.#filterBits);
         this.#filter[bit >>> 3] |= 1 << (bit & 7);
         const found = this.#grams.get(h);
         if (found) found.push(index, offset);
@@ -76,7 +81,7 @@ export class SecretScrubber {
     if (this.size === 0 || text.length === 0) return text;
     const filter = this.#filter;
     const stride = this.#stride;
-    const shift = 32 - FILTER_BITS;
+    const shift = 32 - this.#filterBits;
     // Occurrences as [start, end) pairs, in the order found (an occurrence may be found twice).
     const found: number[] = [];
     for (let at = 0, last = text.length - GRAM; at <= last; at += stride) {
