@@ -90,7 +90,8 @@ export async function openDatabase(url: string): Promise<Database> {
     write: (fn) => prisma.$transaction(fn, TRANSACTION_OPTIONS),
     close: async () => {
       await prisma.$disconnect();
-      await pool.end();
+      // Closing twice is harmless, as Prisma's $disconnect is.
+      if (!pool.ended) await pool.end();
     },
   };
 }
