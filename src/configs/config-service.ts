@@ -103,7 +103,8 @@ export class ConfigService {
    * An org row shadows a global row whatever either's type.
    */
   private async findCascaded(scope: Scope, key: string): Promise<{ row: ConfigRow; shadowsGlobal: boolean }> {
-    const rows = await this.db.prisma.config.findMany({ where: { key, scope: { in: cascadeOf(scope) } } });
+    // A run's first read of each key comes here: on the driver (see DirectSql).
+    const rows = await this.db.direct.query<ConfigRow>(sql`SELECT * FROM "configs" WHERE "key" = ${key} AND "scope" IN (${join(cascadeOf(scope))})`);
     const row = effectiveRow(rows);
     if (!row) throw new ConfigNotFoundError(key, scope.kind === "global" ? GLOBAL : scope.org.name);
     return { row, shadowsGlobal: rows.length > 1 };
@@ -165,10 +166,10 @@ export class ConfigService {
    */
   async missingSecrets(scope: Scope, keys: readonly string[]): Promise<MissingSecret[]> {
     if (keys.length === 0) return [];
-    const rows = await this.db.prisma.config.findMany({
-      where: { key: { in: [...keys] }, scope: { in: cascadeOf(scope) } },
-      select: { key: true, scope: true, type: true, encrypted: true },
-    });
+    // Every start of a workflow that declares secrets asks: on the driver (see DirectSql).
+    const rows = await this.db.direct.query<Pick<ConfigRow, "key" | "scope" | "type" | "encrypted">>(
+      sql`SELECT "key", "scope", "type", "encrypted" FROM "configs" WHERE "key" IN (${join([...keys])}) AND "scope" IN (${join(cascadeOf(scope))})`,
+    );
     const missing: MissingSecret[] = [];
     for (const key of keys) {
       const row = effectiveRow(rows.filter((r) => r.key === key));

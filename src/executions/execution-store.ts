@@ -1,6 +1,6 @@
 import type { ExecutionLogEntry } from "../../sdk/execution-context.ts";
 import { scopeId, type Scope } from "../orgs/index.ts";
-import { sql, type Database } from "../storage/database.ts";
+import { join, sql, type Database } from "../storage/database.ts";
 import { GroupCommit } from "../storage/group-commit.ts";
 import type { ExecutionStatus, FinalStatus } from "./execution-status.ts";
 import type { ExecutionRow } from "./execution-view.ts";
@@ -106,7 +106,7 @@ export class ExecutionStore {
   async orgNames(orgIds: (string | null)[]): Promise<Map<string, string>> {
     const ids = [...new Set(orgIds.filter((id): id is string => id !== null))];
     if (ids.length === 0) return new Map();
-    const orgs = await this.db.prisma.org.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
+    const orgs = await this.db.direct.query<{ id: string; name: string }>(sql`SELECT "id", "name" FROM "orgs" WHERE "id" IN (${join(ids)})`);
     return new Map(orgs.map((o) => [o.id, o.name]));
   }
 

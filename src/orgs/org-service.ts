@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { OrgExistsError, OrgNotFoundError, ValidationError } from "../errors/index.ts";
 import type { AuditLog } from "../audit/index.ts";
-import type { Database } from "../storage/database.ts";
+import { sql, type Database } from "../storage/database.ts";
 import { GLOBAL, GLOBAL_SCOPE, orgScope, type OrgRef, type Scope } from "./scope.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -52,7 +52,8 @@ export class OrgService {
   }
 
   async get(id: string): Promise<OrgView> {
-    const org = await this.db.prisma.org.findUnique({ where: { id } });
+    // Every org-scoped run asks (the worker): on the driver (see DirectSql).
+    const [org] = await this.db.direct.query<{ id: string; name: string; createdAt: Date }>(sql`SELECT "id", "name", "createdAt" FROM "orgs" WHERE "id" = ${id}`);
     if (!org) throw new OrgNotFoundError(id);
     return { id: org.id, name: org.name, createdAt: org.createdAt.toISOString() };
   }
@@ -61,9 +62,10 @@ export class OrgService {
   async find(ref: string): Promise<OrgRef | null> {
     // No org name holds a NUL, and PostgreSQL text cannot carry one into a query.
     if (ref.includes("\u0000")) return null;
-    const org = UUID.test(ref)
-      ? await this.db.prisma.org.findUnique({ where: { id: ref.toLowerCase() } })
-      : await this.db.prisma.org.findUnique({ where: { name: ref } });
+    // Every org-scoped request asks: on the driver (see DirectSql).
+    const [org] = await this.db.direct.query<OrgRef>(
+      UUID.test(ref) ? sql`SELECT "id", "name" FROM "orgs" WHERE "id" = ${ref.toLowerCase()}` : sql`SELECT "id", "name" FROM "orgs" WHERE "name" = ${ref}`,
+    );
     return org ? { id: org.id, name: org.name } : null;
   }
 
