@@ -8,4 +8,4 @@ process.env.SWC_NODE_PROJECT ??= fileURLToPath(new URL("../tsconfig.json", impor
 register("@swc-node/register/esm", import.meta.url);
 const profile = process.argv[2] === "profile";
 if (profile) process.argv.splice(2, 1);
-await import(process.env.BENCH_SCRIPT ?? (profile ? "./profile.ts" : "./main.ts"));
+await import(profile ? "./profile.ts" : "./main.ts");

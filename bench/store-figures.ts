@@ -35,10 +35,25 @@ export async function importExport(env: BenchEnvironment, orgs: number, configs:
   return { importMs, exportMs, importRssMb: (rss1 - rss0) / 1e6, exportRssMb: (rss2 - rss1) / 1e6, bytes };
 }
 
-/** Seeds `count` global configs for the list figure. */
-export async function seedGlobalConfigs(env: BenchEnvironment, count: number): Promise<void> {
-  const doc = { format: "bifrost-ts/bundle", version: 1, portable: true, orgs: [], configs: Array.from({ length: count }, (_, i) => ({ org: null, key: `list_${i}`, type: "string", description: "a config to list", value: `value number ${i}` })) };
+/** Seeds `count` configs for the list figure: global ones, or in `org` (created). */
+export async function seedGlobalConfigs(env: BenchEnvironment, count: number, org: string | null = null): Promise<void> {
+  const doc = { format: "bifrost-ts/bundle", version: 1, portable: true, orgs: org ? [{ name: org }] : [], configs: Array.from({ length: count }, (_, i) => ({ org, key: `list_${i}`, type: "string", description: "a config to list", value: `value number ${i}` })) };
   await env.platform.bundleImporter.import(bundleImportSource(doc), { dryRun: false, actor: "bench", format: "bundle" });
+}
+
+/** Milliseconds of one `GET path` right after a config of its scope changed (the list is rendered anew), median of `times`. */
+export async function listAfterChange(env: BenchEnvironment, path: string, scope: string, times: number): Promise<number> {
+  const headers = { authorization: `Bearer ${env.adminToken}`, "content-type": "application/json" };
+  const out: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const put = await fetch(`${env.server.url}/api/configs/list_changed?scope=${scope}`, { method: "PUT", headers, body: JSON.stringify({ type: "int", value: i }) });
+    if (!put.ok) throw new Error(`PUT answered ${put.status}`);
+    const t0 = performance.now();
+    const res = await fetch(env.server.url + path, { headers });
+    await res.arrayBuffer();
+    out.push(performance.now() - t0);
+  }
+  return out.sort((a, b) => a - b)[Math.floor(out.length / 2)];
 }
 
 /** Requests/s of `path` with `concurrency` clients for `seconds`. */

@@ -85,6 +85,8 @@ function sqliteDate(value: unknown): Date | null {
   return new Date(text.includes("T") ? text : `${text.replace(" ", "T")}Z`);
 }
 
+const MAX_PREPARED = 500;
+
 /** One connection and its prepared statements. */
 class SqliteConnection {
   private readonly prepared = new Map<string, Prepared>();
@@ -129,6 +131,8 @@ class SqliteConnection {
         : null;
       found = { statement, columns };
       this.prepared.set(text, found);
+      // IN lists of every length are distinct texts: keep the most recently prepared ones only.
+      if (this.prepared.size > MAX_PREPARED) this.prepared.delete(this.prepared.keys().next().value!);
     }
     return found;
   }
