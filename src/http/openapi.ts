@@ -82,8 +82,9 @@ export const openApiDocument = {
     "/api/configs": {
       get: {
         summary: "The configs stored in a scope, or (effective=true) every key an org can read",
+        description: "Answers with an ETag; a request whose If-None-Match holds it gets 304 while nothing in the list has changed.",
         parameters: [scope, query("effective", "true: the cascade for an org", { enum: ["true", "false"] })],
-        responses: { "200": json({ type: "array", items: ref("EffectiveConfigView") }), ...errors(400, 401, 403, 404) },
+        responses: { "200": json({ type: "array", items: ref("EffectiveConfigView") }), "304": { description: "Not modified since the ETag given in If-None-Match" }, ...errors(400, 401, 403, 404) },
       },
     },
     "/api/configs/{key}": {
