@@ -55,7 +55,7 @@ export interface ResolvedConfig {
  */
 export class ConfigService {
   /** By scope id: runs of one scope starting together share the query and the decryptions. */
-  private readonly scrubbable = new SharedReads((scope: string) => this.readSecretValues(scope === GLOBAL ? [GLOBAL] : [scope, GLOBAL]));
+  private readonly scrubbable = new SharedReads((scope: string) => this.readSecretValues(cascadeOfScopeId(scope)));
   private readonly lists: ConfigListCache;
 
   constructor(
@@ -78,8 +78,8 @@ export class ConfigService {
 
   /** The rows stored in one scope (no cascade). */
   async list(scope: Scope): Promise<ConfigView[]> {
-    // Lists are the API's biggest reads: SQL rather than a Prisma query roughly halves their cost
-    // (`npm run bench:profile -- sqlite list`).
+    // Lists are the API's biggest reads: on the driver (see DirectSql), and rendered once per change
+    // by listRendered.
     const rows = await this.db.direct.query<ConfigRow>(sql`SELECT * FROM "configs" WHERE "scope" = ${scopeId(scope)} ORDER BY "key"`);
     return rows.map(toConfigView);
   }
@@ -275,5 +275,10 @@ function effectiveRow<R extends { scope: string }>(rows: R[]): R | undefined {
 
 /** The scopes a read in `scope` looks at, most specific first. */
 function cascadeOf(scope: Scope): string[] {
-  return scope.kind === "global" ? [GLOBAL] : [scope.org.id, GLOBAL];
+  return cascadeOfScopeId(scopeId(scope));
+}
+
+/** The same, from a scope id ("global" or an org id). */
+function cascadeOfScopeId(id: string): string[] {
+  return id === GLOBAL ? [GLOBAL] : [id, GLOBAL];
 }

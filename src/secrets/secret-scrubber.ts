@@ -40,10 +40,10 @@ function gramHash(text: string, at: number): number {
  * The text is not read character by character: with `m` the shortest pattern, the last `m`
  * characters of every occurrence of every pattern contain one of the grams sampled every `m - 3`
  * characters, at a known offset in the pattern. (The last ones: secrets often share a prefix,
- * like `sk_live_`, rarely an ending.) Each sample is one hash
- * and one bit test (a bitmap of every gram of every pattern), and only the rare sample whose bit is
- * set is looked up and checked with `startsWith`. So the cost is the text's length over `m - 3`
- * whatever the number of values: 1,000 secrets cost what 10 do (`npm run bench`).
+ * like `sk_live_`, rarely an ending.) Each sample is one hash and one bit test (a bitmap of every
+ * gram of every pattern), and only the rare sample whose bit is set is looked up and checked with
+ * `startsWith`. So the cost is the text's length over `m - 3` whatever the number of values:
+ * 1,000 secrets cost what 10 do (`npm run bench`).
  */
 export class SecretScrubber {
   readonly size: number;

@@ -150,7 +150,9 @@ export function openSqliteDirect(path: string, lock: WriteLock, retryWhileBusy: 
   const commit = connection.prepare("COMMIT");
   const rollback = connection.prepare("ROLLBACK");
   return {
-    query: (statement) => Promise.resolve(reader.run(statement).rows as never[]),
+    query<T>(statement: SqlStatement) {
+      return Promise.resolve(reader.run(statement).rows as T[]);
+    },
     batch: (statements, options = {}) =>
       lock.run(() =>
         retryWhileBusy(async () => {
@@ -217,7 +219,7 @@ export function openPgDirect(pool: pg.Pool): DirectSql {
 }
 
 /** A statement with its values written in as SQL literals (for PostgreSQL's simple query protocol). */
-export function inlined(statement: SqlStatement): string {
+function inlined(statement: SqlStatement): string {
   const { strings, values } = statement;
   let text = strings[0];
   for (let i = 0; i < values.length; i++) text += pgLiteral(values[i]) + strings[i + 1];
