@@ -2,8 +2,8 @@ import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { benchEnvironment, stopWorkers, type Provider } from "./environment.ts";
-import { fmt, percentile, range, repeat, type Measured } from "./measure.ts";
-import { httpWaitLatencies, machineBusy, platformThroughput, rawLatencies, rawThroughput, withRawBullmq } from "./queue-figures.ts";
+import { fmt, latencyRuns, percentile, range, repeat, summarize } from "./measure.ts";
+import { httpLatencies, httpWaitLatencies, machineBusy, platformThroughput, rawLatencies, rawThroughput, tokenLookupLatencies, withRawBullmq } from "./queue-figures.ts";
 import { bareDecryptsPerSecond, configGets, freshReads, npmFernetDecryptsPerSecond, oursDecryptsPerSecond, pythonDecryptsPerSecond, scrubbing, seedSecret } from "./secret-figures.ts";
 import { importExport, listAfterChange, requestsPerSecond, seedGlobalConfigs } from "./store-figures.ts";
 
@@ -45,7 +45,8 @@ async function providerRows(provider: Provider): Promise<Row[]> {
     const small = await platformThroughput(env, executions / 10);
     const raw = await withRawBullmq(async (queue, events) => {
       const throughput = await repeat(RUNS, () => rawThroughput(queue, 20_000));
-      const latencies = await rawLatencies(queue, events, 300);
+      await rawLatencies(queue, events, 300);
+      const latencies = await latencyRuns(RUNS, () => rawLatencies(queue, events, 300));
       return { throughput, latencies };
     });
     const r1 = platform1.median / raw.throughput.median;
@@ -60,18 +61,24 @@ async function providerRows(provider: Provider): Promise<Row[]> {
     });
 
     log(`${provider}: HTTP execute with wait`);
-    // Warm-up, as the raw figure had its throughput runs before it: JIT and connections of the HTTP path.
-    await httpWaitLatencies(env, 300);
-    const http = await httpWaitLatencies(env, 300);
-    const httpP50 = percentile(http, 50);
-    const rawP50 = percentile(raw.latencies, 50);
+    // The first requests of a new server pay for compiling its HTTP path (reported apart); the
+    // figure is the steady state, as the raw one (measured after 60,000 jobs) is.
+    const cold = percentile(await httpWaitLatencies(env, 300), 50);
+    await httpWaitLatencies(env, 700);
+    const http = await latencyRuns(RUNS, () => httpWaitLatencies(env, 300));
+    // Parts of the execute figure measured alone, to show what it is made of (README: Benchmarks).
+    await httpLatencies(env, "/health", 300);
+    const health = percentile(await httpLatencies(env, "/health", 1_000), 50);
+    await tokenLookupLatencies(env, 300);
+    const lookup = percentile(await tokenLookupLatencies(env, 1_000), 50);
+    const httpRatio = http.p50.median / raw.latencies.p50.median;
     rows.push({
       figure: "HTTP execute with `wait` on a no-op workflow: p50 / p99 latency",
-      value: `${fmt(httpP50, 1)} / ${fmt(percentile(http, 99), 1)} ms`,
-      peer: `raw BullMQ add → completed ${fmt(rawP50, 1)} / ${fmt(percentile(raw.latencies, 99), 1)} ms`,
-      ratio: ratioText(httpP50 / rawP50),
+      value: `${range(http.p50, 1)} / ${fmt(http.p99.median, 1)} ms (the first 300 requests of the server: p50 ${fmt(cold, 1)} ms)`,
+      peer: `raw BullMQ add → completed ${range(raw.latencies.p50, 2)} / ${fmt(raw.latencies.p99.median, 1)} ms; alone, in this run (p50): HTTP GET /health ${fmt(health, 2)} ms, a token lookup (one database read) ${fmt(lookup, 2)} ms`,
+      ratio: ratioText(httpRatio),
       goal: "p50 ≤ 3x raw",
-      met: httpP50 / rawP50 <= 3,
+      met: httpRatio <= 3,
     });
 
     log(`${provider}: config.get`);
@@ -156,11 +163,6 @@ async function providerRows(provider: Provider): Promise<Row[]> {
     await env.close();
   }
   return rows;
-}
-
-function summarize(values: number[]): Measured {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1], runs: values };
 }
 
 async function sharedRows(): Promise<Row[]> {

@@ -9,8 +9,19 @@ export interface Measured {
 export async function repeat(times: number, fn: () => Promise<number> | number): Promise<Measured> {
   const runs: number[] = [];
   for (let i = 0; i < times; i++) runs.push(await fn());
-  const sorted = [...runs].sort((a, b) => a - b);
-  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1], runs };
+  return summarize(runs);
+}
+
+/** Latency runs: each run's p50 and p99, as Measured figures (median, min and max over the runs). */
+export async function latencyRuns(times: number, fn: () => Promise<number[]>): Promise<{ p50: Measured; p99: Measured }> {
+  const runs: number[][] = [];
+  for (let i = 0; i < times; i++) runs.push(await fn());
+  return { p50: summarize(runs.map((r) => percentile(r, 50))), p99: summarize(runs.map((r) => percentile(r, 99))) };
+}
+
+export function summarize(values: number[]): Measured {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1], runs: values };
 }
 
 export function percentile(values: number[], p: number): number {

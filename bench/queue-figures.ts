@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { Queue, QueueEvents } from "bullmq";
 import { GLOBAL_SCOPE } from "../src/orgs/index.ts";
 import { deleteKeys, REDIS_URL, type BenchEnvironment } from "./environment.ts";
+import { request } from "./http-client.ts";
 import { percentile, sleep } from "./measure.ts";
 
 const RAW_WORKER = fileURLToPath(new URL("./raw-bullmq-worker.mjs", import.meta.url));
@@ -90,14 +91,36 @@ export async function platformThroughput(env: BenchEnvironment, executions: numb
   return (executions / (performance.now() - started)) * 1000;
 }
 
+/** GET round trips to `path`, one at a time (ms each): the HTTP part of the execute figure. */
+export async function httpLatencies(env: BenchEnvironment, path: string, count: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    const res = await request(`${env.server.url}${path}`, { headers: { authorization: `Bearer ${env.adminToken}` } });
+    if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${res.body}`);
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+/** The token lookup every API request starts with, one at a time (ms each): one database read. */
+export async function tokenLookupLatencies(env: BenchEnvironment, count: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    await env.platform.tokens.authenticate(`Bearer ${env.adminToken}`);
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
 /** HTTP execute with `wait` on a no-op workflow, one at a time (ms per request). */
 export async function httpWaitLatencies(env: BenchEnvironment, count: number): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < count; i++) {
     const t0 = performance.now();
-    const res = await fetch(`${env.server.url}/api/workflows/bench_noop/executions?wait=10000`, { method: "POST", headers: { authorization: `Bearer ${env.adminToken}` } });
-    if (res.status !== 200) throw new Error(`execute answered ${res.status}: ${await res.text()}`);
-    await res.arrayBuffer();
+    const res = await request(`${env.server.url}/api/workflows/bench_noop/executions?wait=10000`, { method: "POST", headers: { authorization: `Bearer ${env.adminToken}` } });
+    if (res.status !== 200) throw new Error(`execute answered ${res.status}: ${res.body}`);
     out.push(performance.now() - t0);
   }
   return out;

@@ -7,13 +7,21 @@ import type { WorkflowDefinition } from "../sdk/workflow-definition.ts";
 import { ConfigType, inferConfigType, type ConfigService, type ExecutionConfigReader } from "../src/configs/index.ts";
 import { ValidationError } from "../src/errors/index.ts";
 import type { ExecutionOutcome } from "../src/executions/execution-store.ts";
-import { GLOBAL_SCOPE, type Scope } from "../src/orgs/index.ts";
+import { GLOBAL, GLOBAL_SCOPE, orgScope, type OrgService, type Scope } from "../src/orgs/index.ts";
 import { SecretScrubber } from "../src/secrets/index.ts";
+
+/** What a run needs from its scope before it starts. */
+export interface PreparedScope {
+  scope: Scope;
+  /** Every secret value the scope holds (its org's and the global ones), for the scrubber. */
+  secretValues: readonly string[];
+}
 
 export interface ExecutionRequest {
   executionId: string;
   definition: WorkflowDefinition;
-  scope: Scope;
+  /** From `ExecutionRunner.prepare`. */
+  prepared: PreparedScope;
   params: unknown;
   /** Per-user config (`Config-*` headers), already decrypted from the job. Never stored. */
   userConfig: Record<string, string>;
@@ -24,16 +32,36 @@ export interface ExecutionRequest {
 /**
  * Runs one workflow method: resolves its class through tsyringe, puts the execution's config
  * access behind the `config` facade, enforces the timeout and cancellation through `ctx.signal`,
- * and scrubs every secret value the run could see (its scope's secrets and its per-user config,
- * with their common encodings) from the result, the error and the logs before returning them.
+ * and scrubs every secret value the run could see (its scope's secrets, the secret values it read
+ * or wrote itself, and its per-user config, with their common encodings) from the result, the
+ * error and the logs before returning them.
  */
 export class ExecutionRunner {
-  constructor(private readonly configs: ConfigService) {}
+  constructor(
+    private readonly configs: ConfigService,
+    private readonly orgs: OrgService,
+  ) {}
+
+  /**
+   * Reads what a run in the scope `scopeId` ("global" or an org id) needs: the org and the
+   * secrets to scrub. Separate from `run` so that the worker can read it while it claims the run.
+   */
+  async prepare(scopeId: string): Promise<PreparedScope> {
+    const [scope, secretValues] = await Promise.all([
+      scopeId === GLOBAL ? GLOBAL_SCOPE : this.orgs.get(scopeId).then(orgScope),
+      this.configs.secretValuesForScrubbing(scopeId),
+    ]);
+    return { scope, secretValues };
+  }
 
   async run(request: ExecutionRequest): Promise<ExecutionOutcome> {
-    const { definition, scope, executionId } = request;
-    const scrubber = new SecretScrubber([...(await this.configs.secretValuesForScrubbing(scope)), ...Object.values(request.userConfig)]);
+    const { definition, executionId } = request;
+    const { scope } = request.prepared;
     const logs: ExecutionLogEntry[] = [];
+    // Secret values the run reads or writes itself: a value set after `prepare` read the scope
+    // (through the API, or by this run) is scrubbed too.
+    const seen: string[] = [];
+    const scrubber = () => new SecretScrubber([...request.prepared.secretValues, ...seen, ...Object.values(request.userConfig)]);
     const configReader = this.configs.readerFor(scope, {
       actor: `workflow:${definition.name}`,
       executionId,
@@ -65,16 +93,18 @@ export class ExecutionRunner {
     try {
       const params = definition.params ? parseParams(definition, request.params) : request.params;
       const instance = container.createChildContainer().resolve(definition.target) as Record<string, (...args: unknown[]) => unknown>;
-      const run = runWithConfigAccess(this.accessFor(request, configReader), () => Promise.resolve(instance[definition.method](ctx, params)));
+      const run = runWithConfigAccess(this.accessFor(request, configReader, seen), () => Promise.resolve(instance[definition.method](ctx, params)));
       const aborted = new Promise<never>((_, reject) => {
         if (controller.signal.aborted) reject(controller.signal.reason);
         controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
       });
-      const result = await Promise.race([run, aborted]);
-      return { status: "success", result: scrubber.scrubValue(toJson(result)), error: null, logs: scrubLogs(scrubber, logs) };
+      const result = toJson(await Promise.race([run, aborted]));
+      const scrub = scrubber();
+      return { status: "success", result: scrub.scrubValue(result), error: null, logs: scrubLogs(scrub, logs) };
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}${error.stack ? `\n${error.stack.split("\n").slice(1).join("\n")}` : ""}` : String(error);
-      return { status: ended ?? "failed", result: null, error: scrubber.scrub(message), logs: scrubLogs(scrubber, logs) };
+      const scrub = scrubber();
+      return { status: ended ?? "failed", result: null, error: scrub.scrub(message), logs: scrubLogs(scrub, logs) };
     } finally {
       clearTimeout(timer);
       request.cancelSignal?.removeEventListener("abort", onCancel);
@@ -83,16 +113,18 @@ export class ExecutionRunner {
   }
 
   /** `config` for one run: the cascade for its scope, declared secrets only, audited with its id. */
-  private accessFor({ definition, scope }: ExecutionRequest, configs: ExecutionConfigReader): ConfigAccess {
+  private accessFor({ definition, prepared: { scope } }: ExecutionRequest, configs: ExecutionConfigReader, seen: string[]): ConfigAccess {
     const actor = `workflow:${definition.name}`;
     return {
       read: async (key) => {
         const resolved = await configs.read(key);
+        if (resolved?.type === "secret" && typeof resolved.value === "string") seen.push(resolved.value);
         return resolved && { type: resolved.type, value: resolved.value };
       },
       write: async (key, value, options) => {
         const type = options.secret ? "secret" : (options.type ?? inferConfigType(value));
         const target = options.scope === "global" ? GLOBAL_SCOPE : scope;
+        if (type === "secret" && typeof value === "string") seen.push(value);
         await this.configs.set(target, key, { type: ConfigType.parse(type), value }, actor);
         configs.forget(key);
       },

@@ -180,11 +180,12 @@ export class ConfigService {
   }
 
   /**
-   * Every secret value an execution in `scope` could read (its org's and the global ones), for the
-   * output scrubber only: not audited as reads, never returned to a caller.
+   * Every secret value an execution in the scope `id` ("global" or an org id) could read (its
+   * org's and the global ones), for the output scrubber only: not audited as reads, never
+   * returned to a caller.
    */
-  secretValuesForScrubbing(scope: Scope): Promise<readonly string[]> {
-    return this.scrubbable.get(scopeId(scope));
+  secretValuesForScrubbing(id: string): Promise<readonly string[]> {
+    return this.scrubbable.get(id);
   }
 
   private async readSecretValues(scopes: string[]): Promise<readonly string[]> {

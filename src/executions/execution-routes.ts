@@ -37,7 +37,7 @@ export function startExecutionRoutes(executions: ExecutionService, orgs: OrgServ
     const userConfig = userConfigFromHeaders(req.headers);
     const input = { workflow: req.params.name, scope, params, userConfig, actor: principal.actor };
     const row = wait ? await executions.startAndWait(input, wait) : await executions.start(input);
-    res.status(isFinal(row.status) ? 200 : 202).json(await executions.view(row));
+    res.status(isFinal(row.status) ? 200 : 202).json(await executions.view(row, scope));
   });
   return router;
 }

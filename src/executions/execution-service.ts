@@ -64,7 +64,7 @@ export class ExecutionService {
       hasUserConfig: userConfig !== null,
     });
     try {
-      await this.queue.enqueue({ executionId: row.id, userConfig }, { workflow: definition.name, attempts: definition.retries + 1 });
+      await this.queue.enqueue({ executionId: row.id, scope: row.scope, userConfig }, { workflow: definition.name, attempts: definition.retries + 1 });
     } catch (error) {
       await this.store.discard(row.id);
       throw error;
@@ -155,9 +155,12 @@ export class ExecutionService {
     return this.waitForEnd(row.id, CANCEL_WAIT_MS);
   }
 
-  async view(row: ExecutionRow): Promise<ExecutionView> {
+  /** @param scope the run's scope when the caller has it already (saves reading the org's name) */
+  async view(row: ExecutionRow, scope?: Scope): Promise<ExecutionView> {
+    if (!row.orgId) return toExecutionView(row, null);
+    if (scope?.kind === "org" && scope.org.id === row.orgId) return toExecutionView(row, scope.org.name);
     const names = await this.store.orgNames([row.orgId]);
-    return toExecutionView(row, row.orgId ? (names.get(row.orgId) ?? null) : null);
+    return toExecutionView(row, names.get(row.orgId) ?? null);
   }
 
   async summaries(rows: ExecutionRow[]): Promise<ExecutionSummary[]> {

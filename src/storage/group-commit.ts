@@ -7,11 +7,12 @@ interface Pending {
 }
 
 /**
- * Group commit: write statements asked for while a batch is being written (or within the same
- * tick) share the next transaction, sent as one batch (`DirectSql.batch`: one round trip on
- * PostgreSQL), so under load many small writes cost one commit (one fsync, one lock round, one
- * wait for the server) instead of one each, and an idle system still writes at once (the first
- * write of a quiet period waits one tick, nothing more).
+ * Group commit: write statements asked for while a batch is being written (or in the same
+ * synchronous stretch of code) share the next transaction, sent as one batch (`DirectSql.batch`:
+ * one round trip on PostgreSQL), so under load many small writes cost one commit (one fsync, one
+ * lock round, one wait for the server) instead of one each, and an idle system still writes at
+ * once: the first write of a quiet period waits for a microtask, not for a turn of the event
+ * loop (which a request waiting on the write, e.g. `wait=` on a run, would feel).
  *
  * Each statement keeps its own result. When a batch fails, its statements are tried again one
  * transaction each, so one bad write (a constraint, a value too large) fails alone and cannot take
@@ -43,11 +44,11 @@ export class GroupCommit {
     });
   }
 
-  /** A free lane takes the queue after this tick, so the writes asked for in it share a batch. */
+  /** A free lane takes the queue after the current synchronous code, so the writes it asked for share a batch. */
   private schedule(): void {
     if (this.scheduled || this.queue.length === 0 || this.inFlight >= (this.options.lanes ?? 1)) return;
     this.scheduled = true;
-    setImmediate(() => {
+    queueMicrotask(() => {
       this.scheduled = false;
       void this.lane();
     });

@@ -1,8 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GLOBAL_SCOPE, orgScope, type Scope } from "../../src/orgs/index.ts";
+import { GLOBAL_SCOPE, orgScope, scopeId, type Scope } from "../../src/orgs/index.ts";
 import { loadWorkflowCatalog, type WorkflowCatalog } from "../../src/workflows/index.ts";
-import { ExecutionRunner } from "../../workers/execution-runner.ts";
+import { ExecutionRunner, type PreparedScope } from "../../workers/execution-runner.ts";
 import { startTestPlatform, type TestPlatform } from "../support/test-platform.ts";
 
 const SECRET = "sk_live_runner_9f8e7d6c5b4a";
@@ -15,7 +15,7 @@ let acme: Scope;
 beforeAll(async () => {
   t = await startTestPlatform();
   catalog = await loadWorkflowCatalog(fileURLToPath(new URL("../fixtures/workflows/", import.meta.url)));
-  runner = new ExecutionRunner(t.platform.configs);
+  runner = new ExecutionRunner(t.platform.configs, t.platform.orgs);
   acme = orgScope(await t.platform.orgs.create("runner-acme", "test"));
   await t.platform.configs.set(GLOBAL_SCOPE, "api_secret", { type: "secret", value: SECRET }, "test");
   await t.platform.configs.set(GLOBAL_SCOPE, "greeting", { type: "string", value: "hello" }, "test");
@@ -23,11 +23,12 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const run = (name: string, options: { scope?: Scope; params?: unknown; userConfig?: Record<string, string>; cancelSignal?: AbortSignal } = {}) =>
+type RunOptions = { scope?: Scope; prepared?: PreparedScope; params?: unknown; userConfig?: Record<string, string>; cancelSignal?: AbortSignal };
+const run = async (name: string, options: RunOptions = {}) =>
   runner.run({
     executionId: `exec-${name}-${Math.random().toString(36).slice(2)}`,
     definition: catalog.get(name)!.definition,
-    scope: options.scope ?? GLOBAL_SCOPE,
+    prepared: options.prepared ?? (await runner.prepare(scopeId(options.scope ?? GLOBAL_SCOPE))),
     params: options.params ?? {},
     userConfig: options.userConfig ?? {},
     cancelSignal: options.cancelSignal,
@@ -55,6 +56,25 @@ describe("execution runner", () => {
     expect(outcome.error).toMatch(/^Error: failed with \[REDACTED\] and \[REDACTED\]/);
     expect(outcome.error).not.toContain(SECRET);
     expect(outcome.error).not.toContain(Buffer.from(USER_TOKEN).toString("hex"));
+  });
+
+  it("scrubs a secret the run stored itself, though the scope did not hold it when the run started", async () => {
+    const outcome = await run("mint_and_leak", { scope: acme });
+    expect(outcome).toMatchObject({ status: "success", result: { minted: "[REDACTED]" } });
+    expect(outcome.logs[0].message).toBe("minted [REDACTED]");
+    const stored = await t.platform.configs.readerFor(acme, { actor: "test" }).read("minted_credential");
+    expect(stored).toMatchObject({ type: "secret", value: expect.stringMatching(/^minted_[0-9a-f]{24}$/) });
+  });
+
+  it("scrubs a secret value set through the API after the run's scope was read", async () => {
+    const org = orgScope(await t.platform.orgs.create("runner-late", "test"));
+    const prepared = await runner.prepare(scopeId(org));
+    const late = "sk_live_set_after_prepare_1234567890";
+    await t.platform.configs.set(org, "api_secret", { type: "secret", value: late }, "test");
+    expect(prepared.secretValues).not.toContain(late);
+    const outcome = await run("leak_everything", { prepared, params: { mode: "return" } });
+    expect(outcome).toMatchObject({ status: "success", result: { secret: "[REDACTED]", org: "runner-late" } });
+    expect(JSON.stringify(outcome)).not.toContain(late);
   });
 
   it("audits each secret read with the execution id", async () => {

@@ -1,7 +1,10 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Queue } from "bullmq";
+import { EXECUTIONS_QUEUE, type ExecutionJobData } from "../../src/executions/execution-queue.ts";
+import { ExecutionStore } from "../../src/executions/execution-store.ts";
 import { GLOBAL_SCOPE, orgScope, type OrgRef } from "../../src/orgs/index.ts";
 import { startWorker } from "../../workers/start-worker.ts";
 import { dumpAllTables } from "../support/test-database.ts";
@@ -83,6 +86,21 @@ describe("running executions", () => {
     expect(Date.parse(startedAt)).toBeGreaterThanOrEqual(Date.parse(createdAt));
     expect(Date.parse(finishedAt) - Date.parse(startedAt)).toBe(durationMs);
     expect((await admin("GET", `/api/executions/${res.body.id}`)).body).toEqual(res.body);
+  });
+
+  it("runs in its row's scope when its job names another scope (the row is the truth)", async () => {
+    await t.platform.configs.set(GLOBAL_SCOPE, "greeting", { type: "string", value: "hello" }, "test");
+    await t.platform.configs.set(orgScope(acme), "greeting", { type: "string", value: "howdy" }, "test");
+    const id = randomUUID();
+    await new ExecutionStore(t.platform.db).create({ id, workflow: "read_cascade", scope: GLOBAL_SCOPE, params: {}, createdBy: "test", hasUserConfig: false });
+    const { redisUrl, queuePrefix } = t.platform.settings;
+    const queue = new Queue<ExecutionJobData>(EXECUTIONS_QUEUE, { connection: { url: redisUrl }, prefix: queuePrefix });
+    try {
+      await queue.add("read_cascade", { executionId: id, scope: acme.id, userConfig: null }, { jobId: id, removeOnComplete: true });
+    } finally {
+      await queue.close();
+    }
+    expect(await settle(id)).toMatchObject({ status: "success", scope: "global", org: null, result: { greeting: "hello" } });
   });
 
   it("refuses bad params with 400 listing each problem, and records nothing", async () => {
