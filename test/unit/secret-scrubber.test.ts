@@ -83,4 +83,19 @@ describe("SecretScrubber against the obvious scrubber", () => {
       { numRuns: 2_000 },
     );
   });
+
+  it("does the same with 1,000 values, each in the text in one of its forms, among near misses", () => {
+    fc.assert(
+      fc.property(fc.array(fc.stringMatching(/^[a-z0-9_]{4,40}$/), { minLength: 1_000, maxLength: 1_000 }), fc.nat(), (values, seed) => {
+        const parts: string[] = [];
+        values.forEach((value, i) => {
+          const forms = encodingsOf(value);
+          parts.push(forms[(seed + i) % forms.length], value.slice(1), "\n");
+        });
+        const text = parts.join("");
+        expect(new SecretScrubber(values).scrub(text)).toBe(naiveScrub(values, text));
+      }),
+      { numRuns: 20 },
+    );
+  });
 });
