@@ -12,6 +12,17 @@ export async function repeat(times: number, fn: () => Promise<number> | number):
   return summarize(runs);
 }
 
+/** `fn` run `count` times, one after the other: how long each took (ms). */
+export async function timings(count: number, fn: () => Promise<unknown>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    await fn();
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
 /** Latency runs: each run's p50 and p99, as Measured figures (median, min and max over the runs). */
 export async function latencyRuns(times: number, fn: () => Promise<number[]>): Promise<{ p50: Measured; p99: Measured }> {
   const runs: number[][] = [];

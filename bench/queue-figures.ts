@@ -6,7 +6,7 @@ import { Queue, QueueEvents } from "bullmq";
 import { GLOBAL_SCOPE } from "../src/orgs/index.ts";
 import { deleteKeys, REDIS_URL, type BenchEnvironment } from "./environment.ts";
 import { request } from "./http-client.ts";
-import { percentile, sleep } from "./measure.ts";
+import { percentile, sleep, timings } from "./measure.ts";
 
 const RAW_WORKER = fileURLToPath(new URL("./raw-bullmq-worker.mjs", import.meta.url));
 
@@ -49,15 +49,11 @@ export async function rawThroughput(queue: Queue, jobs: number): Promise<number>
 }
 
 /** Raw BullMQ add → completed latency, one job at a time (ms per job). */
-export async function rawLatencies(queue: Queue, events: QueueEvents, count: number): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const t0 = performance.now();
+export function rawLatencies(queue: Queue, events: QueueEvents, count: number): Promise<number[]> {
+  return timings(count, async () => {
     const job = await queue.add("noop", {});
     await job.waitUntilFinished(events);
-    out.push(performance.now() - t0);
-  }
-  return out;
+  });
 }
 
 /** The machine's CPU time (all cores, all processes) while `fn` runs, as a share of what its cores could give. */
@@ -92,38 +88,24 @@ export async function platformThroughput(env: BenchEnvironment, executions: numb
 }
 
 /** GET round trips to `path`, one at a time (ms each): the HTTP part of the execute figure. */
-export async function httpLatencies(env: BenchEnvironment, path: string, count: number): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const t0 = performance.now();
+export function httpLatencies(env: BenchEnvironment, path: string, count: number): Promise<number[]> {
+  return timings(count, async () => {
     const res = await request(`${env.server.url}${path}`, { headers: { authorization: `Bearer ${env.adminToken}` } });
     if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${res.body}`);
-    out.push(performance.now() - t0);
-  }
-  return out;
+  });
 }
 
 /** The token lookup every API request starts with, one at a time (ms each): one database read. */
-export async function tokenLookupLatencies(env: BenchEnvironment, count: number): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const t0 = performance.now();
-    await env.platform.tokens.authenticate(`Bearer ${env.adminToken}`);
-    out.push(performance.now() - t0);
-  }
-  return out;
+export function tokenLookupLatencies(env: BenchEnvironment, count: number): Promise<number[]> {
+  return timings(count, () => env.platform.tokens.authenticate(`Bearer ${env.adminToken}`));
 }
 
 /** HTTP execute with `wait` on a no-op workflow, one at a time (ms per request). */
-export async function httpWaitLatencies(env: BenchEnvironment, count: number): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const t0 = performance.now();
+export function httpWaitLatencies(env: BenchEnvironment, count: number): Promise<number[]> {
+  return timings(count, async () => {
     const res = await request(`${env.server.url}/api/workflows/bench_noop/executions?wait=10000`, { method: "POST", headers: { authorization: `Bearer ${env.adminToken}` } });
     if (res.status !== 200) throw new Error(`execute answered ${res.status}: ${res.body}`);
-    out.push(performance.now() - t0);
-  }
-  return out;
+  });
 }
 
 export const p = percentile;

@@ -60,7 +60,7 @@ export class ExecutionRunner {
     const logs: ExecutionLogEntry[] = [];
     // Secret values the run reads or writes itself: a value set after `prepare` read the scope
     // (through the API, or by this run) is scrubbed too.
-    const seen: string[] = [];
+    const seen = new Set<string>();
     const scrubber = () => new SecretScrubber([...request.prepared.secretValues, ...seen, ...Object.values(request.userConfig)]);
     const configReader = this.configs.readerFor(scope, {
       actor: `workflow:${definition.name}`,
@@ -113,18 +113,18 @@ export class ExecutionRunner {
   }
 
   /** `config` for one run: the cascade for its scope, declared secrets only, audited with its id. */
-  private accessFor({ definition, prepared: { scope } }: ExecutionRequest, configs: ExecutionConfigReader, seen: string[]): ConfigAccess {
+  private accessFor({ definition, prepared: { scope } }: ExecutionRequest, configs: ExecutionConfigReader, seen: Set<string>): ConfigAccess {
     const actor = `workflow:${definition.name}`;
     return {
       read: async (key) => {
         const resolved = await configs.read(key);
-        if (resolved?.type === "secret" && typeof resolved.value === "string") seen.push(resolved.value);
+        if (resolved?.type === "secret" && typeof resolved.value === "string") seen.add(resolved.value);
         return resolved && { type: resolved.type, value: resolved.value };
       },
       write: async (key, value, options) => {
         const type = options.secret ? "secret" : (options.type ?? inferConfigType(value));
         const target = options.scope === "global" ? GLOBAL_SCOPE : scope;
-        if (type === "secret" && typeof value === "string") seen.push(value);
+        if (type === "secret" && typeof value === "string") seen.add(value);
         await this.configs.set(target, key, { type: ConfigType.parse(type), value }, actor);
         configs.forget(key);
       },
