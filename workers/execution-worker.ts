@@ -101,13 +101,12 @@ export class ExecutionWorker {
     const cancel = new AbortController();
     this.active.set(id, cancel);
     // What the run needs from its scope is read while it is claimed: one wait for the database
-    // instead of two. The job only names the scope; the claimed row confirms it (runClaimed).
-    const early = job.data.scope ? { scopeId: job.data.scope, prepared: this.runner.prepare(job.data.scope) } : null;
-    early?.prepared.catch(() => undefined); // awaited only if the claim succeeds
+    // instead of two. The job only names the scope: the claimed row's scope wins when they differ.
+    const early = job.data.scope ? { scopeId: job.data.scope, prepared: this.prepareAhead(job.data.scope) } : null;
     try {
       const claimed = (await this.deps.store.claimPending(id)) ?? (await this.claimInterrupted(id));
       if (claimed) {
-        const prepared = early?.scopeId === claimed.scope ? early.prepared : this.runner.prepare(claimed.scope);
+        const prepared = early?.scopeId === claimed.scope ? early.prepared : this.prepareAhead(claimed.scope);
         await this.runClaimed(job, claimed, prepared, cancel.signal);
       }
     } finally {
@@ -136,6 +135,16 @@ export class ExecutionWorker {
       logs.push(logLine("warn", `${note}; retrying`));
     }
     return store.claim(row, logs);
+  }
+
+  /**
+   * `runner.prepare`, started before it is needed: awaited when the run starts, or never (the
+   * claim failed, the workflow is not loaded), so its failure alone must not be unhandled.
+   */
+  private prepareAhead(scopeId: string): Promise<PreparedScope> {
+    const prepared = this.runner.prepare(scopeId);
+    prepared.catch(() => undefined);
+    return prepared;
   }
 
   private async runClaimed(job: Job<ExecutionJobData>, claimed: ExecutionRow, prepared: Promise<PreparedScope>, cancelSignal: AbortSignal): Promise<void> {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Queue } from "bullmq";
 import { EXECUTIONS_QUEUE, type ExecutionJobData } from "../../src/executions/execution-queue.ts";
 import { ExecutionStore } from "../../src/executions/execution-store.ts";
-import { GLOBAL_SCOPE, orgScope, type OrgRef } from "../../src/orgs/index.ts";
+import { GLOBAL_SCOPE, orgScope, type OrgRef, type Scope } from "../../src/orgs/index.ts";
 import { startWorker } from "../../workers/start-worker.ts";
 import { dumpAllTables } from "../support/test-database.ts";
 import { filesUnder, findLeaks, makeSecret, needlesFor } from "../support/leak-search.ts";
@@ -32,6 +32,19 @@ afterAll(() => t?.close());
 const start = (api: Api, workflow: string, body: unknown = {}, query = "", headers: Record<string, string> = {}) =>
   api("POST", `/api/workflows/${workflow}/executions${query}`, body, headers);
 
+/** A row and its job made without ExecutionService, as another version or a damaged queue might have. */
+const queueDirectly = async (workflow: string, scope: Scope, data: (id: string) => ExecutionJobData) => {
+  const id = randomUUID();
+  await new ExecutionStore(t.platform.db).create({ id, workflow, scope, params: {}, createdBy: "test", hasUserConfig: false });
+  const { redisUrl, queuePrefix } = t.platform.settings;
+  const queue = new Queue<ExecutionJobData>(EXECUTIONS_QUEUE, { connection: { url: redisUrl }, prefix: queuePrefix });
+  try {
+    await queue.add(workflow, data(id), { jobId: id, removeOnComplete: true, removeOnFail: true });
+  } finally {
+    await queue.close();
+  }
+  return id;
+};
 const settle = async (id: string) => t.server.executions.view(await t.server.executions.waitForEnd(id, 20_000));
 const tmpFile = (name: string) => join(t.db.dir, `${name}-${randomBytes(4).toString("hex")}.log`);
 const jobKeys = async () => (await t.redisDump()).split("\n").filter((line) => /:executions:[0-9a-f-]{36} hash/.test(line));
@@ -91,16 +104,14 @@ describe("running executions", () => {
   it("runs in its row's scope when its job names another scope (the row is the truth)", async () => {
     await t.platform.configs.set(GLOBAL_SCOPE, "greeting", { type: "string", value: "hello" }, "test");
     await t.platform.configs.set(orgScope(acme), "greeting", { type: "string", value: "howdy" }, "test");
-    const id = randomUUID();
-    await new ExecutionStore(t.platform.db).create({ id, workflow: "read_cascade", scope: GLOBAL_SCOPE, params: {}, createdBy: "test", hasUserConfig: false });
-    const { redisUrl, queuePrefix } = t.platform.settings;
-    const queue = new Queue<ExecutionJobData>(EXECUTIONS_QUEUE, { connection: { url: redisUrl }, prefix: queuePrefix });
-    try {
-      await queue.add("read_cascade", { executionId: id, scope: acme.id, userConfig: null }, { jobId: id, removeOnComplete: true });
-    } finally {
-      await queue.close();
-    }
+    const id = await queueDirectly("read_cascade", GLOBAL_SCOPE, (executionId) => ({ executionId, scope: acme.id, userConfig: null }));
     expect(await settle(id)).toMatchObject({ status: "success", scope: "global", org: null, result: { greeting: "hello" } });
+  });
+
+  it("fails a run of a workflow this worker has not loaded, whatever else about it fails (a job queued before jobs named their scope, of an org since gone)", async () => {
+    const gone = orgScope({ id: randomUUID(), name: "gone" });
+    const id = await queueDirectly("not_loaded_here", gone, (executionId) => ({ executionId, userConfig: null }));
+    expect(await settle(id)).toMatchObject({ status: "failed", error: expect.stringMatching(/^Workflow "not_loaded_here" is not loaded in worker/) });
   });
 
   it("refuses bad params with 400 listing each problem, and records nothing", async () => {
