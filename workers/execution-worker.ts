@@ -102,11 +102,11 @@ export class ExecutionWorker {
     this.active.set(id, cancel);
     // What the run needs from its scope is read while it is claimed: one wait for the database
     // instead of two. The job only names the scope: the claimed row's scope wins when they differ.
-    const early = job.data.scope ? { scopeId: job.data.scope, prepared: this.prepareAhead(job.data.scope) } : null;
+    const early = job.data.scope ? this.prepareAhead(job.data.scope) : null;
     try {
       const claimed = (await this.deps.store.claimPending(id)) ?? (await this.claimInterrupted(id));
       if (claimed) {
-        const prepared = early?.scopeId === claimed.scope ? early.prepared : this.prepareAhead(claimed.scope);
+        const prepared = early && job.data.scope === claimed.scope ? early : this.prepareAhead(claimed.scope);
         await this.runClaimed(job, claimed, prepared, cancel.signal);
       }
     } finally {
