@@ -25,7 +25,9 @@ export async function withRawBullmq<T>(fn: (queue: Queue, events: QueueEvents) =
   );
   const connection = { url: REDIS_URL, maxRetriesPerRequest: null };
   const queue = new Queue("raw", { connection, prefix });
-  const events = new QueueEvents("raw", { connection, prefix });
+  // From the stream's start (the prefix is new): from "$", the first job could end before the
+  // first read of the stream and its event be missed, leaving its wait hanging (seen once).
+  const events = new QueueEvents("raw", { connection, prefix, lastEventId: "0" });
   await events.waitUntilReady();
   try {
     return await fn(queue, events);

@@ -168,7 +168,8 @@ export class ExecutionWorker {
       if (await store.scheduleRetry(claimed, outcome, note)) throw new RetryAttempt(note);
       return;
     }
-    if (await store.finish(claimed, outcome)) await signals.publishFinished(claimed.id);
+    const ended = await store.finish(claimed, outcome);
+    if (ended) await signals.publishFinished(claimed.id, ended);
   }
 
   private async end(row: ExecutionRow, message: string): Promise<void> {

@@ -101,20 +101,23 @@ export class ExecutionService {
 
   /**
    * Listens for `id`'s "finished" notice, runs `first` (which may give the row as it is now),
-   * then re-reads the row whenever told it ended (or every WAIT_POLL_MS) until it has ended or
-   * `timeoutMs` has passed.
+   * then waits until the row has ended or `timeoutMs` has passed: a notice that carries the ended
+   * row ends the wait; one without it, or WAIT_POLL_MS without a notice, means reading the row.
    */
   private async whileListening(id: string, timeoutMs: number, first: () => Promise<ExecutionRow | null>): Promise<ExecutionRow> {
     const deadline = Date.now() + timeoutMs;
     let notified = false;
+    let ended: ExecutionRow | null = null;
     let wake = () => {};
-    const stop = this.signals.onFinished(id, () => {
+    const stop = this.signals.onFinished(id, (_, row) => {
       notified = true;
+      ended ??= row;
       wake();
     });
     try {
       let known = await first();
       for (;;) {
+        if (ended) return ended;
         let row = known;
         known = null;
         if (!row || notified) {

@@ -1,17 +1,28 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "../logging/logger.ts";
+import type { ExecutionRow } from "./execution-view.ts";
 
 type Listener = (executionId: string) => void;
+/** @param ended the ended row, when the notice carried it (else read it) */
+type FinishedListener = (executionId: string, ended: ExecutionRow | null) => void;
+
+/**
+ * The most an ended row may weigh to travel with its notice. Every API process hears every
+ * notice, so a large result or log is left for the waiters to read from the database.
+ */
+const MAX_NOTICE_ROW_BYTES = 16 * 1024;
 
 /**
  * Cross-process notices over Redis pub/sub: "this execution ended" (workers → API processes
- * waiting on `wait=`) and "cancel this execution" (API → the worker running it). Notices carry
- * only ids. Pub/sub is at-most-once, so waiters also re-read the database now and then.
+ * waiting on `wait=`) and "cancel this execution" (API → the worker running it). An "ended"
+ * notice carries the ended row when it is small, as stored (its result, error and logs were
+ * scrubbed before that), so a waiter answers without reading it again; a final row never changes.
+ * Pub/sub is at-most-once, so waiters also re-read the database now and then.
  */
 export class ExecutionSignals {
   private readonly finishedChannel: string;
   private readonly cancelChannel: string;
-  private readonly finishedListeners = new Map<string, Set<Listener>>();
+  private readonly finishedListeners = new Map<string, Set<FinishedListener>>();
   private readonly cancelListeners = new Set<Listener>();
 
   constructor(
@@ -22,9 +33,9 @@ export class ExecutionSignals {
   ) {
     this.finishedChannel = `${prefix}:executions:finished`;
     this.cancelChannel = `${prefix}:executions:cancel`;
-    subscriber.on("message", (channel: string, id: string) => {
-      if (channel === this.finishedChannel) for (const listener of this.finishedListeners.get(id) ?? []) listener(id);
-      else if (channel === this.cancelChannel) for (const listener of this.cancelListeners) listener(id);
+    subscriber.on("message", (channel: string, message: string) => {
+      if (channel === this.finishedChannel) this.heardFinished(message);
+      else if (channel === this.cancelChannel) for (const listener of this.cancelListeners) listener(message);
     });
     // ioredis subscribes again by itself after a reconnect.
     subscriber.subscribe(this.finishedChannel, this.cancelChannel).catch((error: Error) => {
@@ -33,7 +44,7 @@ export class ExecutionSignals {
   }
 
   /** Calls `listener` when `executionId` ends; returns the function that stops listening. */
-  onFinished(executionId: string, listener: Listener): () => void {
+  onFinished(executionId: string, listener: FinishedListener): () => void {
     let listeners = this.finishedListeners.get(executionId);
     if (!listeners) this.finishedListeners.set(executionId, (listeners = new Set()));
     listeners.add(listener);
@@ -48,8 +59,28 @@ export class ExecutionSignals {
     return () => this.cancelListeners.delete(listener);
   }
 
-  async publishFinished(executionId: string): Promise<void> {
-    await this.publish(this.finishedChannel, executionId);
+  /** @param ended the row as just stored, sent along when it is small enough */
+  async publishFinished(executionId: string, ended?: ExecutionRow): Promise<void> {
+    const row = ended ? JSON.stringify(ended) : "";
+    const carried = row !== "" && Buffer.byteLength(row) <= MAX_NOTICE_ROW_BYTES;
+    await this.publish(this.finishedChannel, carried ? `${executionId}\n${row}` : executionId);
+  }
+
+  /** A notice is the id, or the id, a newline and the ended row as JSON. */
+  private heardFinished(message: string): void {
+    const newline = message.indexOf("\n");
+    const id = newline === -1 ? message : message.slice(0, newline);
+    const listeners = this.finishedListeners.get(id);
+    if (!listeners) return;
+    let ended: ExecutionRow | null = null;
+    if (newline !== -1) {
+      try {
+        ended = reviveRow(JSON.parse(message.slice(newline + 1)));
+      } catch (error) {
+        this.logger.debug({ err: error, executionId: id }, "execution notice: its row is unreadable; waiters read it instead");
+      }
+    }
+    for (const listener of listeners) listener(id, ended);
   }
 
   /** @returns how many processes heard it (0 when Redis is down or no worker listens). */
@@ -57,11 +88,11 @@ export class ExecutionSignals {
     return this.publish(this.cancelChannel, executionId);
   }
 
-  private async publish(channel: string, executionId: string): Promise<number> {
+  private async publish(channel: string, message: string): Promise<number> {
     try {
-      return await this.publisher.publish(channel, executionId);
+      return await this.publisher.publish(channel, message);
     } catch (error) {
-      this.logger.debug({ err: error, executionId }, "execution signal not sent (Redis unreachable)");
+      this.logger.debug({ err: error, executionId: message.split("\n", 1)[0] }, "execution signal not sent (Redis unreachable)");
       return 0;
     }
   }
@@ -72,3 +103,11 @@ export class ExecutionSignals {
     await this.subscriber.unsubscribe().catch(() => undefined);
   }
 }
+
+/** JSON has no dates: the row's date columns come back as the Dates a read gives. */
+function reviveRow(json: RowAsJson): ExecutionRow {
+  const date = (value: string | null) => (value === null ? null : new Date(value));
+  return { ...json, createdAt: new Date(json.createdAt), startedAt: date(json.startedAt), finishedAt: date(json.finishedAt) };
+}
+
+type RowAsJson = Omit<ExecutionRow, "createdAt" | "startedAt" | "finishedAt"> & { createdAt: string; startedAt: string | null; finishedAt: string | null };

@@ -134,8 +134,11 @@ export class ExecutionStore {
     return count === 1 ? { ...row, ...data } : null;
   }
 
-  /** Stores the outcome of the claimed run, unless the run was taken from this worker meanwhile. */
-  async finish(claimed: ExecutionRow, outcome: ExecutionOutcome): Promise<boolean> {
+  /**
+   * Stores the outcome of the claimed run, unless the run was taken from this worker meanwhile.
+   * @returns the ended row as stored (what a read would give now), or null when it was not stored
+   */
+  async finish(claimed: ExecutionRow, outcome: ExecutionOutcome): Promise<ExecutionRow | null> {
     const finishedAt = new Date();
     const durationMs = finishedAt.getTime() - (claimed.startedAt ?? finishedAt).getTime();
     const result = outcome.result === null || outcome.result === undefined ? null : JSON.stringify(outcome.result);
@@ -144,7 +147,7 @@ export class ExecutionStore {
       sql`UPDATE "executions" SET "status" = ${outcome.status}, "result" = ${result}, "error" = ${outcome.error}, "logs" = ${logs}, "finishedAt" = ${finishedAt}, "durationMs" = ${durationMs}
         WHERE "id" = ${claimed.id} AND "status" = 'running' AND "attempts" = ${claimed.attempts}`,
     );
-    return count === 1;
+    return count === 1 ? { ...claimed, status: outcome.status, result, error: outcome.error, logs, finishedAt, durationMs } : null;
   }
 
   /** A failed attempt with retries left goes back to pending, keeping its logs and error. */

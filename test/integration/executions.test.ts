@@ -4,7 +4,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Queue } from "bullmq";
 import { EXECUTIONS_QUEUE, type ExecutionJobData } from "../../src/executions/execution-queue.ts";
+import { ExecutionSignals } from "../../src/executions/execution-signals.ts";
 import { ExecutionStore } from "../../src/executions/execution-store.ts";
+import type { ExecutionRow } from "../../src/executions/execution-view.ts";
+import { createRedisConnection } from "../../src/queue/redis-connection.ts";
 import { GLOBAL_SCOPE, orgScope, type OrgRef, type Scope } from "../../src/orgs/index.ts";
 import { startWorker } from "../../workers/start-worker.ts";
 import { dumpAllTables } from "../support/test-database.ts";
@@ -211,6 +214,84 @@ describe("running executions", () => {
     expect(await t.redisDump()).not.toContain(value);
     expect(t.logs()).not.toContain(value);
     expect(await jobKeys()).toEqual([]);
+  });
+});
+
+describe("notices of ended runs", () => {
+  /** Signals of a process of their own (as a worker's are), on the same Redis and prefix as the server's. */
+  const withSignals = async (use: (signals: ExecutionSignals) => Promise<void>) => {
+    const { settings, logger } = t.platform;
+    const publisher = createRedisConnection(settings.redisUrl, logger, { role: "test-publisher" });
+    const subscriber = createRedisConnection(settings.redisUrl, logger, { role: "test-subscriber" });
+    const signals = new ExecutionSignals(publisher, subscriber, settings.queuePrefix, logger);
+    // Answered after the SUBSCRIBE the constructor sent: from here on, this process hears notices.
+    await subscriber.ping();
+    try {
+      await use(signals);
+    } finally {
+      await signals.close();
+      subscriber.disconnect();
+      publisher.disconnect();
+    }
+  };
+  const endedRow = (overrides: Partial<ExecutionRow> = {}): ExecutionRow => ({
+    id: randomUUID(),
+    workflow: "noop",
+    scope: acme.id,
+    orgId: acme.id,
+    status: "success",
+    params: "{}",
+    result: JSON.stringify({ from: "notice" }),
+    error: null,
+    logs: "[]",
+    attempts: 1,
+    hasUserConfig: true,
+    createdAt: new Date(Date.now() - 5),
+    createdBy: "test",
+    startedAt: new Date(Date.now() - 3),
+    finishedAt: new Date(),
+    durationMs: 3,
+    ...overrides,
+  });
+  const heard = (signals: ExecutionSignals, id: string) =>
+    new Promise<ExecutionRow | null>((resolve) => {
+      const stop = signals.onFinished(id, (_, ended) => {
+        stop();
+        resolve(ended);
+      });
+    });
+
+  it("carry the ended row, dates and all, when it is small; only the id when it is not", async () => {
+    await withSignals(async (signals) => {
+      const small = endedRow();
+      const smallHeard = heard(signals, small.id);
+      await signals.publishFinished(small.id, small);
+      expect(await smallHeard).toEqual(small);
+
+      const large = endedRow({ result: JSON.stringify("é".repeat(10_000)) }); // 20,000 bytes of UTF-8
+      const largeHeard = heard(signals, large.id);
+      await signals.publishFinished(large.id, large);
+      expect(await largeHeard).toBeNull();
+    });
+  });
+
+  it("end a wait with the row they carry, without reading it", async () => {
+    // The row stays pending in the database: only the notice can end this wait.
+    const pending = await new ExecutionStore(t.platform.db).create({ id: randomUUID(), workflow: "not_loaded_here", scope: orgScope(acme), params: {}, createdBy: "test", hasUserConfig: false });
+    const waiting = t.server.executions.waitForEnd(pending.id, 10_000);
+    await withSignals(async (signals) => {
+      await signals.publishFinished(pending.id, endedRow({ id: pending.id }));
+    });
+    expect(await waiting).toMatchObject({ id: pending.id, status: "success", result: JSON.stringify({ from: "notice" }) });
+    await t.platform.db.write((tx) => tx.execution.delete({ where: { id: pending.id } }));
+  });
+
+  it("make wait= answer what a read gives, for a run in an org and for one too large to be carried", async () => {
+    for (const tag of ["small", "x".repeat(20_000)]) {
+      const res = await start(acmeApi, "echo_params", { params: { n: 2, tag } }, "?wait=20000");
+      expect(res.body).toMatchObject({ status: "success", org: { id: acme.id, name: "exec-acme" }, result: { n: 2, tag } });
+      expect((await acmeApi("GET", `/api/executions/${res.body.id}`)).body).toEqual(res.body);
+    }
   });
 });
 
