@@ -12,21 +12,25 @@ export async function repeat(times: number, fn: () => Promise<number> | number):
   return summarize(runs);
 }
 
-/** `fn` run `count` times, one after the other: how long each took (ms). */
-export async function timings(count: number, fn: () => Promise<unknown>): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const t0 = performance.now();
-    await fn();
-    out.push(performance.now() - t0);
-  }
-  return out;
+/**
+ * `fn` run `count` times in all by `clients` loops at once, each one call after the other: how
+ * long each call took (ms).
+ */
+export async function timings(count: number, fn: () => Promise<unknown>, clients = 1): Promise<number[]> {
+  const loop = async (calls: number) => {
+    const out: number[] = [];
+    for (let i = 0; i < calls; i++) {
+      const t0 = performance.now();
+      await fn();
+      out.push(performance.now() - t0);
+    }
+    return out;
+  };
+  return (await Promise.all(Array.from({ length: clients }, (_, i) => loop(Math.floor(count / clients) + (i < count % clients ? 1 : 0))))).flat();
 }
 
 /** Latency runs: each run's p50 and p99, as Measured figures (median, min and max over the runs). */
-export async function latencyRuns(times: number, fn: () => Promise<number[]>): Promise<{ p50: Measured; p99: Measured }> {
-  const runs: number[][] = [];
-  for (let i = 0; i < times; i++) runs.push(await fn());
+export function latencySummary(runs: number[][]): { p50: Measured; p99: Measured } {
   return { p50: summarize(runs.map((r) => percentile(r, 50))), p99: summarize(runs.map((r) => percentile(r, 99))) };
 }
 

@@ -47,7 +47,11 @@ try {
   await session.post("Profiler.setSamplingInterval", { interval: 200 });
   await session.post("Profiler.start");
   const t0 = performance.now();
+  // Profiles time their samples on the monotonic clock hrtime reads: the worker's profile, which
+  // spans its whole life (start-up is most of it), is cut to the figure's window.
+  const from = process.hrtime.bigint() / 1000n;
   const result = await FIGURES[figure](env);
+  const window = [Number(from), Number(process.hrtime.bigint() / 1000n)] as const;
   const elapsed = performance.now() - t0;
   const { profile } = await session.post("Profiler.stop");
   writeFileSync(join(dir, "api.cpuprofile"), JSON.stringify(profile));
@@ -60,7 +64,7 @@ try {
     const text = readFileSync(join(dir, file), "utf8");
     const name = file === "api.cpuprofile" ? "API process (and the bench's clients)" : "worker process";
     console.log(`## ${name}: ${relative(ROOT, join(dir, file))}`);
-    console.log(summarize(JSON.parse(text)));
+    console.log(summarize(JSON.parse(text), window));
   }
 } finally {
   await env.close();
@@ -68,15 +72,21 @@ try {
 
 interface CpuProfile {
   nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
+  startTime: number;
   samples: number[];
   timeDeltas: number[];
 }
 
-/** Self time by area (our code, Prisma, the drivers, BullMQ, ...) and the hottest functions. */
-function summarize(profile: CpuProfile): string {
+/** Self time by area (our code, Prisma, the drivers, BullMQ, ...) and the hottest functions, in `window` (µs). */
+function summarize(profile: CpuProfile, [from, to]: readonly [number, number]): string {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  let at = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (at >= from && at <= to) self.set(id, (self.get(id) ?? 0) + delta);
+  });
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   const areas = new Map<string, number>();
   const functions = new Map<string, number>();

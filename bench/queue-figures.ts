@@ -50,12 +50,16 @@ export async function rawThroughput(queue: Queue, jobs: number): Promise<number>
   return (jobs / (performance.now() - started)) * 1000;
 }
 
-/** Raw BullMQ add → completed latency, one job at a time (ms per job). */
-export function rawLatencies(queue: Queue, events: QueueEvents, count: number): Promise<number[]> {
-  return timings(count, async () => {
-    const job = await queue.add("noop", {});
-    await job.waitUntilFinished(events);
-  });
+/** Raw BullMQ add → completed latency, one job at a time per client (ms per job). */
+export function rawLatencies(queue: Queue, events: QueueEvents, count: number, clients = 1): Promise<number[]> {
+  return timings(
+    count,
+    async () => {
+      const job = await queue.add("noop", {});
+      await job.waitUntilFinished(events);
+    },
+    clients,
+  );
 }
 
 /** The machine's CPU time (all cores, all processes) while `fn` runs, as a share of what its cores could give. */
@@ -102,12 +106,16 @@ export function tokenLookupLatencies(env: BenchEnvironment, count: number): Prom
   return timings(count, () => env.platform.tokens.authenticate(`Bearer ${env.adminToken}`));
 }
 
-/** HTTP execute with `wait` on a no-op workflow, one at a time (ms per request). */
-export function httpWaitLatencies(env: BenchEnvironment, count: number): Promise<number[]> {
-  return timings(count, async () => {
-    const res = await request(`${env.server.url}/api/workflows/bench_noop/executions?wait=10000`, { method: "POST", headers: { authorization: `Bearer ${env.adminToken}` } });
-    if (res.status !== 200) throw new Error(`execute answered ${res.status}: ${res.body}`);
-  });
+/** HTTP execute with `wait` on a no-op workflow, one at a time per client (ms per request). */
+export function httpWaitLatencies(env: BenchEnvironment, count: number, clients = 1): Promise<number[]> {
+  return timings(
+    count,
+    async () => {
+      const res = await request(`${env.server.url}/api/workflows/bench_noop/executions?wait=10000`, { method: "POST", headers: { authorization: `Bearer ${env.adminToken}` } });
+      if (res.status !== 200) throw new Error(`execute answered ${res.status}: ${res.body}`);
+    },
+    clients,
+  );
 }
 
 export const p = percentile;
