@@ -330,12 +330,24 @@ describe("secret hygiene", () => {
     // Header values are Latin-1 on the wire: no special (non-ASCII) characters here.
     const user = makeSecret("per-user value");
     await admin("PUT", "/api/configs/api_secret", { type: "secret", value: secret.plaintext });
+    // Every pub/sub message of this platform meanwhile: the "ended" notices carry rows.
+    const { settings, logger } = t.platform;
+    const listener = createRedisConnection(settings.redisUrl, logger, { role: "test-listener" });
+    const messages: string[] = [];
+    listener.on("pmessage", (_pattern: string, channel: string, message: string) => messages.push(`${channel} ${message}`));
+    await listener.psubscribe(`${settings.queuePrefix}:*`);
     const responses: string[] = [];
-    for (const mode of ["return", "throw"]) {
-      const res = await start(admin, "leak_everything", { params: { mode } }, `?scope=${acme.name}&wait=20000`, { "Config-User-Token": user.plaintext });
-      expect(res.body.status).toBe(mode === "return" ? "success" : "failed");
-      responses.push(res.text, (await admin("GET", `/api/executions/${res.body.id}`)).text);
+    try {
+      for (const mode of ["return", "throw"]) {
+        const res = await start(admin, "leak_everything", { params: { mode } }, `?scope=${acme.name}&wait=20000`, { "Config-User-Token": user.plaintext });
+        expect(res.body.status).toBe(mode === "return" ? "success" : "failed");
+        responses.push(res.text, (await admin("GET", `/api/executions/${res.body.id}`)).text);
+      }
+      await listener.ping(); // after every message published before it
+    } finally {
+      listener.disconnect();
     }
+    expect(messages.filter((m) => m.includes(":executions:finished ") && m.includes('"workflow":"leak_everything"'))).toHaveLength(2);
     responses.push((await admin("GET", "/api/executions?limit=1000")).text, (await admin("GET", "/api/audit?limit=1000")).text);
     const leaks = findLeaks(
       [
@@ -343,6 +355,7 @@ describe("secret hygiene", () => {
         // The SQLite database, its -wal and -shm files, the server log.
         ...filesUnder(t.db.dir),
         { where: "Redis", content: await t.redisDump() },
+        { where: "Redis pub/sub", content: messages.join("\n") },
         ...responses.map((content, i) => ({ where: `response ${i}`, content })),
       ],
       [...needlesFor(secret), ...needlesFor(user)],
