@@ -6,7 +6,7 @@ import { Queue, QueueEvents } from "bullmq";
 import { GLOBAL_SCOPE } from "../src/orgs/index.ts";
 import { deleteKeys, REDIS_URL, type BenchEnvironment } from "./environment.ts";
 import { request } from "./http-client.ts";
-import { percentile, sleep, timings } from "./measure.ts";
+import { sleep, timings } from "./measure.ts";
 
 const RAW_WORKER = fileURLToPath(new URL("./raw-bullmq-worker.mjs", import.meta.url));
 
@@ -118,4 +118,3 @@ export function httpWaitLatencies(env: BenchEnvironment, count: number, clients 
   );
 }
 
-export const p = percentile;
