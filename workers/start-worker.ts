@@ -26,7 +26,7 @@ export async function startWorker(
 
   const connection = createRedisConnection(settings.redisUrl, logger, { role: "worker" });
   const subscriber = createRedisConnection(settings.redisUrl, logger, { role: "worker-signals" });
-  const signals = new ExecutionSignals(connection, subscriber, settings.queuePrefix, logger);
+  const signals = new ExecutionSignals(connection, subscriber, settings.queuePrefix, logger, ["cancel"]);
   const queue = new ExecutionQueue(connection, settings.queuePrefix, settings.redisUrl);
   const worker = new ExecutionWorker(
     { platform, catalog, store: new ExecutionStore(platform.db), signals, queue, connection },

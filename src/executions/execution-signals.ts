@@ -3,6 +3,8 @@ import type { Logger } from "../logging/logger.ts";
 import type { ExecutionRow } from "./execution-view.ts";
 
 type Listener = (executionId: string) => void;
+/** What a process hears: API processes wait for runs to end, workers are told to cancel runs. */
+export type Notice = "finished" | "cancel";
 /** @param ended the ended row, when the notice carried it (else read it) */
 type FinishedListener = (executionId: string, ended: ExecutionRow | null) => void;
 
@@ -18,19 +20,26 @@ const MAX_NOTICE_ROW_BYTES = 16 * 1024;
  * notice carries the ended row when it is small, as stored (its result, error and logs were
  * scrubbed before that), so a waiter answers without reading it again; a final row never changes.
  * Pub/sub is at-most-once, so waiters also re-read the database now and then.
+ *
+ * A process subscribes only to the notices it acts on: a worker hearing every run's end (its
+ * row included) would spend a read per run of the whole platform, on every worker, for nothing.
  */
 export class ExecutionSignals {
   private readonly finishedChannel: string;
   private readonly cancelChannel: string;
   private readonly finishedListeners = new Map<string, Set<FinishedListener>>();
   private readonly cancelListeners = new Set<Listener>();
+  private readonly hears: ReadonlySet<Notice>;
 
+  /** @param hears the notices this process listens for (it may publish either kind) */
   constructor(
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
     prefix: string,
     private readonly logger: Logger,
+    hears: readonly Notice[],
   ) {
+    this.hears = new Set(hears);
     this.finishedChannel = `${prefix}:executions:finished`;
     this.cancelChannel = `${prefix}:executions:cancel`;
     subscriber.on("message", (channel: string, message: string) => {
@@ -38,13 +47,16 @@ export class ExecutionSignals {
       else if (channel === this.cancelChannel) for (const listener of this.cancelListeners) listener(message);
     });
     // ioredis subscribes again by itself after a reconnect.
-    subscriber.subscribe(this.finishedChannel, this.cancelChannel).catch((error: Error) => {
+    const channels = [...this.hears].map((notice) => (notice === "finished" ? this.finishedChannel : this.cancelChannel));
+    if (channels.length === 0) return;
+    subscriber.subscribe(...channels).catch((error: Error) => {
       logger.debug({ err: error }, "execution signals: subscribe deferred until Redis is reachable");
     });
   }
 
   /** Calls `listener` when `executionId` ends; returns the function that stops listening. */
   onFinished(executionId: string, listener: FinishedListener): () => void {
+    this.assertHears("finished");
     let listeners = this.finishedListeners.get(executionId);
     if (!listeners) this.finishedListeners.set(executionId, (listeners = new Set()));
     listeners.add(listener);
@@ -55,6 +67,7 @@ export class ExecutionSignals {
   }
 
   onCancel(listener: Listener): () => void {
+    this.assertHears("cancel");
     this.cancelListeners.add(listener);
     return () => this.cancelListeners.delete(listener);
   }
@@ -95,6 +108,11 @@ export class ExecutionSignals {
       this.logger.debug({ err: error, executionId: message.split("\n", 1)[0] }, "execution signal not sent (Redis unreachable)");
       return 0;
     }
+  }
+
+  /** A listener for notices this process does not subscribe to would wait forever: a programming error. */
+  private assertHears(notice: Notice): void {
+    if (!this.hears.has(notice)) throw new Error(`ExecutionSignals: this process does not listen for "${notice}" notices`);
   }
 
   async close(): Promise<void> {

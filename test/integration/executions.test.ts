@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Queue } from "bullmq";
 import { EXECUTIONS_QUEUE, type ExecutionJobData } from "../../src/executions/execution-queue.ts";
-import { ExecutionSignals } from "../../src/executions/execution-signals.ts";
+import { ExecutionSignals, type Notice } from "../../src/executions/execution-signals.ts";
 import { ExecutionStore } from "../../src/executions/execution-store.ts";
 import type { ExecutionRow } from "../../src/executions/execution-view.ts";
 import { createRedisConnection } from "../../src/queue/redis-connection.ts";
@@ -219,11 +219,11 @@ describe("running executions", () => {
 
 describe("notices of ended runs", () => {
   /** Signals of a process of their own (as a worker's are), on the same Redis and prefix as the server's. */
-  const withSignals = async (use: (signals: ExecutionSignals) => Promise<void>) => {
+  const withSignals = async (hears: Notice[], use: (signals: ExecutionSignals) => Promise<void>) => {
     const { settings, logger } = t.platform;
     const publisher = createRedisConnection(settings.redisUrl, logger, { role: "test-publisher" });
     const subscriber = createRedisConnection(settings.redisUrl, logger, { role: "test-subscriber" });
-    const signals = new ExecutionSignals(publisher, subscriber, settings.queuePrefix, logger);
+    const signals = new ExecutionSignals(publisher, subscriber, settings.queuePrefix, logger, hears);
     // Answered after the SUBSCRIBE the constructor sent: from here on, this process hears notices.
     await subscriber.ping();
     try {
@@ -262,7 +262,7 @@ describe("notices of ended runs", () => {
     });
 
   it("carry the ended row, dates and all, when it is small; only the id when it is not", async () => {
-    await withSignals(async (signals) => {
+    await withSignals(["finished"], async (signals) => {
       const small = endedRow();
       const smallHeard = heard(signals, small.id);
       await signals.publishFinished(small.id, small);
@@ -279,11 +279,35 @@ describe("notices of ended runs", () => {
     // The row stays pending in the database: only the notice can end this wait.
     const pending = await new ExecutionStore(t.platform.db).create({ id: randomUUID(), workflow: "not_loaded_here", scope: orgScope(acme), params: {}, createdBy: "test", hasUserConfig: false });
     const waiting = t.server.executions.waitForEnd(pending.id, 10_000);
-    await withSignals(async (signals) => {
+    await withSignals([], async (signals) => {
       await signals.publishFinished(pending.id, endedRow({ id: pending.id }));
     });
     expect(await waiting).toMatchObject({ id: pending.id, status: "success", result: JSON.stringify({ from: "notice" }) });
     await t.platform.db.write((tx) => tx.execution.delete({ where: { id: pending.id } }));
+  });
+
+  it("reach only the processes that wait for them: a worker subscribes to cancels alone", async () => {
+    const { settings, logger } = t.platform;
+    const redis = createRedisConnection(settings.redisUrl, logger, { role: "test-pubsub" });
+    const subscribers = async () => {
+      const [, finished, , cancel] = (await redis.pubsub("NUMSUB", `${settings.queuePrefix}:executions:finished`, `${settings.queuePrefix}:executions:cancel`)) as [string, number, string, number];
+      return { finished, cancel };
+    };
+    try {
+      const before = await subscribers();
+      const worker = await startWorker(t.platform, { concurrency: 1 });
+      try {
+        // Its SUBSCRIBE goes out on a connection of its own: wait until Redis has counted it.
+        await expect.poll(subscribers).toEqual({ finished: before.finished, cancel: before.cancel + 1 });
+      } finally {
+        await worker.close();
+      }
+      await withSignals(["cancel"], async (signals) => {
+        expect(() => signals.onFinished(randomUUID(), () => undefined)).toThrow(/does not listen for "finished"/);
+      });
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it("make wait= answer what a read gives, for a run in an org and for one too large to be carried", async () => {
