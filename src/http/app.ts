@@ -49,8 +49,9 @@ export function createApp(platform: Platform, { catalog, executions, queue }: Ap
     res.json(openApiDocument);
   });
   // Authenticate before reading the body: an anonymous client must not make us buffer and parse it.
-  api.use(authFailureLimit(platform.settings.authFailuresPerMinute));
-  api.use(authenticate(platform.tokens));
+  const failures = authFailureLimit(platform.settings.authFailuresPerMinute);
+  api.use(failures.gate);
+  api.use(authenticate(platform.tokens, failures));
   // Bundles are larger than any other body; body-parser skips a body that is already parsed.
   api.use("/import", express.json({ limit: BUNDLE_BODY_LIMIT, strict: false }));
   api.use(express.json({ limit: JSON_BODY_LIMIT, strict: false }));

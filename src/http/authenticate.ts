@@ -1,10 +1,17 @@
 import type { RequestHandler, Response } from "express";
+import { AuthenticationError } from "../errors/index.ts";
 import type { Principal, TokenService } from "../auth/index.ts";
+import type { AuthFailureLimit } from "./auth-failure-limit.ts";
 
-/** Resolves the bearer token into `res.locals.principal`, or fails with 401. */
-export function authenticate(tokens: TokenService): RequestHandler {
+/** Resolves the bearer token into `res.locals.principal`, or fails with 401 (counted by `failures`). */
+export function authenticate(tokens: TokenService, failures: AuthFailureLimit): RequestHandler {
   return async (req, res, next) => {
-    res.locals.principal = await tokens.authenticate(req.get("authorization"));
+    try {
+      res.locals.principal = await tokens.authenticate(req.get("authorization"));
+    } catch (error) {
+      if (error instanceof AuthenticationError) await failures.recordFailure(req);
+      throw error;
+    }
     next();
   };
 }
