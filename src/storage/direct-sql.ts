@@ -149,6 +149,9 @@ export function openSqliteDirect(path: string, lock: WriteLock, retryWhileBusy: 
   const begin = connection.prepare("BEGIN IMMEDIATE");
   const commit = connection.prepare("COMMIT");
   const rollback = connection.prepare("ROLLBACK");
+  // The connection's setting, so that it is changed only when a batch needs the other one: a
+  // PRAGMA is compiled anew on each call (~16 µs here, measured; three batches per run).
+  let synchronous: string | null = null;
   return {
     query<T>(statement: SqlStatement) {
       return Promise.resolve(reader.run(statement).rows as T[]);
@@ -157,7 +160,11 @@ export function openSqliteDirect(path: string, lock: WriteLock, retryWhileBusy: 
       lock.run(() =>
         retryWhileBusy(async () => {
           // Per batch: the setting is the connection's, and cannot change inside a transaction.
-          connection.pragma(`synchronous = ${options.waitForDisk === false ? "NORMAL" : "FULL"}`);
+          const wanted = options.waitForDisk === false ? "NORMAL" : "FULL";
+          if (synchronous !== wanted) {
+            connection.pragma(`synchronous = ${wanted}`);
+            synchronous = wanted;
+          }
           begin.run();
           try {
             const results = statements.map((statement) => writer.run(statement));
