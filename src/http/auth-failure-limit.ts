@@ -19,8 +19,9 @@ export interface AuthFailureLimit {
 /**
  * Only failures are counted, and an address without enough of them to be refused costs one map
  * lookup: express-rate-limit's full path (key validation, counting every request and taking it
- * back when it succeeds, RateLimit headers) ran on every API request and cost ~40 µs of CPU each
- * (measured; ~15% of a light request). It still answers the refused ones, headers included.
+ * back when it succeeds, RateLimit headers) ran on every API request: 35–40 µs of CPU in a warm
+ * loop, 0.03 ms of a 0.23 ms `/api/session` round trip. It still answers the refused ones, headers
+ * included.
  */
 export function authFailureLimit(perMinute: number): AuthFailureLimit {
   const store = new MemoryStore();
