@@ -116,6 +116,29 @@ describe("bifrost worker processes", () => {
     expect(twiceRuns.sort()).toEqual([...retried, ...retried].sort());
     expect((await admin("GET", "/api/executions?status=running")).body).toEqual([]);
   });
+
+  it("an error workflow code left unhandled is logged without its message (a secret): after a rejection the worker goes on, after a throw it stops", async () => {
+    const secret = `stray-${randomBytes(12).toString("hex")}`;
+    expect((await admin("PUT", "/api/configs/stray_secret", { type: "secret", value: secret })).status).toBe(201);
+    const w = worker();
+    await w.waitFor(READY);
+    const exited = new Promise<number | null>((resolve) => w.child.once("exit", (code) => resolve(code)));
+
+    const [rejected] = await settleAll([await start("stray_rejection", {})]);
+    expect(rejected).toMatchObject({ status: "success", result: "returned" });
+    await w.waitFor(/a promise was rejected and nothing handled it/);
+    const [after] = await settleAll([await start("noop", {})]);
+    expect(after.status).toBe("success");
+    expect(w.child.exitCode).toBeNull();
+
+    const [thrown] = await settleAll([await start("stray_throw", {})]);
+    expect(thrown).toMatchObject({ status: "success", result: "returned" });
+    expect(await exited).toBe(1);
+    expect(w.output()).toMatch(/an exception was thrown and nothing caught it/);
+    // Where it came from is logged: the workflow's file and line.
+    expect(w.output()).toMatch(/"name":"Error","at":\["[^"]*fixtures\/workflows\/executions\.ts/);
+    expect(w.output()).not.toContain(secret);
+  });
 });
 
 describe("Redis unreachable", () => {

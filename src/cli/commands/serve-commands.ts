@@ -48,6 +48,8 @@ async function serve(options: { api: boolean; worker: boolean; concurrency?: num
     await warnWithoutTokens(platform);
   }
   if (options.worker) {
+    const { handleStrayErrors } = await import("../../../workers/stray-errors.ts");
+    handleStrayErrors(logger);
     const { startWorker } = await import("../../../workers/start-worker.ts");
     const { displayRedisUrl } = await import("../../queue/redis-connection.ts");
     const worker = await startWorker(platform, { concurrency: options.concurrency, catalog });
