@@ -10,6 +10,9 @@ import type { Logger } from "../logging/logger.ts";
 export function requestLogger(logger: Logger) {
   return pinoHttp({
     logger,
+    // Our serializers read three fields off the request and one off the response: pino-http's
+    // wrappers would first copy each into a full record (headers included) on every request.
+    wrapSerializers: false,
     genReqId: (req: IncomingMessage) => {
       const given = req.headers["x-request-id"];
       return typeof given === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(given) ? given : randomUUID();

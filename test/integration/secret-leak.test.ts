@@ -274,7 +274,15 @@ describe("secret leak search", () => {
     expect(canaryFound).toContain("database rows (dumpAllTables)");
     expect([...canaryFound].some((where) => where.startsWith("response to PUT /api/configs/canary"))).toBe(true);
     if (db.provider === "sqlite") expect([...canaryFound].some((where) => where.startsWith(`file ${db.file}`))).toBe(true);
-    expect(t.logs()).toContain('"path":"/api/configs/db_password"');
+    // One line per request: its id, method, path (no query) and status, and never a header.
+    const logged = t.logs().split("\n").filter((line) => line.includes('"path":"/api/configs/db_password"')).map((line) => JSON.parse(line));
+    expect(logged.length).toBeGreaterThan(0);
+    for (const line of logged) {
+      expect(Object.keys(line.req).sort()).toEqual(["id", "method", "path"]);
+      expect(line.res).toEqual({ statusCode: expect.any(Number) });
+      expect(line.msg).toBe(`${line.req.method} /api/configs/db_password ${line.res.statusCode}`);
+    }
+    expect(t.logs()).not.toMatch(/"(headers|authorization|cookie)"\s*:/i);
     expect(cliOutputs.length).toBeGreaterThanOrEqual(14);
     expect(secrets.length).toBeGreaterThanOrEqual(25);
 
