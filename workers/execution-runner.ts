@@ -9,6 +9,7 @@ import { ValidationError } from "../src/errors/index.ts";
 import type { ExecutionOutcome } from "../src/executions/execution-store.ts";
 import { GLOBAL, GLOBAL_SCOPE, orgScope, type OrgService, type Scope } from "../src/orgs/index.ts";
 import { SecretScrubber } from "../src/secrets/index.ts";
+import { withRunConsole } from "./run-console.ts";
 
 /** What a run needs from its scope before it starts. */
 export interface PreparedScope {
@@ -34,7 +35,8 @@ export interface ExecutionRequest {
  * access behind the `config` facade, enforces the timeout and cancellation through `ctx.signal`,
  * and scrubs every secret value the run could see (its scope's secrets, the secret values it read
  * or wrote itself, and its per-user config, with their common encodings) from the result, the
- * error and the logs before returning them.
+ * error and the logs before returning them. `console` output of the run's code goes to its logs
+ * in a worker process (run-console.ts).
  */
 export class ExecutionRunner {
   constructor(
@@ -93,7 +95,9 @@ export class ExecutionRunner {
     try {
       const params = definition.params ? parseParams(definition, request.params) : request.params;
       const instance = container.createChildContainer().resolve(definition.target) as Record<string, (...args: unknown[]) => unknown>;
-      const run = runWithConfigAccess(this.accessFor(request, configReader, seen), () => Promise.resolve(instance[definition.method](ctx, params)));
+      const run = withRunConsole(ctx.log, () =>
+        runWithConfigAccess(this.accessFor(request, configReader, seen), () => Promise.resolve(instance[definition.method](ctx, params))),
+      );
       const aborted = new Promise<never>((_, reject) => {
         if (controller.signal.aborted) reject(controller.signal.reason);
         controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });

@@ -139,6 +139,22 @@ describe("bifrost worker processes", () => {
     expect(w.output()).toMatch(/"name":"Error","at":\["[^"]*fixtures\/workflows\/executions\.ts/);
     expect(w.output()).not.toContain(secret);
   });
+
+  it("console output of workflow code goes to the run's logs, scrubbed, not to the worker's output", async () => {
+    const secret = `console-${randomBytes(12).toString("hex")}`;
+    expect([200, 201]).toContain((await admin("PUT", "/api/configs/stray_secret", { type: "secret", value: secret })).status);
+    const w = worker();
+    await w.waitFor(READY);
+    const [run] = await settleAll([await start("console_writer", {})]);
+    expect(run).toMatchObject({ status: "success", result: "returned" });
+    expect(run.logs.map((l: { level: string; message: string }) => [l.level, l.message])).toEqual([
+      ["info", "token [REDACTED]"],
+      ["error", "{ nested: '[REDACTED]' }"],
+      ["warn", "a plain warning"],
+    ]);
+    expect(w.output()).not.toContain(secret);
+    expect(w.output()).not.toContain("a plain warning");
+  });
 });
 
 describe("Redis unreachable", () => {

@@ -49,7 +49,9 @@ async function serve(options: { api: boolean; worker: boolean; concurrency?: num
   }
   if (options.worker) {
     const { handleStrayErrors } = await import("../../../workers/stray-errors.ts");
+    const { captureConsole } = await import("../../../workers/run-console.ts");
     handleStrayErrors(logger);
+    captureConsole();
     const { startWorker } = await import("../../../workers/start-worker.ts");
     const { displayRedisUrl } = await import("../../queue/redis-connection.ts");
     const worker = await startWorker(platform, { concurrency: options.concurrency, catalog });
