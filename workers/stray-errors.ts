@@ -26,7 +26,12 @@ export function handleStrayErrors(logger: Logger): void {
 /** An error's name and where it was thrown, never its message. */
 function describe(error: unknown): { name: string; at?: string[] } {
   if (!(error instanceof Error)) return { name: typeof error };
-  const at = (error.stack ?? "")
+  // V8's stack starts with "name: message", and a message may span lines that look like frames:
+  // the frames are what follows that header exactly (none when a stack was rewritten).
+  const stack = error.stack ?? "";
+  const header = error.message ? `${error.name}: ${error.message}` : error.name;
+  const frames = stack.startsWith(header) ? stack.slice(header.length) : "";
+  const at = frames
     .split("\n")
     .filter((line) => /^\s+at /.test(line))
     .map((line) => line.trim())
