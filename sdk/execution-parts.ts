@@ -3,10 +3,32 @@ import type { ExecutionLogEntry, ExecutionLogger, UserConfig } from "./execution
 
 // The pieces of an ExecutionContext that the worker and sdk/testing build alike. Internal.
 
-/** A `ctx.log` that appends to `entries`. */
-export function collectingLogger(entries: ExecutionLogEntry[]): ExecutionLogger {
+/** How much of its log one run (one attempt) keeps; the note that says so counts as a line. */
+export const RUN_LOG_LIMITS = { lines: 10_000, characters: 1_000_000 };
+
+/**
+ * A `ctx.log` that appends to `entries`, up to `limits`: a run's log is stored in its row, and
+ * console output joins it, so a chatty loop must not make a row of gigabytes. Past the limit,
+ * lines are dropped whole (a cut line could end in the first half of a secret, which the scrubber
+ * would no longer recognise) and one last entry counts them.
+ */
+export function collectingLogger(entries: ExecutionLogEntry[], limits = RUN_LOG_LIMITS): ExecutionLogger {
+  let characters = 0;
+  let dropped = 0;
+  let note: ExecutionLogEntry | null = null;
   const at = (level: ExecutionLogEntry["level"]) => (message: string) => {
-    entries.push({ at: new Date().toISOString(), level, message: String(message) });
+    const text = String(message);
+    if (note === null && entries.length < limits.lines - 1 && characters + text.length <= limits.characters) {
+      characters += text.length;
+      entries.push({ at: new Date().toISOString(), level, message: text });
+      return;
+    }
+    dropped++;
+    if (note === null) {
+      note = { at: new Date().toISOString(), level: "warn", message: "" };
+      entries.push(note);
+    }
+    note.message = `The log reached its limit (${limits.lines.toLocaleString("en-US")} lines or ${limits.characters.toLocaleString("en-US")} characters a run): ${dropped} later line${dropped === 1 ? " was" : "s were"} dropped`;
   };
   return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }

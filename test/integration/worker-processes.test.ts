@@ -151,9 +151,24 @@ describe("bifrost worker processes", () => {
       ["info", "token [REDACTED]"],
       ["error", "{ nested: '[REDACTED]' }"],
       ["warn", "a plain warning"],
+      ["info", "{ dir: '[REDACTED]' }"],
+      ["info", "raw [REDACTED]"],
+      ["error", expect.stringContaining("Warning: warning about [REDACTED]")],
     ]);
     expect(w.output()).not.toContain(secret);
     expect(w.output()).not.toContain("a plain warning");
+    expect(w.output()).not.toContain("Warning");
+  });
+
+  it("a run's log stops at its limit, with a last line counting what was dropped", async () => {
+    const w = worker();
+    await w.waitFor(READY);
+    const [run] = await settleAll([await start("console_flood", { lines: 12_000 })]);
+    expect(run).toMatchObject({ status: "success", result: 12_000 });
+    expect(run.logs).toHaveLength(10_000);
+    expect(run.logs[9_998]).toMatchObject({ level: "info", message: "line 9999" });
+    expect(run.logs[9_999]).toMatchObject({ level: "warn", message: "The log reached its limit (10,000 lines or 1,000,000 characters a run): 2001 later lines were dropped" });
+    expect(w.output()).not.toContain("line 1");
   });
 });
 

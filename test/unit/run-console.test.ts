@@ -1,3 +1,4 @@
+import { Console } from "node:console";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ExecutionLogger } from "../../sdk/execution-context.ts";
 import { captureConsole, withRunConsole } from "../../workers/run-console.ts";
@@ -35,5 +36,48 @@ describe("captureConsole", () => {
     ]);
     expect(outside.mock.calls).toEqual([["before %d", 1], ["after"]]);
     expect(console.log).toBe(outside);
+  });
+
+  it("sends what a run writes to process.stdout/stderr (console.dir, console.table, warnings, direct writes) to its log, a write an entry", async () => {
+    const written: string[] = [];
+    const saved = { out: process.stdout.write, err: process.stderr.write };
+    process.stdout.write = ((chunk: string) => written.push(`out:${chunk}`) > 0) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string) => written.push(`err:${chunk}`) > 0) as typeof process.stderr.write;
+    const lines: [string, string][] = [];
+    const log: ExecutionLogger = {
+      debug: (m) => lines.push(["debug", m]),
+      info: (m) => lines.push(["info", m]),
+      warn: (m) => lines.push(["warn", m]),
+      error: (m) => lines.push(["error", m]),
+    };
+    const restore = captureConsole();
+    try {
+      process.stdout.write("outside\n");
+      let calledBack = false;
+      await withRunConsole(log, async () => {
+        // vitest replaces the global console; a Console on the process streams behaves as Node's does.
+        new Console(process.stdout, process.stderr).dir({ a: 1 });
+        process.stdout.write(Buffer.from("bytes\n"));
+        process.stdout.write("aGk=", "base64", () => (calledBack = true));
+        process.stderr.write("to stderr\n");
+        process.emitWarning("careful");
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      });
+      process.stderr.write("outside too\n");
+      expect(calledBack).toBe(true);
+    } finally {
+      restore();
+      Object.assign(process.stdout, { write: saved.out });
+      Object.assign(process.stderr, { write: saved.err });
+    }
+
+    expect(lines.slice(0, 4)).toEqual([
+      ["info", "{ a: 1 }"],
+      ["info", "bytes"],
+      ["info", "hi"],
+      ["error", "to stderr"],
+    ]);
+    expect(lines[4]).toEqual(["error", expect.stringContaining("Warning: careful")]);
+    expect(written).toEqual(["out:outside\n", "err:outside too\n"]);
   });
 });

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import type { ExecutionLogEntry } from "../../sdk/execution-context.ts";
+import { collectingLogger, RUN_LOG_LIMITS } from "../../sdk/execution-parts.ts";
+
+const messages = (entries: ExecutionLogEntry[]) => entries.map((e) => [e.level, e.message]);
+
+describe("collectingLogger", () => {
+  it("keeps every line under the limits, in order, with its level", () => {
+    const entries: ExecutionLogEntry[] = [];
+    const log = collectingLogger(entries);
+    log.info("one");
+    log.warn("two");
+    log.error("three");
+    log.debug(42 as unknown as string);
+    expect(messages(entries)).toEqual([
+      ["info", "one"],
+      ["warn", "two"],
+      ["error", "three"],
+      ["debug", "42"],
+    ]);
+  });
+
+  it("past the line limit, drops later lines whole and says how many in one last entry", () => {
+    const entries: ExecutionLogEntry[] = [];
+    const log = collectingLogger(entries, { lines: 4, characters: 1_000 });
+    for (let i = 1; i <= 10; i++) log.info(`line ${i}`);
+    expect(entries).toHaveLength(4);
+    expect(messages(entries)).toEqual([
+      ["info", "line 1"],
+      ["info", "line 2"],
+      ["info", "line 3"],
+      ["warn", "The log reached its limit (4 lines or 1,000 characters a run): 7 later lines were dropped"],
+    ]);
+  });
+
+  it("past the character limit, drops the line that does not fit whole (never cut) and every line after it", () => {
+    const entries: ExecutionLogEntry[] = [];
+    const log = collectingLogger(entries, { lines: 100, characters: 10 });
+    log.info("12345");
+    log.info("secret-value"); // would cross the limit: a cut could keep half a secret, so it goes whole
+    log.info("ok"); // fits, but comes after a dropped line: kept order matters more than filling up
+    expect(messages(entries)).toEqual([
+      ["info", "12345"],
+      ["warn", "The log reached its limit (100 lines or 10 characters a run): 2 later lines were dropped"],
+    ]);
+    expect(entries.some((e) => e.message.includes("secret"))).toBe(false);
+  });
+
+  it("holds a run to RUN_LOG_LIMITS by default", () => {
+    const entries: ExecutionLogEntry[] = [];
+    const log = collectingLogger(entries);
+    const line = "x".repeat(100);
+    for (let i = 0; i < RUN_LOG_LIMITS.lines * 2; i++) log.info(line);
+    const stored = entries.reduce((n, e) => n + e.message.length, 0);
+    expect(entries.length).toBeLessThanOrEqual(RUN_LOG_LIMITS.lines);
+    expect(stored).toBeLessThanOrEqual(RUN_LOG_LIMITS.characters + 200);
+    expect(entries.at(-1)).toMatchObject({ level: "warn", message: expect.stringMatching(/later lines were dropped$/) });
+  });
+});
