@@ -8,17 +8,23 @@ import { captureConsole, withRunConsole } from "../../workers/run-console.ts";
 const saved = { log: console.log, error: console.error };
 afterEach(() => Object.assign(console, saved));
 
+/** A run's `ctx.log` that records [level, message] pairs. */
+function runLog() {
+  const lines: [string, string][] = [];
+  const log: ExecutionLogger = {
+    debug: (m) => lines.push(["debug", m]),
+    info: (m) => lines.push(["info", m]),
+    warn: (m) => lines.push(["warn", m]),
+    error: (m) => lines.push(["error", m]),
+  };
+  return { log, lines };
+}
+
 describe("captureConsole", () => {
   it("sends console output of a run's code to its log, formatted as console would, and leaves the rest alone", async () => {
     const outside = vi.fn();
     console.log = outside;
-    const lines: [string, string][] = [];
-    const log: ExecutionLogger = {
-      debug: (m) => lines.push(["debug", m]),
-      info: (m) => lines.push(["info", m]),
-      warn: (m) => lines.push(["warn", m]),
-      error: (m) => lines.push(["error", m]),
-    };
+    const { log, lines } = runLog();
     const restore = captureConsole();
 
     console.log("before %d", 1);
@@ -43,13 +49,7 @@ describe("captureConsole", () => {
     const saved = { out: process.stdout.write, err: process.stderr.write };
     process.stdout.write = ((chunk: string) => written.push(`out:${chunk}`) > 0) as typeof process.stdout.write;
     process.stderr.write = ((chunk: string) => written.push(`err:${chunk}`) > 0) as typeof process.stderr.write;
-    const lines: [string, string][] = [];
-    const log: ExecutionLogger = {
-      debug: (m) => lines.push(["debug", m]),
-      info: (m) => lines.push(["info", m]),
-      warn: (m) => lines.push(["warn", m]),
-      error: (m) => lines.push(["error", m]),
-    };
+    const { log, lines } = runLog();
     const restore = captureConsole();
     try {
       process.stdout.write("outside\n");
