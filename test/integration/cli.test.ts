@@ -172,16 +172,19 @@ describe("bifrost config", () => {
     expect((await api("GET", "/api/configs/greeting?scope=acme")).body).toMatchObject({ value: "hello world", resolvedFrom: "global" });
   });
 
-  it("config audit lists who did what to a key, newest first, never a value", { timeout: TIMEOUT }, async () => {
+  it("config audit lists who did what to a key, newest first, never a value; the table names orgs, --json keeps their ids", { timeout: TIMEOUT }, async () => {
     const acme = (await t.platform.orgs.find("acme"))!;
     const result = await cli(["config", "audit", "greeting"]);
     expectOk(result);
     const rows = parseTable(result.stdout);
     expect(rows.map(({ action, scope, key, actor }) => ({ action, scope, key, actor }))).toEqual([
-      { action: "config.delete", scope: acme.id, key: "greeting", actor: "token:test-admin" },
-      { action: "config.create", scope: acme.id, key: "greeting", actor: "token:test-admin" },
+      { action: "config.delete", scope: "acme", key: "greeting", actor: "token:test-admin" },
+      { action: "config.create", scope: "acme", key: "greeting", actor: "token:test-admin" },
       { action: "config.create", scope: "global", key: "greeting", actor: "token:test-admin" },
     ]);
+    const json = await cli(["config", "audit", "greeting", "--json"]);
+    expectOk(json);
+    expect((JSON.parse(json.stdout) as { scope: string }[]).map((row) => row.scope)).toEqual([acme.id, acme.id, "global"]);
     expect(rows.every((row) => !Number.isNaN(Date.parse(row.at)))).toBe(true);
     expect(result.stdout).not.toContain("hallo");
     expect(result.stdout).not.toContain("hello world");

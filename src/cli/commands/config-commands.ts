@@ -105,14 +105,19 @@ function auditCommand(name: string): Command {
     .option("--limit <n>", "how many rows", "50")
     .option("--json", "print JSON")
     .action(async (key: string | undefined, options: { org?: string; action?: string; limit: string; json?: boolean }) => {
-      const rows = await new ApiClient().request<{ at: string; actor: string; action: string; scope: string; key: string | null; executionId?: string }[]>(
+      const client = new ApiClient();
+      const rows = await client.request<{ at: string; actor: string; action: string; scope: string; key: string | null; executionId?: string }[]>(
         "GET",
         "/api/audit",
         { query: { key, scope: options.org, action: options.action, limit: options.limit } },
       );
       if (options.json) return printJson(rows);
+      // Rows name an org by id (stable across renames); people read names.
+      const names = rows.some((r) => r.scope !== "global")
+        ? new Map((await client.request<{ id: string; name: string }[]>("GET", "/api/orgs")).map((org) => [org.id, org.name]))
+        : new Map<string, string>();
       printTable(
-        rows.map((r) => ({ at: r.at, actor: r.actor, action: r.action, scope: r.scope, key: r.key ?? "", execution: r.executionId ?? "" })),
+        rows.map((r) => ({ at: r.at, actor: r.actor, action: r.action, scope: names.get(r.scope) ?? r.scope, key: r.key ?? "", execution: r.executionId ?? "" })),
         "(no audit rows)",
       );
     });
