@@ -1,3 +1,4 @@
+import { ResultTooLargeError } from "../src/errors/index.ts";
 import { normalizeUserConfigName } from "../src/executions/user-config.ts";
 import type { ExecutionLogEntry, ExecutionLogger, UserConfig } from "./execution-context.ts";
 
@@ -31,6 +32,20 @@ export function collectingLogger(entries: ExecutionLogEntry[], limits = RUN_LOG_
     note.message = `The log reached its limit (${limits.lines.toLocaleString("en-US")} lines or ${limits.characters.toLocaleString("en-US")} characters a run): ${dropped} later line${dropped === 1 ? " was" : "s were"} dropped`;
   };
   return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
+}
+
+/** The most a run may return, as JSON text in characters: results are stored in the run's row and sent whole to whoever reads it. */
+export const RESULT_LIMIT = 4_000_000;
+
+/**
+ * What a run returned, as it is stored: JSON (`undefined` becomes null; what JSON cannot hold
+ * throws, as `JSON.stringify` does).
+ * @throws ResultTooLargeError past RESULT_LIMIT
+ */
+export function storedResult(value: unknown, limit = RESULT_LIMIT): unknown {
+  const json = JSON.stringify(value) ?? "null";
+  if (json.length > limit) throw new ResultTooLargeError(json.length, limit);
+  return JSON.parse(json);
 }
 
 /** `ctx.userConfig` over the `Config-*` header values. */

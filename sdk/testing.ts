@@ -14,7 +14,7 @@ import { ConfigNotFoundError, SecretAccessError, ValidationError } from "../src/
 import { inferConfigType } from "../src/configs/config-type.ts";
 import { runWithConfigAccess, type ConfigAccess, type ConfigEntry } from "./config-access.ts";
 import type { ExecutionContext, ExecutionLogEntry } from "./execution-context.ts";
-import { collectingLogger, userConfigOf } from "./execution-parts.ts";
+import { collectingLogger, storedResult, userConfigOf } from "./execution-parts.ts";
 import { findWorkflow } from "./workflow-registry.ts";
 
 export interface TestConfig {
@@ -43,7 +43,8 @@ export interface TestRun<R> {
 /**
  * Runs `Class.prototype[method]` as the worker would: params validated by its schema, the class
  * resolved through tsyringe, `config` backed by `options.configs`, and a read of a secret the
- * workflow does not declare refused with SecretAccessError. Output is not scrubbed.
+ * workflow does not declare refused with SecretAccessError, and a result larger than the worker
+ * stores refused with ResultTooLargeError. Output is not scrubbed.
  */
 export async function runWorkflow<R = unknown>(target: new (...args: any[]) => object, method: string, params: unknown = {}, options: RunWorkflowOptions = {}): Promise<TestRun<R>> {
   const definition = findWorkflow(target, method);
@@ -84,5 +85,6 @@ export async function runWorkflow<R = unknown>(target: new (...args: any[]) => o
   }
   const instance = (options.container ?? container).resolve(definition.target) as Record<string, (...args: unknown[]) => Promise<R>>;
   const result = await runWithConfigAccess(access, () => instance[definition.method](ctx, parsed));
+  storedResult(result); // what the worker could not store fails here too
   return { result, logs, configs };
 }

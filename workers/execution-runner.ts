@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { container } from "tsyringe";
 import { runWithConfigAccess, type ConfigAccess } from "../sdk/config-access.ts";
 import type { ExecutionContext, ExecutionLogEntry } from "../sdk/execution-context.ts";
-import { collectingLogger, userConfigOf } from "../sdk/execution-parts.ts";
+import { collectingLogger, storedResult, userConfigOf } from "../sdk/execution-parts.ts";
 import type { WorkflowDefinition } from "../sdk/workflow-definition.ts";
 import { ConfigType, inferConfigType, type ConfigService, type ExecutionConfigReader } from "../src/configs/index.ts";
 import { ValidationError } from "../src/errors/index.ts";
@@ -102,13 +102,13 @@ export class ExecutionRunner {
         if (controller.signal.aborted) reject(controller.signal.reason);
         controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
       });
-      const result = toJson(await Promise.race([run, aborted]));
+      const result = storedResult(await Promise.race([run, aborted]));
       const scrub = scrubber();
       return { status: "success", result: scrub.scrubValue(result), error: null, logs: scrubLogs(scrub, logs) };
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}${error.stack ? `\n${error.stack.split("\n").slice(1).join("\n")}` : ""}` : String(error);
       const scrub = scrubber();
-      return { status: ended ?? "failed", result: null, error: scrub.scrub(message), logs: scrubLogs(scrub, logs) };
+      return { status: ended ?? "failed", result: null, error: cut(scrub.scrub(message), ERROR_LIMIT), logs: scrubLogs(scrub, logs) };
     } finally {
       clearTimeout(timer);
       request.cancelSignal?.removeEventListener("abort", onCancel);
@@ -149,9 +149,14 @@ function parseParams(definition: WorkflowDefinition, params: unknown): unknown {
 }
 
 /** A result as it will be stored: JSON (undefined becomes null, functions and cycles are refused). */
-function toJson(value: unknown): unknown {
-  if (value === undefined) return null;
-  return JSON.parse(JSON.stringify(value) ?? "null");
+/**
+ * A stored error (message and stack) is cut to this many characters. It is cut after scrubbing,
+ * so a cut cannot leave part of a secret behind.
+ */
+export const ERROR_LIMIT = 64_000;
+
+function cut(text: string, limit: number): string {
+  return text.length <= limit ? text : `${text.slice(0, limit)}… (${(text.length - limit).toLocaleString("en-US")} more characters not stored)`;
 }
 
 function scrubLogs(scrubber: SecretScrubber, logs: ExecutionLogEntry[]): ExecutionLogEntry[] {

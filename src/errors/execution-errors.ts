@@ -55,3 +55,15 @@ export class QueueUnavailableError extends BifrostError<"QUEUE_UNAVAILABLE"> {
     );
   }
 }
+
+/** A run returned more than a run may store: it ends failed instead of writing a row of any size. */
+export class ResultTooLargeError extends BifrostError<"PAYLOAD_TOO_LARGE"> {
+  override name = "ResultTooLargeError";
+  constructor(readonly characters: number, readonly limit: number) {
+    super(
+      "PAYLOAD_TOO_LARGE",
+      `The workflow returned ${characters.toLocaleString("en-US")} characters of JSON; a run may return at most ${limit.toLocaleString("en-US")}. Store large output elsewhere and return a reference to it`,
+      { characters, limit },
+    );
+  }
+}

@@ -9,6 +9,8 @@ import { ExecutionStore } from "../../src/executions/execution-store.ts";
 import type { ExecutionRow } from "../../src/executions/execution-view.ts";
 import { createRedisConnection } from "../../src/queue/redis-connection.ts";
 import { GLOBAL_SCOPE, orgScope, type OrgRef, type Scope } from "../../src/orgs/index.ts";
+import { RESULT_LIMIT } from "../../sdk/execution-parts.ts";
+import { ERROR_LIMIT } from "../../workers/execution-runner.ts";
 import { startWorker } from "../../workers/start-worker.ts";
 import { dumpAllTables } from "../support/test-database.ts";
 import { filesUnder, findLeaks, makeSecret, needlesFor } from "../support/leak-search.ts";
@@ -102,6 +104,29 @@ describe("running executions", () => {
     expect(Date.parse(startedAt)).toBeGreaterThanOrEqual(Date.parse(createdAt));
     expect(Date.parse(finishedAt) - Date.parse(startedAt)).toBe(durationMs);
     expect((await admin("GET", `/api/executions/${res.body.id}`)).body).toEqual(res.body);
+  });
+
+  it("fails a run whose result is larger than a run may store, and stores a result just under the limit", async () => {
+    const over = await start(admin, "sized_result", { params: { chars: RESULT_LIMIT - 1 } }, "?wait=20000");
+    expect(over.body).toMatchObject({ status: "failed", result: null, error: expect.stringMatching(/^ResultTooLargeError: The workflow returned 4,000,001 characters of JSON; a run may return at most 4,000,000/) });
+    const under = await start(admin, "sized_result", { params: { chars: RESULT_LIMIT - 2 } }, "?wait=20000");
+    expect(under.body).toMatchObject({ status: "success" });
+    expect((under.body.result as string).length).toBe(RESULT_LIMIT - 2);
+  });
+
+  it("cuts a long error to ERROR_LIMIT characters after scrubbing it, saying how much was cut", async () => {
+    const secret = `error-${randomBytes(8).toString("hex")}`;
+    await t.platform.configs.set(GLOBAL_SCOPE, "error_secret", { type: "secret", value: secret }, "test");
+    const res = await start(admin, "long_error", { params: { chars: 100_000 } }, "?wait=20000");
+    expect(res.body.status).toBe("failed");
+    const error = res.body.error as string;
+    expect(error.startsWith(`Error: ${"e".repeat(1_000)}`)).toBe(true);
+    expect(error).toMatch(/… \([\d,]+ more characters not stored\)$/);
+    expect(error.length).toBeLessThan(ERROR_LIMIT + 100);
+    // The secret sat past the cut; what is stored holds no part of it.
+    expect(error).not.toContain(secret.slice(0, 10));
+    const short = await start(admin, "long_error", { params: { chars: 10 } }, "?wait=20000");
+    expect(short.body.error).toMatch(/^Error: e{10} \[REDACTED\]\n/);
   });
 
   it("runs in its row's scope when its job names another scope (the row is the truth)", async () => {

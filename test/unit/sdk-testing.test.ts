@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runWorkflow } from "bifrost-ts/sdk/testing";
-import { SecretAccessError, ValidationError } from "bifrost-ts/sdk";
+import { z } from "zod";
+import { SecretAccessError, ValidationError, workflow } from "bifrost-ts/sdk";
 import { Billing } from "../../examples/workflows/billing.ts";
 import { Greetings } from "../../examples/workflows/greetings.ts";
 import { UserReport } from "../../examples/workflows/user-report.ts";
@@ -23,5 +24,16 @@ describe("runWorkflow (bifrost-ts/sdk/testing)", () => {
     class Sneaky {}
     await expect(runWorkflow(Sneaky, "nothing")).rejects.toThrow("Sneaky.nothing is not a @workflow method");
     await expect(runWorkflow(Greetings, "greet", { name: "x" }, { configs: { greeting: { type: "secret", value: "s3cr3t" } } })).rejects.toBeInstanceOf(SecretAccessError);
+  });
+
+  it("refuses a result larger than the worker stores, as the platform does", async () => {
+    class Report {
+      @workflow({ name: "huge_report", params: z.object({ chars: z.number() }) })
+      async build(_ctx: unknown, { chars }: { chars: number }) {
+        return "x".repeat(chars);
+      }
+    }
+    await expect(runWorkflow(Report, "build", { chars: 5_000_000 })).rejects.toMatchObject({ name: "ResultTooLargeError", code: "PAYLOAD_TOO_LARGE" });
+    expect((await runWorkflow(Report, "build", { chars: 10 })).result).toBe("x".repeat(10));
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ExecutionLogEntry } from "../../sdk/execution-context.ts";
-import { collectingLogger, RUN_LOG_LIMITS } from "../../sdk/execution-parts.ts";
+import { collectingLogger, RUN_LOG_LIMITS, storedResult } from "../../sdk/execution-parts.ts";
+import { ResultTooLargeError } from "../../src/errors/index.ts";
 
 const messages = (entries: ExecutionLogEntry[]) => entries.map((e) => [e.level, e.message]);
 
@@ -55,5 +56,32 @@ describe("collectingLogger", () => {
     expect(entries.length).toBeLessThanOrEqual(RUN_LOG_LIMITS.lines);
     expect(stored).toBeLessThanOrEqual(RUN_LOG_LIMITS.characters + 200);
     expect(entries.at(-1)).toMatchObject({ level: "warn", message: expect.stringMatching(/later lines were dropped$/) });
+  });
+});
+
+describe("storedResult", () => {
+  it("stores what JSON holds: undefined as null, dates as strings, functions dropped", () => {
+    expect(storedResult(undefined)).toBeNull();
+    expect(storedResult({ n: 1, at: new Date(0), f: () => 1, list: [undefined] })).toEqual({ n: 1, at: "1970-01-01T00:00:00.000Z", list: [null] });
+  });
+
+  it("refuses a result over the limit, saying how large it was and what the limit is", () => {
+    expect(storedResult("x".repeat(8), 10)).toBe("xxxxxxxx"); // 10 characters with the quotes
+    const error = (() => {
+      try {
+        storedResult("x".repeat(9), 10);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ResultTooLargeError);
+    expect(error).toMatchObject({ code: "PAYLOAD_TOO_LARGE", characters: 11, limit: 10, message: expect.stringContaining("11 characters of JSON; a run may return at most 10") });
+  });
+
+  it("throws what JSON.stringify throws for what JSON cannot hold", () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    expect(() => storedResult(circular)).toThrow(TypeError);
+    expect(() => storedResult(1n)).toThrow(TypeError);
   });
 });
