@@ -6,6 +6,7 @@ import { fmt, latencySummary, percentile, range, repeat, summarize } from "./mea
 import { httpLatencies, httpWaitLatencies, machineBusy, platformThroughput, rawLatencies, rawThroughput, tokenLookupLatencies, withRawBullmq } from "./queue-figures.ts";
 import { bareDecryptsPerSecond, configGets, freshReads, npmFernetDecryptsPerSecond, oursDecryptsPerSecond, pythonDecryptsPerSecond, scrubbing, seedSecret } from "./secret-figures.ts";
 import { importExport, listAfterChange, requestsPerSecond, seedGlobalConfigs } from "./store-figures.ts";
+import { orgScope } from "../src/orgs/index.ts";
 
 // `npm run bench`: every figure of the benchmark table, on the embedded default (SQLite) and on
 // PostgreSQL, each next to its ceiling or peer measured in the same run; written to BENCHMARKS.md.
@@ -174,6 +175,21 @@ async function providerRows(provider: Provider): Promise<Row[]> {
       met: list.median / stat.median >= 0.3,
       scale: `${fmt(list100)}/s for 100 configs, ${fmt(list.median)}/s for 1,000`,
     });
+
+    // Every run is scrubbed of every secret of its scope: runs/s as the secrets grow (last, so that
+    // they weigh on no other figure).
+    log(`${provider}: executions with secrets in scope`);
+    const org = orgScope(await env.platform.orgs.create("bench-secrets", "bench"));
+    workers = await env.startWorkers(1, 100);
+    const withSecrets: string[] = [];
+    let seeded = 0;
+    for (const count of [10, 100, 1_000]) {
+      for (; seeded < count; seeded++) await env.platform.configs.set(org, `scope_secret_${seeded}`, { type: "secret", value: `secret-value-${seeded}-${"s".repeat(24)}` }, "bench");
+      await platformThroughput(env, executions / 4, org);
+      withSecrets.push(`${fmt(await platformThroughput(env, executions, org))}/s with ${fmt(count)}`);
+    }
+    await stopWorkers(workers);
+    rows[0].scale += `; in an org whose scope holds ${withSecrets.join(", ")} secrets`;
   } finally {
     await env.close();
   }

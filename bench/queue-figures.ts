@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { Queue, QueueEvents } from "bullmq";
-import { GLOBAL_SCOPE } from "../src/orgs/index.ts";
+import { GLOBAL_SCOPE, type Scope } from "../src/orgs/index.ts";
 import { deleteKeys, REDIS_URL, type BenchEnvironment } from "./environment.ts";
 import { request } from "./http-client.ts";
 import { sleep, timings } from "./measure.ts";
@@ -76,7 +76,7 @@ export async function machineBusy<T>(fn: () => Promise<T>): Promise<{ result: T;
 }
 
 /** Platform no-op executions/s, end to end: started through the service the API uses, until stored. */
-export async function platformThroughput(env: BenchEnvironment, executions: number): Promise<number> {
+export async function platformThroughput(env: BenchEnvironment, executions: number, scope: Scope = GLOBAL_SCOPE): Promise<number> {
   const prisma = env.platform.db.prisma;
   const before = await prisma.execution.count({ where: { status: "success" } });
   const started = performance.now();
@@ -84,7 +84,7 @@ export async function platformThroughput(env: BenchEnvironment, executions: numb
   for (let i = 0; i < executions; i += 100) {
     const batch = await Promise.all(
       Array.from({ length: Math.min(100, executions - i) }, () =>
-        env.server.executions.start({ workflow: "bench_noop", scope: GLOBAL_SCOPE, params: {}, userConfig: {}, actor: "bench" }),
+        env.server.executions.start({ workflow: "bench_noop", scope, params: {}, userConfig: {}, actor: "bench" }),
       ),
     );
     ids.push(...batch.map((r) => r.id));

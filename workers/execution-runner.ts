@@ -6,16 +6,19 @@ import { collectingLogger, storedResult, userConfigOf } from "../sdk/execution-p
 import type { WorkflowDefinition } from "../sdk/workflow-definition.ts";
 import { ConfigType, inferConfigType, type ConfigService, type ExecutionConfigReader } from "../src/configs/index.ts";
 import { ValidationError } from "../src/errors/index.ts";
-import type { ExecutionOutcome } from "../src/executions/execution-store.ts";
+import type { ClaimedScope, ExecutionOutcome } from "../src/executions/execution-store.ts";
 import { GLOBAL, GLOBAL_SCOPE, orgScope, type OrgService, type Scope } from "../src/orgs/index.ts";
 import { SecretScrubber } from "../src/secrets/index.ts";
 import { withRunConsole } from "./run-console.ts";
 
-/** What a run needs from its scope before it starts. */
+/** What a run needs from its scope. */
 export interface PreparedScope {
   scope: Scope;
-  /** Every secret value the scope holds (its org's and the global ones), for the scrubber. */
-  secretValues: readonly string[];
+  /**
+   * Every secret value the scope holds (its org's and the global ones), for the scrubber: only
+   * needed when the run ends, so it may still be on its way while the run goes.
+   */
+  secretValues: Promise<readonly string[]>;
 }
 
 export interface ExecutionRequest {
@@ -39,21 +42,41 @@ export interface ExecutionRequest {
  * in a worker process (run-console.ts).
  */
 export class ExecutionRunner {
+  /**
+   * Scrubbers by the scope values they were built from. A scope's values come back as the same
+   * array while its configs do not change (ConfigService.secretValuesForScrubbing), and building a
+   * scrubber costs ~1 ms per 100 secrets: most runs reuse one.
+   */
+  private readonly scrubbers = new WeakMap<readonly string[], { scrubber: SecretScrubber; covers: ReadonlySet<string> }>();
+
   constructor(
     private readonly configs: ConfigService,
     private readonly orgs: OrgService,
   ) {}
 
+  /** A scrubber of the scope's values and `more` (values the run read or wrote, per-user config). */
+  private scrubberFor(scopeValues: readonly string[], more: string[]): SecretScrubber {
+    let kept = this.scrubbers.get(scopeValues);
+    if (!kept) {
+      kept = { scrubber: new SecretScrubber(scopeValues), covers: new Set(scopeValues) };
+      this.scrubbers.set(scopeValues, kept);
+    }
+    const extra = more.filter((value) => !kept.covers.has(value));
+    // One scrubber over all values, never two in turn: a second pass could miss a value that overlaps one the first replaced.
+    return extra.length === 0 ? kept.scrubber : new SecretScrubber([...scopeValues, ...extra]);
+  }
+
   /**
-   * Reads what a run in the scope `scopeId` ("global" or an org id) needs: the org and the
-   * secrets to scrub. Separate from `run` so that the worker can read it while it claims the run.
+   * What a run in the scope `scopeId` ("global" or an org id) needs: the org and the secrets to
+   * scrub. `claimed` is what the claim read of the scope (ExecutionStore.claimPending): with it, a
+   * run whose scope's configs have not changed since the worker's last run there reads nothing.
    */
-  async prepare(scopeId: string): Promise<PreparedScope> {
-    const [scope, secretValues] = await Promise.all([
-      scopeId === GLOBAL ? GLOBAL_SCOPE : this.orgs.get(scopeId).then(orgScope),
-      this.configs.secretValuesForScrubbing(scopeId),
-    ]);
-    return { scope, secretValues };
+  async prepare(scopeId: string, claimed?: ClaimedScope): Promise<PreparedScope> {
+    const secretValues = this.configs.secretValuesForScrubbing(scopeId, claimed?.revisions);
+    secretValues.catch(() => undefined); // awaited when the run ends; a failure surfaces there
+    if (scopeId === GLOBAL) return { scope: GLOBAL_SCOPE, secretValues };
+    const org = claimed?.orgName ? { id: scopeId, name: claimed.orgName } : await this.orgs.get(scopeId);
+    return { scope: orgScope(org), secretValues };
   }
 
   async run(request: ExecutionRequest): Promise<ExecutionOutcome> {
@@ -63,7 +86,7 @@ export class ExecutionRunner {
     // Secret values the run reads or writes itself: a value set after `prepare` read the scope
     // (through the API, or by this run) is scrubbed too.
     const seen = new Set<string>();
-    const scrubber = () => new SecretScrubber([...request.prepared.secretValues, ...seen, ...Object.values(request.userConfig)]);
+    const scrubber = async () => this.scrubberFor(await request.prepared.secretValues, [...seen, ...Object.values(request.userConfig)]);
     const configReader = this.configs.readerFor(scope, {
       actor: `workflow:${definition.name}`,
       executionId,
@@ -103,11 +126,11 @@ export class ExecutionRunner {
         controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
       });
       const result = storedResult(await Promise.race([run, aborted]));
-      const scrub = scrubber();
+      const scrub = await scrubber();
       return { status: "success", result: scrub.scrubValue(result), error: null, logs: scrubLogs(scrub, logs) };
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}${error.stack ? `\n${error.stack.split("\n").slice(1).join("\n")}` : ""}` : String(error);
-      const scrub = scrubber();
+      const scrub = await scrubber();
       return { status: ended ?? "failed", result: null, error: cut(scrub.scrub(message), ERROR_LIMIT), logs: scrubLogs(scrub, logs) };
     } finally {
       clearTimeout(timer);

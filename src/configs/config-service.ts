@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { AuditLog } from "../audit/index.ts";
 import { ConfigNotFoundError, SecretAccessError, SecretValueMissingError, ValidationError, type MissingSecret } from "../errors/index.ts";
 import { GLOBAL, scopeId, type Scope } from "../orgs/index.ts";
-import type { SecretCipher } from "../secrets/index.ts";
+import { ScrubbableSecrets, type SecretCipher } from "../secrets/index.ts";
 import { join, sql, type Database } from "../storage/database.ts";
 import { SharedReads } from "../storage/shared-reads.ts";
 import { normalizeConfigKey } from "./config-key.ts";
@@ -56,6 +56,7 @@ export interface ResolvedConfig {
 export class ConfigService {
   /** By scope id: runs of one scope starting together share the query and the decryptions. */
   private readonly scrubbable = new SharedReads((scope: string) => this.readSecretValues(cascadeOfScopeId(scope)));
+  private readonly scrubbableKept = new ScrubbableSecrets((scope) => this.scrubbable.get(scope));
   private readonly lists: ConfigListCache;
 
   constructor(
@@ -183,9 +184,12 @@ export class ConfigService {
    * Every secret value an execution in the scope `id` ("global" or an org id) could read (its
    * org's and the global ones), for the output scrubber only: not audited as reads, never
    * returned to a caller.
+   *
+   * @param revisions the scope's config revisions as the caller just read them (ClaimedScope):
+   *   then values kept from an earlier call at the same revisions are reused (ScrubbableSecrets)
    */
-  secretValuesForScrubbing(id: string): Promise<readonly string[]> {
-    return this.scrubbable.get(id);
+  secretValuesForScrubbing(id: string, revisions?: string): Promise<readonly string[]> {
+    return revisions === undefined ? this.scrubbable.get(id) : this.scrubbableKept.get(id, revisions);
   }
 
   private async readSecretValues(scopes: string[]): Promise<readonly string[]> {

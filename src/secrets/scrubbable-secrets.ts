@@ -1,0 +1,67 @@
+/**
+ * The secret values of scopes, kept for scrubbing run output between runs, each with the config
+ * revisions (src/configs/config-list-cache.ts) it was read at. A worker claims a run and reads its scope's
+ * revisions in one statement (ExecutionStore.claimPending); while they have not moved, neither
+ * have the scope's secrets, and the values (and the scrubber built from them) are reused instead
+ * of being read, decrypted and indexed again for every run: with 1,000 secrets in scope that was
+ * ~7 ms a run.
+ *
+ * Values are read after the revisions they are kept under were, so they are never older than
+ * those revisions say, and revisions only move forward: a caller that sees them unchanged gets the
+ * values as they are now. Plaintext kept in a worker's memory between runs exposes nothing new:
+ * the process holds the key that decrypts every row. Memory is bounded by a number of values over
+ * all scopes kept; the scopes whose runs came last stay.
+ */
+export class ScrubbableSecrets {
+  readonly #byScope = new Map<string, { revisions: string; values: Promise<readonly string[]>; count: number }>();
+  #count = 0;
+
+  /**
+   * @param read reads a scope's values now ("global" or an org id: its org's and the global ones)
+   * @param budget how many values to keep over all scopes (~6 KB of scrubber each)
+   */
+  constructor(
+    private readonly read: (scopeId: string) => Promise<readonly string[]>,
+    private readonly budget = 20_000,
+  ) {}
+
+  /** The scope's values as of `revisions` (as the caller just read them), read only when they moved. */
+  get(scopeId: string, revisions: string): Promise<readonly string[]> {
+    const known = this.#byScope.get(scopeId);
+    if (known?.revisions === revisions) {
+      this.#byScope.delete(scopeId); // re-inserted last: the map's order is the eviction order
+      this.#byScope.set(scopeId, known);
+      return known.values;
+    }
+    this.#forget(scopeId);
+    const entry = { revisions, values: this.read(scopeId), count: 0 };
+    this.#byScope.set(scopeId, entry);
+    entry.values.then(
+      (values) => {
+        if (this.#byScope.get(scopeId) !== entry) return;
+        entry.count = values.length;
+        this.#count += values.length;
+        for (const id of this.#byScope.keys()) {
+          if (this.#count <= this.budget || id === scopeId) break;
+          this.#forget(id);
+        }
+      },
+      () => {
+        if (this.#byScope.get(scopeId) === entry) this.#forget(scopeId);
+      },
+    );
+    return entry.values;
+  }
+
+  /** Scope ids kept, least recently used first (for tests). */
+  scopes(): string[] {
+    return [...this.#byScope.keys()];
+  }
+
+  #forget(scopeId: string): void {
+    const entry = this.#byScope.get(scopeId);
+    if (!entry) return;
+    this.#count -= entry.count;
+    this.#byScope.delete(scopeId);
+  }
+}
