@@ -6,7 +6,7 @@ import { collectingLogger, storedResult, userConfigOf } from "../sdk/execution-p
 import type { WorkflowDefinition } from "../sdk/workflow-definition.ts";
 import { ConfigType, inferConfigType, type ConfigService, type ExecutionConfigReader } from "../src/configs/index.ts";
 import { ValidationError } from "../src/errors/index.ts";
-import type { ClaimedScope, ExecutionOutcome } from "../src/executions/execution-store.ts";
+import type { ExecutionOutcome } from "../src/executions/execution-store.ts";
 import { GLOBAL, GLOBAL_SCOPE, orgScope, type OrgService, type Scope } from "../src/orgs/index.ts";
 import { SecretScrubber } from "../src/secrets/index.ts";
 import { withRunConsole } from "./run-console.ts";
@@ -67,16 +67,14 @@ export class ExecutionRunner {
   }
 
   /**
-   * What a run in the scope `scopeId` ("global" or an org id) needs: the org and the secrets to
-   * scrub. `claimed` is what the claim read of the scope (ExecutionStore.claimPending): with it, a
-   * run whose scope's configs have not changed since the worker's last run there reads nothing.
+   * What a run in the scope `scopeId` ("global" or an org id) needs: the org, and the secrets to
+   * scrub (on their way: only awaited when the run ends). Separate from `run` so that the worker
+   * can read it while it claims the run.
    */
-  async prepare(scopeId: string, claimed?: ClaimedScope): Promise<PreparedScope> {
-    const secretValues = this.configs.secretValuesForScrubbing(scopeId, claimed?.revisions);
+  async prepare(scopeId: string): Promise<PreparedScope> {
+    const secretValues = this.configs.secretValuesForScrubbing(scopeId);
     secretValues.catch(() => undefined); // awaited when the run ends; a failure surfaces there
-    if (scopeId === GLOBAL) return { scope: GLOBAL_SCOPE, secretValues };
-    const org = claimed?.orgName ? { id: scopeId, name: claimed.orgName } : await this.orgs.get(scopeId);
-    return { scope: orgScope(org), secretValues };
+    return { scope: scopeId === GLOBAL ? GLOBAL_SCOPE : orgScope(await this.orgs.get(scopeId)), secretValues };
   }
 
   async run(request: ExecutionRequest): Promise<ExecutionOutcome> {

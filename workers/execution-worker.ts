@@ -5,7 +5,7 @@ import type { ExecutionLogEntry } from "../sdk/execution-context.ts";
 import { EXECUTIONS_QUEUE, type ExecutionJobData, type ExecutionQueue } from "../src/executions/execution-queue.ts";
 import type { ExecutionSignals } from "../src/executions/execution-signals.ts";
 import { isFinal } from "../src/executions/execution-status.ts";
-import type { ClaimedScope, ExecutionStore } from "../src/executions/execution-store.ts";
+import type { ExecutionStore } from "../src/executions/execution-store.ts";
 import type { ExecutionRow } from "../src/executions/execution-view.ts";
 import { openUserConfig } from "../src/executions/user-config.ts";
 import type { Platform } from "../src/platform/platform.ts";
@@ -100,11 +100,15 @@ export class ExecutionWorker {
     // Listen for a cancel before claiming, so one sent right after the claim is heard.
     const cancel = new AbortController();
     this.active.set(id, cancel);
+    // What the run needs from its scope is read while it is claimed: one wait for the database
+    // instead of two. The job only names the scope: the claimed row's scope wins when they differ.
+    const early = job.data.scope ? this.prepareAhead(job.data.scope) : null;
     try {
-      // The claim also reads what the run needs of its scope (ClaimedScope): usually nothing is left to read.
-      const pending = await this.deps.store.claimPending(id);
-      const claimed = pending?.row ?? (await this.claimInterrupted(id));
-      if (claimed) await this.runClaimed(job, claimed, this.prepare(claimed.scope, pending?.scope), cancel.signal);
+      const claimed = (await this.deps.store.claimPending(id)) ?? (await this.claimInterrupted(id));
+      if (claimed) {
+        const prepared = early && job.data.scope === claimed.scope ? early : this.prepareAhead(claimed.scope);
+        await this.runClaimed(job, claimed, prepared, cancel.signal);
+      }
     } finally {
       this.active.delete(id);
     }
@@ -137,9 +141,8 @@ export class ExecutionWorker {
    * `runner.prepare`, started before it is needed: awaited when the run starts, or never (the
    * claim failed, the workflow is not loaded), so its failure alone must not be unhandled.
    */
-  /** `runner.prepare`, handled if it fails before `runClaimed` awaits it (it may not: workflow not loaded). */
-  private prepare(scopeId: string, claimed: ClaimedScope | undefined): Promise<PreparedScope> {
-    const prepared = this.runner.prepare(scopeId, claimed);
+  private prepareAhead(scopeId: string): Promise<PreparedScope> {
+    const prepared = this.runner.prepare(scopeId);
     prepared.catch(() => undefined);
     return prepared;
   }
@@ -200,7 +203,7 @@ export class ExecutionWorker {
             continue;
           }
           platform.logger.warn({ executionId: row.id }, "execution was pending but its job is gone from Redis: queueing it again");
-          await queue.enqueue({ executionId: row.id, userConfig: null }, { workflow: row.workflow, attempts: (definition?.retries ?? 0) + 1 });
+          await queue.enqueue({ executionId: row.id, scope: row.scope, userConfig: null }, { workflow: row.workflow, attempts: (definition?.retries ?? 0) + 1 });
           continue;
         }
         const timeoutMs = definition?.timeoutMs ?? 300_000;

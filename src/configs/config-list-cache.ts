@@ -27,6 +27,16 @@ export async function bumpConfigRevisions(tx: Transaction, scopes: Iterable<stri
 }
 
 /**
+ * The config revisions of `scopes`, as one string: it changes with every config change in any of
+ * them (revisions only grow), so whatever was derived from their configs at one string stays right
+ * while a read gives the same string again.
+ */
+export async function readConfigRevisions(db: Database, scopes: string[]): Promise<string> {
+  const rows = await db.direct.query<{ scope: string; revision: number }>(sql`SELECT "scope", "revision" FROM "config_revisions" WHERE "scope" IN (${join(scopes)})`);
+  return scopes.map((scope) => rows.find((r) => r.scope === scope)?.revision ?? 0).join(".");
+}
+
+/**
  * Config lists rendered once per change instead of once per request: a list of 1,000 configs costs
  * ~5 ms to read and ~1.5 ms to render here, while its scopes' revisions are one indexed read. Each
  * request reads the revisions first and the rows (on a miss) after, so a list is never kept under
@@ -57,11 +67,8 @@ export class ConfigListCache {
     return entry;
   }
 
-  private async revisionsOf(scopes: string[]): Promise<string> {
-    const rows = await this.db.direct.query<{ scope: string; revision: number }>(
-      sql`SELECT "scope", "revision" FROM "config_revisions" WHERE "scope" IN (${join(scopes)})`,
-    );
-    return scopes.map((scope) => rows.find((r) => r.scope === scope)?.revision ?? 0).join(".");
+  private revisionsOf(scopes: string[]): Promise<string> {
+    return readConfigRevisions(this.db, scopes);
   }
 
   private store(name: string, entry: Entry): void {

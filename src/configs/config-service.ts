@@ -7,7 +7,7 @@ import { ScrubbableSecrets, type SecretCipher } from "../secrets/index.ts";
 import { join, sql, type Database } from "../storage/database.ts";
 import { SharedReads } from "../storage/shared-reads.ts";
 import { normalizeConfigKey } from "./config-key.ts";
-import { ConfigListCache, bumpConfigRevisions, type RenderedList } from "./config-list-cache.ts";
+import { ConfigListCache, bumpConfigRevisions, readConfigRevisions, type RenderedList } from "./config-list-cache.ts";
 import { ExecutionConfigReader } from "./execution-config-reader.ts";
 import { ConfigType } from "./config-type.ts";
 import { MIN_SCRUBBABLE_SECRET_LENGTH, acceptConfigValue, decodeStoredValue, type AcceptedValue } from "./config-value.ts";
@@ -57,6 +57,7 @@ export class ConfigService {
   /** By scope id: runs of one scope starting together share the query and the decryptions. */
   private readonly scrubbable = new SharedReads((scope: string) => this.readSecretValues(cascadeOfScopeId(scope)));
   private readonly scrubbableKept = new ScrubbableSecrets((scope) => this.scrubbable.get(scope));
+  private readonly scrubbableRevisions = new SharedReads((scope: string) => readConfigRevisions(this.db, cascadeOfScopeId(scope)));
   private readonly lists: ConfigListCache;
 
   constructor(
@@ -183,13 +184,11 @@ export class ConfigService {
   /**
    * Every secret value an execution in the scope `id` ("global" or an org id) could read (its
    * org's and the global ones), for the output scrubber only: not audited as reads, never
-   * returned to a caller.
-   *
-   * @param revisions the scope's config revisions as the caller just read them (ClaimedScope):
-   *   then values kept from an earlier call at the same revisions are reused (ScrubbableSecrets)
+   * returned to a caller. Kept between calls while the scopes' config revisions hold
+   * (ScrubbableSecrets): usually one indexed read of the revisions, no decryption.
    */
-  secretValuesForScrubbing(id: string, revisions?: string): Promise<readonly string[]> {
-    return revisions === undefined ? this.scrubbable.get(id) : this.scrubbableKept.get(id, revisions);
+  async secretValuesForScrubbing(id: string): Promise<readonly string[]> {
+    return this.scrubbableKept.get(id, await this.scrubbableRevisions.get(id));
   }
 
   private async readSecretValues(scopes: string[]): Promise<readonly string[]> {

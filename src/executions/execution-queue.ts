@@ -6,12 +6,14 @@ import { displayRedisUrl } from "../queue/redis-connection.ts";
 export const EXECUTIONS_QUEUE = "executions";
 
 /**
- * A job carries only what the database must not hold (the per-user config, Fernet-encrypted):
- * workflow, params and scope are read from the execution row, which stays the truth. (Jobs queued
- * by earlier versions also name the scope; it is ignored.)
+ * A job carries what the database must not hold (the per-user config, Fernet-encrypted) and the
+ * run's scope, so that a worker can read what the run needs from it while it claims the run.
+ * Workflow and params are read from the execution row, which stays the truth (for the scope too).
  */
 export interface ExecutionJobData {
   executionId: string;
+  /** "global" or the org id: the row's `scope`. Absent in jobs queued before it was added. */
+  scope?: string;
   /** Fernet token of the JSON object of `Config-*` header values, or null when there were none. */
   userConfig: string | null;
 }

@@ -64,7 +64,7 @@ export class ExecutionService {
       hasUserConfig: userConfig !== null,
     });
     try {
-      await this.queue.enqueue({ executionId: row.id, userConfig }, { workflow: definition.name, attempts: definition.retries + 1 });
+      await this.queue.enqueue({ executionId: row.id, scope: row.scope, userConfig }, { workflow: definition.name, attempts: definition.retries + 1 });
     } catch (error) {
       await this.store.discard(row.id);
       throw error;

@@ -13,17 +13,6 @@ export interface ExecutionOutcome {
   logs: ExecutionLogEntry[];
 }
 
-/** What a claim also reads about the run's scope, in the same statement, so the worker need not ask again. */
-export interface ClaimedScope {
-  /** The org's name for a run in an org; null at global scope, or when the org is gone. */
-  orgName: string | null;
-  /**
-   * The config revisions (config-list-cache.ts) of global scope and of the run's scope: while they
-   * have not moved, neither have the secrets the run's output is scrubbed of.
-   */
-  revisions: string;
-}
-
 export interface ExecutionFilter {
   workflow?: string;
   status?: ExecutionStatus;
@@ -123,24 +112,16 @@ export class ExecutionStore {
 
   /**
    * A worker takes a queued run (the usual case, in one statement): pending moves to running with
-   * one more attempt, and the same statement reads what the run needs to know of its scope.
-   * @returns the claimed row and its scope, or null when the run is not pending (cancelled, taken,
-   * interrupted: see `claim`).
+   * one more attempt. @returns the claimed row, or null when the run is not pending (cancelled,
+   * taken, interrupted: see `claim`).
    */
-  async claimPending(id: string): Promise<{ row: ExecutionRow; scope: ClaimedScope } | null> {
+  async claimPending(id: string): Promise<ExecutionRow | null> {
     const now = new Date();
     const { rows } = await this.commits.write(
       sql`UPDATE "executions" SET "status" = 'running', "attempts" = "attempts" + 1, "startedAt" = COALESCE("startedAt", ${now})
-        WHERE "id" = ${id} AND "status" = 'pending'
-        RETURNING *,
-          (SELECT "name" FROM "orgs" WHERE "id" = "executions"."orgId") AS "claimOrgName",
-          (SELECT "revision" FROM "config_revisions" WHERE "scope" = 'global') AS "claimGlobalRevision",
-          (SELECT "revision" FROM "config_revisions" WHERE "scope" = "executions"."scope") AS "claimScopeRevision"`,
+        WHERE "id" = ${id} AND "status" = 'pending' RETURNING *`,
     );
-    const claimed = rows[0] as (ExecutionRow & { claimOrgName: string | null; claimGlobalRevision: number | null; claimScopeRevision: number | null }) | undefined;
-    if (!claimed) return null;
-    const { claimOrgName, claimGlobalRevision, claimScopeRevision, ...row } = claimed;
-    return { row, scope: { orgName: claimOrgName, revisions: `${claimGlobalRevision ?? 0}/${claimScopeRevision ?? 0}` } };
+    return (rows[0] as ExecutionRow | undefined) ?? null;
   }
 
   /**

@@ -54,7 +54,7 @@ describe("GroupCommit", () => {
     const row = await store.create({ id: randomUUID(), workflow: "w", scope: GLOBAL_SCOPE, params: {}, createdBy: "test", hasUserConfig: false });
     const claims = await Promise.all([store.claimPending(row.id), store.claimPending(row.id), store.claimPending(row.id)]);
     expect(claims.filter((c) => c !== null)).toHaveLength(1);
-    const claimed = claims.find((c) => c !== null)!.row;
+    const claimed = claims.find((c) => c !== null)!;
     expect(claimed).toMatchObject({ id: row.id, status: "running", attempts: 1 });
     expect(claimed.startedAt).toBeInstanceOf(Date);
     expect(await store.find(row.id)).toEqual(claimed);
