@@ -7,8 +7,9 @@ import type { WorkflowDefinition } from "../sdk/workflow-definition.ts";
 import { ConfigType, inferConfigType, type ConfigService, type ExecutionConfigReader } from "../src/configs/index.ts";
 import { ValidationError } from "../src/errors/index.ts";
 import type { ExecutionOutcome } from "../src/executions/execution-store.ts";
-import { GLOBAL, GLOBAL_SCOPE, orgScope, type OrgService, type Scope } from "../src/orgs/index.ts";
+import { GLOBAL, GLOBAL_SCOPE, orgScope, type OrgService, type OrgView, type Scope } from "../src/orgs/index.ts";
 import { SecretScrubber } from "../src/secrets/index.ts";
+import { SharedReads } from "../src/storage/shared-reads.ts";
 import { withRunConsole } from "./run-console.ts";
 
 /** What a run needs from its scope. */
@@ -49,10 +50,15 @@ export class ExecutionRunner {
    */
   private readonly scrubbers = new WeakMap<readonly string[], { scrubber: SecretScrubber; covers: ReadonlySet<string> }>();
 
+  /** Runs of one org starting together share one read of it. */
+  private readonly orgReads: SharedReads<string, OrgView>;
+
   constructor(
     private readonly configs: ConfigService,
-    private readonly orgs: OrgService,
-  ) {}
+    orgs: OrgService,
+  ) {
+    this.orgReads = new SharedReads((id: string) => orgs.get(id));
+  }
 
   /** A scrubber of the scope's values and `more` (values the run read or wrote, per-user config). */
   private scrubberFor(scopeValues: readonly string[], more: string[]): SecretScrubber {
@@ -74,7 +80,7 @@ export class ExecutionRunner {
   async prepare(scopeId: string): Promise<PreparedScope> {
     const secretValues = this.configs.secretValuesForScrubbing(scopeId);
     secretValues.catch(() => undefined); // awaited when the run ends; a failure surfaces there
-    return { scope: scopeId === GLOBAL ? GLOBAL_SCOPE : orgScope(await this.orgs.get(scopeId)), secretValues };
+    return { scope: scopeId === GLOBAL ? GLOBAL_SCOPE : orgScope(await this.orgReads.get(scopeId)), secretValues };
   }
 
   async run(request: ExecutionRequest): Promise<ExecutionOutcome> {

@@ -53,7 +53,7 @@ export class ConfigListCache {
   ) {}
 
   async get(name: string, scopes: string[], render: () => Promise<unknown>): Promise<RenderedList> {
-    const revisions = await this.revisionsOf(scopes);
+    const revisions = await readConfigRevisions(this.db, scopes);
     const found = this.entries.get(name);
     if (found && found.revisions === revisions) {
       this.entries.delete(name);
@@ -65,10 +65,6 @@ export class ConfigListCache {
     const entry: Entry = { body, revisions, etag: `W/"${Buffer.from(`${name}@${revisions}`).toString("base64url")}"` };
     this.store(name, entry);
     return entry;
-  }
-
-  private revisionsOf(scopes: string[]): Promise<string> {
-    return readConfigRevisions(this.db, scopes);
   }
 
   private store(name: string, entry: Entry): void {
