@@ -54,9 +54,11 @@ export interface ResolvedConfig {
  * The API, the CLI (through the API) and the worker's `config.get` all come here.
  */
 export class ConfigService {
-  /** By scope id: runs of one scope starting together share the query and the decryptions. */
-  private readonly scrubbable = new SharedReads((scope: string) => this.readSecretValues(cascadeOfScopeId(scope)));
-  private readonly scrubbableKept = new ScrubbableSecrets((scope) => this.scrubbable.get(scope));
+  /**
+   * By scope id, read again only when the scope's revisions moved; runs of one scope starting
+   * together share the revisions query, and then the values (ScrubbableSecrets keeps the read on its way).
+   */
+  private readonly scrubbable = new ScrubbableSecrets((scope) => this.readSecretValues(cascadeOfScopeId(scope)));
   private readonly scrubbableRevisions = new SharedReads((scope: string) => readConfigRevisions(this.db, cascadeOfScopeId(scope)));
   private readonly lists: ConfigListCache;
 
@@ -188,7 +190,7 @@ export class ConfigService {
    * (ScrubbableSecrets): usually one indexed read of the revisions, no decryption.
    */
   async secretValuesForScrubbing(id: string): Promise<readonly string[]> {
-    return this.scrubbableKept.get(id, await this.scrubbableRevisions.get(id));
+    return this.scrubbable.get(id, await this.scrubbableRevisions.get(id));
   }
 
   private async readSecretValues(scopes: string[]): Promise<readonly string[]> {

@@ -74,7 +74,10 @@ export class ExecutionSignals {
 
   /** @param ended the row as just stored, sent along when it is small enough */
   async publishFinished(executionId: string, ended?: ExecutionRow): Promise<void> {
-    const row = ended ? JSON.stringify(ended) : "";
+    // Its text columns alone already weigh less than its JSON: a run with a large result or log is
+    // not serialized only to be left out.
+    const small = ended && ended.params.length + ended.logs.length + (ended.result?.length ?? 0) + (ended.error?.length ?? 0) <= MAX_NOTICE_ROW_BYTES;
+    const row = small ? JSON.stringify(ended) : "";
     const carried = row !== "" && Buffer.byteLength(row) <= MAX_NOTICE_ROW_BYTES;
     await this.publish(this.finishedChannel, carried ? `${executionId}\n${row}` : executionId);
   }
