@@ -10,7 +10,7 @@ import type { ExecutionOutcome } from "../src/executions/execution-store.ts";
 import { GLOBAL, GLOBAL_SCOPE, orgScope, type OrgService, type OrgView, type Scope } from "../src/orgs/index.ts";
 import { SecretScrubber } from "../src/secrets/index.ts";
 import { SharedReads } from "../src/storage/shared-reads.ts";
-import { withRunConsole } from "./run-console.ts";
+import { withinRun } from "./current-run.ts";
 
 /** What a run needs from its scope. */
 export interface PreparedScope {
@@ -39,8 +39,9 @@ export interface ExecutionRequest {
  * access behind the `config` facade, enforces the timeout and cancellation through `ctx.signal`,
  * and scrubs every secret value the run could see (its scope's secrets, the secret values it read
  * or wrote itself, and its per-user config, with their common encodings) from the result, the
- * error and the logs before returning them. `console` output of the run's code goes to its logs
- * in a worker process (run-console.ts).
+ * error and the logs before returning them. In a worker process, the run's code is also kept from
+ * the process's console (run-console.ts), from exiting it (exit-guard.ts) and from crashing it with
+ * a promise it left unhandled (stray-errors.ts).
  */
 export class ExecutionRunner {
   /**
@@ -122,7 +123,7 @@ export class ExecutionRunner {
     try {
       const params = definition.params ? parseParams(definition, request.params) : request.params;
       const instance = container.createChildContainer().resolve(definition.target) as Record<string, (...args: unknown[]) => unknown>;
-      const run = withRunConsole(ctx.log, () =>
+      const run = withinRun(ctx.log, () =>
         runWithConfigAccess(this.accessFor(request, configReader, seen), () => Promise.resolve(instance[definition.method](ctx, params))),
       );
       const aborted = new Promise<never>((_, reject) => {
@@ -175,7 +176,6 @@ function parseParams(definition: WorkflowDefinition, params: unknown): unknown {
   return parsed.data;
 }
 
-/** A result as it will be stored: JSON (undefined becomes null, functions and cycles are refused). */
 /**
  * A stored error (message and stack) is cut to this many characters. It is cut after scrubbing,
  * so a cut cannot leave part of a secret behind.

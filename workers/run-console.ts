@@ -1,13 +1,6 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { format } from "node:util";
 import type { ExecutionLogger } from "../sdk/execution-context.ts";
-
-const runLog = new AsyncLocalStorage<ExecutionLogger>();
-
-/** Runs `fn` (a workflow method) so that console output from its code goes to `log` (see captureConsole). */
-export function withRunConsole<T>(log: ExecutionLogger, fn: () => T): T {
-  return runLog.run(log, fn);
-}
+import { currentRunLog } from "./current-run.ts";
 
 const LEVELS = { log: "info", info: "info", debug: "debug", trace: "debug", warn: "warn", error: "error" } as const;
 const STREAMS = [
@@ -18,7 +11,7 @@ const STREAMS = [
 type Write = NodeJS.WriteStream["write"];
 
 /**
- * Makes console output that workflow code writes during a run go to that run's log (`ctx.log`:
+ * Makes console output that a run's code writes (current-run.ts) go to that run's log (`ctx.log`:
  * scrubbed of secrets and stored with the execution) instead of the worker's stdout and stderr,
  * where a secret would have been printed as it is. `console.log` and friends keep their level;
  * everything else written to `process.stdout`/`stderr` in a run (`console.dir`, `console.table`,
@@ -32,7 +25,7 @@ export function captureConsole(): () => void {
   for (const [method, level] of Object.entries(LEVELS) as [keyof typeof LEVELS, keyof ExecutionLogger][]) {
     const original = console[method];
     console[method] = (...args: unknown[]) => {
-      const log = runLog.getStore();
+      const log = currentRunLog();
       if (log) log[level](format(...args));
       else original.apply(console, args);
     };
@@ -42,7 +35,7 @@ export function captureConsole(): () => void {
     const stream = process[name];
     const original = stream.write;
     stream.write = function (this: NodeJS.WriteStream, chunk: string | Uint8Array, ...rest: unknown[]): boolean {
-      const log = runLog.getStore();
+      const log = currentRunLog();
       if (!log) return (original as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
       const text = textOf(chunk, typeof rest[0] === "string" ? (rest[0] as BufferEncoding) : undefined);
       const message = text.endsWith("\n") ? text.slice(0, -1) : text;

@@ -1,25 +1,46 @@
+import { format } from "node:util";
 import type { Logger } from "../src/logging/logger.ts";
+import { currentRunLog, outsideRuns } from "./current-run.ts";
 
 /**
- * What a process that runs workflows does with an error nothing handled: a workflow's promise
- * that nobody awaited, or a throw in one of its timer callbacks. Node's default would print the
- * error, message and all (a secret the workflow read may be in it, and nothing scrubs it there),
- * and end the process, and with it every run in flight, for one workflow's slip.
+ * What a process that runs workflows does with an error nothing handled. Node's default would
+ * print the error, message and all (a secret the workflow read may be in it, and nothing scrubs it
+ * there), and end the process, and with it every run in flight. Whose error it is decides
+ * (current-run.ts: a promise or callback belongs to the run whose code created it):
  *
- * - An unhandled rejection is logged without its message, by its name and stack frames, and the
- *   process goes on: a rejected promise leaves nothing half-done behind it.
- * - An uncaught exception is logged the same way, then the process exits with 1, as Node would:
- *   the code that threw stopped part-way, and nothing tells what it left behind. Its runs in
- *   flight are retried or failed like those of any worker that stops (see ExecutionWorker).
+ * - A rejection nothing handled, from a run's code (a promise it did not await): the run's log
+ *   gets it whole, as its other lines, scrubbed (if the run is still going); the worker's log gets
+ *   its name and stack frames, never its message; the worker goes on: a rejected promise leaves
+ *   nothing half-done behind it.
+ * - From the platform's own code, it is a bug of ours: logged the same way, then the process exits
+ *   with 1, as Node would, for its supervisor to start a sound one; a worker that goes on after a
+ *   failure it did not expect may go on taking jobs it never finishes.
+ * - An uncaught exception (a throw in a timer or event callback), from anyone's code: logged the
+ *   same way, then the process exits with 1, as Node would: the code that threw stopped part-way,
+ *   and nothing tells what it left behind. Its runs in flight are retried or failed like those of
+ *   any worker that stops (see ExecutionWorker).
  */
 export function handleStrayErrors(logger: Logger): void {
+  // Called back in the async context of the code that failed: ending the process is the platform's
+  // own act (exit-guard.ts refuses process.exit() to a run's code).
+  const stop = () =>
+    outsideRuns(() => {
+      logger.flush(() => process.exit(1));
+      setTimeout(() => process.exit(1), 2_000).unref();
+    });
   process.on("unhandledRejection", (reason) => {
-    logger.error({ error: describe(reason) }, "a promise was rejected and nothing handled it (workflow code that did not await a promise?); the worker goes on. Its message is not logged: it may hold a secret");
+    const runLog = currentRunLog();
+    if (runLog) {
+      runLog.error(`A promise was rejected and nothing handled it (not awaited?): ${format(reason)}`);
+      logger.error({ error: describe(reason) }, "a promise of a workflow's was rejected and nothing handled it (not awaited?); the worker goes on. Its message is not logged here, as it may hold a secret: the run's log has it, scrubbed");
+      return;
+    }
+    logger.fatal({ error: describe(reason) }, "a promise of the platform's own was rejected and nothing handled it (a bug): the worker stops, as its state is unknown. Its message is not logged: it may hold a secret");
+    stop();
   });
   process.on("uncaughtException", (error) => {
     logger.fatal({ error: describe(error) }, "an exception was thrown and nothing caught it (in a workflow's timer or event callback?): the worker stops, as its state is unknown. Its message is not logged: it may hold a secret");
-    logger.flush(() => process.exit(1));
-    setTimeout(() => process.exit(1), 2_000).unref();
+    stop();
   });
 }
 

@@ -117,7 +117,7 @@ describe("bifrost worker processes", () => {
     expect((await admin("GET", "/api/executions?status=running")).body).toEqual([]);
   });
 
-  it("an error workflow code left unhandled is logged without its message (a secret): after a rejection the worker goes on, after a throw it stops", async () => {
+  it("an error workflow code left unhandled goes to its run's log, scrubbed, and to the worker's without its message: after a rejection the worker goes on, after a throw it stops", async () => {
     const secret = `stray-${randomBytes(12).toString("hex")}`;
     expect((await admin("PUT", "/api/configs/stray_secret", { type: "secret", value: secret })).status).toBe(201);
     const w = worker();
@@ -126,7 +126,10 @@ describe("bifrost worker processes", () => {
 
     const [rejected] = await settleAll([await start("stray_rejection", {})]);
     expect(rejected).toMatchObject({ status: "success", result: "returned" });
-    await w.waitFor(/a promise was rejected and nothing handled it/);
+    expect(rejected.logs).toEqual([
+      expect.objectContaining({ level: "error", message: expect.stringMatching(/^A promise was rejected and nothing handled it \(not awaited\?\): Error: a stray rejection holding \[REDACTED\]\n\s+at /) }),
+    ]);
+    await w.waitFor(/a promise of a workflow's was rejected and nothing handled it/);
     const [after] = await settleAll([await start("noop", {})]);
     expect(after.status).toBe("success");
     expect(w.child.exitCode).toBeNull();
@@ -138,6 +141,17 @@ describe("bifrost worker processes", () => {
     // Where it came from is logged: the workflow's file and line.
     expect(w.output()).toMatch(/"name":"Error","at":\["[^"]*fixtures\/workflows\/executions\.ts/);
     expect(w.output()).not.toContain(secret);
+  });
+
+  it("process.exit() in workflow code fails its run, not the worker", async () => {
+    const w = worker();
+    await w.waitFor(READY);
+    const [exiting] = await settleAll([await start("exits", { code: 0 })]);
+    expect(exiting.status).toBe("failed");
+    expect(exiting.error).toMatch(/^WorkflowExitError: process\.exit\(0\) was called by the workflow: a workflow cannot end the worker, which other runs share/);
+    const [after] = await settleAll([await start("noop", {})]);
+    expect(after.status).toBe("success");
+    expect(w.child.exitCode).toBeNull();
   });
 
   it("console output of workflow code goes to the run's logs, scrubbed, not to the worker's output", async () => {

@@ -1,7 +1,8 @@
 import { Console } from "node:console";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ExecutionLogger } from "../../sdk/execution-context.ts";
-import { captureConsole, withRunConsole } from "../../workers/run-console.ts";
+import { withinRun } from "../../workers/current-run.ts";
+import { captureConsole } from "../../workers/run-console.ts";
 
 // Console capture is a routing rule: inside a run, to the run's log; outside, to the console as before.
 
@@ -28,7 +29,7 @@ describe("captureConsole", () => {
     const restore = captureConsole();
 
     console.log("before %d", 1);
-    await withRunConsole(log, async () => {
+    await withinRun(log, async () => {
       console.log("count %d of %s", 2, "x");
       await new Promise((resolve) => setTimeout(resolve, 1)); // still the run's after an await
       console.error({ nested: true });
@@ -54,7 +55,7 @@ describe("captureConsole", () => {
     try {
       process.stdout.write("outside\n");
       let calledBack = false;
-      await withRunConsole(log, async () => {
+      await withinRun(log, async () => {
         // vitest replaces the global console; a Console on the process streams behaves as Node's does.
         new Console(process.stdout, process.stderr).dir({ a: 1 });
         process.stdout.write(Buffer.from("bytes\n"));
