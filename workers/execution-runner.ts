@@ -11,6 +11,7 @@ import { GLOBAL, GLOBAL_SCOPE, orgScope, type OrgService, type OrgView, type Sco
 import { SecretScrubber } from "../src/secrets/index.ts";
 import { SharedReads } from "../src/storage/shared-reads.ts";
 import { withinRun } from "./current-run.ts";
+import { endRunConsole } from "./run-console.ts";
 
 /** What a run needs from its scope. */
 export interface PreparedScope {
@@ -131,10 +132,12 @@ export class ExecutionRunner {
         controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
       });
       const result = storedResult(await Promise.race([run, aborted]));
+      endRunConsole(ctx.log);
       const scrub = await scrubber();
       return { status: "success", result: scrub.scrubValue(result), error: null, logs: scrubLogs(scrub, logs) };
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}${error.stack ? `\n${error.stack.split("\n").slice(1).join("\n")}` : ""}` : String(error);
+      endRunConsole(ctx.log);
       const scrub = await scrubber();
       return { status: ended ?? "failed", result: null, error: cut(scrub.scrub(message), ERROR_LIMIT), logs: scrubLogs(scrub, logs) };
     } finally {

@@ -11,12 +11,22 @@ const STREAMS = [
 type Write = NodeJS.WriteStream["write"];
 
 /**
+ * What a run wrote to a stream since its last newline. A line written in pieces (a library that
+ * streams its output, `write("tok")` then `write("en\n")`) becomes one entry, so a secret split
+ * across writes is still whole when the log is scrubbed. A piece of a line longer than
+ * PARTIAL_LIMIT is let go as an entry of its own.
+ */
+const partialLines = new WeakMap<ExecutionLogger, { stdout?: string; stderr?: string }>();
+const PARTIAL_LIMIT = 64 * 1024;
+
+/**
  * Makes console output that a run's code writes (current-run.ts) go to that run's log (`ctx.log`:
  * scrubbed of secrets and stored with the execution) instead of the worker's stdout and stderr,
  * where a secret would have been printed as it is. `console.log` and friends keep their level;
  * everything else written to `process.stdout`/`stderr` in a run (`console.dir`, `console.table`,
- * `process.stdout.write`, Node's warnings from `process.emitWarning`) is one entry a write, at
- * info (stdout) or error (stderr). Outside runs nothing changes: our own logs (pino) write to the
+ * `process.stdout.write`, Node's warnings from `process.emitWarning`) is one entry a line (what
+ * one write ending in a newline, or several in a row, printed), at info (stdout) or error
+ * (stderr); a run's last unfinished line goes to its log when the run ends (endRunConsole). Outside runs nothing changes: our own logs (pino) write to the
  * file descriptor, not through these streams. Called once by a process that runs workflows;
  * returns the function that undoes it.
  */
@@ -37,9 +47,16 @@ export function captureConsole(): () => void {
     stream.write = function (this: NodeJS.WriteStream, chunk: string | Uint8Array, ...rest: unknown[]): boolean {
       const log = currentRunLog();
       if (!log) return (original as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
-      const text = textOf(chunk, typeof rest[0] === "string" ? (rest[0] as BufferEncoding) : undefined);
-      const message = text.endsWith("\n") ? text.slice(0, -1) : text;
-      if (message !== "") log[level](message);
+      const pending = partialLines.get(log) ?? {};
+      partialLines.set(log, pending);
+      const text = (pending[name] ?? "") + textOf(chunk, typeof rest[0] === "string" ? (rest[0] as BufferEncoding) : undefined);
+      if (text.endsWith("\n") || text.length > PARTIAL_LIMIT) {
+        delete pending[name];
+        const message = text.endsWith("\n") ? text.slice(0, -1) : text;
+        if (message !== "") log[level](message);
+      } else {
+        pending[name] = text;
+      }
       // A caller may wait for its write's callback (write(chunk, cb) or write(chunk, encoding, cb)).
       const done = rest.find((arg) => typeof arg === "function") as ((error?: Error | null) => void) | undefined;
       if (done) process.nextTick(done, null);
@@ -50,6 +67,14 @@ export function captureConsole(): () => void {
   return () => {
     for (const step of undo) step();
   };
+}
+
+/** Ends the run whose log is `log` for captureConsole: what it left of a line on stdout or stderr becomes an entry. */
+export function endRunConsole(log: ExecutionLogger): void {
+  const pending = partialLines.get(log);
+  if (!pending) return;
+  partialLines.delete(log);
+  for (const [name, level] of STREAMS) if (pending[name]) log[level](pending[name]);
 }
 
 /** What a write of `chunk` prints: a string is in `encoding` (write's own default: UTF-8). */

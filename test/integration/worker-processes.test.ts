@@ -167,6 +167,7 @@ describe("bifrost worker processes", () => {
       ["warn", "a plain warning"],
       ["info", "{ dir: '[REDACTED]' }"],
       ["info", "raw [REDACTED]"],
+      ["info", "in pieces [REDACTED]"],
       ["error", expect.stringContaining("Warning: warning about [REDACTED]")],
     ]);
     expect(w.output()).not.toContain(secret);

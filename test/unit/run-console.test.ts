@@ -2,7 +2,7 @@ import { Console } from "node:console";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ExecutionLogger } from "../../sdk/execution-context.ts";
 import { withinRun } from "../../workers/current-run.ts";
-import { captureConsole } from "../../workers/run-console.ts";
+import { captureConsole, endRunConsole } from "../../workers/run-console.ts";
 
 // Console capture is a routing rule: inside a run, to the run's log; outside, to the console as before.
 
@@ -45,7 +45,7 @@ describe("captureConsole", () => {
     expect(console.log).toBe(outside);
   });
 
-  it("sends what a run writes to process.stdout/stderr (console.dir, console.table, warnings, direct writes) to its log, a write an entry", async () => {
+  it("sends what a run writes to process.stdout/stderr (console.dir, console.table, warnings, direct writes) to its log, a line an entry", async () => {
     const written: string[] = [];
     const saved = { out: process.stdout.write, err: process.stderr.write };
     process.stdout.write = ((chunk: string) => written.push(`out:${chunk}`) > 0) as typeof process.stdout.write;
@@ -60,10 +60,14 @@ describe("captureConsole", () => {
         new Console(process.stdout, process.stderr).dir({ a: 1 });
         process.stdout.write(Buffer.from("bytes\n"));
         process.stdout.write("aGk=", "base64", () => (calledBack = true));
+        process.stdout.write(" and a line written in pieces: to");
+        process.stdout.write("ken\n");
         process.stderr.write("to stderr\n");
         process.emitWarning("careful");
         await new Promise((resolve) => setTimeout(resolve, 5));
+        process.stdout.write("an unfinished last line");
       });
+      endRunConsole(log);
       process.stderr.write("outside too\n");
       expect(calledBack).toBe(true);
     } finally {
@@ -72,13 +76,31 @@ describe("captureConsole", () => {
       Object.assign(process.stderr, { write: saved.err });
     }
 
-    expect(lines.slice(0, 4)).toEqual([
+    expect(lines).toEqual([
       ["info", "{ a: 1 }"],
       ["info", "bytes"],
-      ["info", "hi"],
+      ["info", "hi and a line written in pieces: token"],
       ["error", "to stderr"],
+      ["error", expect.stringContaining("Warning: careful")],
+      ["info", "an unfinished last line"],
     ]);
-    expect(lines[4]).toEqual(["error", expect.stringContaining("Warning: careful")]);
     expect(written).toEqual(["out:outside\n", "err:outside too\n"]);
+  });
+
+  it("lets a line's piece longer than 64 KiB go as an entry of its own, so an endless line cannot grow without bound", async () => {
+    const { log, lines } = runLog();
+    const restore = captureConsole();
+    try {
+      withinRun(log, () => {
+        process.stdout.write("x".repeat(70_000));
+        process.stdout.write("tail\n");
+      });
+    } finally {
+      restore();
+    }
+    expect(lines).toEqual([
+      ["info", "x".repeat(70_000)],
+      ["info", "tail"],
+    ]);
   });
 });
