@@ -15,6 +15,8 @@ export interface RunningServer {
   url: string;
   catalog: WorkflowCatalog;
   executions: ExecutionService;
+  /** The "finished" notices this process hears (every run's end), e.g. to count runs ending. */
+  signals: ExecutionSignals;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,7 @@ export async function startServer(platform: Platform, port = platform.settings.p
     url,
     catalog,
     executions,
+    signals,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
