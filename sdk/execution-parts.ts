@@ -38,14 +38,14 @@ export function collectingLogger(entries: ExecutionLogEntry[], limits = RUN_LOG_
 export const RESULT_LIMIT = 4_000_000;
 
 /**
- * What a run returned, as it is stored: JSON (`undefined` becomes null; what JSON cannot hold
- * throws, as `JSON.stringify` does).
+ * What a run returned, as it is stored: JSON text (`undefined` becomes `null`; what JSON cannot
+ * hold throws, as `JSON.stringify` does).
  * @throws ResultTooLargeError past RESULT_LIMIT
  */
-export function storedResult(value: unknown, limit = RESULT_LIMIT): unknown {
+export function storedResult(value: unknown, limit = RESULT_LIMIT): string {
   const json = JSON.stringify(value) ?? "null";
   if (json.length > limit) throw new ResultTooLargeError(json.length, limit);
-  return JSON.parse(json);
+  return json;
 }
 
 /** `ctx.userConfig` over the `Config-*` header values. */

@@ -134,7 +134,7 @@ export class ExecutionRunner {
       const result = storedResult(await Promise.race([run, aborted]));
       endRunConsole(ctx.log);
       const scrub = await scrubber();
-      return { status: "success", result: scrub.scrubValue(result), error: null, logs: scrubLogs(scrub, logs) };
+      return { status: "success", result: result === "null" ? null : scrub.scrubJson(result), error: null, logs: scrubLogs(scrub, logs) };
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}${error.stack ? `\n${error.stack.split("\n").slice(1).join("\n")}` : ""}` : String(error);
       endRunConsole(ctx.log);

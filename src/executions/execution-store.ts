@@ -8,7 +8,8 @@ import type { ExecutionRow } from "./execution-view.ts";
 /** What a run produced, already scrubbed. */
 export interface ExecutionOutcome {
   status: FinalStatus;
-  result: unknown;
+  /** JSON text, as stored (scrubbed); null when the run returned nothing or failed. */
+  result: string | null;
   error: string | null;
   logs: ExecutionLogEntry[];
 }
@@ -141,7 +142,7 @@ export class ExecutionStore {
   async finish(claimed: ExecutionRow, outcome: ExecutionOutcome): Promise<ExecutionRow | null> {
     const finishedAt = new Date();
     const durationMs = finishedAt.getTime() - (claimed.startedAt ?? finishedAt).getTime();
-    const result = outcome.result === null || outcome.result === undefined ? null : JSON.stringify(outcome.result);
+    const { result } = outcome;
     const logs = outcome.logs.length === 0 ? claimed.logs : JSON.stringify([...JSON.parse(claimed.logs), ...outcome.logs]);
     const { count } = await this.commits.write(
       sql`UPDATE "executions" SET "status" = ${outcome.status}, "result" = ${result}, "error" = ${outcome.error}, "logs" = ${logs}, "finishedAt" = ${finishedAt}, "durationMs" = ${durationMs}

@@ -135,9 +135,14 @@ export class SecretScrubber {
     return out + text.slice(from, start) + REDACTED + text.slice(end);
   }
 
-  /** Scrubs every string inside a JSON-compatible value (keys too). */
-  scrubValue<T>(value: T): T {
-    if (this.size === 0 || value === null || value === undefined) return value;
-    return JSON.parse(this.scrub(JSON.stringify(value))) as T;
+  /**
+   * Scrubs a JSON text (a run's result as stored): every string in it, keys too. A replacement
+   * inside a string keeps it JSON; one across JSON's own syntax (a value spanning a quote, say)
+   * would leave text no reader could parse, so that throws a SyntaxError instead.
+   */
+  scrubJson(json: string): string {
+    const scrubbed = this.scrub(json);
+    if (scrubbed !== json) JSON.parse(scrubbed);
+    return scrubbed;
   }
 }

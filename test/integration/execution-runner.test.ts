@@ -24,8 +24,9 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 type RunOptions = { scope?: Scope; prepared?: PreparedScope; params?: unknown; userConfig?: Record<string, string>; cancelSignal?: AbortSignal };
-const run = async (name: string, options: RunOptions = {}) =>
-  runner.run({
+/** Runs a workflow; the outcome's result (JSON text, as stored) comes back parsed. */
+const run = async (name: string, options: RunOptions = {}) => {
+  const outcome = await runner.run({
     executionId: `exec-${name}-${Math.random().toString(36).slice(2)}`,
     definition: catalog.get(name)!.definition,
     prepared: options.prepared ?? (await runner.prepare(scopeId(options.scope ?? GLOBAL_SCOPE))),
@@ -33,6 +34,8 @@ const run = async (name: string, options: RunOptions = {}) =>
     userConfig: options.userConfig ?? {},
     cancelSignal: options.cancelSignal,
   });
+  return { ...outcome, result: outcome.result === null ? null : JSON.parse(outcome.result) };
+};
 
 describe("execution runner", () => {
   it("resolves the workflow class through tsyringe and reads configs through the cascade for its org", async () => {

@@ -41,8 +41,10 @@ describe("SecretScrubber", () => {
     expect(new SecretScrubber(["ab"]).scrub("abc ab")).toBe("abc ab");
   });
 
-  it("scrubs inside JSON values, keys included", () => {
-    expect(scrubber.scrubValue({ [secret]: [secret, { x: `hunter2!` }], n: 1 })).toEqual({ "[REDACTED]": ["[REDACTED]", { x: "[REDACTED]" }], n: 1 });
+  it("scrubs inside JSON text, keys included, and refuses to leave text that is no longer JSON", () => {
+    const json = JSON.stringify({ [secret]: [secret, { x: `hunter2!` }], n: 1 });
+    expect(JSON.parse(scrubber.scrubJson(json))).toEqual({ "[REDACTED]": ["[REDACTED]", { x: "[REDACTED]" }], n: 1 });
+    expect(() => new SecretScrubber(['1,"b":2']).scrubJson('{"a":1,"b":2}')).toThrow(SyntaxError);
   });
 });
 
