@@ -204,8 +204,12 @@ function pgValue(value: unknown): unknown {
   return value === undefined ? null : value;
 }
 
+/** Distinct statement texts a process prepares on each PostgreSQL connection, at most. */
+const PG_MAX_PREPARED = 100;
+
 /** On the pool Prisma's adapter uses too (database.ts), so the process holds one set of connections. */
 export function openPgDirect(pool: pg.Pool): DirectSql {
+  const prepared = new PreparedStatements();
   return {
     async query(statement) {
       const result = await pool.query({ text: statement.text, values: statement.values.map(pgValue), types } as pg.QueryConfig);
@@ -213,16 +217,70 @@ export function openPgDirect(pool: pg.Pool): DirectSql {
     },
     async batch(statements, options = {}) {
       if (statements.length === 0) return [];
-      // One simple-protocol query: PostgreSQL runs its statements as one transaction (all or
-      // none) and answers them together. That protocol takes no parameters, so values are
-      // written in as literals by pg's own escaping. SET LOCAL ends with that transaction.
-      const relaxed = options.waitForDisk === false ? ["SET LOCAL synchronous_commit TO off"] : [];
-      const text = [...relaxed, ...statements.map(inlined)].join(";\n");
-      const result = (await pool.query({ text, types } as pg.QueryConfig)) as pg.QueryResult | pg.QueryResult[];
-      return (Array.isArray(result) ? result : [result]).slice(relaxed.length).map((r) => ({ rows: r.rows, count: r.rowCount ?? 0 }));
+      const client = await pool.connect();
+      try {
+        const names = await prepared.on(client, statements);
+        // One simple-protocol query: PostgreSQL runs its statements as one transaction (all or
+        // none) and answers them together. That protocol takes no parameters, so values are
+        // written in as literals by pg's own escaping. SET LOCAL ends with that transaction.
+        const relaxed = options.waitForDisk === false ? ["SET LOCAL synchronous_commit TO off"] : [];
+        const text = [...relaxed, ...statements.map((statement, i) => (names[i] ? executed(names[i], statement) : inlined(statement)))].join(";\n");
+        const result = (await client.query({ text, types } as pg.QueryConfig)) as pg.QueryResult | pg.QueryResult[];
+        client.release();
+        return (Array.isArray(result) ? result : [result]).slice(relaxed.length).map((r) => ({ rows: r.rows, count: r.rowCount ?? 0 }));
+      } catch (error) {
+        // As pool.query does: a connection whose query failed is not reused. Its prepared
+        // statements go with it (one whose plan a migration made stale fails once, then never).
+        client.release(error as Error);
+        throw error;
+      }
     },
     close: async () => {},
   };
+}
+
+/**
+ * Write statements of batches, prepared once on each connection (`PREPARE`) and then run by name
+ * (`EXECUTE`). In a simple-protocol batch PostgreSQL parses and plans every statement anew: for an
+ * execution's claim and finish (an UPDATE of a table with five indexes) that took ~80–100 µs of
+ * its CPU each, against ~30 µs run from a prepared plan (measured on 20,000 of each, batches of
+ * 50), and all three of a run's writes cost it ~120 µs less (about a seventh of what a run costs
+ * the machine, all processes counted).
+ */
+class PreparedStatements {
+  /**
+   * Statement text → its name, or null for a text PostgreSQL could not prepare (a parameter whose
+   * type it cannot infer): inlined, as are texts past PG_MAX_PREPARED (IN lists of every length).
+   */
+  private readonly names = new Map<string, string | null>();
+  private readonly onConnection = new WeakMap<pg.PoolClient, Set<string>>();
+
+  /** The name of each statement, prepared on `client` by now, or null for one to inline. */
+  async on(client: pg.PoolClient, statements: SqlStatement[]): Promise<(string | null)[]> {
+    let ready = this.onConnection.get(client);
+    if (!ready) this.onConnection.set(client, (ready = new Set()));
+    const names: (string | null)[] = [];
+    for (const { text } of statements) {
+      let name = this.names.get(text);
+      if (name === undefined && this.names.size < PG_MAX_PREPARED) this.names.set(text, (name = `bifrost_${this.names.size + 1}`));
+      if (name && !ready.has(name)) {
+        try {
+          await client.query(`PREPARE ${name} AS ${text}`);
+          ready.add(name);
+        } catch (error) {
+          if (!(error instanceof pg.DatabaseError)) throw error;
+          this.names.set(text, (name = null));
+        }
+      }
+      names.push(name ?? null);
+    }
+    return names;
+  }
+}
+
+/** A statement run by the name it was prepared under, its values written in as SQL literals. */
+function executed(name: string, statement: SqlStatement): string {
+  return statement.values.length === 0 ? `EXECUTE ${name}` : `EXECUTE ${name}(${statement.values.map(pgLiteral).join(", ")})`;
 }
 
 /** A statement with its values written in as SQL literals (for PostgreSQL's simple query protocol). */

@@ -83,6 +83,25 @@ describe("DirectSql", () => {
     expect(await db.direct.query(sql`SELECT "id" FROM "executions" WHERE "id" = ${id}`)).toEqual([]);
   });
 
+  it.runIf(process.env.BIFROST_TEST_DB === "postgresql")("runs a batch's statements by plans prepared once per connection; one PostgreSQL cannot prepare is written in whole", async () => {
+    // Read on the connection the batch runs on: the read is a statement of the batch.
+    const preparedHere = sql`SELECT "statement" FROM pg_prepared_statements WHERE "name" LIKE 'bifrost_%'`;
+    const id = randomUUID();
+    const claim = sql`UPDATE "executions" SET "attempts" = "attempts" + 1 WHERE "id" = ${id} RETURNING "attempts"`;
+    await db.direct.batch([sql`INSERT INTO "executions" ("id", "workflow", "scope", "status", "params", "createdBy") VALUES (${id}, 'w', 'global', 'pending', '{}', 'test')`]);
+    for (let i = 1; i <= 3; i++) {
+      const [claimed, prepared] = await db.direct.batch([claim, preparedHere]);
+      expect(claimed.rows).toEqual([{ attempts: i }]);
+      expect(prepared.rows.map((r) => r.statement)).toEqual(expect.arrayContaining([expect.stringContaining('UPDATE "executions" SET "attempts" = "attempts" + 1 WHERE "id" = $1')]));
+    }
+    // PREPARE cannot type `$1 + $2` ("operator is not unique"): the statement runs with its values written in.
+    for (let i = 0; i < 2; i++) {
+      const [untyped, prepared] = await db.direct.batch([sql`SELECT ${1} + ${2} AS "v"`, preparedHere]);
+      expect(untyped.rows).toEqual([{ v: 3 }]);
+      expect(prepared.rows.map((r) => r.statement)).not.toEqual(expect.arrayContaining([expect.stringContaining("SELECT $1 + $2")]));
+    }
+  });
+
   it("a batch waits for this process's open Prisma write transaction instead of deadlocking", async () => {
     const id = randomUUID();
     let release = () => {};
