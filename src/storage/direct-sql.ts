@@ -217,20 +217,30 @@ export function openPgDirect(pool: pg.Pool): DirectSql {
     },
     async batch(statements, options = {}) {
       if (statements.length === 0) return [];
-      const client = await pool.connect();
-      try {
+      // One simple-protocol query: PostgreSQL runs its statements as one transaction (all or
+      // none) and answers them together. That protocol takes no parameters, so values are
+      // written in as literals by pg's own escaping. SET LOCAL ends with that transaction.
+      const relaxed = options.waitForDisk === false ? ["SET LOCAL synchronous_commit TO off"] : [];
+      const run = async (client: pg.PoolClient) => {
         const names = await prepared.on(client, statements);
-        // One simple-protocol query: PostgreSQL runs its statements as one transaction (all or
-        // none) and answers them together. That protocol takes no parameters, so values are
-        // written in as literals by pg's own escaping. SET LOCAL ends with that transaction.
-        const relaxed = options.waitForDisk === false ? ["SET LOCAL synchronous_commit TO off"] : [];
         const text = [...relaxed, ...statements.map((statement, i) => (names[i] ? executed(names[i], statement) : inlined(statement)))].join(";\n");
         const result = (await client.query({ text, types } as pg.QueryConfig)) as pg.QueryResult | pg.QueryResult[];
-        client.release();
         return (Array.isArray(result) ? result : [result]).slice(relaxed.length).map((r) => ({ rows: r.rows, count: r.rowCount ?? 0 }));
+      };
+      const client = await pool.connect();
+      try {
+        const results = await run(client).catch(async (error: unknown) => {
+          if (!isStalePlan(error)) throw error;
+          // A migration (another process's, say) changed the rows a prepared statement returns:
+          // the batch was rolled back whole, so prepare again on this connection and run it once more.
+          await client.query("DEALLOCATE ALL");
+          prepared.forget(client);
+          return run(client);
+        });
+        client.release();
+        return results;
       } catch (error) {
-        // As pool.query does: a connection whose query failed is not reused. Its prepared
-        // statements go with it (one whose plan a migration made stale fails once, then never).
+        // As pool.query does: a connection whose query failed is not reused.
         client.release(error as Error);
         throw error;
       }
@@ -255,6 +265,11 @@ class PreparedStatements {
   private readonly names = new Map<string, string | null>();
   private readonly onConnection = new WeakMap<pg.PoolClient, Set<string>>();
 
+  /** After `DEALLOCATE ALL` on `client`. */
+  forget(client: pg.PoolClient): void {
+    this.onConnection.delete(client);
+  }
+
   /** The name of each statement, prepared on `client` by now, or null for one to inline. */
   async on(client: pg.PoolClient, statements: SqlStatement[]): Promise<(string | null)[]> {
     let ready = this.onConnection.get(client);
@@ -276,6 +291,11 @@ class PreparedStatements {
     }
     return names;
   }
+}
+
+/** PostgreSQL refusing to run a prepared statement whose result columns a schema change altered. */
+function isStalePlan(error: unknown): boolean {
+  return error instanceof pg.DatabaseError && error.code === "0A000" && /cached plan must not change result type/.test(error.message);
 }
 
 /** A statement run by the name it was prepared under, its values written in as SQL literals. */

@@ -102,6 +102,19 @@ describe("DirectSql", () => {
     }
   });
 
+  it.runIf(process.env.BIFROST_TEST_DB === "postgresql")("runs a prepared statement again after a migration changed the rows it returns", async () => {
+    await db.prisma.$executeRawUnsafe(`CREATE TABLE "prepared_probe" ("id" TEXT PRIMARY KEY, "n" INTEGER NOT NULL)`);
+    await db.direct.batch([sql`INSERT INTO "prepared_probe" ("id", "n") VALUES (${"a"}, ${0})`]);
+    const bump = sql`UPDATE "prepared_probe" SET "n" = "n" + 1 WHERE "id" = ${"a"} RETURNING *`;
+    // On every pooled connection a batch may take: several at once.
+    for (const results of await Promise.all(Array.from({ length: 4 }, () => db.direct.batch([bump])))) expect(results[0].count).toBe(1);
+    await db.prisma.$executeRawUnsafe(`ALTER TABLE "prepared_probe" ADD COLUMN "added" TEXT`);
+
+    const after = await Promise.all(Array.from({ length: 4 }, () => db.direct.batch([bump])));
+    expect(after.map(([r]) => Object.keys(r.rows[0]!).sort())).toEqual(after.map(() => ["added", "id", "n"]));
+    expect(await db.direct.query(sql`SELECT "n" FROM "prepared_probe"`)).toEqual([{ n: 8 }]);
+  });
+
   it("a batch waits for this process's open Prisma write transaction instead of deadlocking", async () => {
     const id = randomUUID();
     let release = () => {};
