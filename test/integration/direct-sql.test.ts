@@ -94,6 +94,8 @@ describe("DirectSql", () => {
       expect(claimed.rows).toEqual([{ attempts: i }]);
       expect(prepared.rows.map((r) => r.statement)).toEqual(expect.arrayContaining([expect.stringContaining('UPDATE "executions" SET "attempts" = "attempts" + 1 WHERE "id" = $1')]));
     }
+    const [read] = await db.direct.query<{ names: string[] }>(sql`SELECT array_agg("name") AS "names" FROM pg_prepared_statements`);
+    expect(read!.names).toEqual(expect.arrayContaining([expect.stringMatching(/^bifrost_read_\d+$/)]));
     // PREPARE cannot type `$1 + $2` ("operator is not unique"): the statement runs with its values written in.
     for (let i = 0; i < 2; i++) {
       const [untyped, prepared] = await db.direct.batch([sql`SELECT ${1} + ${2} AS "v"`, preparedHere]);
@@ -113,6 +115,11 @@ describe("DirectSql", () => {
     const after = await Promise.all(Array.from({ length: 4 }, () => db.direct.batch([bump])));
     expect(after.map(([r]) => Object.keys(r.rows[0]!).sort())).toEqual(after.map(() => ["added", "id", "n"]));
     expect(await db.direct.query(sql`SELECT "n" FROM "prepared_probe"`)).toEqual([{ n: 8 }]);
+    // Reads are prepared per connection too (by pg, by name): the same after another column.
+    const read = () => db.direct.query<Record<string, unknown>>(sql`SELECT * FROM "prepared_probe" WHERE "id" = ${"a"}`);
+    await Promise.all(Array.from({ length: 4 }, read));
+    await db.prisma.$executeRawUnsafe(`ALTER TABLE "prepared_probe" ADD COLUMN "again" TEXT`);
+    for (const [row] of await Promise.all(Array.from({ length: 4 }, read))) expect(Object.keys(row!).sort()).toEqual(["added", "again", "id", "n"]);
   });
 
   it("a batch waits for this process's open Prisma write transaction instead of deadlocking", async () => {
