@@ -13,7 +13,9 @@ export class WorkflowExitError extends Error {
 /**
  * Makes `process.exit()` in a run's code (current-run.ts) throw a WorkflowExitError instead of
  * ending the worker, and with it every run in flight. Outside runs it exits as always. Called once
- * by a process that runs workflows; returns the function that undoes it.
+ * by a process that runs workflows; returns the function that undoes it. Thrown in a run's timer
+ * or event callback, where nothing can catch it, the error goes to the run's log instead
+ * (stray-errors.ts).
  */
 export function guardProcessExit(): () => void {
   const exit = process.exit;

@@ -13,8 +13,10 @@ type Write = NodeJS.WriteStream["write"];
 /**
  * What a run wrote to a stream since its last newline. A line written in pieces (a library that
  * streams its output, `write("tok")` then `write("en\n")`) becomes one entry, so a secret split
- * across writes is still whole when the log is scrubbed. A piece of a line longer than
- * PARTIAL_LIMIT is let go as an entry of its own.
+ * across writes is still whole when the log is scrubbed. A line longer than PARTIAL_LIMIT is let
+ * go in pieces of about that size (so a secret across such a cut is not scrubbed: bounded memory
+ * wins there). A line is logged when it ends, so a `console.log` made while a line was unfinished
+ * comes first.
  */
 const partialLines = new WeakMap<ExecutionLogger, { stdout?: string; stderr?: string }>();
 const PARTIAL_LIMIT = 64 * 1024;

@@ -1,6 +1,7 @@
 import { format } from "node:util";
 import type { Logger } from "../src/logging/logger.ts";
 import { currentRunLog, outsideRuns } from "./current-run.ts";
+import { WorkflowExitError } from "./exit-guard.ts";
 
 /**
  * What a process that runs workflows does with an error nothing handled. Node's default would
@@ -18,7 +19,12 @@ import { currentRunLog, outsideRuns } from "./current-run.ts";
  * - An uncaught exception (a throw in a timer or event callback), from anyone's code: logged the
  *   same way, then the process exits with 1, as Node would: the code that threw stopped part-way,
  *   and nothing tells what it left behind. Its runs in flight are retried or failed like those of
- *   any worker that stops (see ExecutionWorker).
+ *   any worker that stops (see ExecutionWorker). Except the WorkflowExitError of a run's callback
+ *   that called `process.exit()`: that code meant to stop there; the run's log gets it, and the
+ *   worker goes on.
+ *
+ * Platform code a run calls (its `config` reads, a connection it opened) runs in the run's context
+ * too, so its stray rejections count as the run's: logged, and the worker goes on.
  */
 export function handleStrayErrors(logger: Logger): void {
   // Called back in the async context of the code that failed: ending the process is the platform's
@@ -39,6 +45,12 @@ export function handleStrayErrors(logger: Logger): void {
     stop();
   });
   process.on("uncaughtException", (error) => {
+    const runLog = currentRunLog();
+    if (runLog && error instanceof WorkflowExitError) {
+      runLog.error(`${error.name}: ${error.message}`);
+      logger.warn({ error: describe(error) }, "a workflow called process.exit() in a callback: refused, the worker goes on");
+      return;
+    }
     logger.fatal({ error: describe(error) }, "an exception was thrown and nothing caught it (in a workflow's timer or event callback?): the worker stops, as its state is unknown. Its message is not logged: it may hold a secret");
     stop();
   });

@@ -230,7 +230,9 @@ export function openPgDirect(pool: pg.Pool): DirectSql {
       if (statements.length === 0) return [];
       // One simple-protocol query: PostgreSQL runs its statements as one transaction (all or
       // none) and answers them together. That protocol takes no parameters, so values are
-      // written in as literals by pg's own escaping. SET LOCAL ends with that transaction.
+      // written in as literals by pg's own escaping: as EXECUTE's arguments for a prepared
+      // statement (typed by its parameters, which PostgreSQL inferred from the columns they meet),
+      // else into the statement. SET LOCAL ends with that transaction.
       const relaxed = options.waitForDisk === false ? ["SET LOCAL synchronous_commit TO off"] : [];
       const run = async (client: pg.PoolClient) => {
         const names = await prepared.on(client, statements);
@@ -239,6 +241,10 @@ export function openPgDirect(pool: pg.Pool): DirectSql {
         return (Array.isArray(result) ? result : [result]).slice(relaxed.length).map((r) => ({ rows: r.rows, count: r.rowCount ?? 0 }));
       };
       const client = await pool.connect();
+      // While the connection is ours, pg-pool no longer listens for its 'error' (a socket reset,
+      // say), and an 'error' nobody hears ends the process. The query in flight fails with it.
+      const ignore = () => {};
+      client.on("error", ignore);
       try {
         const results = await run(client).catch(async (error: unknown) => {
           if (!isStalePlan(error)) throw error;
@@ -253,6 +259,8 @@ export function openPgDirect(pool: pg.Pool): DirectSql {
         // As pool.query does: a connection whose query failed is not reused.
         client.release(error as Error);
         throw error;
+      } finally {
+        client.removeListener("error", ignore);
       }
     },
     close: async () => {},
@@ -269,7 +277,7 @@ export function openPgDirect(pool: pg.Pool): DirectSql {
  */
 class PreparedStatements {
   private readonly names = new StatementNames("bifrost_");
-  /** Texts PostgreSQL could not prepare (a parameter whose type it cannot infer): always inlined. */
+  /** Texts PostgreSQL cannot prepare (a parameter whose type it cannot infer): always inlined. */
   private readonly refused = new Set<string>();
   private readonly onConnection = new WeakMap<pg.PoolClient, Set<string>>();
 
@@ -285,7 +293,8 @@ class PreparedStatements {
           await client.query(`PREPARE ${name} AS ${text}`);
           ready.add(name);
         } catch (error) {
-          if (!(error instanceof pg.DatabaseError)) throw error;
+          // Any other failure (a lost connection, a lock timeout, a table not there yet) fails the batch, as running it would.
+          if (!(error instanceof pg.DatabaseError) || !UNTYPABLE.has(error.code ?? "")) throw error;
           this.refused.add(text);
           names.push(null);
           continue;
@@ -303,6 +312,9 @@ class PreparedStatements {
     return names;
   }
 }
+
+/** PREPARE's refusals of a text as such: indeterminate_datatype, ambiguous_function ("operator is not unique"), ambiguous_parameter. */
+const UNTYPABLE = new Set(["42P18", "42725", "42P08"]);
 
 /** A name for each distinct statement text, up to PG_MAX_PREPARED of them (then none: IN lists of every length). */
 class StatementNames {

@@ -3,7 +3,9 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExecutionStore } from "../../src/executions/execution-store.ts";
 import { GLOBAL_SCOPE } from "../../src/orgs/index.ts";
+import pg from "pg";
 import { openDatabase, sql, type Database } from "../../src/storage/database.ts";
+import { openPgDirect } from "../../src/storage/direct-sql.ts";
 import { migrate } from "../../src/storage/migrator.ts";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.ts";
 
@@ -120,6 +122,25 @@ describe("DirectSql", () => {
     await Promise.all(Array.from({ length: 4 }, read));
     await db.prisma.$executeRawUnsafe(`ALTER TABLE "prepared_probe" ADD COLUMN "again" TEXT`);
     for (const [row] of await Promise.all(Array.from({ length: 4 }, read))) expect(Object.keys(row!).sort()).toEqual(["added", "again", "id", "n"]);
+  });
+
+  it.runIf(process.env.BIFROST_TEST_DB === "postgresql")("a connection lost during a batch fails that batch, not the process", async () => {
+    const pool = new pg.Pool({ connectionString: testDb.url });
+    pool.on("error", () => {});
+    let taken: (pg.PoolClient & { connection: { stream: { destroy(error: Error): void } } }) | undefined;
+    pool.on("acquire", (client) => (taken = client as typeof taken));
+    const direct = openPgDirect(pool);
+    try {
+      const slow = direct.batch([sql`SELECT pg_sleep(${1}::float8) AS "slept"`]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // What a network reset does to the socket; an 'error' event nobody heard would end the test run.
+      taken!.connection.stream.destroy(new Error("read ECONNRESET (simulated)"));
+      await expect(slow).rejects.toThrow();
+      const [after] = await direct.batch([sql`SELECT 1 AS "one"`]);
+      expect(after.rows).toEqual([{ one: 1 }]);
+    } finally {
+      await pool.end();
+    }
   });
 
   it("a batch waits for this process's open Prisma write transaction instead of deadlocking", async () => {
