@@ -92,7 +92,11 @@ export class ExecutionRunner {
     // Secret values the run reads or writes itself: a value set after `prepare` read the scope
     // (through the API, or by this run) is scrubbed too.
     const seen = new Set<string>();
-    const scrubber = async () => this.scrubberFor(await request.prepared.secretValues, [...seen, ...Object.values(request.userConfig)]);
+    // When the run's code is done: its unfinished console line joins its logs, then everything is scrubbed.
+    const ending = async () => {
+      endRunConsole(ctx.log);
+      return this.scrubberFor(await request.prepared.secretValues, [...seen, ...Object.values(request.userConfig)]);
+    };
     const configReader = this.configs.readerFor(scope, {
       actor: `workflow:${definition.name}`,
       executionId,
@@ -132,13 +136,11 @@ export class ExecutionRunner {
         controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
       });
       const result = storedResult(await Promise.race([run, aborted]));
-      endRunConsole(ctx.log);
-      const scrub = await scrubber();
+      const scrub = await ending();
       return { status: "success", result: result === "null" ? null : scrub.scrubJson(result), error: null, logs: scrubLogs(scrub, logs) };
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}${error.stack ? `\n${error.stack.split("\n").slice(1).join("\n")}` : ""}` : String(error);
-      endRunConsole(ctx.log);
-      const scrub = await scrubber();
+      const scrub = await ending();
       return { status: ended ?? "failed", result: null, error: cut(scrub.scrub(message), ERROR_LIMIT), logs: scrubLogs(scrub, logs) };
     } finally {
       clearTimeout(timer);
