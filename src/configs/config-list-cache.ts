@@ -30,9 +30,13 @@ export async function bumpConfigRevisions(tx: Transaction, scopes: Iterable<stri
  * The config revisions of `scopes`, as one string: it changes with every config change in any of
  * them (revisions only grow), so whatever was derived from their configs at one string stays right
  * while a read gives the same string again.
+ * @param alongBookkeeping read with the execution bookkeeping being written, if any (a worker
+ *   claiming a run: one round trip for both, see GroupCommit)
  */
-export async function readConfigRevisions(db: Database, scopes: string[]): Promise<string> {
-  const rows = await db.direct.query<{ scope: string; revision: number }>(sql`SELECT "scope", "revision" FROM "config_revisions" WHERE "scope" IN (${join(scopes)})`);
+export async function readConfigRevisions(db: Database, scopes: string[], { alongBookkeeping = false } = {}): Promise<string> {
+  const statement = sql`SELECT "scope", "revision" FROM "config_revisions" WHERE "scope" IN (${join(scopes)})`;
+  type Row = { scope: string; revision: number };
+  const rows = alongBookkeeping ? await db.bookkeeping.read<Row>(statement) : await db.direct.query<Row>(statement);
   return scopes.map((scope) => rows.find((r) => r.scope === scope)?.revision ?? 0).join(".");
 }
 

@@ -59,7 +59,8 @@ export class ConfigService {
    * together share the revisions query, and then the values (ScrubbableSecrets keeps the read on its way).
    */
   private readonly scrubbable = new ScrubbableSecrets((scope) => this.readSecretValues(cascadeOfScopeId(scope)));
-  private readonly scrubbableRevisions = new SharedReads((scope: string) => readConfigRevisions(this.db, cascadeOfScopeId(scope)));
+  // Asked by a worker as it claims a run: the read goes with the claim where it can.
+  private readonly scrubbableRevisions = new SharedReads((scope: string) => readConfigRevisions(this.db, cascadeOfScopeId(scope), { alongBookkeeping: true }));
   private readonly lists: ConfigListCache;
 
   constructor(

@@ -1,7 +1,6 @@
 import type { ExecutionLogEntry } from "../../sdk/execution-context.ts";
 import { scopeId, type Scope } from "../orgs/index.ts";
 import { join, sql, type Database } from "../storage/database.ts";
-import { GroupCommit } from "../storage/group-commit.ts";
 import type { ExecutionStatus, FinalStatus } from "./execution-status.ts";
 import type { ExecutionRow } from "./execution-view.ts";
 
@@ -33,13 +32,7 @@ export interface ExecutionFilter {
  * databases (quoted identifiers; `sql` writes each driver's placeholders).
  */
 export class ExecutionStore {
-  private readonly commits: GroupCommit;
-
-  constructor(private readonly db: Database) {
-    // Not waiting for the disk: a power loss may undo the last moment's bookkeeping, like the
-    // jobs it describes (Redis); the sweeper and the stalled-job check already handle both.
-    this.commits = new GroupCommit(db.direct, { lanes: db.provider === "postgresql" ? 4 : 1, waitForDisk: false });
-  }
+  constructor(private readonly db: Database) {}
 
   /**
    * A conditional UPDATE in a write transaction: on SQLite that takes the write lock first, so a
@@ -69,7 +62,7 @@ export class ExecutionStore {
       finishedAt: null,
       durationMs: null,
     };
-    await this.commits.write(
+    await this.db.bookkeeping.write(
       sql`INSERT INTO "executions" ("id", "workflow", "scope", "orgId", "status", "params", "logs", "attempts", "hasUserConfig", "createdAt", "createdBy")
         VALUES (${row.id}, ${row.workflow}, ${row.scope}, ${row.orgId}, ${row.status}, ${row.params}, ${row.logs}, ${row.attempts}, ${row.hasUserConfig}, ${row.createdAt}, ${row.createdBy})`,
     );
@@ -118,7 +111,7 @@ export class ExecutionStore {
    */
   async claimPending(id: string): Promise<ExecutionRow | null> {
     const now = new Date();
-    const { rows } = await this.commits.write(
+    const { rows } = await this.db.bookkeeping.write(
       sql`UPDATE "executions" SET "status" = 'running', "attempts" = "attempts" + 1, "startedAt" = COALESCE("startedAt", ${now})
         WHERE "id" = ${id} AND "status" = 'pending' RETURNING *`,
     );
@@ -144,7 +137,7 @@ export class ExecutionStore {
     const durationMs = finishedAt.getTime() - (claimed.startedAt ?? finishedAt).getTime();
     const { result } = outcome;
     const logs = outcome.logs.length === 0 ? claimed.logs : JSON.stringify([...JSON.parse(claimed.logs), ...outcome.logs]);
-    const { count } = await this.commits.write(
+    const { count } = await this.db.bookkeeping.write(
       sql`UPDATE "executions" SET "status" = ${outcome.status}, "result" = ${result}, "error" = ${outcome.error}, "logs" = ${logs}, "finishedAt" = ${finishedAt}, "durationMs" = ${durationMs}
         WHERE "id" = ${claimed.id} AND "status" = 'running' AND "attempts" = ${claimed.attempts}`,
     );

@@ -52,8 +52,9 @@ export class OrgService {
   }
 
   async get(id: string): Promise<OrgView> {
-    // Every org-scoped run asks (the worker): on the driver (see DirectSql).
-    const [org] = await this.db.direct.query<{ id: string; name: string; createdAt: Date }>(sql`SELECT "id", "name", "createdAt" FROM "orgs" WHERE "id" = ${id}`);
+    // Every org-scoped run asks, as its worker claims it: on the driver (see DirectSql), with the
+    // claim where it can (one round trip for both, see GroupCommit).
+    const [org] = await this.db.bookkeeping.read<{ id: string; name: string; createdAt: Date }>(sql`SELECT "id", "name", "createdAt" FROM "orgs" WHERE "id" = ${id}`);
     if (!org) throw new OrgNotFoundError(id);
     return { id: org.id, name: org.name, createdAt: org.createdAt.toISOString() };
   }

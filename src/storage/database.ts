@@ -8,6 +8,7 @@ import { PrismaClient as PostgresClient } from "./generated/postgresql/client.ts
 import { isSqliteUrl } from "../platform/settings.ts";
 import { isBusyError } from "./database-errors.ts";
 import { WriteLock, openPgDirect, openSqliteDirect, type DirectSql } from "./direct-sql.ts";
+import { GroupCommit } from "./group-commit.ts";
 
 /**
  * Both generated clients have the same model API (they come from one schema), so the platform
@@ -27,6 +28,13 @@ export interface Database {
   readonly prisma: PrismaClient;
   /** The same database through its driver, for the hot paths (see DirectSql). */
   readonly direct: DirectSql;
+  /**
+   * Execution bookkeeping's writes, batched (GroupCommit) and not waiting for the disk: a power
+   * loss may undo the last moment's bookkeeping, like the jobs it describes (Redis); the sweeper
+   * and the stalled-job check already handle both. On PostgreSQL the reads a worker makes while
+   * it claims a run ride along (`bookkeeping.read`).
+   */
+  readonly bookkeeping: GroupCommit;
   readonly provider: Provider;
   /** The URL without its password, safe to print. */
   readonly displayUrl: string;
@@ -59,6 +67,7 @@ export async function openDatabase(url: string): Promise<Database> {
     return {
       prisma,
       direct,
+      bookkeeping: new GroupCommit(direct, { waitForDisk: false }),
       provider: "sqlite",
       displayUrl: url,
       write: (fn) =>
@@ -82,9 +91,12 @@ export async function openDatabase(url: string): Promise<Database> {
   // its 'error' event would end the process.
   pool.on("error", () => {});
   const prisma = new PostgresClient({ adapter: new PrismaPg(pool) }) as unknown as PrismaClient;
+  const direct = openPgDirect(pool);
   return {
     prisma,
-    direct: openPgDirect(pool),
+    direct,
+    // Several batches in flight keep the server busy while each waits for its round trip.
+    bookkeeping: new GroupCommit(direct, { waitForDisk: false, lanes: 4, readsAlong: true }),
     provider: "postgresql",
     displayUrl: redactPassword(url),
     write: (fn) => prisma.$transaction(fn, TRANSACTION_OPTIONS),

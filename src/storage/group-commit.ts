@@ -11,7 +11,7 @@ interface Pending {
  * synchronous stretch of code) share the next transaction, sent as one batch (`DirectSql.batch`:
  * one round trip on PostgreSQL), so under load many small writes cost one commit (one fsync, one
  * lock round, one wait for the server) instead of one each, and an idle system still writes at
- * once: the first write of a quiet period waits for a microtask, not for a turn of the event
+ * once: the first write of a quiet period waits for the next tick, not for a turn of the event
  * loop (which a request waiting on the write, e.g. `wait=` on a run, would feel).
  *
  * Each statement keeps its own result. When a batch fails, its statements are tried again one
@@ -21,6 +21,10 @@ interface Pending {
  *
  * `lanes` batches may be in flight at once. One is right for SQLite (one writer per file anyway);
  * on PostgreSQL several connections writing side by side keep the server busy while each waits.
+ *
+ * Reads may ride along (`read`, with `readsAlong`): a worker claiming a run also reads the run's
+ * org and its scope's config revisions, and on PostgreSQL three round trips at once (three server
+ * processes woken on a machine's few cores) took longer than one carrying all three.
  */
 export class GroupCommit {
   private queue: Pending[] = [];
@@ -28,10 +32,15 @@ export class GroupCommit {
   private scheduled = false;
 
   constructor(
-    private readonly db: Pick<DirectSql, "batch">,
+    private readonly db: Pick<DirectSql, "batch" | "query">,
     private readonly options: BatchOptions & {
       /** Batches written at once (see above). */
       lanes?: number;
+      /**
+       * `read` joins a batch being gathered. Right where a round trip is what a read costs
+       * (PostgreSQL); not on SQLite, where a read is a synchronous call and a batch holds the write lock.
+       */
+      readsAlong?: boolean;
       /** The most statements one transaction takes: bounds how long the write lock is held. */
       maxBatch?: number;
     } = {},
@@ -44,14 +53,29 @@ export class GroupCommit {
     });
   }
 
-  /** A free lane takes the queue after the current synchronous code, so the writes it asked for share a batch. */
+  /**
+   * A read that joins the batch being gathered when writes are waiting for one (one round trip for
+   * all), else runs on its own. It runs inside that batch's transaction, after its earlier writes.
+   */
+  async read<T>(statement: SqlStatement): Promise<T[]> {
+    if (!this.options.readsAlong || this.queue.length === 0) return this.db.query<T>(statement);
+    return (await this.write(statement)).rows as T[];
+  }
+
+  /**
+   * A free lane takes the queue once the current code and what it set off for `process.nextTick`
+   * have run: the writes asked for meanwhile share a batch, and so do reads deferred to the next
+   * tick (SharedReads), such as those a worker starts just before it claims a run.
+   */
   private schedule(): void {
     if (this.scheduled || this.queue.length === 0 || this.inFlight >= (this.options.lanes ?? 1)) return;
     this.scheduled = true;
-    queueMicrotask(() => {
-      this.scheduled = false;
-      void this.lane();
-    });
+    process.nextTick(() =>
+      queueMicrotask(() => {
+        this.scheduled = false;
+        void this.lane();
+      }),
+    );
   }
 
   private async lane(): Promise<void> {

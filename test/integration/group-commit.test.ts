@@ -3,8 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExecutionStore } from "../../src/executions/execution-store.ts";
 import { GLOBAL_SCOPE } from "../../src/orgs/index.ts";
 import { openDatabase, sql, type Database } from "../../src/storage/database.ts";
+import type { BatchOptions, SqlStatement } from "../../src/storage/direct-sql.ts";
 import { GroupCommit } from "../../src/storage/group-commit.ts";
 import { migrate } from "../../src/storage/migrator.ts";
+import { SharedReads } from "../../src/storage/shared-reads.ts";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.ts";
 
 // Group commit on the real database: writes of one moment share a transaction, keep their own
@@ -13,12 +15,18 @@ import { createTestDatabase, type TestDatabase } from "../support/test-database.
 let testDb: TestDatabase;
 let db: Database;
 let transactions = 0;
+let reads = 0;
 beforeAll(async () => {
   testDb = await createTestDatabase();
   const real = await openDatabase(testDb.url);
   await migrate(real);
-  // The real database, with its direct (driver) transactions counted.
-  db = { ...real, direct: { ...real.direct, batch: (statements, options) => (transactions++, real.direct.batch(statements, options)) }, close: () => real.close() };
+  // The real database, with its direct (driver) transactions and reads counted.
+  const direct = {
+    ...real.direct,
+    batch: (statements: SqlStatement[], options?: BatchOptions) => (transactions++, real.direct.batch(statements, options)),
+    query: <T>(statement: SqlStatement) => (reads++, real.direct.query<T>(statement)),
+  };
+  db = { ...real, direct, close: () => real.close() };
 });
 afterAll(async () => {
   await db.close();
@@ -27,6 +35,13 @@ afterAll(async () => {
 
 const insertExecution = (id: string) =>
   sql`INSERT INTO "executions" ("id", "workflow", "scope", "status", "params", "createdBy") VALUES (${id}, 'w', 'global', 'pending', '{}', 'test')`;
+const selectExecution = (id: string) => sql`SELECT "id", "status" FROM "executions" WHERE "id" = ${id}`;
+const counted = async <T>(fn: () => Promise<T>) => {
+  transactions = 0;
+  reads = 0;
+  const result = await fn();
+  return { result, transactions, reads };
+};
 
 describe("GroupCommit", () => {
   it("writes asked for together share transactions and each gets its own result", async () => {
@@ -58,5 +73,47 @@ describe("GroupCommit", () => {
     expect(claimed).toMatchObject({ id: row.id, status: "running", attempts: 1 });
     expect(claimed.startedAt).toBeInstanceOf(Date);
     expect(await store.find(row.id)).toEqual(claimed);
+  });
+
+  it("a read asked while writes wait for a batch rides along in it, after them: one round trip for all", async () => {
+    const commits = new GroupCommit(db.direct, { readsAlong: true });
+    const id = randomUUID();
+    const { result, ...trips } = await counted(() => Promise.all([commits.write(insertExecution(id)), commits.read(selectExecution(id))]));
+    expect(trips).toEqual({ transactions: 1, reads: 0 });
+    expect(result[1]).toEqual([{ id, status: "pending" }]);
+  });
+
+  it("so does a read set off for the next tick just before the write, as a worker's scope reads before its claim", async () => {
+    const commits = new GroupCommit(db.direct, { readsAlong: true });
+    const taken = randomUUID();
+    await commits.write(insertExecution(taken));
+    await new Promise((resolve) => setImmediate(resolve)); // its lane is free again: the system is idle
+    const shared = new SharedReads((id: string) => commits.read(selectExecution(id)));
+    const id = randomUUID();
+    // The worker's order: the scope's reads are asked (SharedReads defers them to the next tick), then the claim is written.
+    const { result, ...trips } = await counted(() => Promise.all([shared.get(taken), shared.get(taken), commits.write(insertExecution(id))]));
+    expect(trips).toEqual({ transactions: 1, reads: 0 });
+    expect(result[0]).toEqual([{ id: taken, status: "pending" }]);
+    expect(result[2].count).toBe(1);
+  });
+
+  it("a read with no write waiting, or without readsAlong, runs on its own", async () => {
+    const id = randomUUID();
+    await db.direct.batch([insertExecution(id)]);
+    const along = new GroupCommit(db.direct, { readsAlong: true });
+    expect(await counted(() => along.read(selectExecution(id)))).toEqual({ result: [{ id, status: "pending" }], transactions: 0, reads: 1 });
+    const apart = new GroupCommit(db.direct);
+    const { result, ...trips } = await counted(() => Promise.all([apart.write(insertExecution(randomUUID())), apart.read(selectExecution(id))]));
+    expect(trips).toEqual({ transactions: 1, reads: 1 });
+    expect(result[1]).toEqual([{ id, status: "pending" }]);
+  });
+
+  it("a read gets its rows when a write of its batch fails", async () => {
+    const commits = new GroupCommit(db.direct, { readsAlong: true });
+    const taken = randomUUID();
+    await commits.write(insertExecution(taken));
+    const outcomes = await Promise.allSettled([commits.write(insertExecution(taken)), commits.read(selectExecution(taken))]);
+    expect(outcomes[0].status).toBe("rejected");
+    expect(outcomes[1]).toEqual({ status: "fulfilled", value: [{ id: taken, status: "pending" }] });
   });
 });
