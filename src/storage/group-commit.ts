@@ -24,7 +24,8 @@ interface Pending {
  *
  * Reads may ride along (`read`, with `readsAlong`): a worker claiming a run also reads the run's
  * org and its scope's config revisions, and on PostgreSQL three round trips at once (three server
- * processes woken on a machine's few cores) took longer than one carrying all three.
+ * processes woken on a machine's few cores) took longer than one carrying all three (two cores,
+ * alternating runs: `wait=` p50 4.6 → 4.1 ms, org runs/s 2,400 → 2,900).
  */
 export class GroupCommit {
   private queue: Pending[] = [];
