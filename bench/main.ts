@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
+import { floorLatencies, withDesignFloor } from "./design-floor.ts";
 import { benchEnvironment, stopWorkers, type Provider } from "./environment.ts";
 import { fmt, latencySummary, percentile, range, repeat, summarize } from "./measure.ts";
 import { httpLatencies, httpWaitLatencies, machineBusy, platformThroughput, rawLatencies, rawThroughput, tokenLookupLatencies, withRawBullmq } from "./queue-figures.ts";
@@ -60,25 +61,31 @@ async function providerRows(provider: Provider): Promise<Row[]> {
     });
 
     log(`${provider}: HTTP execute with wait`);
-    const latency = await withRawBullmq(async (queue, events) => {
-      // The first requests of a new server pay for compiling its HTTP path (reported apart); the
-      // figure is the steady state, after a warm-up on both sides.
-      const cold = percentile(await httpWaitLatencies(env, 300), 50);
-      await httpWaitLatencies(env, 700);
-      await rawLatencies(queue, events, 1_000);
-      // Runs of the two alternate, so that the machine's drift in speed falls on both alike.
-      const rawRuns: number[][] = [];
-      const httpRuns: number[][] = [];
-      for (let i = 0; i < RUNS; i++) {
-        rawRuns.push(await rawLatencies(queue, events, 300));
-        httpRuns.push(await httpWaitLatencies(env, 300));
-      }
-      // 10x the load: ten clients at once, each one request after the other.
-      const raw10 = percentile(await rawLatencies(queue, events, 1_000, 10), 50);
-      const http10 = percentile(await httpWaitLatencies(env, 1_000, 10), 50);
-      return { cold, raw: latencySummary(rawRuns), http: latencySummary(httpRuns), raw10, http10 };
-    });
-    const { cold, http } = latency;
+    const latency = await withRawBullmq((queue, events) =>
+      withDesignFloor(env, async (floor) => {
+        // The first requests of a new server pay for compiling its HTTP path (reported apart); the
+        // figure is the steady state, after a warm-up on every side.
+        const cold = percentile(await httpWaitLatencies(env, 300), 50);
+        await httpWaitLatencies(env, 700);
+        await rawLatencies(queue, events, 1_000);
+        await floorLatencies(floor, 1_000);
+        // Runs of the three alternate, so that the machine's drift in speed falls on all alike.
+        const rawRuns: number[][] = [];
+        const floorRuns: number[][] = [];
+        const httpRuns: number[][] = [];
+        for (let i = 0; i < RUNS; i++) {
+          rawRuns.push(await rawLatencies(queue, events, 300));
+          floorRuns.push(await floorLatencies(floor, 300));
+          httpRuns.push(await httpWaitLatencies(env, 300));
+        }
+        // 10x the load: ten clients at once, each one request after the other.
+        const raw10 = percentile(await rawLatencies(queue, events, 1_000, 10), 50);
+        const floor10 = percentile(await floorLatencies(floor, 1_000, 10), 50);
+        const http10 = percentile(await httpWaitLatencies(env, 1_000, 10), 50);
+        return { cold, raw: latencySummary(rawRuns), floor: latencySummary(floorRuns), http: latencySummary(httpRuns), raw10, floor10, http10 };
+      }),
+    );
+    const { cold, http, floor } = latency;
     // Parts of the execute figure measured alone, to show what it is made of (README: Benchmarks).
     await httpLatencies(env, "/health", 300);
     const health = percentile(await httpLatencies(env, "/health", 1_000), 50);
@@ -88,11 +95,11 @@ async function providerRows(provider: Provider): Promise<Row[]> {
     rows.push({
       figure: "HTTP execute with `wait` on a no-op workflow: p50 / p99 latency",
       value: `${range(http.p50, 1)} / ${fmt(http.p99.median, 1)} ms (the first 300 requests of the server: p50 ${fmt(cold, 1)} ms)`,
-      peer: `raw BullMQ add → completed ${range(latency.raw.p50, 2)} / ${fmt(latency.raw.p99.median, 1)} ms; alone, in this run (p50): HTTP GET /health ${fmt(health, 2)} ms, a token lookup (one database read) ${fmt(lookup, 2)} ms`,
-      ratio: ratioText(httpRatio),
+      peer: `raw BullMQ add → completed ${range(latency.raw.p50, 2)} / ${fmt(latency.raw.p99.median, 1)} ms; the design floor (the same four database round trips on bare node:http, driver and BullMQ, bench/design-floor.ts) ${range(floor.p50, 2)} / ${fmt(floor.p99.median, 1)} ms = ${ratioText(floor.p50.median / latency.raw.p50.median)}x raw; alone, in this run (p50): HTTP GET /health ${fmt(health, 2)} ms, a token lookup (one database read) ${fmt(lookup, 2)} ms`,
+      ratio: `${ratioText(httpRatio)} (${ratioText(http.p50.median / floor.p50.median)}x the floor)`,
       goal: "p50 ≤ 3x raw",
       met: httpRatio <= 3,
-      scale: `with 10 clients at once: p50 ${fmt(latency.http10, 1)} ms, raw BullMQ ${fmt(latency.raw10, 2)} ms (${fmt(latency.http10 / latency.raw10, 2)}x)`,
+      scale: `with 10 clients at once: p50 ${fmt(latency.http10, 1)} ms, raw BullMQ ${fmt(latency.raw10, 2)} ms (${fmt(latency.http10 / latency.raw10, 2)}x), the design floor ${fmt(latency.floor10, 2)} ms (${fmt(latency.floor10 / latency.raw10, 2)}x)`,
     });
 
     log(`${provider}: config.get`);
