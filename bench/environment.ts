@@ -91,6 +91,16 @@ export async function benchEnvironment(provider: Provider): Promise<BenchEnviron
   };
 }
 
+/** A bench process (`script` run by this Node), once it has printed "ready". */
+export async function spawnUntilReady(script: string, args: string[]): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, REDIS_URL }, stdio: ["ignore", "pipe", "inherit"] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve());
+    child.once("exit", (code) => reject(new Error(`${script} exited ${code}`)));
+  });
+  return child;
+}
+
 /** SIGTERM lets a worker finish its runs and write what it was asked to (a CPU profile). */
 export async function stopWorkers(workers: ChildProcess[], signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
   await Promise.all(workers.map((w) => new Promise<void>((resolve) => (w.exitCode !== null ? resolve() : (w.once("exit", () => resolve()), w.kill(signal))))));

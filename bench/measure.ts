@@ -29,6 +29,17 @@ export async function timings(count: number, fn: () => Promise<unknown>, clients
   return (await Promise.all(Array.from({ length: clients }, (_, i) => loop(Math.floor(count / clients) + (i < count % clients ? 1 : 0))))).flat();
 }
 
+/** `pass` run `count` times, synchronous work with nothing awaited between: how long each took (ms). */
+export function passTimings(count: number, pass: (n: number) => unknown): number[] {
+  const times: number[] = [];
+  for (let n = 0; n < count; n++) {
+    const t0 = performance.now();
+    pass(n);
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
+
 /** Latency runs: each run's p50 and p99, as Measured figures (median, min and max over the runs). */
 export function latencySummary(runs: number[][]): { p50: Measured; p99: Measured } {
   return { p50: summarize(runs.map((r) => percentile(r, 50))), p99: summarize(runs.map((r) => percentile(r, 99))) };

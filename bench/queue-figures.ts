@@ -1,10 +1,9 @@
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { randomBytes, randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { Queue, QueueEvents } from "bullmq";
 import { GLOBAL_SCOPE, type Scope } from "../src/orgs/index.ts";
-import { deleteKeys, REDIS_URL, type BenchEnvironment } from "./environment.ts";
+import { deleteKeys, REDIS_URL, spawnUntilReady, type BenchEnvironment } from "./environment.ts";
 import { request } from "./http-client.ts";
 import { sleep, timings } from "./measure.ts";
 
@@ -13,16 +12,7 @@ const RAW_WORKER = fileURLToPath(new URL("./raw-bullmq-worker.mjs", import.meta.
 /** Bare BullMQ worker processes (`processes` of them) on the same Redis: the ceiling for queue figures. */
 export async function withRawBullmq<T>(fn: (queue: Queue, events: QueueEvents) => Promise<T>, processes = 1): Promise<T> {
   const prefix = `bifrost-bench-raw-${randomBytes(3).toString("hex")}`;
-  const children = await Promise.all(
-    Array.from({ length: processes }, async () => {
-      const child = spawn(process.execPath, [RAW_WORKER, prefix, "100"], { env: { ...process.env, REDIS_URL }, stdio: ["ignore", "pipe", "inherit"] });
-      await new Promise<void>((resolve, reject) => {
-        child.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve());
-        child.once("exit", (code) => reject(new Error(`raw worker exited ${code}`)));
-      });
-      return child;
-    }),
-  );
+  const children = await Promise.all(Array.from({ length: processes }, () => spawnUntilReady(RAW_WORKER, [prefix, "100"])));
   const connection = { url: REDIS_URL, maxRetriesPerRequest: null };
   const queue = new Queue("raw", { connection, prefix });
   // From the stream's start (the prefix is new): from "$", the first job could end before the
@@ -123,11 +113,16 @@ export function tokenLookupLatencies(env: BenchEnvironment, count: number): Prom
 
 /** HTTP execute with `wait` on a no-op workflow, one at a time per client (ms per request). */
 export function httpWaitLatencies(env: BenchEnvironment, count: number, clients = 1): Promise<number[]> {
+  return postLatencies(`${env.server.url}/api/workflows/bench_noop/executions?wait=10000`, env.adminToken, count, clients);
+}
+
+/** POSTs to `url` that must answer 200, one at a time per client (ms per request). */
+export function postLatencies(url: string, token: string, count: number, clients = 1): Promise<number[]> {
   return timings(
     count,
     async () => {
-      const res = await request(`${env.server.url}/api/workflows/bench_noop/executions?wait=10000`, { method: "POST", headers: { authorization: `Bearer ${env.adminToken}` } });
-      if (res.status !== 200) throw new Error(`execute answered ${res.status}: ${res.body}`);
+      const res = await request(url, { method: "POST", headers: { authorization: `Bearer ${token}` } });
+      if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${res.body}`);
     },
     clients,
   );

@@ -9,7 +9,7 @@ import { deriveFernetKey } from "../src/crypto/key-derivation.ts";
 import { GLOBAL_SCOPE, orgScope } from "../src/orgs/index.ts";
 import { SecretScrubber } from "../src/secrets/index.ts";
 import type { BenchEnvironment } from "./environment.ts";
-import { percentile } from "./measure.ts";
+import { passTimings, percentile } from "./measure.ts";
 
 const SECRET = "sk_live_0123456789abcdefghijklmnopqrstuvwx"; // 43 bytes, as in ENVIRONMENT.md
 
@@ -134,22 +134,12 @@ export function scrubbing(secrets: number, megabytes: number): { scrubMs: number
   // slows the scrubber's hashing loop for seconds at a time and hardly the native search: the same
   // scrubber on the same text took 0.9–2.8 ms a scan over 16 rounds, indexOf 0.40–0.45 ms.
   let sink = scrubber.scrub(text).length + scrubber.scrub(text).length;
-  const scrubs = timedPasses(15, () => (sink += scrubber.scrub(text).length));
+  const scrubs = passTimings(15, () => (sink += scrubber.scrub(text).length));
   const absent = Array.from({ length: 22 }, () => `tok_${randomBytes(12).toString("hex")}`);
   sink += text.indexOf(absent[20]) + text.indexOf(absent[21]);
-  const passes = timedPasses(20, (n) => (sink += text.indexOf(absent[n])));
+  const passes = passTimings(20, (n) => (sink += text.indexOf(absent[n])));
   if (sink === 0.5) console.log(sink);
   const scrubMs = percentile(scrubs, 50);
   const indexOfMs = percentile(passes, 50);
   return { scrubMs, indexOfMs, buildMs };
-}
-
-function timedPasses(count: number, pass: (n: number) => unknown): number[] {
-  const times: number[] = [];
-  for (let n = 0; n < count; n++) {
-    const t0 = performance.now();
-    pass(n);
-    times.push(performance.now() - t0);
-  }
-  return times;
 }

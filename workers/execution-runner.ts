@@ -59,7 +59,8 @@ export class ExecutionRunner {
     private readonly configs: ConfigService,
     orgs: OrgService,
   ) {
-    this.orgReads = new SharedReads((id: string) => orgs.get(id));
+    // Asked as the worker claims a run: the read goes with the claim where it can.
+    this.orgReads = new SharedReads((id: string) => orgs.get(id, { alongBookkeeping: true }));
   }
 
   /** A scrubber of the scope's values and `more` (values the run read or wrote, per-user config). */

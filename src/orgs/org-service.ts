@@ -51,10 +51,15 @@ export class OrgService {
     return orgs.map((org) => ({ id: org.id, name: org.name, createdAt: org.createdAt.toISOString() }));
   }
 
-  async get(id: string): Promise<OrgView> {
-    // Every org-scoped run asks, as its worker claims it: on the driver (see DirectSql), with the
-    // claim where it can (one round trip for both, see GroupCommit).
-    const [org] = await this.db.bookkeeping.read<{ id: string; name: string; createdAt: Date }>(sql`SELECT "id", "name", "createdAt" FROM "orgs" WHERE "id" = ${id}`);
+  /**
+   * @param alongBookkeeping read with the execution bookkeeping being written, if any (a worker
+   *   claiming a run: one round trip for both, see GroupCommit)
+   */
+  async get(id: string, { alongBookkeeping = false } = {}): Promise<OrgView> {
+    // Every org-scoped run asks: on the driver (see DirectSql).
+    const statement = sql`SELECT "id", "name", "createdAt" FROM "orgs" WHERE "id" = ${id}`;
+    type Row = { id: string; name: string; createdAt: Date };
+    const [org] = alongBookkeeping ? await this.db.bookkeeping.read<Row>(statement) : await this.db.direct.query<Row>(statement);
     if (!org) throw new OrgNotFoundError(id);
     return { id: org.id, name: org.name, createdAt: org.createdAt.toISOString() };
   }

@@ -2,13 +2,15 @@ import type { BatchOptions, DirectSql, SqlStatement, StatementResult } from "./d
 
 interface Pending {
   statement: SqlStatement;
+  /** A read riding along (`read`): never retried as a transaction of its own. */
+  read: boolean;
   resolve: (result: StatementResult) => void;
   reject: (error: unknown) => void;
 }
 
 /**
- * Group commit: write statements asked for while a batch is being written (or in the same
- * synchronous stretch of code) share the next transaction, sent as one batch (`DirectSql.batch`:
+ * Group commit: write statements asked for while a batch is being written (or before the next
+ * tick) share the next transaction, sent as one batch (`DirectSql.batch`:
  * one round trip on PostgreSQL), so under load many small writes cost one commit (one fsync, one
  * lock round, one wait for the server) instead of one each, and an idle system still writes at
  * once: the first write of a quiet period waits for the next tick, not for a turn of the event
@@ -16,8 +18,8 @@ interface Pending {
  *
  * Each statement keeps its own result. When a batch fails, its statements are tried again one
  * transaction each, so one bad write (a constraint, a value too large) fails alone and cannot take
- * the others' data with it. A statement must therefore be safe to run after a rolled-back attempt,
- * which a single statement always is.
+ * the others' data with it (reads then run apart, at once). A statement must therefore be safe to
+ * run after a rolled-back attempt, which a single statement always is.
  *
  * `lanes` batches may be in flight at once. One is right for SQLite (one writer per file anyway);
  * on PostgreSQL several connections writing side by side keep the server busy while each waits.
@@ -48,19 +50,25 @@ export class GroupCommit {
   ) {}
 
   write(statement: SqlStatement): Promise<StatementResult> {
-    return new Promise<StatementResult>((resolve, reject) => {
-      this.queue.push({ statement, resolve, reject });
-      this.schedule();
-    });
+    return this.enqueue(statement, false);
   }
 
   /**
    * A read that joins the batch being gathered when writes are waiting for one (one round trip for
-   * all), else runs on its own. It runs inside that batch's transaction, after its earlier writes.
+   * all), else runs on its own. In the batch it runs inside the batch's transaction, after the
+   * batch's earlier writes (if the batch fails, it runs apart at once). When every lane is busy it waits with those writes for the next one:
+   * its caller, a worker claiming a run, waits for its claim in that batch anyway.
    */
   async read<T>(statement: SqlStatement): Promise<T[]> {
     if (!this.options.readsAlong || this.queue.length === 0) return this.db.query<T>(statement);
-    return (await this.write(statement)).rows as T[];
+    return (await this.enqueue(statement, true)).rows as T[];
+  }
+
+  private enqueue(statement: SqlStatement, read: boolean): Promise<StatementResult> {
+    return new Promise<StatementResult>((resolve, reject) => {
+      this.queue.push({ statement, read, resolve, reject });
+      this.schedule();
+    });
   }
 
   /**
@@ -100,10 +108,13 @@ export class GroupCommit {
         batch.forEach((item, i) => item.resolve(results[i]));
         return;
       } catch {
-        // Fall through: find the write that failed, and let the others land.
+        // Fall through: find the write that failed, and let the others land; the reads need
+        // not wait for that.
       }
     }
+    for (const item of batch.filter((item) => item.read)) this.db.query<Record<string, unknown>>(item.statement).then((rows) => item.resolve({ rows, count: 0 }), item.reject);
     for (const item of batch) {
+      if (item.read) continue;
       try {
         item.resolve((await this.db.batch([item.statement], this.options))[0]);
       } catch (error) {

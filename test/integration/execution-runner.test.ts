@@ -1,6 +1,12 @@
+import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GLOBAL_SCOPE, orgScope, scopeId, type Scope } from "../../src/orgs/index.ts";
+import { ConfigService } from "../../src/configs/index.ts";
+import { ExecutionStore } from "../../src/executions/execution-store.ts";
+import { GLOBAL_SCOPE, OrgService, orgScope, scopeId, type Scope } from "../../src/orgs/index.ts";
+import type { Database } from "../../src/storage/database.ts";
+import type { BatchOptions, SqlStatement } from "../../src/storage/direct-sql.ts";
+import { GroupCommit } from "../../src/storage/group-commit.ts";
 import { loadWorkflowCatalog, type WorkflowCatalog } from "../../src/workflows/index.ts";
 import { ExecutionRunner, type PreparedScope } from "../../workers/execution-runner.ts";
 import { startTestPlatform, type TestPlatform } from "../support/test-platform.ts";
@@ -103,5 +109,36 @@ describe("execution runner", () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
     expect((await run("sleepy", { cancelSignal: controller.signal })).status).toBe("cancelled");
+  });
+
+  it("reads a run's scope in its claim's round trip, when reads ride along (PostgreSQL's bookkeeping)", async () => {
+    // The platform's services on its database, with the driver's round trips counted.
+    let trips = { transactions: 0, reads: 0 };
+    const real = t.platform.db;
+    const direct = {
+      ...real.direct,
+      batch: (statements: SqlStatement[], options?: BatchOptions) => (trips.transactions++, real.direct.batch(statements, options)),
+      query: <T>(statement: SqlStatement) => (trips.reads++, real.direct.query<T>(statement)),
+    };
+    const db: Database = { ...real, direct, bookkeeping: new GroupCommit(direct, { waitForDisk: false, readsAlong: true }) };
+    const store = new ExecutionStore(db);
+    const counted = new ExecutionRunner(new ConfigService(db, t.platform.cipher, t.platform.audit), new OrgService(db, t.platform.audit));
+    const claimInAcme = async () => {
+      const row = await store.create({ id: randomUUID(), workflow: "read_cascade", scope: acme, params: {}, createdBy: "test", hasUserConfig: false });
+      await new Promise((resolve) => setImmediate(resolve)); // an idle worker: no batch in flight
+      trips = { transactions: 0, reads: 0 };
+      // ExecutionWorker.process's order: the scope asked for first, then the claim.
+      const prepared = counted.prepare(scopeId(acme));
+      const claimed = await store.claimPending(row.id);
+      return { prepared: await prepared, claimed, trips };
+    };
+    // The first run in a scope also reads its secret values (once its revisions are known); the next one reuses them.
+    expect((await claimInAcme()).trips).toEqual({ transactions: 1, reads: 1 });
+    const { prepared, claimed, trips: second } = await claimInAcme();
+    expect(second).toEqual({ transactions: 1, reads: 0 });
+    expect(claimed).toMatchObject({ status: "running", attempts: 1 });
+    expect(scopeId(prepared.scope)).toBe(scopeId(acme));
+    expect(prepared.scope.kind === "org" && prepared.scope.org.name).toBe("runner-acme");
+    expect(await prepared.secretValues).toContain(SECRET);
   });
 });

@@ -20,13 +20,13 @@ beforeAll(async () => {
   testDb = await createTestDatabase();
   const real = await openDatabase(testDb.url);
   await migrate(real);
-  // The real database, with its direct (driver) transactions and reads counted.
+  // The real database, with its direct (driver) transactions and reads counted, bookkeeping's too.
   const direct = {
     ...real.direct,
     batch: (statements: SqlStatement[], options?: BatchOptions) => (transactions++, real.direct.batch(statements, options)),
     query: <T>(statement: SqlStatement) => (reads++, real.direct.query<T>(statement)),
   };
-  db = { ...real, direct, close: () => real.close() };
+  db = { ...real, direct, bookkeeping: new GroupCommit(direct, { waitForDisk: false, readsAlong: true }), close: () => real.close() };
 });
 afterAll(async () => {
   await db.close();
@@ -35,7 +35,9 @@ afterAll(async () => {
 
 const insertExecution = (id: string) =>
   sql`INSERT INTO "executions" ("id", "workflow", "scope", "status", "params", "createdBy") VALUES (${id}, 'w', 'global', 'pending', '{}', 'test')`;
-const selectExecution = (id: string) => sql`SELECT "id", "status" FROM "executions" WHERE "id" = ${id}`;
+const selectExecution = (id: string) => sql`SELECT "id", "status", "createdAt" FROM "executions" WHERE "id" = ${id}`;
+/** The row as a read of its own gives it (dates as Date). */
+const rowOf = async (id: string) => (await db.direct.query(selectExecution(id)))[0];
 const counted = async <T>(fn: () => Promise<T>) => {
   transactions = 0;
   reads = 0;
@@ -67,7 +69,8 @@ describe("GroupCommit", () => {
   it("keeps the state machine's guarantee inside one batch: two claims of one run, one winner", async () => {
     const store = new ExecutionStore(db);
     const row = await store.create({ id: randomUUID(), workflow: "w", scope: GLOBAL_SCOPE, params: {}, createdBy: "test", hasUserConfig: false });
-    const claims = await Promise.all([store.claimPending(row.id), store.claimPending(row.id), store.claimPending(row.id)]);
+    const { result: claims, transactions } = await counted(() => Promise.all([store.claimPending(row.id), store.claimPending(row.id), store.claimPending(row.id)]));
+    expect(transactions).toBe(1);
     expect(claims.filter((c) => c !== null)).toHaveLength(1);
     const claimed = claims.find((c) => c !== null)!;
     expect(claimed).toMatchObject({ id: row.id, status: "running", attempts: 1 });
@@ -80,7 +83,9 @@ describe("GroupCommit", () => {
     const id = randomUUID();
     const { result, ...trips } = await counted(() => Promise.all([commits.write(insertExecution(id)), commits.read(selectExecution(id))]));
     expect(trips).toEqual({ transactions: 1, reads: 0 });
-    expect(result[1]).toEqual([{ id, status: "pending" }]);
+    // As a read of its own gives it: its columns, dates as Date.
+    expect(result[1]).toEqual([await rowOf(id)]);
+    expect(result[1][0]).toMatchObject({ id, status: "pending", createdAt: expect.any(Date) });
   });
 
   it("so does a read set off for the next tick just before the write, as a worker's scope reads before its claim", async () => {
@@ -93,7 +98,7 @@ describe("GroupCommit", () => {
     // The worker's order: the scope's reads are asked (SharedReads defers them to the next tick), then the claim is written.
     const { result, ...trips } = await counted(() => Promise.all([shared.get(taken), shared.get(taken), commits.write(insertExecution(id))]));
     expect(trips).toEqual({ transactions: 1, reads: 0 });
-    expect(result[0]).toEqual([{ id: taken, status: "pending" }]);
+    expect(result[0]).toEqual([await rowOf(taken)]);
     expect(result[2].count).toBe(1);
   });
 
@@ -101,19 +106,21 @@ describe("GroupCommit", () => {
     const id = randomUUID();
     await db.direct.batch([insertExecution(id)]);
     const along = new GroupCommit(db.direct, { readsAlong: true });
-    expect(await counted(() => along.read(selectExecution(id)))).toEqual({ result: [{ id, status: "pending" }], transactions: 0, reads: 1 });
+    expect(await counted(() => along.read(selectExecution(id)))).toEqual({ result: [await rowOf(id)], transactions: 0, reads: 1 });
     const apart = new GroupCommit(db.direct);
     const { result, ...trips } = await counted(() => Promise.all([apart.write(insertExecution(randomUUID())), apart.read(selectExecution(id))]));
     expect(trips).toEqual({ transactions: 1, reads: 1 });
-    expect(result[1]).toEqual([{ id, status: "pending" }]);
+    expect(result[1]).toEqual([await rowOf(id)]);
   });
 
-  it("a read gets its rows when a write of its batch fails", async () => {
+  it("when a write of its batch fails, a read runs apart at once and gets its rows", async () => {
     const commits = new GroupCommit(db.direct, { readsAlong: true });
     const taken = randomUUID();
     await commits.write(insertExecution(taken));
-    const outcomes = await Promise.allSettled([commits.write(insertExecution(taken)), commits.read(selectExecution(taken))]);
-    expect(outcomes[0].status).toBe("rejected");
-    expect(outcomes[1]).toEqual({ status: "fulfilled", value: [{ id: taken, status: "pending" }] });
+    const { result, ...trips } = await counted(() => Promise.allSettled([commits.write(insertExecution(taken)), commits.read(selectExecution(taken))]));
+    // The failed batch, then the write alone (failing again); the read on its own, not as a transaction.
+    expect(trips).toEqual({ transactions: 2, reads: 1 });
+    expect(result[0].status).toBe("rejected");
+    expect(result[1]).toEqual({ status: "fulfilled", value: [await rowOf(taken)] });
   });
 });
