@@ -56,8 +56,9 @@ export class GroupCommit {
   /**
    * A read that joins the batch being gathered when writes are waiting for one (one round trip for
    * all), else runs on its own. In the batch it runs inside the batch's transaction, after the
-   * batch's earlier writes (if the batch fails, it runs apart at once). When every lane is busy it waits with those writes for the next one:
-   * its caller, a worker claiming a run, waits for its claim in that batch anyway.
+   * batch's earlier writes (if the batch fails, it runs apart at once). When every lane is busy it
+   * waits with those writes for the next one: its caller, a worker claiming a run, waits for its
+   * claim in that batch anyway.
    */
   async read<T>(statement: SqlStatement): Promise<T[]> {
     if (!this.options.readsAlong || this.queue.length === 0) return this.db.query<T>(statement);
@@ -112,7 +113,9 @@ export class GroupCommit {
         // not wait for that.
       }
     }
-    for (const item of batch.filter((item) => item.read)) this.db.query<Record<string, unknown>>(item.statement).then((rows) => item.resolve({ rows, count: 0 }), item.reject);
+    for (const item of batch.filter((item) => item.read)) {
+      this.db.query<Record<string, unknown>>(item.statement).then((rows) => item.resolve({ rows, count: 0 }), item.reject);
+    }
     for (const item of batch) {
       if (item.read) continue;
       try {
