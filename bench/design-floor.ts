@@ -39,7 +39,7 @@ export async function withDesignFloor<T>(env: BenchEnvironment, fn: (floor: Desi
   const hash = (value: string) => createHash("sha256").update(value).digest("hex");
   await db.run("insertToken", hash(token));
 
-  const worker = await spawnUntilReady(FLOOR_WORKER, [prefix, databaseUrl]);
+  const worker = await spawnUntilReady([FLOOR_WORKER, prefix, databaseUrl]);
   const queue = new Queue("floor", { connection: { url: REDIS_URL, maxRetriesPerRequest: null }, prefix });
   const subscriber = new Redis(REDIS_URL);
   const waiting = new Map<string, () => void>();

@@ -65,18 +65,12 @@ export async function benchEnvironment(provider: Provider): Promise<BenchEnviron
     env,
     async startWorkers(count, concurrency, nodeArgs = []) {
       const started = await Promise.all(
-        Array.from({ length: count }, () => {
-          const child = spawn(process.execPath, [...nodeArgs, BIN, "worker", "--concurrency", String(concurrency)], { env: { ...process.env, ...env, LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "inherit"] });
-          workers.push(child);
-          return new Promise<ChildProcess>((resolve, reject) => {
-            let out = "";
-            child.stdout!.on("data", (d: Buffer) => {
-              out += d.toString();
-              if (out.includes("taking executions")) resolve(child);
-            });
-            child.once("exit", (code) => reject(new Error(`worker exited (${code}) before it was ready:\n${out}`)));
-          });
-        }),
+        Array.from({ length: count }, () =>
+          spawnUntilReady([...nodeArgs, BIN, "worker", "--concurrency", String(concurrency)], { ready: "taking executions", env: { ...env, LOG_LEVEL: "info" } }).then((child) => {
+            workers.push(child); // close() ends it, even when another failed to start
+            return child;
+          }),
+        ),
       );
       return started;
     },
@@ -91,12 +85,18 @@ export async function benchEnvironment(provider: Provider): Promise<BenchEnviron
   };
 }
 
-/** A bench process (`script` run by this Node), once it has printed "ready". */
-export async function spawnUntilReady(script: string, args: string[]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, REDIS_URL }, stdio: ["ignore", "pipe", "inherit"] });
+/** A process of this Node running `args` (a script and its arguments), once its output says `ready`. */
+export async function spawnUntilReady(args: string[], { ready = "ready", env = {} }: { ready?: string; env?: Record<string, string> } = {}): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, { env: { ...process.env, REDIS_URL, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve());
-    child.once("exit", (code) => reject(new Error(`${script} exited ${code}`)));
+    // Read on after it is ready: a pipe nobody reads would stop the child once full.
+    child.stdout!.on("data", (d: Buffer) => {
+      if (out.includes(ready)) return;
+      out += d.toString();
+      if (out.includes(ready)) resolve();
+    });
+    child.once("exit", (code) => reject(new Error(`${args.join(" ")} exited (${code}) before it was ready:\n${out}`)));
   });
   return child;
 }

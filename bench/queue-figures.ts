@@ -12,7 +12,7 @@ const RAW_WORKER = fileURLToPath(new URL("./raw-bullmq-worker.mjs", import.meta.
 /** Bare BullMQ worker processes (`processes` of them) on the same Redis: the ceiling for queue figures. */
 export async function withRawBullmq<T>(fn: (queue: Queue, events: QueueEvents) => Promise<T>, processes = 1): Promise<T> {
   const prefix = `bifrost-bench-raw-${randomBytes(3).toString("hex")}`;
-  const children = await Promise.all(Array.from({ length: processes }, () => spawnUntilReady(RAW_WORKER, [prefix, "100"])));
+  const children = await Promise.all(Array.from({ length: processes }, () => spawnUntilReady([RAW_WORKER, prefix, "100"])));
   const connection = { url: REDIS_URL, maxRetriesPerRequest: null };
   const queue = new Queue("raw", { connection, prefix });
   // From the stream's start (the prefix is new): from "$", the first job could end before the

@@ -102,7 +102,7 @@ export class ExecutionWorker {
     this.active.set(id, cancel);
     // What the run needs from its scope is read while it is claimed: one wait for the database
     // instead of two. Asked first, so that on PostgreSQL those reads (sent at the next tick) join
-    // the claim's own batch (GroupCommit.read). The job only names the scope: the claimed row's
+    // the claim's own batch (GroupCommit.query). The job only names the scope: the claimed row's
     // scope wins when they differ.
     const early = job.data.scope ? this.prepareAhead(job.data.scope) : null;
     try {

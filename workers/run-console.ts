@@ -49,12 +49,13 @@ export function captureConsole(): () => void {
     stream.write = function (this: NodeJS.WriteStream, chunk: string | Uint8Array, ...rest: unknown[]): boolean {
       const log = currentRunLog();
       if (!log) return (original as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
-      const pending = partialLines.get(log) ?? {};
-      partialLines.set(log, pending);
+      let pending = partialLines.get(log);
+      if (!pending) partialLines.set(log, (pending = {}));
       const text = (pending[name] ?? "") + textOf(chunk, typeof rest[0] === "string" ? (rest[0] as BufferEncoding) : undefined);
-      if (text.endsWith("\n") || text.length > PARTIAL_LIMIT) {
+      const lineEnds = text.endsWith("\n");
+      if (lineEnds || text.length > PARTIAL_LIMIT) {
         delete pending[name];
-        const message = text.endsWith("\n") ? text.slice(0, -1) : text;
+        const message = lineEnds ? text.slice(0, -1) : text;
         if (message !== "") log[level](message);
       } else {
         pending[name] = text;

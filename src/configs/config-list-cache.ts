@@ -35,8 +35,7 @@ export async function bumpConfigRevisions(tx: Transaction, scopes: Iterable<stri
  */
 export async function readConfigRevisions(db: Database, scopes: string[], { alongBookkeeping = false } = {}): Promise<string> {
   const statement = sql`SELECT "scope", "revision" FROM "config_revisions" WHERE "scope" IN (${join(scopes)})`;
-  type Row = { scope: string; revision: number };
-  const rows = alongBookkeeping ? await db.bookkeeping.read<Row>(statement) : await db.direct.query<Row>(statement);
+  const rows = await (alongBookkeeping ? db.bookkeeping : db.direct).query<{ scope: string; revision: number }>(statement);
   return scopes.map((scope) => rows.find((r) => r.scope === scope)?.revision ?? 0).join(".");
 }
 

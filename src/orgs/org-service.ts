@@ -58,8 +58,7 @@ export class OrgService {
   async get(id: string, { alongBookkeeping = false } = {}): Promise<OrgView> {
     // Every org-scoped run asks: on the driver (see DirectSql).
     const statement = sql`SELECT "id", "name", "createdAt" FROM "orgs" WHERE "id" = ${id}`;
-    type Row = { id: string; name: string; createdAt: Date };
-    const [org] = alongBookkeeping ? await this.db.bookkeeping.read<Row>(statement) : await this.db.direct.query<Row>(statement);
+    const [org] = await (alongBookkeeping ? this.db.bookkeeping : this.db.direct).query<{ id: string; name: string; createdAt: Date }>(statement);
     if (!org) throw new OrgNotFoundError(id);
     return { id: org.id, name: org.name, createdAt: org.createdAt.toISOString() };
   }

@@ -32,7 +32,7 @@ export interface Database {
    * Execution bookkeeping's writes, batched (GroupCommit) and not waiting for the disk: a power
    * loss may undo the last moment's bookkeeping, like the jobs it describes (Redis); the sweeper
    * and the stalled-job check already handle both. On PostgreSQL the reads a worker makes while
-   * it claims a run ride along (`bookkeeping.read`).
+   * it claims a run ride along (`bookkeeping.query`).
    */
   readonly bookkeeping: GroupCommit;
   readonly provider: Provider;

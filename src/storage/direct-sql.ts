@@ -217,7 +217,8 @@ export function openPgDirect(pool: pg.Pool): DirectSql {
       // (~15–30 µs of PostgreSQL's CPU less per read, measured on the token lookup and the
       // revisions read). A migration that changed what it returns fails it once on each connection
       // that had it; pool.query drops such a connection, so the read is tried again on another.
-      const config = { name: readNames.of(statement.text), text: statement.text, values: statement.values.map(pgValue), types } as pg.QueryConfig;
+      const { text } = statement; // a getter that builds the text anew each time
+      const config = { name: readNames.of(text), text, values: statement.values.map(pgValue), types } as pg.QueryConfig;
       for (let attempt = 1; ; attempt++) {
         try {
           return (await pool.query(config)).rows;

@@ -2,7 +2,7 @@ import type { BatchOptions, DirectSql, SqlStatement, StatementResult } from "./d
 
 interface Pending {
   statement: SqlStatement;
-  /** A read riding along (`read`): never retried as a transaction of its own. */
+  /** A read riding along (`query`): never retried as a transaction of its own. */
   read: boolean;
   resolve: (result: StatementResult) => void;
   reject: (error: unknown) => void;
@@ -24,7 +24,7 @@ interface Pending {
  * `lanes` batches may be in flight at once. One is right for SQLite (one writer per file anyway);
  * on PostgreSQL several connections writing side by side keep the server busy while each waits.
  *
- * Reads may ride along (`read`, with `readsAlong`): a worker claiming a run also reads the run's
+ * Reads may ride along (`query`, with `readsAlong`): a worker claiming a run also reads the run's
  * org and its scope's config revisions, and on PostgreSQL three round trips at once (three server
  * processes woken on a machine's few cores) took longer than one carrying all three (two cores,
  * alternating runs: `wait=` p50 4.6 → 4.1 ms, org runs/s 2,400 → 2,900).
@@ -40,7 +40,7 @@ export class GroupCommit {
       /** Batches written at once (see above). */
       lanes?: number;
       /**
-       * `read` joins a batch being gathered. Right where a round trip is what a read costs
+       * `query` joins a batch being gathered. Right where a round trip is what a read costs
        * (PostgreSQL); not on SQLite, where a read is a synchronous call and a batch holds the write lock.
        */
       readsAlong?: boolean;
@@ -54,13 +54,13 @@ export class GroupCommit {
   }
 
   /**
-   * A read that joins the batch being gathered when writes are waiting for one (one round trip for
-   * all), else runs on its own. In the batch it runs inside the batch's transaction, after the
-   * batch's earlier writes (if the batch fails, it runs apart at once). When every lane is busy it
-   * waits with those writes for the next one: its caller, a worker claiming a run, waits for its
-   * claim in that batch anyway.
+   * A read (as DirectSql's: a GroupCommit can stand where a reader is asked for) that joins the
+   * batch being gathered when writes are waiting for one (one round trip for all), else runs on its
+   * own. In the batch it runs inside the batch's transaction, after the batch's earlier writes (if
+   * the batch fails, it runs apart at once). When every lane is busy it waits with those writes for
+   * the next one: its caller, a worker claiming a run, waits for its claim in that batch anyway.
    */
-  async read<T>(statement: SqlStatement): Promise<T[]> {
+  async query<T>(statement: SqlStatement): Promise<T[]> {
     if (!this.options.readsAlong || this.queue.length === 0) return this.db.query<T>(statement);
     return (await this.enqueue(statement, true)).rows as T[];
   }

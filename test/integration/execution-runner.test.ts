@@ -4,11 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigService } from "../../src/configs/index.ts";
 import { ExecutionStore } from "../../src/executions/execution-store.ts";
 import { GLOBAL_SCOPE, OrgService, orgScope, scopeId, type Scope } from "../../src/orgs/index.ts";
-import type { Database } from "../../src/storage/database.ts";
-import type { BatchOptions, SqlStatement } from "../../src/storage/direct-sql.ts";
-import { GroupCommit } from "../../src/storage/group-commit.ts";
 import { loadWorkflowCatalog, type WorkflowCatalog } from "../../src/workflows/index.ts";
 import { ExecutionRunner, type PreparedScope } from "../../workers/execution-runner.ts";
+import { countedDatabase } from "../support/counted-database.ts";
 import { startTestPlatform, type TestPlatform } from "../support/test-platform.ts";
 
 const SECRET = "sk_live_runner_9f8e7d6c5b4a";
@@ -113,24 +111,17 @@ describe("execution runner", () => {
 
   it("reads a run's scope in its claim's round trip, when reads ride along (PostgreSQL's bookkeeping)", async () => {
     // The platform's services on its database, with the driver's round trips counted.
-    let trips = { transactions: 0, reads: 0 };
-    const real = t.platform.db;
-    const direct = {
-      ...real.direct,
-      batch: (statements: SqlStatement[], options?: BatchOptions) => (trips.transactions++, real.direct.batch(statements, options)),
-      query: <T>(statement: SqlStatement) => (trips.reads++, real.direct.query<T>(statement)),
-    };
-    const db: Database = { ...real, direct, bookkeeping: new GroupCommit(direct, { waitForDisk: false, readsAlong: true }) };
+    const { db, trips, reset } = countedDatabase(t.platform.db);
     const store = new ExecutionStore(db);
     const counted = new ExecutionRunner(new ConfigService(db, t.platform.cipher, t.platform.audit), new OrgService(db, t.platform.audit));
     const claimInAcme = async () => {
       const row = await store.create({ id: randomUUID(), workflow: "read_cascade", scope: acme, params: {}, createdBy: "test", hasUserConfig: false });
       await new Promise((resolve) => setImmediate(resolve)); // an idle worker: no batch in flight
-      trips = { transactions: 0, reads: 0 };
+      reset();
       // ExecutionWorker.process's order: the scope asked for first, then the claim.
       const prepared = counted.prepare(scopeId(acme));
       const claimed = await store.claimPending(row.id);
-      return { prepared: await prepared, claimed, trips };
+      return { prepared: await prepared, claimed, trips: { ...trips } };
     };
     // The first run in a scope also reads its secret values (once its revisions are known); the next one reuses them.
     expect((await claimInAcme()).trips).toEqual({ transactions: 1, reads: 1 });

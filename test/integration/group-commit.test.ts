@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExecutionStore } from "../../src/executions/execution-store.ts";
 import { GLOBAL_SCOPE } from "../../src/orgs/index.ts";
 import { openDatabase, sql, type Database } from "../../src/storage/database.ts";
-import type { BatchOptions, SqlStatement } from "../../src/storage/direct-sql.ts";
 import { GroupCommit } from "../../src/storage/group-commit.ts";
 import { migrate } from "../../src/storage/migrator.ts";
 import { SharedReads } from "../../src/storage/shared-reads.ts";
+import { countedDatabase } from "../support/counted-database.ts";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.ts";
 
 // Group commit on the real database: writes of one moment share a transaction, keep their own
@@ -14,19 +14,14 @@ import { createTestDatabase, type TestDatabase } from "../support/test-database.
 
 let testDb: TestDatabase;
 let db: Database;
-let transactions = 0;
-let reads = 0;
+let counts: ReturnType<typeof countedDatabase>;
 beforeAll(async () => {
   testDb = await createTestDatabase();
   const real = await openDatabase(testDb.url);
   await migrate(real);
   // The real database, with its direct (driver) transactions and reads counted, bookkeeping's too.
-  const direct = {
-    ...real.direct,
-    batch: (statements: SqlStatement[], options?: BatchOptions) => (transactions++, real.direct.batch(statements, options)),
-    query: <T>(statement: SqlStatement) => (reads++, real.direct.query<T>(statement)),
-  };
-  db = { ...real, direct, bookkeeping: new GroupCommit(direct, { waitForDisk: false, readsAlong: true }), close: () => real.close() };
+  counts = countedDatabase(real);
+  db = counts.db;
 });
 afterAll(async () => {
   await db.close();
@@ -39,18 +34,16 @@ const selectExecution = (id: string) => sql`SELECT "id", "status", "createdAt" F
 /** The row as a read of its own gives it (dates as Date). */
 const rowOf = async (id: string) => (await db.direct.query(selectExecution(id)))[0];
 const counted = async <T>(fn: () => Promise<T>) => {
-  transactions = 0;
-  reads = 0;
+  counts.reset();
   const result = await fn();
-  return { result, transactions, reads };
+  return { result, ...counts.trips };
 };
 
 describe("GroupCommit", () => {
   it("writes asked for together share transactions and each gets its own result", async () => {
     const commits = new GroupCommit(db.direct);
     const ids = Array.from({ length: 50 }, () => randomUUID());
-    transactions = 0;
-    const results = await Promise.all(ids.map((id) => commits.write(insertExecution(id)).then(({ count }) => (count === 1 ? id : "not inserted"))));
+    const { result: results, transactions } = await counted(() => Promise.all(ids.map((id) => commits.write(insertExecution(id)).then(({ count }) => (count === 1 ? id : "not inserted")))));
     expect(results).toEqual(ids);
     expect(transactions).toBeLessThan(5);
     expect(await db.prisma.execution.count({ where: { id: { in: ids } } })).toBe(50);
@@ -81,7 +74,7 @@ describe("GroupCommit", () => {
   it("a read asked while writes wait for a batch rides along in it, after them: one round trip for all", async () => {
     const commits = new GroupCommit(db.direct, { readsAlong: true });
     const id = randomUUID();
-    const { result, ...trips } = await counted(() => Promise.all([commits.write(insertExecution(id)), commits.read(selectExecution(id))]));
+    const { result, ...trips } = await counted(() => Promise.all([commits.write(insertExecution(id)), commits.query(selectExecution(id))]));
     expect(trips).toEqual({ transactions: 1, reads: 0 });
     // As a read of its own gives it: its columns, dates as Date.
     expect(result[1]).toEqual([await rowOf(id)]);
@@ -93,7 +86,7 @@ describe("GroupCommit", () => {
     const taken = randomUUID();
     await commits.write(insertExecution(taken));
     await new Promise((resolve) => setImmediate(resolve)); // its lane is free again: the system is idle
-    const shared = new SharedReads((id: string) => commits.read(selectExecution(id)));
+    const shared = new SharedReads((id: string) => commits.query(selectExecution(id)));
     const id = randomUUID();
     // The worker's order: the scope's reads are asked (SharedReads defers them to the next tick), then the claim is written.
     const { result, ...trips } = await counted(() => Promise.all([shared.get(taken), shared.get(taken), commits.write(insertExecution(id))]));
@@ -106,9 +99,9 @@ describe("GroupCommit", () => {
     const id = randomUUID();
     await db.direct.batch([insertExecution(id)]);
     const along = new GroupCommit(db.direct, { readsAlong: true });
-    expect(await counted(() => along.read(selectExecution(id)))).toEqual({ result: [await rowOf(id)], transactions: 0, reads: 1 });
+    expect(await counted(() => along.query(selectExecution(id)))).toEqual({ result: [await rowOf(id)], transactions: 0, reads: 1 });
     const apart = new GroupCommit(db.direct);
-    const { result, ...trips } = await counted(() => Promise.all([apart.write(insertExecution(randomUUID())), apart.read(selectExecution(id))]));
+    const { result, ...trips } = await counted(() => Promise.all([apart.write(insertExecution(randomUUID())), apart.query(selectExecution(id))]));
     expect(trips).toEqual({ transactions: 1, reads: 1 });
     expect(result[1]).toEqual([await rowOf(id)]);
   });
@@ -117,7 +110,7 @@ describe("GroupCommit", () => {
     const commits = new GroupCommit(db.direct, { readsAlong: true });
     const taken = randomUUID();
     await commits.write(insertExecution(taken));
-    const { result, ...trips } = await counted(() => Promise.allSettled([commits.write(insertExecution(taken)), commits.read(selectExecution(taken))]));
+    const { result, ...trips } = await counted(() => Promise.allSettled([commits.write(insertExecution(taken)), commits.query(selectExecution(taken))]));
     // The failed batch, then the write alone (failing again); the read on its own, not as a transaction.
     expect(trips).toEqual({ transactions: 2, reads: 1 });
     expect(result[0].status).toBe("rejected");
