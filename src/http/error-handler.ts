@@ -23,6 +23,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
+    if ((error as { type?: string } | null)?.type === "request.aborted") {
+      // The client went away while its body was being read: nobody to answer, and the request
+      // line already says so ("aborted").
+      res.destroy();
+      return;
+    }
     if (isDatabaseUnavailable(error)) {
       logger.error({ err: error, method: req.method, path: req.path }, "database error");
       const unavailable = new BifrostError(
