@@ -1,5 +1,6 @@
 import { format } from "node:util";
 import type { ExecutionLogger } from "../sdk/execution-context.ts";
+import { RUN_LOG_LIMITS } from "../sdk/execution-parts.ts";
 import { currentRunLog } from "./current-run.ts";
 
 const LEVELS = { log: "info", info: "info", debug: "debug", trace: "debug", warn: "warn", error: "error" } as const;
@@ -13,13 +14,16 @@ type Write = NodeJS.WriteStream["write"];
 /**
  * What a run wrote to a stream since its last newline. A line written in pieces (a library that
  * streams its output, `write("tok")` then `write("en\n")`) becomes one entry, so a secret split
- * across writes is still whole when the log is scrubbed. A line longer than PARTIAL_LIMIT is let
- * go in pieces of about that size (so a secret across such a cut is not scrubbed: bounded memory
- * wins there). A line is logged when it ends, so a `console.log` made while a line was unfinished
- * comes first.
+ * across writes is still whole when the log is scrubbed. A line is logged when it ends, so a
+ * `console.log` made while a line was unfinished comes first.
+ *
+ * A line is never cut: a cut could split a secret, and neither half would be recognised. A line
+ * longer than a run's whole log (RUN_LOG_LIMITS) could never be stored, so the run's log drops it
+ * whole, as it drops any line past its limits; of such a line only its first PARTIAL_LIMIT + 1
+ * characters are kept until it ends (enough to be refused), which bounds memory.
  */
 const partialLines = new WeakMap<ExecutionLogger, { stdout?: string; stderr?: string }>();
-const PARTIAL_LIMIT = 64 * 1024;
+const PARTIAL_LIMIT = RUN_LOG_LIMITS.characters;
 
 /**
  * Makes console output that a run's code writes (current-run.ts) go to that run's log (`ctx.log`:
@@ -51,14 +55,18 @@ export function captureConsole(): () => void {
       if (!log) return (original as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
       let pending = partialLines.get(log);
       if (!pending) partialLines.set(log, (pending = {}));
-      const text = (pending[name] ?? "") + textOf(chunk, typeof rest[0] === "string" ? (rest[0] as BufferEncoding) : undefined);
-      const lineEnds = text.endsWith("\n");
-      if (lineEnds || text.length > PARTIAL_LIMIT) {
+      const before = pending[name] ?? "";
+      const piece = textOf(chunk, typeof rest[0] === "string" ? (rest[0] as BufferEncoding) : undefined);
+      const lineEnds = piece.endsWith("\n");
+      // Past the limit, the line's later pieces change nothing but where it ends.
+      const overflowing = before.length > PARTIAL_LIMIT;
+      const text = overflowing ? before : before + piece;
+      if (lineEnds) {
         delete pending[name];
-        const message = lineEnds ? text.slice(0, -1) : text;
+        const message = overflowing ? text : text.slice(0, -1);
         if (message !== "") log[level](message);
       } else {
-        pending[name] = text;
+        pending[name] = text.length > PARTIAL_LIMIT + 1 ? text.slice(0, PARTIAL_LIMIT + 1) : text;
       }
       // A caller may wait for its write's callback (write(chunk, cb) or write(chunk, encoding, cb)).
       const done = rest.find((arg) => typeof arg === "function") as ((error?: Error | null) => void) | undefined;

@@ -168,6 +168,7 @@ describe("bifrost worker processes", () => {
       ["info", "{ dir: '[REDACTED]' }"],
       ["info", "raw [REDACTED]"],
       ["info", "in pieces [REDACTED]"],
+      ["info", `${"x".repeat(65_530)}[REDACTED] long`],
       ["error", expect.stringContaining("Warning: warning about [REDACTED]")],
     ]);
     expect(w.output()).not.toContain(secret);

@@ -1,6 +1,7 @@
 import { Console } from "node:console";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { ExecutionLogger } from "../../sdk/execution-context.ts";
+import type { ExecutionLogEntry, ExecutionLogger } from "../../sdk/execution-context.ts";
+import { collectingLogger, RUN_LOG_LIMITS } from "../../sdk/execution-parts.ts";
 import { withinRun } from "../../workers/current-run.ts";
 import { captureConsole, endRunConsole } from "../../workers/run-console.ts";
 
@@ -87,20 +88,45 @@ describe("captureConsole", () => {
     expect(written).toEqual(["out:outside\n", "err:outside too\n"]);
   });
 
-  it("lets a line's piece longer than 64 KiB go as an entry of its own, so an endless line cannot grow without bound", async () => {
+  it("never cuts a line (a secret could be split); a line longer than a run's whole log is dropped whole, keeping memory bounded", async () => {
     const { log, lines } = runLog();
+    const secret = "sk_live_0123456789abcdef";
+    const long = "x".repeat(70_000);
     const restore = captureConsole();
     try {
       withinRun(log, () => {
-        process.stdout.write("x".repeat(70_000));
-        process.stdout.write("tail\n");
+        // A line over 64 KiB written in two pieces, the first ending in half a secret.
+        process.stdout.write(`${long.slice(0, 65_530)}${secret.slice(0, 10)}`);
+        process.stdout.write(`${secret.slice(10)}${long}\n`);
+        // Longer than the run's whole log, in many pieces: never an entry, whatever it holds.
+        for (let i = 0; i < 40; i++) process.stdout.write(`${"y".repeat(30_000)}${secret}`);
+        process.stdout.write(" end\n");
+        process.stdout.write("after\n");
       });
     } finally {
       restore();
     }
-    expect(lines).toEqual([
-      ["info", "x".repeat(70_000)],
-      ["info", "tail"],
-    ]);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toEqual(["info", `${long.slice(0, 65_530)}${secret}${long}`]);
+    // What the run's log is handed (and drops, by its length): never a piece of a line.
+    expect(lines[1][1].length).toBeGreaterThan(RUN_LOG_LIMITS.characters);
+    expect(lines[1][1].length).toBeLessThanOrEqual(RUN_LOG_LIMITS.characters + 1);
+    expect(lines[2]).toEqual(["info", "after"]);
+  });
+
+  it("the run's log drops such a line whole and says so", async () => {
+    const entries: ExecutionLogEntry[] = [];
+    const restore = captureConsole();
+    try {
+      withinRun(collectingLogger(entries), () => {
+        for (let i = 0; i < 40; i++) process.stdout.write("y".repeat(30_000));
+        process.stdout.write("\n");
+        process.stdout.write("next\n");
+      });
+    } finally {
+      restore();
+    }
+    // As for any line past the log's limits: it and the lines after it are counted, not stored.
+    expect(entries.map((e) => e.message)).toEqual([expect.stringMatching(/: 2 later lines were dropped$/)]);
   });
 });
