@@ -1,5 +1,4 @@
-import { mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GLOBAL_SCOPE } from "../../src/orgs/index.ts";
@@ -10,7 +9,11 @@ import { startTestPlatform, type TestPlatform } from "../support/test-platform.t
 // (API, worker, database of the provider under test). The steps run in order on one page.
 
 const CHROMIUM = process.env.BIFROST_TEST_CHROMIUM ?? "/usr/bin/chromium";
-const SCREENSHOTS = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
+/**
+ * Where a screenshot goes: README's (docs/screenshots) only when asked (`npm run screenshots`), so
+ * that a test run does not rewrite files in the work tree; else the test database's directory.
+ */
+const screenshot = (name: string) => join(process.env.BIFROST_SCREENSHOTS ? resolve(process.env.BIFROST_SCREENSHOTS) : t.db.dir, name);
 
 let t: TestPlatform;
 let browser: Browser;
@@ -126,7 +129,7 @@ describe("web console", () => {
   });
 
   it("shows an org's effective values; an override changes the view, deleting it brings the global value back", async () => {
-    await page.screenshot({ path: `${SCREENSHOTS}configuration.png`, fullPage: true });
+    await page.screenshot({ path: screenshot("configuration.png"), fullPage: true });
     await page.getByLabel("Scope").selectOption({ label: "acme (effective)" });
     await row("max_retries").getByText("Global").waitFor();
     await row("max_retries").getByRole("button", { name: "Override max_retries in acme" }).click();
@@ -154,7 +157,7 @@ describe("web console", () => {
     await page.locator(".status-success").waitFor({ timeout: 20_000 });
     const logs = await page.getByRole("table", { name: "Logs" }).innerText();
     expect(logs).toContain("plain [REDACTED]");
-    await page.screenshot({ path: `${SCREENSHOTS}execution.png`, fullPage: true });
+    await page.screenshot({ path: screenshot("execution.png"), fullPage: true });
     expect(await leaksSoFar()).toEqual([]);
 
     await page.getByRole("link", { name: "Executions" }).first().click();
@@ -212,5 +215,3 @@ describe("around the console", () => {
     expect((await fetch(`${t.url}/settings/configuration`)).headers.get("content-security-policy")).toContain("default-src 'self'");
   });
 });
-
-mkdirSync(SCREENSHOTS, { recursive: true });
