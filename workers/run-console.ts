@@ -1,6 +1,6 @@
+import { StringDecoder } from "node:string_decoder";
 import { format } from "node:util";
 import type { ExecutionLogger } from "../sdk/execution-context.ts";
-import { RUN_LOG_LIMITS } from "../sdk/execution-parts.ts";
 import { currentRunLog } from "./current-run.ts";
 
 const LEVELS = { log: "info", info: "info", debug: "debug", trace: "debug", warn: "warn", error: "error" } as const;
@@ -8,22 +8,29 @@ const STREAMS = [
   ["stdout", "info"],
   ["stderr", "error"],
 ] as const;
+type StreamName = (typeof STREAMS)[number][0];
 
 type Write = NodeJS.WriteStream["write"];
 
 /**
  * What a run wrote to a stream since its last newline. A line written in pieces (a library that
  * streams its output, `write("tok")` then `write("en\n")`) becomes one entry, so a secret split
- * across writes is still whole when the log is scrubbed. A line is logged when it ends, so a
+ * across writes is still whole when the log is scrubbed; bytes are decoded across writes too, so a
+ * character split between two writes stays one character. A line is logged when it ends, so a
  * `console.log` made while a line was unfinished comes first.
  *
- * A line is never cut: a cut could split a secret, and neither half would be recognised. A line
- * longer than a run's whole log (RUN_LOG_LIMITS) could never be stored, so the run's log drops it
- * whole, as it drops any line past its limits; of such a line only its first PARTIAL_LIMIT + 1
- * characters are kept until it ends (enough to be refused), which bounds memory.
+ * A line is never cut: a cut could split a secret, and neither half would be recognised. An
+ * unfinished line is held up to PARTIAL_LIMIT characters (memory is bounded); one that grows past
+ * that is dropped whole, and a note in its place says so.
  */
-const partialLines = new WeakMap<ExecutionLogger, { stdout?: string; stderr?: string }>();
-const PARTIAL_LIMIT = RUN_LOG_LIMITS.characters;
+interface PartialLine {
+  decoder: StringDecoder;
+  text: string;
+  /** Characters of a line that outgrew PARTIAL_LIMIT: no longer held, only counted. */
+  dropped: number;
+}
+const partialLines = new WeakMap<ExecutionLogger, Partial<Record<StreamName, PartialLine>>>();
+const PARTIAL_LIMIT = 256 * 1024;
 
 /**
  * Makes console output that a run's code writes (current-run.ts) go to that run's log (`ctx.log`:
@@ -53,20 +60,26 @@ export function captureConsole(): () => void {
     stream.write = function (this: NodeJS.WriteStream, chunk: string | Uint8Array, ...rest: unknown[]): boolean {
       const log = currentRunLog();
       if (!log) return (original as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
-      let pending = partialLines.get(log);
-      if (!pending) partialLines.set(log, (pending = {}));
-      const before = pending[name] ?? "";
-      const piece = textOf(chunk, typeof rest[0] === "string" ? (rest[0] as BufferEncoding) : undefined);
+      let lines = partialLines.get(log);
+      if (!lines) partialLines.set(log, (lines = {}));
+      const line = (lines[name] ??= { decoder: new StringDecoder("utf8"), text: "", dropped: 0 });
+      const piece = decoded(line.decoder, chunk, typeof rest[0] === "string" ? (rest[0] as BufferEncoding) : undefined);
       const lineEnds = piece.endsWith("\n");
-      // Past the limit, the line's later pieces change nothing but where it ends.
-      const overflowing = before.length > PARTIAL_LIMIT;
-      const text = overflowing ? before : before + piece;
-      if (lineEnds) {
-        delete pending[name];
-        const message = overflowing ? text : text.slice(0, -1);
+      if (line.dropped > 0) {
+        line.dropped += piece.length;
+        if (lineEnds) {
+          delete lines[name];
+          log.warn(droppedNote(name, line.dropped - 1));
+        }
+      } else if (lineEnds) {
+        delete lines[name];
+        const message = (line.text + piece).slice(0, -1);
         if (message !== "") log[level](message);
+      } else if (line.text.length + piece.length > PARTIAL_LIMIT) {
+        line.dropped = line.text.length + piece.length;
+        line.text = "";
       } else {
-        pending[name] = text.length > PARTIAL_LIMIT + 1 ? text.slice(0, PARTIAL_LIMIT + 1) : text;
+        line.text += piece;
       }
       // A caller may wait for its write's callback (write(chunk, cb) or write(chunk, encoding, cb)).
       const done = rest.find((arg) => typeof arg === "function") as ((error?: Error | null) => void) | undefined;
@@ -82,15 +95,28 @@ export function captureConsole(): () => void {
 
 /** Ends the run whose log is `log` for captureConsole: what it left of a line on stdout or stderr becomes an entry. */
 export function endRunConsole(log: ExecutionLogger): void {
-  const pending = partialLines.get(log);
-  if (!pending) return;
+  const lines = partialLines.get(log);
+  if (!lines) return;
   partialLines.delete(log);
-  for (const [name, level] of STREAMS) if (pending[name]) log[level](pending[name]);
+  for (const [name, level] of STREAMS) {
+    const line = lines[name];
+    if (!line) continue;
+    const rest = line.decoder.end();
+    if (line.dropped > 0) log.warn(droppedNote(name, line.dropped + rest.length));
+    else if (line.text + rest !== "") log[level](line.text + rest);
+  }
 }
 
-/** What a write of `chunk` prints: a string is in `encoding` (write's own default: UTF-8). */
-function textOf(chunk: string | Uint8Array, encoding: BufferEncoding | undefined): string {
-  if (typeof chunk !== "string") return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString("utf8");
-  if (!encoding || !Buffer.isEncoding(encoding) || /^utf-?8$/i.test(encoding)) return chunk;
-  return Buffer.from(chunk, encoding).toString("utf8");
+/**
+ * What a write of `chunk` prints, as text: a string is in `encoding` (write's own default:
+ * UTF-8); bytes a character needs from the next write wait in `decoder`.
+ */
+function decoded(decoder: StringDecoder, chunk: string | Uint8Array, encoding: BufferEncoding | undefined): string {
+  if (typeof chunk !== "string") return decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  if (!encoding || !Buffer.isEncoding(encoding) || /^utf-?8$/i.test(encoding)) return decoder.end() + chunk;
+  return decoder.write(Buffer.from(chunk, encoding));
+}
+
+function droppedNote(stream: StreamName, characters: number): string {
+  return `A line of ${characters.toLocaleString("en-US")} characters written to ${stream} in pieces was not kept: a line is logged whole or not at all (a secret split between two entries would not be scrubbed), and an unfinished line is held up to ${PARTIAL_LIMIT.toLocaleString("en-US")} characters`;
 }

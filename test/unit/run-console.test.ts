@@ -1,7 +1,6 @@
 import { Console } from "node:console";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { ExecutionLogEntry, ExecutionLogger } from "../../sdk/execution-context.ts";
-import { collectingLogger, RUN_LOG_LIMITS } from "../../sdk/execution-parts.ts";
+import type { ExecutionLogger } from "../../sdk/execution-context.ts";
 import { withinRun } from "../../workers/current-run.ts";
 import { captureConsole, endRunConsole } from "../../workers/run-console.ts";
 
@@ -88,45 +87,62 @@ describe("captureConsole", () => {
     expect(written).toEqual(["out:outside\n", "err:outside too\n"]);
   });
 
-  it("never cuts a line (a secret could be split); a line longer than a run's whole log is dropped whole, keeping memory bounded", async () => {
+  it("never cuts a line: one past 64 KiB written in pieces is one entry, a secret across the pieces whole", async () => {
     const { log, lines } = runLog();
     const secret = "sk_live_0123456789abcdef";
     const long = "x".repeat(70_000);
     const restore = captureConsole();
     try {
       withinRun(log, () => {
-        // A line over 64 KiB written in two pieces, the first ending in half a secret.
         process.stdout.write(`${long.slice(0, 65_530)}${secret.slice(0, 10)}`);
         process.stdout.write(`${secret.slice(10)}${long}\n`);
-        // Longer than the run's whole log, in many pieces: never an entry, whatever it holds.
-        for (let i = 0; i < 40; i++) process.stdout.write(`${"y".repeat(30_000)}${secret}`);
-        process.stdout.write(" end\n");
-        process.stdout.write("after\n");
       });
     } finally {
       restore();
     }
-    expect(lines).toHaveLength(3);
-    expect(lines[0]).toEqual(["info", `${long.slice(0, 65_530)}${secret}${long}`]);
-    // What the run's log is handed (and drops, by its length): never a piece of a line.
-    expect(lines[1][1].length).toBeGreaterThan(RUN_LOG_LIMITS.characters);
-    expect(lines[1][1].length).toBeLessThanOrEqual(RUN_LOG_LIMITS.characters + 1);
-    expect(lines[2]).toEqual(["info", "after"]);
+    expect(lines).toEqual([["info", `${long.slice(0, 65_530)}${secret}${long}`]]);
   });
 
-  it("the run's log drops such a line whole and says so", async () => {
-    const entries: ExecutionLogEntry[] = [];
+  it("drops an unfinished line that outgrows 256 KiB whole, with a note in its place, and goes on", async () => {
+    const { log, lines } = runLog();
     const restore = captureConsole();
     try {
-      withinRun(collectingLogger(entries), () => {
-        for (let i = 0; i < 40; i++) process.stdout.write("y".repeat(30_000));
-        process.stdout.write("\n");
-        process.stdout.write("next\n");
+      withinRun(log, () => {
+        for (let i = 0; i < 10; i++) process.stdout.write(`${"y".repeat(29_990)}sk_live_0123`);
+        process.stdout.write("end\n");
+        process.stdout.write("after\n");
+        process.stderr.write("z".repeat(300_000)); // unfinished when the run ends
       });
+      endRunConsole(log);
     } finally {
       restore();
     }
-    // As for any line past the log's limits: it and the lines after it are counted, not stored.
-    expect(entries.map((e) => e.message)).toEqual([expect.stringMatching(/: 2 later lines were dropped$/)]);
+    expect(lines).toEqual([
+      ["warn", expect.stringMatching(/^A line of 300,023 characters written to stdout in pieces was not kept: a line is logged whole or not at all .* held up to 262,144 characters$/)],
+      ["info", "after"],
+      ["warn", expect.stringMatching(/^A line of 300,000 characters written to stderr in pieces was not kept/)],
+    ]);
+  });
+
+  it("decodes bytes across writes: a character split between two writes is whole", async () => {
+    const { log, lines } = runLog();
+    const bytes = Buffer.from("secret café ✓\n", "utf8");
+    const cut = bytes.indexOf(0xa9); // the second byte of "é"
+    const restore = captureConsole();
+    try {
+      withinRun(log, () => {
+        process.stdout.write(bytes.subarray(0, cut));
+        process.stdout.write(bytes.subarray(cut, cut + 3));
+        process.stdout.write(bytes.subarray(cut + 3));
+        process.stdout.write(Buffer.from([0xe2, 0x9c])); // the first two bytes of "✓", then the run ends
+      });
+      endRunConsole(log);
+    } finally {
+      restore();
+    }
+    expect(lines).toEqual([
+      ["info", "secret café ✓"],
+      ["info", "\ufffd"],
+    ]);
   });
 });
