@@ -23,7 +23,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
-    if ((error as { type?: string } | null)?.type === "request.aborted") {
+    if (bodyErrorType(error) === "request.aborted") {
       // The client went away while its body was being read: nobody to answer, and the request
       // line already says so ("aborted").
       res.destroy();
@@ -51,7 +51,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 function toBifrostError(error: unknown): BifrostError | null {
   if (error instanceof BifrostError) return error;
   // body-parser's errors carry `type`; their messages are safe, but we word them ourselves.
-  const type = (error as { type?: string } | null)?.type;
+  const type = bodyErrorType(error);
   if (type === "entity.too.large") {
     const limit = (error as { limit?: number }).limit;
     return new BifrostError("PAYLOAD_TOO_LARGE", `Request body is larger than the limit${limit ? ` of ${limit} bytes` : ""}`);
@@ -61,4 +61,9 @@ function toBifrostError(error: unknown): BifrostError | null {
     return new BifrostError("UNSUPPORTED_MEDIA_TYPE", "Unsupported body encoding: send UTF-8 JSON");
   }
   return null;
+}
+
+/** The `type` body-parser (raw-body) gives its errors, if it is one of theirs. */
+function bodyErrorType(error: unknown): string | undefined {
+  return (error as { type?: string } | null)?.type;
 }

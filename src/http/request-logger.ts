@@ -24,8 +24,10 @@ export function requestLogger(logger: Logger): RequestHandler {
       if (!logger.isLevelEnabled(level)) return;
       // The full path (Express shortens `req.url` inside routers), without the query string.
       const path = req.originalUrl.split("?")[0];
+      // An answer that was never sent has no status (Node's default of 200 would read as a success).
+      const statusCode = aborted && !res.headersSent ? null : res.statusCode;
       logger[level](
-        { req: { id, method: req.method, path }, res: { statusCode: res.statusCode }, responseTime: Math.round(performance.now() - started) },
+        { req: { id, method: req.method, path }, res: { statusCode }, responseTime: Math.round(performance.now() - started) },
         `${req.method} ${path} ${aborted ? "aborted" : res.statusCode}`,
       );
     };
