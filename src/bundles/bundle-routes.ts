@@ -1,4 +1,4 @@
-import { Router } from "express";
+import { Router, type Response } from "express";
 import { z } from "zod";
 import { assertAdmin, assertCanManageScope, isAdmin } from "../auth/index.ts";
 import { principalOf } from "../http/authenticate.ts";
@@ -31,7 +31,9 @@ export function bundleRoutes(exporter: BundleExporter, importer: BundleImporter,
     res.type("application/json");
     res.attachment(`bifrost-${query.portable ? "bundle" : "backup"}-${new Date().toISOString().slice(0, 10)}.json`);
     for await (const chunk of exporter.export({ portable: query.portable, scope, actor: principal.actor })) {
-      if (!res.write(chunk)) await new Promise((resolve) => res.once("drain", resolve));
+      if (!res.write(chunk)) await drainedOrClosed(res);
+      // The client went away: leaving the loop ends the export (its generator), unaudited.
+      if (res.destroyed) return;
     }
     res.end();
   });
@@ -53,4 +55,17 @@ export function bundleRoutes(exporter: BundleExporter, importer: BundleImporter,
   });
 
   return router;
+}
+
+/** Waits until `res` can take more, or is closed (a client that left never drains it). */
+function drainedOrClosed(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
 }
