@@ -1,4 +1,9 @@
+import { once } from "node:events";
+import type { AddressInfo } from "node:net";
+import express from "express";
+import helmet from "helmet";
 import { bundleImportSource } from "../src/bundles/bundle-format.ts";
+import { requestLogger } from "../src/http/request-logger.ts";
 import type { BenchEnvironment } from "./environment.ts";
 import { sleep } from "./measure.ts";
 
@@ -57,13 +62,18 @@ export async function listAfterChange(env: BenchEnvironment, path: string, scope
 }
 
 /** Requests/s of `path` with `concurrency` clients for `seconds`. */
-export async function requestsPerSecond(env: BenchEnvironment, path: string, seconds: number, concurrency = 16, auth = true): Promise<number> {
+export function requestsPerSecond(env: BenchEnvironment, path: string, seconds: number, concurrency = 16, auth = true): Promise<number> {
+  return requestsPerSecondAt(env.server.url + path, auth ? { authorization: `Bearer ${env.adminToken}` } : {}, seconds, concurrency);
+}
+
+/** GETs of `url` answered 200, per second, from `concurrency` clients (fetch) each one request after the other. */
+async function requestsPerSecondAt(url: string, headers: Record<string, string>, seconds: number, concurrency: number): Promise<number> {
   let done = 0;
   let stop = false;
   const client = async () => {
     while (!stop) {
-      const res = await fetch(env.server.url + path, { headers: auth ? { authorization: `Bearer ${env.adminToken}` } : {} });
-      if (!res.ok) throw new Error(`${path} answered ${res.status}`);
+      const res = await fetch(url, { headers });
+      if (!res.ok) throw new Error(`${url} answered ${res.status}`);
       await res.arrayBuffer();
       done++;
     }
@@ -74,4 +84,27 @@ export async function requestsPerSecond(env: BenchEnvironment, path: string, sec
   stop = true;
   await Promise.all(clients);
   return (done / (performance.now() - t0)) * 1000;
+}
+
+/**
+ * The list figure's second peer: Express with the platform's security headers and request log,
+ * sending `body` (a config list's bytes) from memory, with no authentication and no reads: what
+ * answering with that many bytes costs here, whoever sends them. `fn` gets its requests/s meter.
+ */
+export async function withStaticBytes<T>(env: BenchEnvironment, body: Buffer, fn: (requestsPerSecond: (seconds: number) => Promise<number>) => Promise<T>): Promise<T> {
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(requestLogger(env.platform.logger));
+  app.get("/list", (_req, res) => {
+    res.set("ETag", 'W/"static"').type("json").send(body);
+  });
+  const server = app.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  try {
+    const { port } = server.address() as AddressInfo;
+    return await fn((seconds) => requestsPerSecondAt(`http://127.0.0.1:${port}/list`, {}, seconds, 16));
+  } finally {
+    server.close();
+  }
 }
