@@ -8,6 +8,8 @@ import type { ExecutionLogger } from "../sdk/execution-context.ts";
  * own code and kept to its run.
  */
 const runs = new AsyncLocalStorage<ExecutionLogger>();
+/** Runs whose log is stored (endRun): their code may still be going (a timer, a promise not awaited). */
+const ended = new WeakSet<ExecutionLogger>();
 
 /** Runs `fn` (a workflow method) as code of the run whose log is `log`. */
 export function withinRun<T>(log: ExecutionLogger, fn: () => T): T {
@@ -22,4 +24,13 @@ export function currentRunLog(): ExecutionLogger | undefined {
 /** Runs `fn` as the platform's own code, even when called back from a run's code. */
 export function outsideRuns<T>(fn: () => T): T {
   return runs.exit(fn);
+}
+
+/** The run whose log is `log` has ended: what its code logs from now on reaches no stored log. */
+export function endRun(log: ExecutionLogger): void {
+  ended.add(log);
+}
+
+export function hasRunEnded(log: ExecutionLogger): boolean {
+  return ended.has(log);
 }

@@ -10,7 +10,7 @@ import type { ExecutionOutcome } from "../src/executions/execution-store.ts";
 import { GLOBAL, GLOBAL_SCOPE, orgScope, type OrgService, type OrgView, type Scope } from "../src/orgs/index.ts";
 import { SecretScrubber } from "../src/secrets/index.ts";
 import { SharedReads } from "../src/storage/shared-reads.ts";
-import { withinRun } from "./current-run.ts";
+import { endRun, withinRun } from "./current-run.ts";
 import { endRunConsole } from "./run-console.ts";
 
 /** What a run needs from its scope. */
@@ -96,7 +96,9 @@ export class ExecutionRunner {
     // When the run's code is done: its unfinished console line joins its logs, then everything is scrubbed.
     const ending = async () => {
       endRunConsole(ctx.log);
-      return this.scrubberFor(await request.prepared.secretValues, [...seen, ...Object.values(request.userConfig)]);
+      const scrubber = this.scrubberFor(await request.prepared.secretValues, [...seen, ...Object.values(request.userConfig)]);
+      endRun(ctx.log);
+      return scrubber;
     };
     const configReader = this.configs.readerFor(scope, {
       actor: `workflow:${definition.name}`,

@@ -1,6 +1,6 @@
 import { format } from "node:util";
 import type { Logger } from "../src/logging/logger.ts";
-import { currentRunLog, outsideRuns } from "./current-run.ts";
+import { currentRunLog, hasRunEnded, outsideRuns } from "./current-run.ts";
 import { WorkflowExitError } from "./exit-guard.ts";
 
 /**
@@ -10,9 +10,10 @@ import { WorkflowExitError } from "./exit-guard.ts";
  * (current-run.ts: a promise or callback belongs to the run whose code created it):
  *
  * - A rejection nothing handled, from a run's code (a promise it did not await): the run's log
- *   gets it whole, as its other lines, scrubbed (if the run is still going); the worker's log gets
- *   its name and stack frames, never its message; the worker goes on: a rejected promise leaves
- *   nothing half-done behind it.
+ *   gets it whole, as its other lines, scrubbed (if the run is still going; after its end, nothing
+ *   can scrub it, so only the worker's log has it, as below); the worker's log gets its name and
+ *   stack frames, never its message; the worker goes on: a rejected promise leaves nothing
+ *   half-done behind it.
  * - From the platform's own code, it is a bug of ours: logged the same way, then the process exits
  *   with 1, as Node would, for its supervisor to start a sound one; a worker that goes on after a
  *   failure it did not expect may go on taking jobs it never finishes.
@@ -36,9 +37,13 @@ export function handleStrayErrors(logger: Logger): void {
     });
   process.on("unhandledRejection", (reason) => {
     const runLog = currentRunLog();
-    if (runLog) {
+    if (runLog && !hasRunEnded(runLog)) {
       runLog.error(`A promise was rejected and nothing handled it (not awaited?): ${format(reason)}`);
       logger.error({ error: describe(reason) }, "a promise of a workflow's was rejected and nothing handled it (not awaited?); the worker goes on. Its message is not logged here, as it may hold a secret: the run's log has it, scrubbed");
+      return;
+    }
+    if (runLog) {
+      logger.error({ error: describe(reason) }, "a promise of a workflow's was rejected after its run ended, and nothing handled it (not awaited?); the worker goes on. Its message is not logged, as it may hold a secret, and the run's log is already stored");
       return;
     }
     logger.fatal({ error: describe(reason) }, "a promise of the platform's own was rejected and nothing handled it (a bug): the worker stops, as its state is unknown. Its message is not logged: it may hold a secret");
@@ -47,8 +52,8 @@ export function handleStrayErrors(logger: Logger): void {
   process.on("uncaughtException", (error) => {
     const runLog = currentRunLog();
     if (runLog && error instanceof WorkflowExitError) {
-      runLog.error(`${error.name}: ${error.message}`);
-      logger.warn({ error: describe(error) }, "a workflow called process.exit() in a callback: refused, the worker goes on");
+      if (!hasRunEnded(runLog)) runLog.error(`${error.name}: ${error.message}`);
+      logger.warn({ error: describe(error) }, `a workflow called process.exit() in a callback${hasRunEnded(runLog) ? " after its run ended" : ""}: refused, the worker goes on`);
       return;
     }
     logger.fatal({ error: describe(error) }, "an exception was thrown and nothing caught it (in a workflow's timer or event callback?): the worker stops, as its state is unknown. Its message is not logged: it may hold a secret");

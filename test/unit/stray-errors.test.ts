@@ -20,7 +20,7 @@ function runScript(env: Record<string, string>): Promise<{ code: number | null; 
 }
 
 describe("handleStrayErrors", () => {
-  it("gives a run's unhandled rejection, and its process.exit() from a timer, to its log and goes on; ends the process on a rejection of the platform's; never logs a message", async () => {
+  it("gives a run's unhandled rejection, and its process.exit() from a timer, to its log and goes on (after the run's end, to the worker's log alone); ends the process on a rejection of the platform's; never logs a message", async () => {
     const secret = `stray-${randomBytes(8).toString("hex")}`;
     const { code, stdout, stderr } = await runScript({ STRAY_SECRET: secret });
 
@@ -28,6 +28,7 @@ describe("handleStrayErrors", () => {
     const [first, ...rest] = stdout.trim().split("\n");
     expect(rest).toEqual([]); // "still going" never printed
     // The run's log has the whole error (the runner scrubs it with the run's other lines).
+    expect(JSON.parse(first!).endedLines).toEqual([]);
     expect(JSON.parse(first!).runLines).toEqual([
       expect.stringMatching(new RegExp(`^A promise was rejected and nothing handled it \\(not awaited\\?\\): Error: the run's rejection ${secret}\\n\\s+at `)),
       expect.stringMatching(/^WorkflowExitError: process\.exit\(0\) was called by the workflow/),
@@ -37,6 +38,7 @@ describe("handleStrayErrors", () => {
     expect(logged.map((l) => [l.level, l.msg.split(" (")[0], l.error.name])).toEqual([
       [50, "a promise of a workflow's was rejected and nothing handled it", "Error"],
       [40, "a workflow called process.exit() in a callback: refused, the worker goes on", "WorkflowExitError"],
+      [50, "a promise of a workflow's was rejected after its run ended, and nothing handled it", "Error"],
       [60, "a promise of the platform's own was rejected and nothing handled it", "Error"],
     ]);
     expect(logged[0].error.at[0]).toMatch(/stray-errors-process\.ts/);
