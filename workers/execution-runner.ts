@@ -93,12 +93,15 @@ export class ExecutionRunner {
     // Secret values the run reads or writes itself: a value set after `prepare` read the scope
     // (through the API, or by this run) is scrubbed too.
     const seen = new Set<string>();
-    // When the run's code is done: its unfinished console line joins its logs, then everything is scrubbed.
+    // When the run's code is done: its unfinished console line joins its logs, then everything is
+    // scrubbed. A promise its code rejected just before it returned is reported once the promise
+    // jobs have run, before the next turn of the event loop: it belongs in the run's log too.
     const ending = async () => {
+      const values = await request.prepared.secretValues;
+      await new Promise((resolve) => setImmediate(resolve));
       endRunConsole(ctx.log);
-      const scrubber = this.scrubberFor(await request.prepared.secretValues, [...seen, ...Object.values(request.userConfig)]);
       endRun(ctx.log);
-      return scrubber;
+      return this.scrubberFor(values, [...seen, ...Object.values(request.userConfig)]);
     };
     const configReader = this.configs.readerFor(scope, {
       actor: `workflow:${definition.name}`,

@@ -21,7 +21,8 @@ type Write = NodeJS.WriteStream["write"];
  *
  * A line is never cut: a cut could split a secret, and neither half would be recognised. An
  * unfinished line is held up to PARTIAL_LIMIT characters (memory is bounded); one that grows past
- * that is dropped whole, and a note in its place says so.
+ * that is dropped whole, and a note in its place says so. The lines a write finishes go at once,
+ * however the writes fall (a child process's output piped through, say).
  */
 interface PartialLine {
   decoder: StringDecoder;
@@ -30,7 +31,7 @@ interface PartialLine {
   dropped: number;
 }
 const partialLines = new WeakMap<ExecutionLogger, Partial<Record<StreamName, PartialLine>>>();
-const PARTIAL_LIMIT = 256 * 1024;
+const PARTIAL_LIMIT = 262_144;
 
 /**
  * Makes console output that a run's code writes (current-run.ts) go to that run's log (`ctx.log`:
@@ -63,24 +64,33 @@ export function captureConsole(): () => void {
       let lines = partialLines.get(log);
       if (!lines) partialLines.set(log, (lines = {}));
       const line = (lines[name] ??= { decoder: new StringDecoder("utf8"), text: "", dropped: 0 });
-      const piece = decoded(line.decoder, chunk, typeof rest[0] === "string" ? (rest[0] as BufferEncoding) : undefined);
-      const lineEnds = piece.endsWith("\n");
+      let text = decoded(line.decoder, chunk, typeof rest[0] === "string" ? (rest[0] as BufferEncoding) : undefined);
       if (line.dropped > 0) {
-        line.dropped += piece.length;
-        if (lineEnds) {
-          delete lines[name];
-          log.warn(droppedNote(name, line.dropped - 1));
+        // The line being dropped ends at the first newline; what follows is text as any other.
+        const end = text.indexOf("\n");
+        if (end === -1) {
+          line.dropped += text.length;
+          text = "";
+        } else {
+          log.warn(droppedNote(name, line.dropped + end));
+          line.dropped = 0;
+          text = text.slice(end + 1);
         }
-      } else if (lineEnds) {
-        delete lines[name];
-        const message = (line.text + piece).slice(0, -1);
-        if (message !== "") log[level](message);
-      } else if (line.text.length + piece.length > PARTIAL_LIMIT) {
-        line.dropped = line.text.length + piece.length;
-        line.text = "";
       } else {
-        line.text += piece;
+        text = line.text + text;
       }
+      // Every line finished so far goes as one entry (several, written at once, stay together);
+      // only the unfinished rest is held.
+      const end = text.lastIndexOf("\n");
+      if (end !== -1) {
+        if (end > 0) log[level](text.slice(0, end));
+        text = text.slice(end + 1);
+      }
+      if (text.length > PARTIAL_LIMIT) {
+        line.dropped = text.length;
+        text = "";
+      }
+      line.text = text;
       // A caller may wait for its write's callback (write(chunk, cb) or write(chunk, encoding, cb)).
       const done = rest.find((arg) => typeof arg === "function") as ((error?: Error | null) => void) | undefined;
       if (done) process.nextTick(done, null);

@@ -31,9 +31,10 @@ export function bundleRoutes(exporter: BundleExporter, importer: BundleImporter,
     res.type("application/json");
     res.attachment(`bifrost-${query.portable ? "bundle" : "backup"}-${new Date().toISOString().slice(0, 10)}.json`);
     for await (const chunk of exporter.export({ portable: query.portable, scope, actor: principal.actor })) {
-      if (!res.write(chunk)) await drainedOrClosed(res);
-      // The client went away: leaving the loop ends the export (its generator), unaudited.
+      // The client went away (while we waited for it, or for the database): leaving the loop ends
+      // the export (its generator), unaudited.
       if (res.destroyed) return;
+      if (!res.write(chunk)) await drainedOrClosed(res);
     }
     res.end();
   });
@@ -59,6 +60,7 @@ export function bundleRoutes(exporter: BundleExporter, importer: BundleImporter,
 
 /** Waits until `res` can take more, or is closed (a client that left never drains it). */
 function drainedOrClosed(res: Response): Promise<void> {
+  if (res.destroyed || !res.writableNeedDrain) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       res.off("drain", done);

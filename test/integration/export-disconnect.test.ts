@@ -51,4 +51,35 @@ describe("GET /api/export", () => {
       exporter.export = original;
     }
   });
+
+  it("stops the export when the client leaves while the server waits for the database", async () => {
+    const exporter = t.platform.bundleExporter;
+    const original = exporter.export.bind(exporter);
+    let chunks = 0;
+    let ended = false;
+    exporter.export = async function* (options) {
+      try {
+        for await (const chunk of original(options)) {
+          chunks++;
+          yield chunk;
+          await new Promise((resolve) => setTimeout(resolve, 50)); // a slow read of the next page
+        }
+      } finally {
+        ended = true;
+      }
+    };
+    try {
+      const socket = connect(Number(new URL(t.url).port), "127.0.0.1");
+      await new Promise<void>((resolve) => socket.once("connect", resolve));
+      const firstBytes = new Promise<void>((resolve) => socket.once("data", () => resolve()));
+      socket.write(`GET /api/export?scope=big HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${t.adminToken}\r\n\r\n`);
+      await firstBytes;
+      socket.destroy(); // while the server waits for its next chunk, not for the client
+      for (let i = 0; i < 100 && !ended; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(ended).toBe(true);
+      expect(chunks).toBeLessThan(10);
+    } finally {
+      exporter.export = original;
+    }
+  });
 });

@@ -103,7 +103,7 @@ describe("captureConsole", () => {
     expect(lines).toEqual([["info", `${long.slice(0, 65_530)}${secret}${long}`]]);
   });
 
-  it("drops an unfinished line that outgrows 256 KiB whole, with a note in its place, and goes on", async () => {
+  it("drops an unfinished line held past 262,144 characters whole, with a note in its place, and goes on", async () => {
     const { log, lines } = runLog();
     const restore = captureConsole();
     try {
@@ -143,6 +143,29 @@ describe("captureConsole", () => {
     expect(lines).toEqual([
       ["info", "secret café ✓"],
       ["info", "\ufffd"],
+    ]);
+  });
+
+  it("sends the lines a write finishes at once, however the writes fall, keeping only the unfinished rest", async () => {
+    const { log, lines } = runLog();
+    const bytes = Buffer.from("first\nsecond\n€uro third", "utf8");
+    const restore = captureConsole();
+    try {
+      withinRun(log, () => {
+        // Piped output: chunks that end anywhere, here inside "€" (3 bytes) right after a newline.
+        process.stdout.write(bytes.subarray(0, 14));
+        process.stdout.write(bytes.subarray(14));
+        process.stdout.write(` and more\n${"y".repeat(300_000)}`); // a line finished, then one too long begun
+        process.stdout.write("z\nlast\n");
+      });
+    } finally {
+      restore();
+    }
+    expect(lines).toEqual([
+      ["info", "first\nsecond"],
+      ["info", "€uro third and more"],
+      ["warn", expect.stringMatching(/^A line of 300,001 characters written to stdout in pieces was not kept/)],
+      ["info", "last"],
     ]);
   });
 });
