@@ -94,11 +94,11 @@ export class ExecutionRunner {
     // (through the API, or by this run) is scrubbed too.
     const seen = new Set<string>();
     // When the run's code is done: its unfinished console line joins its logs, then everything is
-    // scrubbed. A promise its code rejected just before it returned is reported once the promise
-    // jobs have run, before the next turn of the event loop: it belongs in the run's log too.
+    // scrubbed. A promise its code left rejected as it returned is reported by Node after that
+    // (once the promise jobs have run): waiting a turn of the event loop for it cost 10–30% of
+    // executions/s (3 × 3,000 runs each way, both databases), so it counts as after the end.
     const ending = async () => {
       const values = await request.prepared.secretValues;
-      await new Promise((resolve) => setImmediate(resolve));
       endRunConsole(ctx.log);
       endRun(ctx.log);
       return this.scrubberFor(values, [...seen, ...Object.values(request.userConfig)]);
