@@ -93,15 +93,15 @@ export class ExecutionRunner {
     // Secret values the run reads or writes itself: a value set after `prepare` read the scope
     // (through the API, or by this run) is scrubbed too.
     const seen = new Set<string>();
-    // When the run's code is done: its unfinished console line joins its logs, then everything is
-    // scrubbed. A promise its code left rejected as it returned is reported by Node after that
+    // When the run's code is done: its unfinished console line joins its logs, the run has ended
+    // for what its code does later (a timer it left, a promise it did not await), then everything
+    // is scrubbed. A promise its code left rejected as it returned is reported by Node after that
     // (once the promise jobs have run): waiting a turn of the event loop for it cost 10–30% of
     // executions/s (3 × 3,000 runs each way, both databases), so it counts as after the end.
     const ending = async () => {
-      const values = await request.prepared.secretValues;
       endRunConsole(ctx.log);
       endRun(ctx.log);
-      return this.scrubberFor(values, [...seen, ...Object.values(request.userConfig)]);
+      return this.scrubberFor(await request.prepared.secretValues, [...seen, ...Object.values(request.userConfig)]);
     };
     const configReader = this.configs.readerFor(scope, {
       actor: `workflow:${definition.name}`,

@@ -1,7 +1,7 @@
 import { StringDecoder } from "node:string_decoder";
 import { format } from "node:util";
 import type { ExecutionLogger } from "../sdk/execution-context.ts";
-import { currentRunLog } from "./current-run.ts";
+import { currentRunLog, hasRunEnded } from "./current-run.ts";
 
 const LEVELS = { log: "info", info: "info", debug: "debug", trace: "debug", warn: "warn", error: "error" } as const;
 const STREAMS = [
@@ -38,11 +38,12 @@ const PARTIAL_LIMIT = 262_144;
  * scrubbed of secrets and stored with the execution) instead of the worker's stdout and stderr,
  * where a secret would have been printed as it is. `console.log` and friends keep their level;
  * everything else written to `process.stdout`/`stderr` in a run (`console.dir`, `console.table`,
- * `process.stdout.write`, Node's warnings from `process.emitWarning`) is one entry a line (what
- * one write ending in a newline, or several in a row, printed), at info (stdout) or error
- * (stderr); a run's last unfinished line goes to its log when the run ends (endRunConsole). Outside runs nothing changes: our own logs (pino) write to the
- * file descriptor, not through these streams. Called once by a process that runs workflows;
- * returns the function that undoes it.
+ * `process.stdout.write`, Node's warnings from `process.emitWarning`) goes by lines: the lines a
+ * write finishes are one entry (a `console.table` stays together), at info (stdout) or error
+ * (stderr); a run's last unfinished line goes to its log when the run ends (endRunConsole). What
+ * its code prints after that (a timer it left) reaches no log: the run's is stored. Outside runs
+ * nothing changes: our own logs (pino) write to the file descriptor, not through these streams.
+ * Called once by a process that runs workflows; returns the function that undoes it.
  */
 export function captureConsole(): () => void {
   const undo: (() => void)[] = [];
@@ -50,8 +51,8 @@ export function captureConsole(): () => void {
     const original = console[method];
     console[method] = (...args: unknown[]) => {
       const log = currentRunLog();
-      if (log) log[level](format(...args));
-      else original.apply(console, args);
+      if (!log) original.apply(console, args);
+      else if (!hasRunEnded(log)) log[level](format(...args));
     };
     undo.push(() => (console[method] = original));
   }
@@ -61,6 +62,10 @@ export function captureConsole(): () => void {
     stream.write = function (this: NodeJS.WriteStream, chunk: string | Uint8Array, ...rest: unknown[]): boolean {
       const log = currentRunLog();
       if (!log) return (original as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
+      // A caller may wait for its write's callback (write(chunk, cb) or write(chunk, encoding, cb)).
+      const done = rest.find((arg) => typeof arg === "function") as ((error?: Error | null) => void) | undefined;
+      if (done) process.nextTick(done, null);
+      if (hasRunEnded(log)) return true;
       let lines = partialLines.get(log);
       if (!lines) partialLines.set(log, (lines = {}));
       const line = (lines[name] ??= { decoder: new StringDecoder("utf8"), text: "", dropped: 0 });
@@ -91,9 +96,6 @@ export function captureConsole(): () => void {
         text = "";
       }
       line.text = text;
-      // A caller may wait for its write's callback (write(chunk, cb) or write(chunk, encoding, cb)).
-      const done = rest.find((arg) => typeof arg === "function") as ((error?: Error | null) => void) | undefined;
-      if (done) process.nextTick(done, null);
       return true;
     } as Write;
     undo.push(() => (stream.write = original));

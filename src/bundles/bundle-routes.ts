@@ -35,6 +35,7 @@ export function bundleRoutes(exporter: BundleExporter, importer: BundleImporter,
       // the export (its generator), unaudited.
       if (res.destroyed) return;
       if (!res.write(chunk)) await drainedOrClosed(res);
+      if (res.destroyed) return;
     }
     res.end();
   });

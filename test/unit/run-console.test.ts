@@ -1,7 +1,7 @@
 import { Console } from "node:console";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ExecutionLogger } from "../../sdk/execution-context.ts";
-import { withinRun } from "../../workers/current-run.ts";
+import { endRun, withinRun } from "../../workers/current-run.ts";
 import { captureConsole, endRunConsole } from "../../workers/run-console.ts";
 
 // Console capture is a routing rule: inside a run, to the run's log; outside, to the console as before.
@@ -167,5 +167,34 @@ describe("captureConsole", () => {
       ["warn", expect.stringMatching(/^A line of 300,001 characters written to stdout in pieces was not kept/)],
       ["info", "last"],
     ]);
+  });
+
+  it("lets nothing a run's code prints after the run ended reach its log or the worker's output", async () => {
+    const written: string[] = [];
+    const saved = { out: process.stdout.write };
+    process.stdout.write = ((chunk: string) => written.push(chunk) > 0) as typeof process.stdout.write;
+    const { log, lines } = runLog();
+    const restore = captureConsole();
+    let calledBack = false;
+    try {
+      await new Promise<void>((resolve) => {
+        withinRun(log, () =>
+          setTimeout(() => {
+            new Console(process.stdout, process.stderr).log("late, holding sk_live_0123456789");
+            process.stdout.write("late too\n", () => (calledBack = true));
+            resolve();
+          }, 5),
+        );
+        endRunConsole(log);
+        endRun(log);
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      restore();
+      Object.assign(process.stdout, { write: saved.out });
+    }
+    expect(lines).toEqual([]);
+    expect(written).toEqual([]);
+    expect(calledBack).toBe(true);
   });
 });
