@@ -86,7 +86,7 @@ async function providerRows(provider: Provider): Promise<Row[]> {
       }),
     );
     const { cold, http, floor } = latency;
-    // Parts of the execute figure measured alone, to show what it is made of (README: Benchmarks).
+    // Parts of the execute figure measured alone, to show what it is made of (docs/benchmarks.md).
     await httpLatencies(env, "/health", 300);
     const health = percentile(await httpLatencies(env, "/health", 1_000), 50);
     await tokenLookupLatencies(env, 300);
