@@ -52,8 +52,9 @@ export function handleStrayErrors(logger: Logger): void {
   process.on("uncaughtException", (error) => {
     const runLog = currentRunLog();
     if (runLog && error instanceof WorkflowExitError) {
-      if (!hasRunEnded(runLog)) runLog.error(`${error.name}: ${error.message}`);
-      logger.warn({ error: describe(error) }, `a workflow called process.exit() in a callback${hasRunEnded(runLog) ? " after its run ended" : ""}: refused, the worker goes on`);
+      const ended = hasRunEnded(runLog);
+      if (!ended) runLog.error(`${error.name}: ${error.message}`);
+      logger.warn({ error: describe(error) }, `a workflow called process.exit() in a callback${ended ? " after its run ended" : ""}: refused, the worker goes on`);
       return;
     }
     logger.fatal({ error: describe(error) }, "an exception was thrown and nothing caught it (in a workflow's timer or event callback?): the worker stops, as its state is unknown. Its message is not logged: it may hold a secret");
