@@ -34,26 +34,49 @@ function gramHash(text: string, at: number): number {
 }
 
 /**
+ * A gram more patterns than this have at the same distance from their end (a prefix shared by
+ * secrets of one kind and length, like `sk_live_`) would make every sample that lands on it check
+ * them all: the stride shrinks to leave it out. Chance puts a few patterns on one gram at most.
+ */
+const MOST_SHARED = 32;
+
+/**
+ * Whether a value occurs more than `most` times. Counted in bins first (four for each value, so
+ * chance rarely fills one; all zero before and after), and exactly, by sorting, only when a bin does.
+ */
+function occursMoreThan(most: number, hashes: Uint32Array, bins: Uint16Array): boolean {
+  const mask = bins.length - 1;
+  let full = false;
+  for (let i = 0; i < hashes.length; i++) if (++bins[hashes[i] & mask] > most) full = true;
+  for (let i = 0; i < hashes.length; i++) bins[hashes[i] & mask] = 0; // cheaper than clearing them all
+  if (!full) return false;
+  const sorted = hashes.slice().sort();
+  for (let i = 1, run = 1; i < sorted.length; i++) if ((run = sorted[i] === sorted[i - 1] ? run + 1 : 1) > most) return true;
+  return false;
+}
+
+/**
  * Replaces every occurrence of any of the values (and their encodings) with [REDACTED]; overlapping
  * or touching occurrences merge into one redaction.
  *
- * The text is not read character by character: with `m` the shortest pattern, the last `m`
- * characters of every occurrence of every pattern contain one of the grams sampled every `m - 3`
- * characters, at a known offset in the pattern. (The last ones: secrets often share a prefix,
- * like `sk_live_`, rarely an ending.) Each sample is one hash and one bit test (a bitmap of every
- * gram of every pattern), and only the rare sample whose bit is set is looked up and checked with
- * `startsWith`. So the cost is the text's length over `m - 3` whatever the number of values:
- * 1,000 secrets cost what 10 do (`npm run bench`).
+ * The text is not read character by character: it is sampled every `stride` characters, and each
+ * pattern's last `stride` grams are indexed, so every occurrence of every pattern holds exactly one
+ * sampled gram, at a known offset in the pattern. The stride is the shortest pattern's length less
+ * 3, or less where that would index a gram many of the patterns share (MOST_SHARED), down to a
+ * quarter of it. (The last grams: secrets often share a prefix, rarely an ending.) Each sample is
+ * one hash and one bit test (a bitmap of every indexed gram), and only the rare sample whose bit is
+ * set is looked up and checked with `startsWith`. So the cost is the text's length over the stride
+ * whatever the number of values: 1,000 secrets cost what 10 do (`npm run bench`).
  */
 export class SecretScrubber {
   readonly size: number;
   readonly #patterns: string[];
-  /** Sampling stride: the shortest pattern's length less the gram's, plus one. */
-  readonly #stride: number;
+  /** Sampling stride: how many of each pattern's last grams are indexed. */
+  readonly stride: number;
   readonly #filter: Uint8Array;
   readonly #filterBits: number;
   /**
-   * The grams of each pattern's last `m` characters, as a hash table with chaining in typed arrays
+   * The indexed grams, as a hash table with chaining in typed arrays
    * (bucket → first entry, entry → next entry of its bucket): a run builds a scrubber, and with
    * 1,000 secrets it indexes ~200,000 grams, which a Map of arrays took ~30 ms to do.
    */
@@ -70,36 +93,45 @@ export class SecretScrubber {
     this.#patterns = [...patterns];
     this.size = this.#patterns.length;
     const shortest = Math.min(...this.#patterns.map((p) => p.length));
-    this.#stride = this.size === 0 ? 1 : shortest - GRAM + 1;
-    this.#filterBits = filterBitsFor(this.size * this.#stride);
+    // Column c holds each pattern's gram that starts c + GRAM characters before its end; the
+    // stride is how many columns are indexed: all a shortest pattern has, or fewer, stopping
+    // before the first column (past a quarter of them) where many patterns share a gram.
+    const columns = this.size === 0 ? 0 : shortest - GRAM + 1;
+    const hashes = new Uint32Array(this.size * columns);
+    const bins = new Uint16Array(columns === 0 ? 0 : 1 << Math.ceil(Math.log2(4 * this.size)));
+    this.#patterns.forEach((pattern, index) => {
+      for (let column = 0; column < columns; column++) hashes[column * this.size + index] = gramHash(pattern, pattern.length - GRAM - column);
+    });
+    let stride = Math.ceil(columns / 4);
+    while (stride < columns && !occursMoreThan(MOST_SHARED, hashes.subarray(stride * this.size, (stride + 1) * this.size), bins)) stride++;
+    this.stride = Math.max(1, stride);
+    const entries = this.size * stride;
+    this.#filterBits = filterBitsFor(entries);
     // Every run builds one: no bitmap at all when there is nothing to scrub.
     this.#filter = new Uint8Array(this.size === 0 ? 0 : 1 << (this.#filterBits - 3));
-    const entries = this.size * this.#stride;
     this.#buckets = new Int32Array(entries === 0 ? 0 : 1 << Math.ceil(Math.log2(entries))).fill(-1);
     this.#next = new Int32Array(entries);
-    this.#gramHash = new Uint32Array(entries);
+    this.#gramHash = hashes.subarray(0, entries);
     this.#gramPattern = new Int32Array(entries);
     this.#gramOffset = new Int32Array(entries);
     const mask = this.#buckets.length - 1;
-    let entry = 0;
-    this.#patterns.forEach((pattern, index) => {
-      for (let offset = pattern.length - shortest; offset < pattern.length - shortest + this.#stride; offset++, entry++) {
-        const h = gramHash(pattern, offset);
+    for (let column = 0, entry = 0; column < stride; column++) {
+      for (let index = 0; index < this.size; index++, entry++) {
+        const h = hashes[entry];
         const bit = h >>> (32 - this.#filterBits);
         this.#filter[bit >>> 3] |= 1 << (bit & 7);
-        this.#gramHash[entry] = h;
         this.#gramPattern[entry] = index;
-        this.#gramOffset[entry] = offset;
+        this.#gramOffset[entry] = this.#patterns[index].length - GRAM - column;
         this.#next[entry] = this.#buckets[h & mask];
         this.#buckets[h & mask] = entry;
       }
-    });
+    }
   }
 
   scrub(text: string): string {
     if (this.size === 0 || text.length === 0) return text;
     const filter = this.#filter;
-    const stride = this.#stride;
+    const stride = this.stride;
     const shift = 32 - this.#filterBits;
     const buckets = this.#buckets;
     const mask = buckets.length - 1;
