@@ -120,13 +120,15 @@ export function endRunConsole(log: ExecutionLogger): void {
 }
 
 /**
- * What a write of `chunk` prints, as text: a string is in `encoding` (write's own default:
- * UTF-8); bytes a character needs from the next write wait in `decoder`.
+ * What a write of `chunk` prints, as text. Bytes are UTF-8; those a character needs from the next
+ * write wait in `decoder`. A string is its own text, whatever character encoding it is written in:
+ * `write(secret, "utf16le")` decoded from its bytes as UTF-8 would be the secret between NULs, which
+ * no scrubber matches. Only a string that spells bytes (`hex`, `base64`) is decoded to them first.
  */
 function decoded(decoder: StringDecoder, chunk: string | Uint8Array, encoding: BufferEncoding | undefined): string {
   if (typeof chunk !== "string") return decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-  if (!encoding || !Buffer.isEncoding(encoding) || /^utf-?8$/i.test(encoding)) return decoder.end() + chunk;
-  return decoder.write(Buffer.from(chunk, encoding));
+  if (encoding && /^(hex|base64|base64url)$/i.test(encoding)) return decoder.write(Buffer.from(chunk, encoding));
+  return decoder.end() + chunk;
 }
 
 function droppedNote(stream: StreamName, characters: number): string {
