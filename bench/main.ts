@@ -204,8 +204,12 @@ async function providerRows(provider: Provider): Promise<Row[]> {
       await platformThroughput(env, executions / 4, org);
       withSecrets.push(`${fmt(await platformThroughput(env, executions, org))}/s with ${fmt(count)}`);
     }
+    // A per-user config value (a `Config-*` header) is scrubbed too, with the scope's secrets.
+    const perUser = { api_key: `per-user-${"u".repeat(24)}` };
+    await platformThroughput(env, executions / 4, org, perUser);
+    const withPerUser = await platformThroughput(env, executions, org, perUser);
     await stopWorkers(workers);
-    rows[0].scale += `; in an org whose scope holds ${withSecrets.join(", ")} secrets`;
+    rows[0].scale += `; in an org whose scope holds ${withSecrets.join(", ")} secrets, ${fmt(withPerUser)}/s with 1,000 and a per-user config value`;
   } finally {
     await env.close();
   }

@@ -66,7 +66,7 @@ export async function machineBusy<T>(fn: () => Promise<T>): Promise<{ result: T;
 }
 
 /** Platform no-op executions/s, end to end: started through the service the API uses, until stored. */
-export async function platformThroughput(env: BenchEnvironment, executions: number, scope: Scope = GLOBAL_SCOPE): Promise<number> {
+export async function platformThroughput(env: BenchEnvironment, executions: number, scope: Scope = GLOBAL_SCOPE, userConfig: Record<string, string> = {}): Promise<number> {
   // A run is stored when its "finished" notice is sent, which this process (the API) hears anyway:
   // counting notices costs the machine nothing, where counting rows in the database every few ms
   // (what this did before) took 1.5–2 ms of PostgreSQL's time each, on the cores the run shares.
@@ -79,7 +79,7 @@ export async function platformThroughput(env: BenchEnvironment, executions: numb
   }));
   const started = performance.now();
   for (let i = 0; i < executions; i += 100) {
-    await Promise.all(ids.slice(i, i + 100).map((id) => env.server.executions.start({ workflow: "bench_noop", scope, params: {}, userConfig: {}, actor: "bench" }, id)));
+    await Promise.all(ids.slice(i, i + 100).map((id) => env.server.executions.start({ workflow: "bench_noop", scope, params: {}, userConfig, actor: "bench" }, id)));
   }
   await allEnded(env, ids, ended);
   return (executions / (performance.now() - started)) * 1000;

@@ -56,20 +56,17 @@ function occursMoreThan(most: number, hashes: Uint32Array, bins: Uint16Array): b
 }
 
 /**
- * Replaces every occurrence of any of the values (and their encodings) with [REDACTED]; overlapping
- * or touching occurrences merge into one redaction.
- *
- * The text is not read character by character: it is sampled every `stride` characters, and each
- * pattern's last `stride` grams are indexed, so every occurrence of every pattern holds exactly one
- * sampled gram, at a known offset in the pattern. The stride is the shortest pattern's length less
- * 3, or less where that would index a gram many of the patterns share (MOST_SHARED), down to a
- * quarter of it. (The last grams: secrets often share a prefix, rarely an ending.) Each sample is
- * one hash and one bit test (a bitmap of every indexed gram), and only the rare sample whose bit is
- * set is looked up and checked with `startsWith`. So the cost is the text's length over the stride
- * whatever the number of values: 1,000 secrets cost what 10 do (`npm run bench`).
+ * Finds the occurrences of a set of patterns in a text without reading it character by character:
+ * it is sampled every `stride` characters, and each pattern's last `stride` grams are indexed, so
+ * every occurrence of every pattern holds exactly one sampled gram, at a known offset in the
+ * pattern. The stride is the shortest pattern's length less 3, or less where that would index a
+ * gram many of the patterns share (MOST_SHARED), down to a quarter of it. (The last grams: secrets
+ * often share a prefix, rarely an ending.) Each sample is one hash and one bit test (a bitmap of
+ * every indexed gram), and only the rare sample whose bit is set is looked up and checked with
+ * `startsWith`. So the cost is the text's length over the stride whatever the number of patterns:
+ * 1,000 secrets cost what 10 do (`npm run bench`).
  */
-export class SecretScrubber {
-  readonly size: number;
+class GramIndex {
   readonly #patterns: string[];
   /** Sampling stride: how many of each pattern's last grams are indexed. */
   readonly stride: number;
@@ -77,8 +74,8 @@ export class SecretScrubber {
   readonly #filterBits: number;
   /**
    * The indexed grams, as a hash table with chaining in typed arrays
-   * (bucket → first entry, entry → next entry of its bucket): a run builds a scrubber, and with
-   * 1,000 secrets it indexes ~200,000 grams, which a Map of arrays took ~30 ms to do.
+   * (bucket → first entry, entry → next entry of its bucket): with 1,000 secrets it indexes
+   * ~100,000 grams, which a Map of arrays took ~30 ms to do.
    */
   readonly #buckets: Int32Array;
   readonly #next: Int32Array;
@@ -87,49 +84,51 @@ export class SecretScrubber {
   /** The gram's offset in its pattern. */
   readonly #gramOffset: Int32Array;
 
-  constructor(values: Iterable<string>) {
-    const patterns = new Set<string>();
-    for (const value of values) for (const form of encodingsOf(value)) patterns.add(form);
-    this.#patterns = [...patterns];
-    this.size = this.#patterns.length;
-    const shortest = Math.min(...this.#patterns.map((p) => p.length));
+  /** @param patterns at least one, none shorter than GRAM */
+  constructor(patterns: string[]) {
+    this.#patterns = patterns;
+    const size = patterns.length;
+    const shortest = Math.min(...patterns.map((p) => p.length));
     // Column c holds each pattern's gram that starts c + GRAM characters before its end; the
     // stride is how many columns are indexed: all a shortest pattern has, or fewer, stopping
     // before the first column (past a quarter of them) where many patterns share a gram.
-    const columns = this.size === 0 ? 0 : shortest - GRAM + 1;
-    const hashes = new Uint32Array(this.size * columns);
-    const bins = new Uint16Array(columns === 0 ? 0 : 1 << Math.ceil(Math.log2(4 * this.size)));
-    this.#patterns.forEach((pattern, index) => {
-      for (let column = 0; column < columns; column++) hashes[column * this.size + index] = gramHash(pattern, pattern.length - GRAM - column);
+    const columns = shortest - GRAM + 1;
+    const hashes = new Uint32Array(size * columns);
+    const bins = new Uint16Array(1 << Math.ceil(Math.log2(4 * size)));
+    patterns.forEach((pattern, index) => {
+      for (let column = 0; column < columns; column++) hashes[column * size + index] = gramHash(pattern, pattern.length - GRAM - column);
     });
     let stride = Math.ceil(columns / 4);
-    while (stride < columns && !occursMoreThan(MOST_SHARED, hashes.subarray(stride * this.size, (stride + 1) * this.size), bins)) stride++;
-    this.stride = Math.max(1, stride);
-    const entries = this.size * stride;
+    while (stride < columns && !occursMoreThan(MOST_SHARED, hashes.subarray(stride * size, (stride + 1) * size), bins)) stride++;
+    this.stride = stride;
+    const entries = size * stride;
     this.#filterBits = filterBitsFor(entries);
-    // Every run builds one: no bitmap at all when there is nothing to scrub.
-    this.#filter = new Uint8Array(this.size === 0 ? 0 : 1 << (this.#filterBits - 3));
-    this.#buckets = new Int32Array(entries === 0 ? 0 : 1 << Math.ceil(Math.log2(entries))).fill(-1);
+    this.#filter = new Uint8Array(1 << (this.#filterBits - 3));
+    this.#buckets = new Int32Array(1 << Math.ceil(Math.log2(entries))).fill(-1);
     this.#next = new Int32Array(entries);
     this.#gramHash = hashes.subarray(0, entries);
     this.#gramPattern = new Int32Array(entries);
     this.#gramOffset = new Int32Array(entries);
     const mask = this.#buckets.length - 1;
     for (let column = 0, entry = 0; column < stride; column++) {
-      for (let index = 0; index < this.size; index++, entry++) {
+      for (let index = 0; index < size; index++, entry++) {
         const h = hashes[entry];
         const bit = h >>> (32 - this.#filterBits);
         this.#filter[bit >>> 3] |= 1 << (bit & 7);
         this.#gramPattern[entry] = index;
-        this.#gramOffset[entry] = this.#patterns[index].length - GRAM - column;
+        this.#gramOffset[entry] = patterns[index].length - GRAM - column;
         this.#next[entry] = this.#buckets[h & mask];
         this.#buckets[h & mask] = entry;
       }
     }
   }
 
-  scrub(text: string): string {
-    if (this.size === 0 || text.length === 0) return text;
+  get size(): number {
+    return this.#patterns.length;
+  }
+
+  /** Adds every occurrence to `found` as a [start, end) pair, in no particular order (one may be added twice). */
+  find(text: string, found: number[]): void {
     const filter = this.#filter;
     const stride = this.stride;
     const shift = 32 - this.#filterBits;
@@ -137,8 +136,6 @@ export class SecretScrubber {
     const mask = buckets.length - 1;
     const next = this.#next;
     const hashes = this.#gramHash;
-    // Occurrences as [start, end) pairs, in the order found (an occurrence may be found twice).
-    const found: number[] = [];
     for (let at = 0, last = text.length - GRAM; at <= last; at += stride) {
       const h = gramHash(text, at);
       const bit = h >>> shift;
@@ -150,6 +147,49 @@ export class SecretScrubber {
         if (start >= 0 && text.startsWith(pattern, start)) found.push(start, start + pattern.length);
       }
     }
+  }
+}
+
+/**
+ * Replaces every occurrence of any of the values (and their encodings) with [REDACTED]; overlapping
+ * or touching occurrences merge into one redaction.
+ */
+export class SecretScrubber {
+  #indexes: GramIndex[];
+
+  constructor(values: Iterable<string>) {
+    const patterns = new Set<string>();
+    for (const value of values) for (const form of encodingsOf(value)) patterns.add(form);
+    this.#indexes = patterns.size === 0 ? [] : [new GramIndex([...patterns])];
+  }
+
+  /** How many patterns (values and their encodings) it looks for. */
+  get size(): number {
+    return this.#indexes.reduce((sum, index) => sum + index.size, 0);
+  }
+
+  /** Its densest sampling stride, in characters (0 when it looks for nothing). */
+  get stride(): number {
+    return this.#indexes.length === 0 ? 0 : Math.min(...this.#indexes.map((index) => index.stride));
+  }
+
+  /**
+   * A scrubber of this one's values and `more`, which reuses this one's index: building one for
+   * 1,000 secrets takes ~15 ms, one for a run's few values of its own microseconds. It redacts
+   * exactly what one scrubber of all the values would: every value is found in the text as given,
+   * and the occurrences merge. (Scrubbing with one, then the other, would not: a value overlapping
+   * one already replaced would no longer be found, and the rest of it would show.)
+   */
+  with(more: Iterable<string>): SecretScrubber {
+    const combined = new SecretScrubber(more);
+    combined.#indexes = [...this.#indexes, ...combined.#indexes];
+    return combined;
+  }
+
+  scrub(text: string): string {
+    if (text.length === 0) return text;
+    const found: number[] = [];
+    for (const index of this.#indexes) index.find(text, found);
     if (found.length === 0) return text;
     const order = Array.from({ length: found.length / 2 }, (_, i) => i).sort((a, b) => found[2 * a] - found[2 * b]);
     let out = "";

@@ -111,6 +111,22 @@ describe("SecretScrubber against the obvious scrubber", () => {
     expect(new SecretScrubber(values).stride).toBe(32 - 3);
   });
 
+  it("does the same when values are added to a scrubber with `with`, overlapping its own", () => {
+    fc.assert(
+      fc.property(
+        fc.array(piece, { minLength: 1, maxLength: 6 }),
+        fc.array(piece, { minLength: 1, maxLength: 4 }),
+        fc.array(fc.oneof(piece, fc.nat(15)), { maxLength: 30 }),
+        (values, more, parts) => {
+          const forms = [...values, ...more].flatMap(encodingsOf);
+          const text = parts.map((p) => (typeof p === "number" ? (forms[p % Math.max(forms.length, 1)] ?? "") : p)).join("");
+          expect(new SecretScrubber(values).with(more).scrub(text)).toBe(naiveScrub([...values, ...more], text));
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
   it("does the same with 1,000 values, each in the text in one of its forms, among near misses", () => {
     fc.assert(
       fc.property(fc.array(fc.stringMatching(/^[a-z0-9_]{4,40}$/), { minLength: 1_000, maxLength: 1_000 }), fc.nat(), (values, seed) => {
