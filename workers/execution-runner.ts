@@ -48,7 +48,7 @@ export class ExecutionRunner {
   /**
    * Scrubbers by the scope values they were built from. A scope's values come back as the same
    * array while its configs do not change (ConfigService.secretValuesForScrubbing), and building a
-   * scrubber costs ~1 ms per 100 secrets: most runs reuse one.
+   * scrubber costs ~15–20 ms per 1,000 secrets: most runs reuse one.
    */
   private readonly scrubbers = new WeakMap<readonly string[], { scrubber: SecretScrubber; covers: ReadonlySet<string> }>();
 

@@ -121,13 +121,15 @@ export function endRunConsole(log: ExecutionLogger): void {
 
 /**
  * What a write of `chunk` prints, as text. Bytes are UTF-8; those a character needs from the next
- * write wait in `decoder`. A string is its own text, whatever character encoding it is written in:
- * `write(secret, "utf16le")` decoded from its bytes as UTF-8 would be the secret between NULs, which
- * no scrubber matches. Only a string that spells bytes (`hex`, `base64`) is decoded to them first.
+ * write wait in `decoder`. A string in a byte encoding (`latin1`, `binary`, `ascii`, `hex`,
+ * `base64`) stands for the bytes it spells, which are decoded the same way: a secret's UTF-8 bytes
+ * written as a binary string print the secret. A string in UTF-16 (`utf16le`, `ucs2`) is its own
+ * text: decoded from its bytes as UTF-8 it would be the secret between NULs, which no scrubber
+ * matches.
  */
 function decoded(decoder: StringDecoder, chunk: string | Uint8Array, encoding: BufferEncoding | undefined): string {
   if (typeof chunk !== "string") return decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-  if (encoding && /^(hex|base64|base64url)$/i.test(encoding)) return decoder.write(Buffer.from(chunk, encoding));
+  if (encoding && Buffer.isEncoding(encoding) && !/^(utf-?8|utf-?16le|ucs-?2)$/i.test(encoding)) return decoder.write(Buffer.from(chunk, encoding));
   return decoder.end() + chunk;
 }
 

@@ -34,9 +34,9 @@ function gramHash(text: string, at: number): number {
 }
 
 /**
- * A gram more patterns than this have at the same distance from their end (a prefix shared by
- * secrets of one kind and length, like `sk_live_`) would make every sample that lands on it check
- * them all: the stride shrinks to leave it out. Chance puts a few patterns on one gram at most.
+ * A gram more patterns than this have at the same distance from their end (a prefix or an ending
+ * shared by secrets of one kind and length, like `sk_live_`) would make every sample that lands on
+ * it check them all: the index leaves it out. Chance puts a few patterns on one gram at most.
  */
 const MOST_SHARED = 32;
 
@@ -57,18 +57,19 @@ function occursMoreThan(most: number, hashes: Uint32Array, bins: Uint16Array): b
 
 /**
  * Finds the occurrences of a set of patterns in a text without reading it character by character:
- * it is sampled every `stride` characters, and each pattern's last `stride` grams are indexed, so
- * every occurrence of every pattern holds exactly one sampled gram, at a known offset in the
- * pattern. The stride is the shortest pattern's length less 3, or less where that would index a
- * gram many of the patterns share (MOST_SHARED), down to a quarter of it. (The last grams: secrets
- * often share a prefix, rarely an ending.) Each sample is one hash and one bit test (a bitmap of
- * every indexed gram), and only the rare sample whose bit is set is looked up and checked with
- * `startsWith`. So the cost is the text's length over the stride whatever the number of patterns:
- * 1,000 secrets cost what 10 do (`npm run bench`).
+ * it is sampled every `stride` characters, and each pattern has `stride` consecutive grams indexed,
+ * at the same distances from its end for every pattern, so every occurrence of every pattern has
+ * exactly one sample at an indexed gram, at a known offset in the pattern. The stride is the
+ * shortest pattern's length less 3 (all its grams), or the longest run of those distances where no
+ * gram is shared by many patterns (MOST_SHARED), if that run is at least a quarter as long. (From
+ * the end first: secrets often share a prefix, rarely an ending.) Each sample is one hash and one
+ * bit test (a bitmap of every indexed gram), and only the rare sample whose bit is set is looked up
+ * and checked with `startsWith`. So the cost is the text's length over the stride whatever the
+ * number of patterns: 1,000 secrets cost what 10 do (`npm run bench`).
  */
 class GramIndex {
   readonly #patterns: string[];
-  /** Sampling stride: how many of each pattern's last grams are indexed. */
+  /** Sampling stride: how many of each pattern's grams are indexed. */
   readonly stride: number;
   readonly #filter: Uint8Array;
   readonly #filterBits: number;
@@ -89,30 +90,38 @@ class GramIndex {
     this.#patterns = patterns;
     const size = patterns.length;
     const shortest = Math.min(...patterns.map((p) => p.length));
-    // Column c holds each pattern's gram that starts c + GRAM characters before its end; the
-    // stride is how many columns are indexed: all a shortest pattern has, or fewer, stopping
-    // before the first column (past a quarter of them) where many patterns share a gram.
+    // Column c holds each pattern's gram that starts c + GRAM characters before its end. The
+    // index takes `stride` consecutive columns from `first`: any run of them does, as long as a
+    // shortest pattern has them all.
     const columns = shortest - GRAM + 1;
     const hashes = new Uint32Array(size * columns);
-    const bins = new Uint16Array(1 << Math.ceil(Math.log2(4 * size)));
     patterns.forEach((pattern, index) => {
       for (let column = 0; column < columns; column++) hashes[column * size + index] = gramHash(pattern, pattern.length - GRAM - column);
     });
-    let stride = Math.ceil(columns / 4);
-    while (stride < columns && !occursMoreThan(MOST_SHARED, hashes.subarray(stride * size, (stride + 1) * size), bins)) stride++;
+    const bins = new Uint16Array(1 << Math.ceil(Math.log2(4 * size)));
+    const heavy = Array.from({ length: columns }, (_, c) => occursMoreThan(MOST_SHARED, hashes.subarray(c * size, (c + 1) * size), bins));
+    let [first, stride] = [0, columns];
+    if (heavy.includes(true)) {
+      let best = [0, 0];
+      for (let c = 0, run = 0; c < columns; c++) {
+        run = heavy[c] ? 0 : run + 1;
+        if (run > best[1]) best = [c - run + 1, run];
+      }
+      if (best[1] >= Math.ceil(columns / 4)) [first, stride] = best;
+    }
     this.stride = stride;
     const entries = size * stride;
     this.#filterBits = filterBitsFor(entries);
     this.#filter = new Uint8Array(1 << (this.#filterBits - 3));
     this.#buckets = new Int32Array(1 << Math.ceil(Math.log2(entries))).fill(-1);
     this.#next = new Int32Array(entries);
-    this.#gramHash = hashes.subarray(0, entries);
+    this.#gramHash = stride === columns ? hashes : hashes.slice(first * size, (first + stride) * size);
     this.#gramPattern = new Int32Array(entries);
     this.#gramOffset = new Int32Array(entries);
     const mask = this.#buckets.length - 1;
-    for (let column = 0, entry = 0; column < stride; column++) {
+    for (let column = first, entry = 0; column < first + stride; column++) {
       for (let index = 0; index < size; index++, entry++) {
-        const h = hashes[entry];
+        const h = this.#gramHash[entry];
         const bit = h >>> (32 - this.#filterBits);
         this.#filter[bit >>> 3] |= 1 << (bit & 7);
         this.#gramPattern[entry] = index;

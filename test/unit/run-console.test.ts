@@ -60,9 +60,11 @@ describe("captureConsole", () => {
         new Console(process.stdout, process.stderr).dir({ a: 1 });
         process.stdout.write(Buffer.from("bytes\n"));
         process.stdout.write("aGk=", "base64", () => (calledBack = true));
-        process.stdout.write(" (", "latin1");
+        process.stdout.write(" (");
         process.stdout.write("sk_live_ü", "utf16le");
-        process.stdout.write(")");
+        process.stdout.write(Buffer.from(", ü-secret").toString("binary"), "binary");
+        process.stdout.write(Buffer.from([0x2c, 0x20, 0xc3]));
+        process.stdout.write("\xbc)", "latin1");
         process.stdout.write(" and a line written in pieces: to");
         process.stdout.write("ken\n");
         process.stderr.write("to stderr\n");
@@ -82,7 +84,7 @@ describe("captureConsole", () => {
     expect(lines).toEqual([
       ["info", "{ a: 1 }"],
       ["info", "bytes"],
-      ["info", "hi (sk_live_ü) and a line written in pieces: token"],
+      ["info", "hi (sk_live_ü, ü-secret, ü) and a line written in pieces: token"],
       ["error", "to stderr"],
       ["error", expect.stringContaining("Warning: careful")],
       ["info", "an unfinished last line"],

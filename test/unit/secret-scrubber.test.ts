@@ -87,18 +87,27 @@ describe("SecretScrubber against the obvious scrubber", () => {
     );
   });
 
-  it("does the same when many values of one length share a prefix, which the index leaves out", () => {
-    // Unbiased: fast-check's favourite tails (all zeros and neighbours) would share endings too.
-    const hex = fc.noBias(fc.string({ unit: fc.constantFrom(..."0123456789abcdef"), minLength: 24, maxLength: 24 }));
+  // Unbiased: fast-check's favourite tails (all zeros and neighbours) would share endings too.
+  const hex = fc.noBias(fc.string({ unit: fc.constantFrom(..."0123456789abcdef"), minLength: 24, maxLength: 24 }));
+
+  it.each([
+    // 32 characters: 29 grams, of which the 5 inside "sk_live_" are left out.
+    ["prefix", (tail: string) => `sk_live_${tail}`, 24],
+    // 29 characters: 26 grams. "-prod" ends every form; the hex one, "2d70726f64", has the most
+    // grams inside it: 7 are left out.
+    ["ending", (tail: string) => `${tail}-prod`, 19],
+  ])("does the same when many values of one length share a %s, which the index leaves out", (_shared, valueOf, stride) => {
     fc.assert(
       fc.property(fc.uniqueArray(hex, { minLength: 40, maxLength: 120 }), fc.array(fc.nat(), { minLength: 1, maxLength: 60 }), (tails, picks) => {
-        const values = tails.map((tail) => `sk_live_${tail}`);
+        const values = tails.map(valueOf);
         const scrubber = new SecretScrubber(values);
-        // 32 characters: 29 grams, of which the 5 inside "sk_live_" are left out.
-        expect(scrubber.stride).toBe(24);
+        expect(scrubber.stride).toBe(stride);
         // Each pick puts a form of a value after 0–31 characters of filler: every alignment.
         const text = picks
-          .map((pick) => `${"x".repeat(pick % 32)}${encodingsOf(values[pick % values.length])[pick % 5]}`)
+          .map((pick) => {
+            const forms = encodingsOf(values[pick % values.length]);
+            return `${"x".repeat(pick % 32)}${forms[pick % forms.length]}`;
+          })
           .join(" ");
         expect(scrubber.scrub(text)).toBe(naiveScrub(values, text));
       }),
@@ -109,6 +118,15 @@ describe("SecretScrubber against the obvious scrubber", () => {
   it("keeps the full stride when values share nothing more than chance gives", () => {
     const values = Array.from({ length: 1_000 }, (_, i) => createHash("sha256").update(`value ${i}`).digest("hex").slice(0, 32));
     expect(new SecretScrubber(values).stride).toBe(32 - 3);
+  });
+
+  it("adds values to a scrubber of none, none to a scrubber, and values twice", () => {
+    const text = "a sk_live_0123456789abcdef b hunter2!! c p@ss word/ü";
+    expect(new SecretScrubber([]).with(["hunter2!!"]).scrub(text)).toBe("a sk_live_0123456789abcdef b [REDACTED] c p@ss word/ü");
+    expect(new SecretScrubber(["hunter2!!"]).with([]).scrub(text)).toBe("a sk_live_0123456789abcdef b [REDACTED] c p@ss word/ü");
+    const twice = new SecretScrubber(["hunter2!!"]).with(["sk_live_0123456789abcdef"]).with(["p@ss word/ü"]);
+    expect(twice.scrub(text)).toBe("a [REDACTED] b [REDACTED] c [REDACTED]");
+    expect(new SecretScrubber([]).with([]).scrub(text)).toBe(text);
   });
 
   it("does the same when values are added to a scrubber with `with`, overlapping its own", () => {
