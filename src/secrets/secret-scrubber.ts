@@ -61,11 +61,11 @@ function occursMoreThan(most: number, hashes: Uint32Array, bins: Uint16Array): b
  * at the same distances from its end for every pattern, so every occurrence of every pattern has
  * exactly one sample at an indexed gram, at a known offset in the pattern. The stride is the
  * shortest pattern's length less 3 (all its grams), or the longest run of those distances where no
- * gram is shared by many patterns (MOST_SHARED), if that run is at least a quarter as long. (From
- * the end first: secrets often share a prefix, rarely an ending.) Each sample is one hash and one
- * bit test (a bitmap of every indexed gram), and only the rare sample whose bit is set is looked up
- * and checked with `startsWith`. So the cost is the text's length over the stride whatever the
- * number of patterns: 1,000 secrets cost what 10 do (`npm run bench`).
+ * gram is shared by many patterns (MOST_SHARED), if that run is at least a quarter as long (of runs
+ * as long, the nearest the end). Each sample is one hash and one bit test (a bitmap of every
+ * indexed gram), and only the rare sample whose bit is set is looked up and checked with
+ * `startsWith`. So the cost is the text's length over the stride whatever the number of patterns:
+ * 1,000 secrets cost what 10 do (`npm run bench`).
  */
 class GramIndex {
   readonly #patterns: string[];
@@ -184,7 +184,7 @@ export class SecretScrubber {
 
   /**
    * A scrubber of this one's values and `more`, which reuses this one's index: building one for
-   * 1,000 secrets takes ~15 ms, one for a run's few values of its own microseconds. It redacts
+   * 1,000 secrets takes ~15–20 ms, one for a run's few values of its own microseconds. It redacts
    * exactly what one scrubber of all the values would: every value is found in the text as given,
    * and the occurrences merge. (Scrubbing with one, then the other, would not: a value overlapping
    * one already replaced would no longer be found, and the rest of it would show.)
