@@ -62,6 +62,11 @@ export function captureConsole(): () => void {
     stream.write = function (this: NodeJS.WriteStream, chunk: string | Uint8Array, ...rest: unknown[]): boolean {
       const log = currentRunLog();
       if (!log) return (original as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
+      const encoding = typeof rest[0] === "string" ? rest[0] : undefined;
+      // As the stream itself would (before calling back): a run's code behaves as it does outside a run.
+      if (encoding && encoding !== "buffer" && !Buffer.isEncoding(encoding)) {
+        throw Object.assign(new TypeError(`Unknown encoding: ${encoding}`), { code: "ERR_UNKNOWN_ENCODING" });
+      }
       // A caller may wait for its write's callback (write(chunk, cb) or write(chunk, encoding, cb)).
       const done = rest.find((arg) => typeof arg === "function") as ((error?: Error | null) => void) | undefined;
       if (done) process.nextTick(done, null);
@@ -69,7 +74,7 @@ export function captureConsole(): () => void {
       let lines = partialLines.get(log);
       if (!lines) partialLines.set(log, (lines = {}));
       const line = (lines[name] ??= { decoder: new StringDecoder("utf8"), text: "", dropped: 0 });
-      let text = decoded(line.decoder, chunk, typeof rest[0] === "string" ? (rest[0] as BufferEncoding) : undefined);
+      let text = decoded(line.decoder, chunk, encoding as BufferEncoding | undefined);
       if (line.dropped > 0) {
         // The line being dropped ends at the first newline; what follows is text as any other.
         const end = text.indexOf("\n");

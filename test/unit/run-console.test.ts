@@ -65,6 +65,7 @@ describe("captureConsole", () => {
         process.stdout.write(Buffer.from(", ü-secret").toString("binary"), "binary");
         process.stdout.write(Buffer.from([0x2c, 0x20, 0xc3]));
         process.stdout.write("\xbc)", "latin1");
+        expect(() => process.stdout.write("lost", "utf-9" as BufferEncoding)).toThrow(expect.objectContaining({ code: "ERR_UNKNOWN_ENCODING" }));
         process.stdout.write(" and a line written in pieces: to");
         process.stdout.write("ken\n");
         process.stderr.write("to stderr\n");
