@@ -13,14 +13,17 @@ import { SharedReads } from "../src/storage/shared-reads.ts";
 import { endRun, withinRun } from "./current-run.ts";
 import { endRunConsole } from "./run-console.ts";
 
+const NO_SECRETS = new SecretScrubber([]);
+
 /** What a run needs from its scope. */
 export interface PreparedScope {
   scope: Scope;
   /**
-   * Every secret value the scope holds (its org's and the global ones), for the scrubber: only
-   * needed when the run ends, so it may still be on its way while the run goes.
+   * Every secret value the scope holds, for the scrubber: one list a scope of its cascade, most
+   * specific first (the org's own, then the global ones). Only needed when the run ends, so it may
+   * still be on its way while the run goes.
    */
-  secretValues: Promise<readonly string[]>;
+  secretValues: Promise<(readonly string[])[]>;
 }
 
 export interface ExecutionRequest {
@@ -46,11 +49,13 @@ export interface ExecutionRequest {
  */
 export class ExecutionRunner {
   /**
-   * Scrubbers by the scope values they were built from. A scope's values come back as the same
-   * array while its configs do not change (ConfigService.secretValuesForScrubbing), and building a
-   * scrubber costs ~15–20 ms per 1,000 secrets: most runs reuse one.
+   * Scrubbers by the values they were built from, a scope of the cascade at a time: a scope's
+   * values come back as the same array while its configs do not change
+   * (ConfigService.secretValuesForScrubbing), and building a scrubber costs ~15–20 ms per 1,000
+   * secrets, so most runs reuse one. The global scope's is built once and every org's adds the
+   * org's own values to it (`with`), on top of `base`.
    */
-  private readonly scrubbers = new WeakMap<readonly string[], { scrubber: SecretScrubber; covers: ReadonlySet<string> }>();
+  private readonly scrubbers = new WeakMap<readonly string[], { base: SecretScrubber; scrubber: SecretScrubber; covers: ReadonlySet<string> }>();
 
   /** Runs of one org starting together share one read of it. */
   private readonly orgReads: SharedReads<string, OrgView>;
@@ -63,16 +68,22 @@ export class ExecutionRunner {
     this.orgReads = new SharedReads((id: string) => orgs.get(id, { alongBookkeeping: true }));
   }
 
-  /** A scrubber of the scope's values and `more` (values the run read or wrote, per-user config). */
-  private scrubberFor(scopeValues: readonly string[], more: string[]): SecretScrubber {
-    let kept = this.scrubbers.get(scopeValues);
-    if (!kept) {
-      kept = { scrubber: new SecretScrubber(scopeValues), covers: new Set(scopeValues) };
-      this.scrubbers.set(scopeValues, kept);
+  /** A scrubber of the scope's values (a list a scope of its cascade) and `more` (values the run read or wrote, per-user config). */
+  private scrubberFor(scopeValues: (readonly string[])[], more: string[]): SecretScrubber {
+    let scrubber = NO_SECRETS;
+    const covered: ReadonlySet<string>[] = [];
+    for (const values of scopeValues.toReversed()) {
+      let kept = this.scrubbers.get(values);
+      if (kept?.base !== scrubber) {
+        kept = { base: scrubber, scrubber: scrubber.with(values), covers: new Set(values) };
+        this.scrubbers.set(values, kept);
+      }
+      scrubber = kept.scrubber;
+      covered.push(kept.covers);
     }
-    const extra = more.filter((value) => !kept.covers.has(value));
+    const extra = more.filter((value) => !covered.some((covers) => covers.has(value)));
     // Per-user config, a value set during the run: the scope's index is reused, not rebuilt (~15 ms with 1,000 secrets).
-    return extra.length === 0 ? kept.scrubber : kept.scrubber.with(extra);
+    return extra.length === 0 ? scrubber : scrubber.with(extra);
   }
 
   /**

@@ -30,13 +30,20 @@ export async function bumpConfigRevisions(tx: Transaction, scopes: Iterable<stri
  * The config revisions of `scopes`, as one string: it changes with every config change in any of
  * them (revisions only grow), so whatever was derived from their configs at one string stays right
  * while a read gives the same string again.
+ */
+export async function readConfigRevisions(db: Database, scopes: string[]): Promise<string> {
+  return (await readEachConfigRevision(db, scopes)).join(".");
+}
+
+/**
+ * The same, one revision a scope, in the order of `scopes`.
  * @param alongBookkeeping read with the execution bookkeeping being written, if any (a worker
  *   claiming a run: one round trip for both, see GroupCommit)
  */
-export async function readConfigRevisions(db: Database, scopes: string[], { alongBookkeeping = false } = {}): Promise<string> {
+export async function readEachConfigRevision(db: Database, scopes: string[], { alongBookkeeping = false } = {}): Promise<number[]> {
   const statement = sql`SELECT "scope", "revision" FROM "config_revisions" WHERE "scope" IN (${join(scopes)})`;
   const rows = await (alongBookkeeping ? db.bookkeeping : db.direct).query<{ scope: string; revision: number }>(statement);
-  return scopes.map((scope) => rows.find((r) => r.scope === scope)?.revision ?? 0).join(".");
+  return scopes.map((scope) => rows.find((r) => r.scope === scope)?.revision ?? 0);
 }
 
 /**

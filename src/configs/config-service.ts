@@ -7,7 +7,7 @@ import { ScrubbableSecrets, type SecretCipher } from "../secrets/index.ts";
 import { join, sql, type Database } from "../storage/database.ts";
 import { SharedReads } from "../storage/shared-reads.ts";
 import { normalizeConfigKey } from "./config-key.ts";
-import { ConfigListCache, bumpConfigRevisions, readConfigRevisions, type RenderedList } from "./config-list-cache.ts";
+import { ConfigListCache, bumpConfigRevisions, readEachConfigRevision, type RenderedList } from "./config-list-cache.ts";
 import { ExecutionConfigReader } from "./execution-config-reader.ts";
 import { ConfigType } from "./config-type.ts";
 import { MIN_SCRUBBABLE_SECRET_LENGTH, acceptConfigValue, decodeStoredValue, type AcceptedValue } from "./config-value.ts";
@@ -55,12 +55,13 @@ export interface ResolvedConfig {
  */
 export class ConfigService {
   /**
-   * By scope id, read again only when the scope's revisions moved; runs of one scope starting
-   * together share the revisions query, and then the values (ScrubbableSecrets keeps the read on its way).
+   * Each scope's own secret values (an org's, the global ones: kept once, not again with every
+   * org), read again only when that scope's revision moved; runs of one scope starting together
+   * share the revisions query, and then the values (ScrubbableSecrets keeps the read on its way).
    */
-  private readonly scrubbable = new ScrubbableSecrets((scope) => this.readSecretValues(cascadeOfScopeId(scope)));
+  private readonly scrubbable = new ScrubbableSecrets((scope) => this.readSecretValues([scope]));
   // Asked by a worker as it claims a run: the read goes with the claim where it can.
-  private readonly scrubbableRevisions = new SharedReads((scope: string) => readConfigRevisions(this.db, cascadeOfScopeId(scope), { alongBookkeeping: true }));
+  private readonly scrubbableRevisions = new SharedReads((scope: string) => readEachConfigRevision(this.db, cascadeOfScopeId(scope), { alongBookkeeping: true }));
   private readonly lists: ConfigListCache;
 
   constructor(
@@ -185,13 +186,15 @@ export class ConfigService {
   }
 
   /**
-   * Every secret value an execution in the scope `id` ("global" or an org id) could read (its
-   * org's and the global ones), for the output scrubber only: not audited as reads, never
-   * returned to a caller. Kept between calls while the scopes' config revisions hold
-   * (ScrubbableSecrets): usually one indexed read of the revisions, no decryption.
+   * Every secret value an execution in the scope `id` ("global" or an org id) could read, for the
+   * output scrubber only: not audited as reads, never returned to a caller. One list a scope of
+   * its cascade, most specific first (the org's own, then the global ones), each the same array
+   * while that scope's configs do not change (ScrubbableSecrets): usually one indexed read of the
+   * revisions, no decryption.
    */
-  async secretValuesForScrubbing(id: string): Promise<readonly string[]> {
-    return this.scrubbable.get(id, await this.scrubbableRevisions.get(id));
+  async secretValuesForScrubbing(id: string): Promise<(readonly string[])[]> {
+    const revisions = await this.scrubbableRevisions.get(id);
+    return Promise.all(cascadeOfScopeId(id).map((scope, i) => this.scrubbable.get(scope, String(revisions[i]))));
   }
 
   private async readSecretValues(scopes: string[]): Promise<readonly string[]> {

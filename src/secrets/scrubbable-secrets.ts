@@ -1,10 +1,10 @@
 /**
  * The secret values of scopes, kept for scrubbing run output between runs, each with the config
- * revisions (src/configs/config-list-cache.ts) it was read at. For each run, the worker reads its
- * scope's revisions (one indexed read, while it claims the run); while they have not moved,
- * neither have the scope's secrets, and the values (and the scrubber built from them) are reused
- * instead of being read, decrypted and indexed again for every run: with 1,000 secrets in scope
- * that was ~7 ms a run.
+ * revision (src/configs/config-list-cache.ts) it was read at. For each run, the worker reads the
+ * revisions of its scope's cascade (one indexed read, while it claims the run); while one has not
+ * moved, neither have that scope's secrets, and its values (and the scrubber built from them) are
+ * reused instead of being read, decrypted and indexed again for every run: with 1,000 secrets in
+ * scope that was ~7 ms a run. The global scope is kept once, whatever the number of orgs.
  *
  * Values are read after the revisions they are kept under were, so they are never older than
  * those revisions say, and revisions only move forward: a caller that sees them unchanged gets the
