@@ -52,10 +52,11 @@ export class ExecutionRunner {
    * Scrubbers by the values they were built from, a scope of the cascade at a time: a scope's
    * values come back as the same array while its configs do not change
    * (ConfigService.secretValuesForScrubbing), and building a scrubber costs ~15–20 ms per 1,000
-   * secrets, so most runs reuse one. The global scope's is built once and every org's adds the
-   * org's own values to it (`with`), on top of `base`.
+   * secrets, so most runs reuse one. The global scope's is built once for every org, and a run's
+   * joins its org's and the global one (`and`, nothing indexed again). Each holds only its own
+   * values: one goes when ScrubbableSecrets lets go of its array.
    */
-  private readonly scrubbers = new WeakMap<readonly string[], { base: SecretScrubber; scrubber: SecretScrubber; covers: ReadonlySet<string> }>();
+  private readonly scrubbers = new WeakMap<readonly string[], { scrubber: SecretScrubber; covers: ReadonlySet<string> }>();
 
   /** Runs of one org starting together share one read of it. */
   private readonly orgReads: SharedReads<string, OrgView>;
@@ -72,13 +73,13 @@ export class ExecutionRunner {
   private scrubberFor(scopeValues: (readonly string[])[], more: string[]): SecretScrubber {
     let scrubber = NO_SECRETS;
     const covered: ReadonlySet<string>[] = [];
-    for (const values of scopeValues.toReversed()) {
+    for (const values of scopeValues) {
       let kept = this.scrubbers.get(values);
-      if (kept?.base !== scrubber) {
-        kept = { base: scrubber, scrubber: scrubber.with(values), covers: new Set(values) };
+      if (!kept) {
+        kept = { scrubber: new SecretScrubber(values), covers: new Set(values) };
         this.scrubbers.set(values, kept);
       }
-      scrubber = kept.scrubber;
+      scrubber = scrubber.and(kept.scrubber);
       covered.push(kept.covers);
     }
     const extra = more.filter((value) => !covered.some((covers) => covers.has(value)));

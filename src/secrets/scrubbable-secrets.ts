@@ -6,18 +6,18 @@
  * reused instead of being read, decrypted and indexed again for every run: with 1,000 secrets in
  * scope that was ~7 ms a run. The global scope is kept once, whatever the number of orgs.
  *
- * Values are read after the revisions they are kept under were, so they are never older than
- * those revisions say, and revisions only move forward: a caller that sees them unchanged gets the
- * values as they are now. Plaintext kept in a worker's memory between runs exposes nothing new:
+ * Values are read after the revision they are kept under was, so they are never older than that
+ * revision says, and revisions only move forward: a caller that sees it unchanged gets the values
+ * as they are now. Plaintext kept in a worker's memory between runs exposes nothing new:
  * the process holds the key that decrypts every row. Memory is bounded by a number of values over
  * all scopes kept; the scopes whose runs came last stay.
  */
 export class ScrubbableSecrets {
-  readonly #byScope = new Map<string, { revisions: string; values: Promise<readonly string[]>; count: number }>();
+  readonly #byScope = new Map<string, { revision: string; values: Promise<readonly string[]>; count: number }>();
   #count = 0;
 
   /**
-   * @param read reads a scope's values now ("global" or an org id: its org's and the global ones)
+   * @param read reads a scope's own values now ("global", or an org id: that org's only)
    * @param budget how many values to keep over all scopes (measured: ~4.7 KB of scrubber each)
    */
   constructor(
@@ -25,16 +25,16 @@ export class ScrubbableSecrets {
     private readonly budget = 20_000,
   ) {}
 
-  /** The scope's values as of `revisions` (as the caller just read them), read only when they moved. */
-  get(scopeId: string, revisions: string): Promise<readonly string[]> {
+  /** The scope's values as of `revision` (as the caller just read it), read only when it moved. */
+  get(scopeId: string, revision: string): Promise<readonly string[]> {
     const known = this.#byScope.get(scopeId);
-    if (known?.revisions === revisions) {
+    if (known?.revision === revision) {
       this.#byScope.delete(scopeId); // re-inserted last: the map's order is the eviction order
       this.#byScope.set(scopeId, known);
       return known.values;
     }
     this.#forget(scopeId);
-    const entry = { revisions, values: this.read(scopeId), count: 0 };
+    const entry = { revision, values: this.read(scopeId), count: 0 };
     this.#byScope.set(scopeId, entry);
     entry.values.then(
       (values) => {

@@ -190,8 +190,13 @@ export class SecretScrubber {
    * one already replaced would no longer be found, and the rest of it would show.)
    */
   with(more: Iterable<string>): SecretScrubber {
-    const combined = new SecretScrubber(more);
-    combined.#indexes = [...this.#indexes, ...combined.#indexes];
+    return this.and(new SecretScrubber(more));
+  }
+
+  /** A scrubber of this one's values and `other`'s, made of their indexes as they are (no indexing: as `with`). */
+  and(other: SecretScrubber): SecretScrubber {
+    const combined = new SecretScrubber([]);
+    combined.#indexes = [...this.#indexes, ...other.#indexes];
     return combined;
   }
 
