@@ -86,14 +86,16 @@ export function captureConsole(): () => void {
           line.dropped = 0;
           text = text.slice(end + 1);
         }
-      } else {
-        text = line.text + text;
       }
       // Every line finished so far goes as one entry (several, written at once, stay together);
-      // only the unfinished rest is held.
+      // only the unfinished rest is held. The held text has no newline: only the new text is
+      // searched (a line written in many small pieces would otherwise be rescanned at every one).
       const end = text.lastIndexOf("\n");
-      if (end !== -1) {
-        if (end > 0) log[level](text.slice(0, end));
+      if (end === -1) {
+        text = line.text + text;
+      } else {
+        const finished = line.text + text.slice(0, end);
+        if (finished !== "") log[level](finished);
         text = text.slice(end + 1);
       }
       if (text.length > PARTIAL_LIMIT) {

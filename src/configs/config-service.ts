@@ -59,7 +59,7 @@ export class ConfigService {
    * org), read again only when that scope's revision moved; runs of one scope starting together
    * share the revisions query, and then the values (ScrubbableSecrets keeps the read on its way).
    */
-  private readonly scrubbable = new ScrubbableSecrets((scope) => this.readSecretValues([scope]));
+  private readonly scrubbable = new ScrubbableSecrets((scope) => this.readSecretValues(scope));
   // Asked by a worker as it claims a run: the read goes with the claim where it can.
   private readonly scrubbableRevisions = new SharedReads((scope: string) => readEachConfigRevision(this.db, cascadeOfScopeId(scope), { alongBookkeeping: true }));
   private readonly lists: ConfigListCache;
@@ -197,12 +197,12 @@ export class ConfigService {
     return Promise.all(cascadeOfScopeId(id).map((scope, i) => this.scrubbable.get(scope, String(revisions[i]))));
   }
 
-  private async readSecretValues(scopes: string[]): Promise<readonly string[]> {
+  private async readSecretValues(scope: string): Promise<readonly string[]> {
     // Every run asks this: SQL on the driver (see DirectSql); a Prisma query would cost more than
     // the decryptions.
     const rows = await this.db.direct.query<Pick<ConfigRow, "key" | "scope" | "encrypted" | "keyFingerprint">>(sql`
       SELECT "key", "scope", "encrypted", "keyFingerprint" FROM "configs"
-      WHERE "scope" IN (${join(scopes)}) AND "type" = 'secret' AND "encrypted" IS NOT NULL`);
+      WHERE "scope" = ${scope} AND "type" = 'secret' AND "encrypted" IS NOT NULL`);
     return rows.map((row) => this.cipher.decrypt(row.encrypted!, `secret "${row.key}" (${row.scope})`, row.keyFingerprint));
   }
 

@@ -132,10 +132,6 @@ class GramIndex {
     }
   }
 
-  get size(): number {
-    return this.#patterns.length;
-  }
-
   /** Adds every occurrence to `found` as a [start, end) pair, in no particular order (one may be added twice). */
   find(text: string, found: number[]): void {
     const filter = this.#filter;
@@ -172,11 +168,6 @@ export class SecretScrubber {
     this.#indexes = patterns.size === 0 ? [] : [new GramIndex([...patterns])];
   }
 
-  /** How many patterns (values and their encodings) it looks for. */
-  get size(): number {
-    return this.#indexes.reduce((sum, index) => sum + index.size, 0);
-  }
-
   /** Its densest sampling stride, in characters (0 when it looks for nothing). */
   get stride(): number {
     return this.#indexes.length === 0 ? 0 : Math.min(...this.#indexes.map((index) => index.stride));
@@ -190,13 +181,13 @@ export class SecretScrubber {
    * one already replaced would no longer be found, and the rest of it would show.)
    */
   with(more: Iterable<string>): SecretScrubber {
-    return this.and(new SecretScrubber(more));
+    return SecretScrubber.joined([this, new SecretScrubber(more)]);
   }
 
-  /** A scrubber of this one's values and `other`'s, made of their indexes as they are (no indexing: as `with`). */
-  and(other: SecretScrubber): SecretScrubber {
+  /** A scrubber of all their values, made of their indexes as they are (no indexing: as `with`). */
+  static joined(scrubbers: SecretScrubber[]): SecretScrubber {
     const combined = new SecretScrubber([]);
-    combined.#indexes = [...this.#indexes, ...other.#indexes];
+    combined.#indexes = scrubbers.flatMap((scrubber) => scrubber.#indexes);
     return combined;
   }
 
