@@ -3,7 +3,14 @@ export const REDACTED = "[REDACTED]";
 /** Values shorter than this would redact ordinary text (see MIN_SCRUBBABLE_SECRET_LENGTH). */
 const MIN_LENGTH = 4;
 
-/** The forms a value is commonly leaked in: as is, and base64, base64url, URL, JSON-escaped and hex encoded. */
+/**
+ * The forms a value is commonly leaked in: as is, and base64, base64url, URL, JSON-escaped and hex
+ * encoded. Base64 also as it shows inside the encoding of a longer text (an `Authorization: Basic`
+ * header of `user:secret`, a JSON body sent base64-encoded): there the value's characters depend on
+ * where it falls in the encoder's 3-byte groups, so it is matched at each of the three alignments
+ * by its whole groups. The one or two characters at either end, which also carry the neighbouring
+ * bytes, are left as they are (a few bits of the value's first and last bytes).
+ */
 export function encodingsOf(value: string): string[] {
   const bytes = Buffer.from(value, "utf8");
   const forms = new Set([
@@ -11,6 +18,8 @@ export function encodingsOf(value: string): string[] {
     bytes.toString("base64"),
     bytes.toString("base64").replace(/=+$/, ""),
     bytes.toString("base64url"),
+    ...base64Inside(bytes, "base64"),
+    ...base64Inside(bytes, "base64url"),
     encodeURIComponent(value),
     encodeURIComponent(value).replace(/%20/g, "+"),
     JSON.stringify(value).slice(1, -1),
@@ -18,6 +27,11 @@ export function encodingsOf(value: string): string[] {
     bytes.toString("hex").toUpperCase(),
   ]);
   return [...forms].filter((form) => form.length >= MIN_LENGTH);
+}
+
+/** `bytes` encoded from each of its first three bytes, whole 3-byte groups only: what every encoding of a text containing them contains. */
+function base64Inside(bytes: Buffer, encoding: "base64" | "base64url"): string[] {
+  return [0, 1, 2].map((from) => bytes.subarray(from, from + Math.floor((bytes.length - from) / 3) * 3).toString(encoding));
 }
 
 /** Every pattern is sampled by its grams of this many UTF-16 code units. MIN_LENGTH must be at least this. */

@@ -23,6 +23,20 @@ describe("SecretScrubber", () => {
     expect(out).not.toContain("p@ss word");
   });
 
+  it.each([0, 1, 2, 3, 4, 5])("redacts base64 and base64url inside the encoding of a longer text, %i bytes before the value", (before) => {
+    const prefix = "Authorization: Basic ";
+    for (const value of [secret, "p@ss word/ü"]) {
+      const bytes = Buffer.from(`${"u".repeat(before)}${value}:more`);
+      for (const encoded of [bytes.toString("base64"), bytes.toString("base64url")]) {
+        const out = scrubber.scrub(`${prefix}${encoded}`);
+        expect(out).toContain("[REDACTED]");
+        // All but the value's first and last bytes are redacted: at least its whole 3-byte groups.
+        const redacted = encoded.length - (out.length - prefix.length - "[REDACTED]".length);
+        expect(redacted).toBeGreaterThanOrEqual(4 * Math.floor((Buffer.byteLength(value) - 4) / 3));
+      }
+    }
+  });
+
   it("redacts every occurrence, merges overlaps, keeps the rest", () => {
     expect(scrubber.scrub(`a hunter2! b hunter2!hunter2! c`)).toBe("a [REDACTED] b [REDACTED] c");
     const overlapping = new SecretScrubber(["abcdef", "defghi"]);
