@@ -5,7 +5,7 @@ import { floorLatencies, withDesignFloor } from "./design-floor.ts";
 import { benchEnvironment, stopWorkers, type Provider } from "./environment.ts";
 import { fmt, latencySummary, percentile, range, repeat, summarize } from "./measure.ts";
 import { httpLatencies, httpWaitLatencies, machineBusy, platformThroughput, rawLatencies, rawThroughput, tokenLookupLatencies, withRawBullmq } from "./queue-figures.ts";
-import { bareDecryptsPerSecond, configGets, freshReads, npmFernetDecryptsPerSecond, oursDecryptsPerSecond, pythonDecryptsPerSecond, scrubbing, seedSecret } from "./secret-figures.ts";
+import { bareDecryptsPerSecond, configGets, fernetTokens, freshReads, npmFernetDecryptsPerSecond, oursDecryptsPerSecond, pythonDecryptsPerSecond, scrubbing, seedSecret } from "./secret-figures.ts";
 import { importExport, listAfterChange, requestsPerSecond, seedGlobalConfigs, withStaticBytes } from "./store-figures.ts";
 import { orgScope } from "../src/orgs/index.ts";
 
@@ -221,6 +221,10 @@ async function sharedRows(): Promise<Row[]> {
   const ours = await repeat(RUNS, () => oursDecryptsPerSecond());
   const npm = await repeat(RUNS, () => npmFernetDecryptsPerSecond());
   const python = pythonDecryptsPerSecond();
+  // 10x the work: a secret ten times as long (430 bytes), same number of tokens.
+  const longTokens = fernetTokens("x".repeat(430));
+  const oursLong = await repeat(RUNS, () => oursDecryptsPerSecond(longTokens));
+  const pythonLong = pythonDecryptsPerSecond(longTokens);
   const rows: Row[] = [
     {
       figure: "Fernet decrypt/s (20k tokens of a 43-byte secret)",
@@ -229,6 +233,7 @@ async function sharedRows(): Promise<Row[]> {
       ratio: python === null ? `${ratioText(ours.median / npm.median)}x npm` : `${ratioText(ours.median / python)}x Python, ${ratioText(ours.median / npm.median)}x npm`,
       goal: "≥ 1.5x Python",
       met: python === null ? null : ours.median / python >= 1.5,
+      scale: `${fmt(oursLong.median)}/s for a 430-byte secret${pythonLong === null ? "" : ` (Python ${fmt(pythonLong)}/s: ${ratioText(oursLong.median / pythonLong)}x)`}, ${fmt(ours.median)}/s for 43 bytes`,
     },
   ];
   log("scrubbing");
@@ -280,6 +285,7 @@ each ceiling or peer is measured in the same run. Workers are \`bifrost worker -
 
 ${table(shared)}
 
+How figures grow with 10x the work (scrubbing: see the three rows above for 10x the secrets):
 ${scaling(shared)}
 
 ## Embedded default (SQLite)

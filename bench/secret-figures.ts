@@ -56,14 +56,19 @@ export async function freshReads(env: BenchEnvironment, times: number): Promise<
 
 const fernetKey = deriveFernetKey("bench-fernet-key-0123456789-0123456789");
 const ours = new Fernet(fernetKey);
-const tokens = Array.from({ length: 20_000 }, () => ours.encrypt(SECRET));
 
-/** Decrypts/s of this platform's Fernet (node:crypto), over 20k tokens of a 43-byte secret. */
-export function oursDecryptsPerSecond(): number {
-  for (const token of tokens.slice(0, 2_000)) ours.decryptString(token); // warm-up (JIT)
+/** 20k Fernet tokens of `secret` (by default the 43-byte one of ENVIRONMENT.md). */
+export function fernetTokens(secret = SECRET): string[] {
+  return Array.from({ length: 20_000 }, () => ours.encrypt(secret));
+}
+const tokens = fernetTokens();
+
+/** Decrypts/s of this platform's Fernet (node:crypto), over 20k tokens. */
+export function oursDecryptsPerSecond(of = tokens): number {
+  for (const token of of.slice(0, 2_000)) ours.decryptString(token); // warm-up (JIT)
   const started = performance.now();
-  for (const token of tokens) ours.decryptString(token);
-  return (tokens.length / (performance.now() - started)) * 1000;
+  for (const token of of) ours.decryptString(token);
+  return (of.length / (performance.now() - started)) * 1000;
 }
 
 /** The same with the npm `fernet` package (pure JS). */
@@ -77,12 +82,12 @@ export function npmFernetDecryptsPerSecond(): number {
 }
 
 /** The same with Python's `cryptography`, when python3 has it; null otherwise. */
-export function pythonDecryptsPerSecond(): number | null {
+export function pythonDecryptsPerSecond(of = tokens): number | null {
   const probe = spawnSync("python3", ["-c", "import cryptography"]);
   if (probe.status !== 0) return null;
   const dir = mkdtempSync(join(tmpdir(), "bifrost-bench-py-"));
   try {
-    writeFileSync(join(dir, "tokens.txt"), tokens.join("\n"));
+    writeFileSync(join(dir, "tokens.txt"), of.join("\n"));
     const script = `
 import time
 from cryptography.fernet import Fernet
