@@ -6,23 +6,25 @@ const MIN_LENGTH = 4;
 /**
  * The forms a value is commonly leaked in: as is, and base64, base64url, URL, JSON-escaped and hex
  * encoded. Base64 also as it shows inside the encoding of a longer text (an `Authorization: Basic`
- * header of `user:secret`, a JSON body sent base64-encoded): there the value's characters depend on
- * where it falls in the encoder's 3-byte groups, so it is matched at each of the three alignments
- * by its whole groups. The one or two characters at either end, which also carry the neighbouring
- * bytes, are left as they are (a few bits of the value's first and last bytes).
+ * header of `user:secret`; a JSON document sent base64-encoded, such as a JWT's payload, with the
+ * value JSON-escaped in it): there the value's characters depend on where it falls in the
+ * encoder's 3-byte groups, so it is matched at each of the three alignments by its whole groups.
+ * The one or two characters at either end, which also carry the neighbouring bytes, are left as
+ * they are (a few bits of the value's first and last bytes).
  */
 export function encodingsOf(value: string): string[] {
   const bytes = Buffer.from(value, "utf8");
+  const jsonEscaped = JSON.stringify(value).slice(1, -1);
+  const inLongerText = jsonEscaped === value ? [bytes] : [bytes, Buffer.from(jsonEscaped, "utf8")];
   const forms = new Set([
     value,
     bytes.toString("base64"),
     bytes.toString("base64").replace(/=+$/, ""),
     bytes.toString("base64url"),
-    ...base64Inside(bytes, "base64"),
-    ...base64Inside(bytes, "base64url"),
+    ...inLongerText.flatMap((text) => [...base64Inside(text, "base64"), ...base64Inside(text, "base64url")]),
     encodeURIComponent(value),
     encodeURIComponent(value).replace(/%20/g, "+"),
-    JSON.stringify(value).slice(1, -1),
+    jsonEscaped,
     bytes.toString("hex"),
     bytes.toString("hex").toUpperCase(),
   ]);

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SecretScrubber, encodingsOf } from "../../src/secrets/secret-scrubber.ts";
+import { findLeaks, makeSecret, needlesFor } from "../support/leak-search.ts";
 
 describe("SecretScrubber", () => {
   const secret = "sk_live_4eC39HqLyjWDarjtT1zdp7dc";
@@ -34,6 +35,23 @@ describe("SecretScrubber", () => {
         const redacted = encoded.length - (out.length - prefix.length - "[REDACTED]".length);
         expect(redacted).toBeGreaterThanOrEqual(4 * Math.floor((Buffer.byteLength(value) - 4) / 3));
       }
+    }
+  });
+
+  it("leaves nothing the tests' leak search finds in base64 texts that hold a secret, JSON-escaped or not", () => {
+    for (let i = 0; i < 50; i++) {
+      const leaked = makeSecret("leaked", { special: i % 2 === 0 });
+      const one = new SecretScrubber([leaked.plaintext]);
+      const pad = "x".repeat(i % 7);
+      const texts = [
+        `Authorization: Basic ${Buffer.from(`${pad}:${leaked.plaintext}`).toString("base64")}`,
+        `body ${Buffer.from(JSON.stringify({ pad, token: leaked.plaintext, n: i })).toString("base64")}`,
+        `jwt eyJhbGciOiJIUzI1NiJ9.${Buffer.from(JSON.stringify({ sub: pad, key: leaked.plaintext })).toString("base64url")}.sig`,
+      ];
+      const haystacks = texts.map((text, n) => ({ where: `text ${n}`, content: one.scrub(text) }));
+      expect(findLeaks(haystacks, needlesFor(leaked)), leaked.plaintext).toEqual([]);
+      // The search does find them unscrubbed, so this test can fail.
+      expect(findLeaks([{ where: "unscrubbed", content: texts.join("\n") }], needlesFor(leaked))).not.toEqual([]);
     }
   });
 
