@@ -131,6 +131,16 @@ async function providerRows(provider: Provider): Promise<Row[]> {
     const r2 = platform2.median / platform1.median;
     // The same question asked of BullMQ alone: what a second process can add on this machine.
     const raw2 = await withRawBullmq((queue) => repeat(RUNS, () => rawThroughput(queue, 20_000)), 2);
+    await stopWorkers(workers);
+    // Scale-out where the cores are not what limits: runs that wait without using the CPU, a few at
+    // a time per process, so that a second process can only add what the platform lets it add.
+    const waiting = { workflow: "bench_wait", params: { ms: 20 } };
+    workers = await env.startWorkers(1, 10);
+    await platformThroughput(env, 200, waiting);
+    const waiting1 = await repeat(RUNS, () => platformThroughput(env, 1_000, waiting));
+    workers.push(...(await env.startWorkers(1, 10)));
+    await platformThroughput(env, 200, waiting);
+    const waiting2 = await repeat(RUNS, () => platformThroughput(env, 1_000, waiting));
     rows.push({
       figure: "no-op executions/s, 2 worker processes",
       value: `${range(platform2)}/s`,
@@ -138,6 +148,7 @@ async function providerRows(provider: Provider): Promise<Row[]> {
       ratio: `${ratioText(r2)}x`,
       goal: provider === "postgresql" ? "≥ 1.6x" : "(goal is for PostgreSQL)",
       met: provider === "postgresql" ? r2 >= 1.6 : null,
+      scale: `runs that each wait 20 ms, 10 at a time per worker process (at most 500/s a process): 1 process ${range(waiting1)}/s, 2 processes ${range(waiting2)}/s = ${ratioText(waiting2.median / waiting1.median)}x`,
     });
     await stopWorkers(workers);
 
@@ -201,13 +212,13 @@ async function providerRows(provider: Provider): Promise<Row[]> {
     let seeded = 0;
     for (const count of [10, 100, 1_000]) {
       for (; seeded < count; seeded++) await env.platform.configs.set(org, `scope_secret_${seeded}`, { type: "secret", value: `secret-value-${seeded}-${"s".repeat(24)}` }, "bench");
-      await platformThroughput(env, executions / 4, org);
-      withSecrets.push(`${fmt(await platformThroughput(env, executions, org))}/s with ${fmt(count)}`);
+      await platformThroughput(env, executions / 4, { scope: org });
+      withSecrets.push(`${fmt(await platformThroughput(env, executions, { scope: org }))}/s with ${fmt(count)}`);
     }
     // A per-user config value (a `Config-*` header) is scrubbed too, with the scope's secrets.
     const perUser = { api_key: `per-user-${"u".repeat(24)}` };
-    await platformThroughput(env, executions / 4, org, perUser);
-    const withPerUser = await platformThroughput(env, executions, org, perUser);
+    await platformThroughput(env, executions / 4, { scope: org, userConfig: perUser });
+    const withPerUser = await platformThroughput(env, executions, { scope: org, userConfig: perUser });
     await stopWorkers(workers);
     rows[0].scale += `; in an org whose scope holds ${withSecrets.join(", ")} secrets, ${fmt(withPerUser)}/s with 1,000 and a per-user config value`;
   } finally {

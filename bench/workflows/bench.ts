@@ -10,6 +10,13 @@ export class BenchWorkflows {
     return null;
   }
 
+  /** Waits `ms` without using the CPU: runs bound by a worker's concurrency, not by the machine's cores. */
+  @workflow({ name: "bench_wait", params: z.object({ ms: z.number().int().min(0).max(10_000) }) })
+  async wait(_ctx: unknown, { ms }: { ms: number }) {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return null;
+  }
+
   /** `n` reads of an org-overridden secret; returns per-read timings (not the value). */
   @workflow({ name: "bench_config_get", secrets: ["bench_secret"], params: z.object({ n: z.number().int().min(1) }) })
   async configGet(_ctx: unknown, { n }: { n: number }) {
