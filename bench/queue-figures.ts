@@ -108,6 +108,7 @@ async function allEnded(env: BenchEnvironment, unheard: Set<string>, all: Promis
     for (let i = 0; i < ids.length; i += 500) {
       stored += await env.platform.db.prisma.execution.count({ where: { id: { in: ids.slice(i, i + 500) }, finishedAt: { not: null } } });
     }
+    if (unheard.size === 0) return; // heard while counting
     if (stored === ids.length) {
       console.warn("[bench] a run's ended notice was not heard: the time includes up to 2 s of waiting");
       return;

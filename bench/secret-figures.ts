@@ -64,11 +64,11 @@ export function fernetTokens(secret = SECRET): string[] {
 const tokens = fernetTokens();
 
 /** Decrypts/s of this platform's Fernet (node:crypto), over 20k tokens. */
-export function oursDecryptsPerSecond(of = tokens): number {
-  for (const token of of.slice(0, 2_000)) ours.decryptString(token); // warm-up (JIT)
+export function oursDecryptsPerSecond(sample = tokens): number {
+  for (const token of sample.slice(0, 2_000)) ours.decryptString(token); // warm-up (JIT)
   const started = performance.now();
-  for (const token of of) ours.decryptString(token);
-  return (of.length / (performance.now() - started)) * 1000;
+  for (const token of sample) ours.decryptString(token);
+  return (sample.length / (performance.now() - started)) * 1000;
 }
 
 /** The same with the npm `fernet` package (pure JS). */
@@ -82,12 +82,12 @@ export function npmFernetDecryptsPerSecond(): number {
 }
 
 /** The same with Python's `cryptography`, when python3 has it; null otherwise. */
-export function pythonDecryptsPerSecond(of = tokens): number | null {
+export function pythonDecryptsPerSecond(sample = tokens): number | null {
   const probe = spawnSync("python3", ["-c", "import cryptography"]);
   if (probe.status !== 0) return null;
   const dir = mkdtempSync(join(tmpdir(), "bifrost-bench-py-"));
   try {
-    writeFileSync(join(dir, "tokens.txt"), of.join("\n"));
+    writeFileSync(join(dir, "tokens.txt"), sample.join("\n"));
     const script = `
 import time
 from cryptography.fernet import Fernet

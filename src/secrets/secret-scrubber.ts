@@ -4,36 +4,81 @@ export const REDACTED = "[REDACTED]";
 const MIN_LENGTH = 4;
 
 /**
+ * A form a value is looked for in, and how far a redaction of it reaches past the match: base64
+ * of a value inside a longer text is matched by the value's whole 3-byte groups (below), and the
+ * encoded groups at either end, which hold the value's first or last bytes with their neighbours',
+ * are redacted with it.
+ */
+export interface SecretForm {
+  text: string;
+  /** Characters before the match that go with it (base64 ones only, at most this many). */
+  before: number;
+  after: number;
+}
+
+/**
  * The forms a value is commonly leaked in: as is, and base64, base64url, URL, JSON-escaped and hex
  * encoded. Base64 also as it shows inside the encoding of a longer text (an `Authorization: Basic`
  * header of `user:secret`; a JSON document sent base64-encoded, such as a JWT's payload, with the
- * value JSON-escaped in it): there the value's characters depend on where it falls in the
- * encoder's 3-byte groups, so it is matched at each of the three alignments by its whole groups.
- * The one or two characters at either end, which also carry the neighbouring bytes, are left as
- * they are (a few bits of the value's first and last bytes).
+ * value JSON-escaped as `JSON.stringify` does): there the value's characters depend on where it
+ * falls in the encoder's 3-byte groups, so it is matched at each of the three alignments by its
+ * whole groups, and the group on either side that holds some of its bytes is redacted too (those
+ * 4 characters decode to up to two of the value's bytes). Such a form is used only when it spans
+ * at least 6 bytes of the value: a value under 8 bytes is matched inside longer base64 at some
+ * alignments or none, as shorter forms would redact unrelated base64 text by chance.
  */
-export function encodingsOf(value: string): string[] {
+export function formsOf(value: string): SecretForm[] {
   const bytes = Buffer.from(value, "utf8");
   const jsonEscaped = JSON.stringify(value).slice(1, -1);
-  const inLongerText = jsonEscaped === value ? [bytes] : [bytes, Buffer.from(jsonEscaped, "utf8")];
-  const forms = new Set([
+  const exact = [
     value,
     bytes.toString("base64"),
     bytes.toString("base64").replace(/=+$/, ""),
     bytes.toString("base64url"),
-    ...inLongerText.flatMap((text) => [...base64Inside(text, "base64"), ...base64Inside(text, "base64url")]),
     encodeURIComponent(value),
     encodeURIComponent(value).replace(/%20/g, "+"),
     jsonEscaped,
     bytes.toString("hex"),
     bytes.toString("hex").toUpperCase(),
-  ]);
-  return [...forms].filter((form) => form.length >= MIN_LENGTH);
+  ].map((text) => ({ text, before: 0, after: 0 }));
+  const spellings = jsonEscaped === value ? [bytes] : [bytes, Buffer.from(jsonEscaped, "utf8")];
+  const inside = spellings.flatMap((spelling) => [...base64Inside(spelling, "base64"), ...base64Inside(spelling, "base64url")]);
+  return [...exact.filter((form) => form.text.length >= MIN_LENGTH), ...inside.filter((form) => form.text.length >= MIN_INSIDE_LENGTH)];
 }
 
-/** `bytes` encoded from each of its first three bytes, whole 3-byte groups only: what every encoding of a text containing them contains. */
-function base64Inside(bytes: Buffer, encoding: "base64" | "base64url"): string[] {
-  return [0, 1, 2].map((from) => bytes.subarray(from, from + Math.floor((bytes.length - from) / 3) * 3).toString(encoding));
+/** The texts of `formsOf(value)`. */
+export function encodingsOf(value: string): string[] {
+  return [...new Set(formsOf(value).map((form) => form.text))];
+}
+
+/** 6 bytes: chance matches one of them in 2^48 positions of random base64. */
+const MIN_INSIDE_LENGTH = 8;
+
+/** `bytes` encoded from each of their first three bytes, whole 3-byte groups only: each encoding of a longer text holding them contains one of these. */
+function base64Inside(bytes: Buffer, encoding: "base64" | "base64url"): SecretForm[] {
+  return [0, 1, 2].map((from) => {
+    const whole = Math.floor((bytes.length - from) / 3) * 3;
+    return { text: bytes.subarray(from, from + whole).toString(encoding), before: from > 0 ? 4 : 0, after: from + whole < bytes.length ? 4 : 0 };
+  });
+}
+
+/** Characters of base64 and base64url, padding included. */
+function isBase64(code: number): boolean {
+  const letterOrDigit = (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
+  return letterOrDigit || code === 43 || code === 47 || code === 45 || code === 95 || code === 61; // + / - _ =
+}
+
+/**
+ * The redaction of a match at [start, end): reaching up to `before` and `after` base64 characters
+ * further, and taking the backslash of an escape it would otherwise leave alone before it (a match
+ * starting with `n` right after the `\` of a `\n` in JSON text: that text would no longer parse).
+ */
+function redaction(text: string, start: number, end: number, before: number, after: number, found: number[]): void {
+  for (let n = 0; n < before && start > 0 && isBase64(text.charCodeAt(start - 1)); n++) start--;
+  for (let n = 0; n < after && end < text.length && isBase64(text.charCodeAt(end)); n++) end++;
+  let backslashes = 0;
+  while (start - backslashes > 0 && text.charCodeAt(start - backslashes - 1) === 92) backslashes++;
+  found.push(start - (backslashes % 2), end);
 }
 
 /** Every pattern is sampled by its grams of this many UTF-16 code units. MIN_LENGTH must be at least this. */
@@ -84,6 +129,7 @@ function occursMoreThan(most: number, hashes: Uint32Array, bins: Uint16Array): b
  * 1,000 secrets cost what 10 do (`npm run bench`).
  */
 class GramIndex {
+  readonly #forms: SecretForm[];
   readonly #patterns: string[];
   /** Sampling stride: how many of each pattern's grams are indexed. */
   readonly stride: number;
@@ -101,9 +147,10 @@ class GramIndex {
   /** The gram's offset in its pattern. */
   readonly #gramOffset: Int32Array;
 
-  /** @param patterns at least one, none shorter than GRAM */
-  constructor(patterns: string[]) {
-    this.#patterns = patterns;
+  /** @param forms at least one, none shorter than GRAM */
+  constructor(forms: SecretForm[]) {
+    this.#forms = forms;
+    const patterns = (this.#patterns = forms.map((form) => form.text));
     const size = patterns.length;
     const shortest = Math.min(...patterns.map((p) => p.length));
     // Column c holds each pattern's gram that starts c + GRAM characters before its end. The
@@ -148,7 +195,7 @@ class GramIndex {
     }
   }
 
-  /** Adds every occurrence to `found` as a [start, end) pair, in no particular order (one may be added twice). */
+  /** Adds every occurrence's redaction to `found` as a [start, end) pair, in no particular order (one may be added twice). */
   find(text: string, found: number[]): void {
     const filter = this.#filter;
     const stride = this.stride;
@@ -165,7 +212,10 @@ class GramIndex {
         if (hashes[e] !== h) continue;
         const pattern = this.#patterns[this.#gramPattern[e]];
         const start = at - this.#gramOffset[e];
-        if (start >= 0 && text.startsWith(pattern, start)) found.push(start, start + pattern.length);
+        if (start >= 0 && text.startsWith(pattern, start)) {
+          const { before, after } = this.#forms[this.#gramPattern[e]];
+          redaction(text, start, start + pattern.length, before, after, found);
+        }
       }
     }
   }
@@ -179,9 +229,15 @@ export class SecretScrubber {
   #indexes: GramIndex[];
 
   constructor(values: Iterable<string>) {
-    const patterns = new Set<string>();
-    for (const value of values) for (const form of encodingsOf(value)) patterns.add(form);
-    this.#indexes = patterns.size === 0 ? [] : [new GramIndex([...patterns])];
+    // One entry a text: two values may share a form, and then its redaction reaches the furthest.
+    const forms = new Map<string, SecretForm>();
+    for (const value of values) {
+      for (const form of formsOf(value)) {
+        const known = forms.get(form.text);
+        forms.set(form.text, known ? { text: form.text, before: Math.max(known.before, form.before), after: Math.max(known.after, form.after) } : form);
+      }
+    }
+    this.#indexes = forms.size === 0 ? [] : [new GramIndex([...forms.values()])];
   }
 
   /** Its densest sampling stride, in characters (0 when it looks for nothing). */
@@ -191,10 +247,11 @@ export class SecretScrubber {
 
   /**
    * A scrubber of this one's values and `more`, which reuses this one's index: building one for
-   * 1,000 secrets takes ~15–20 ms, one for a run's few values of its own microseconds. It redacts
-   * exactly what one scrubber of all the values would: every value is found in the text as given,
-   * and the occurrences merge. (Scrubbing with one, then the other, would not: a value overlapping
-   * one already replaced would no longer be found, and the rest of it would show.)
+   * 1,000 secrets takes ~10–30 ms (`npm run bench`), one for a run's few values of its own
+   * microseconds. It redacts exactly what one scrubber of all the values would: every value is
+   * found in the text as given, and the occurrences merge. (Scrubbing with one, then the other,
+   * would not: a value overlapping one already replaced would no longer be found, and the rest of
+   * it would show.)
    */
   with(more: Iterable<string>): SecretScrubber {
     return SecretScrubber.joined([this, new SecretScrubber(more)]);

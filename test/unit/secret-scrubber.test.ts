@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SecretScrubber, encodingsOf } from "../../src/secrets/secret-scrubber.ts";
+import { SecretScrubber, encodingsOf, formsOf } from "../../src/secrets/secret-scrubber.ts";
 import { findLeaks, makeSecret, needlesFor } from "../support/leak-search.ts";
 
 describe("SecretScrubber", () => {
@@ -24,18 +24,32 @@ describe("SecretScrubber", () => {
     expect(out).not.toContain("p@ss word");
   });
 
-  it.each([0, 1, 2, 3, 4, 5])("redacts base64 and base64url inside the encoding of a longer text, %i bytes before the value", (before) => {
+  it.each([0, 1, 2, 3, 4, 5])("redacts base64 and base64url inside the encoding of a longer text, %i bytes before the value, and the groups holding its first and last bytes", (before) => {
     const prefix = "Authorization: Basic ";
-    for (const value of [secret, "p@ss word/ü"]) {
+    for (const value of [secret, "p@ss word/ü", "8-bytes!"]) {
+      const n = Buffer.byteLength(value);
       const bytes = Buffer.from(`${"u".repeat(before)}${value}:more`);
       for (const encoded of [bytes.toString("base64"), bytes.toString("base64url")]) {
-        const out = scrubber.scrub(`${prefix}${encoded}`);
-        expect(out).toContain("[REDACTED]");
-        // All but the value's first and last bytes are redacted: at least its whole 3-byte groups.
-        const redacted = encoded.length - (out.length - prefix.length - "[REDACTED]".length);
-        expect(redacted).toBeGreaterThanOrEqual(4 * Math.floor((Buffer.byteLength(value) - 4) / 3));
+        // Every 4-character group that holds a byte of the value goes: the groups of bytes
+        // floor(before / 3) to ceil((before + n) / 3).
+        const expected = `${prefix}${encoded.slice(0, 4 * Math.floor(before / 3))}[REDACTED]${encoded.slice(4 * Math.ceil((before + n) / 3))}`;
+        expect(scrubber.with(["8-bytes!"]).scrub(`${prefix}${encoded}`), `${value} after ${before}`).toBe(expected);
       }
     }
+  });
+
+  it("matches short values inside longer base64 only where 6 of their bytes fall in whole groups", () => {
+    expect(formsOf("7bytes!").filter((f) => f.before + f.after > 0).map((f) => f.text.length)).toEqual([8, 8, 8, 8]);
+    expect(formsOf("5byte").filter((f) => f.before + f.after > 0)).toEqual([]);
+    expect(new SecretScrubber(["5byte"]).scrub(Buffer.from("ab5bytexyz").toString("base64"))).not.toContain("[REDACTED]");
+  });
+
+  it("takes an escape's backslash along rather than leave it alone before a redaction", () => {
+    // "\nope-secret-1234" in JSON text is a newline and "ope-…", but it reads as the value from its
+    // "n" on: a redaction from there would leave a lone backslash, and the JSON unreadable.
+    const json = JSON.stringify({ log: "line\nope-secret-1234", s: "a\\nope-secret-1234" });
+    const out = new SecretScrubber(["nope-secret-1234"]).scrubJson(json);
+    expect(JSON.parse(out)).toEqual({ log: "line[REDACTED]", s: "a\\[REDACTED]" });
   });
 
   it("leaves nothing the tests' leak search finds in base64 texts that hold a secret, JSON-escaped or not", () => {
@@ -81,11 +95,24 @@ describe("SecretScrubber", () => {
   });
 });
 
-/** The obvious scrubber: every occurrence of every form found by indexOf, overlapping or touching ones merged. */
+/**
+ * The obvious scrubber: every occurrence of every form found by indexOf, widened over up to its
+ * `before`/`after` base64 characters and over an escape's backslash left alone before it,
+ * overlapping or touching ones merged.
+ */
 function naiveScrub(values: string[], text: string): string {
-  const forms = [...new Set(values.flatMap(encodingsOf))];
   const ranges: [number, number][] = [];
-  for (const form of forms) for (let at = text.indexOf(form); at !== -1; at = text.indexOf(form, at + 1)) ranges.push([at, at + form.length]);
+  for (const { text: form, before, after } of values.flatMap(formsOf)) {
+    for (let at = text.indexOf(form); at !== -1; at = text.indexOf(form, at + 1)) {
+      let start = at;
+      let end = at + form.length;
+      while (at - start < before && start > 0 && /[A-Za-z0-9+/=_-]/.test(text[start - 1])) start--;
+      while (end - at - form.length < after && end < text.length && /[A-Za-z0-9+/=_-]/.test(text[end])) end++;
+      let backslashes = 0;
+      while (text[start - backslashes - 1] === "\\") backslashes++;
+      ranges.push([start - (backslashes % 2), end]);
+    }
+  }
   if (ranges.length === 0) return text;
   ranges.sort((a, b) => a[0] - b[0]);
   const merged: [number, number][] = [];
