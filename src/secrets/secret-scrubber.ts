@@ -130,7 +130,6 @@ function occursMoreThan(most: number, hashes: Uint32Array, bins: Uint16Array): b
  */
 class GramIndex {
   readonly #forms: SecretForm[];
-  readonly #patterns: string[];
   /** Sampling stride: how many of each pattern's grams are indexed. */
   readonly stride: number;
   readonly #filter: Uint8Array;
@@ -150,7 +149,7 @@ class GramIndex {
   /** @param forms at least one, none shorter than GRAM */
   constructor(forms: SecretForm[]) {
     this.#forms = forms;
-    const patterns = (this.#patterns = forms.map((form) => form.text));
+    const patterns = forms.map((form) => form.text);
     const size = patterns.length;
     const shortest = Math.min(...patterns.map((p) => p.length));
     // Column c holds each pattern's gram that starts c + GRAM characters before its end. The
@@ -210,12 +209,9 @@ class GramIndex {
       if ((filter[bit >>> 3] & (1 << (bit & 7))) === 0) continue;
       for (let e = buckets[h & mask]; e >= 0; e = next[e]) {
         if (hashes[e] !== h) continue;
-        const pattern = this.#patterns[this.#gramPattern[e]];
+        const form = this.#forms[this.#gramPattern[e]];
         const start = at - this.#gramOffset[e];
-        if (start >= 0 && text.startsWith(pattern, start)) {
-          const { before, after } = this.#forms[this.#gramPattern[e]];
-          redaction(text, start, start + pattern.length, before, after, found);
-        }
+        if (start >= 0 && text.startsWith(form.text, start)) redaction(text, start, start + form.text.length, form.before, form.after, found);
       }
     }
   }
