@@ -69,7 +69,7 @@ export async function withDesignFloor<T>(env: BenchEnvironment, fn: (floor: Desi
         clearTimeout(timer);
         waiting.delete(id);
       }
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id, status: "succeeded", result: null }));
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id, status: "success", result: null }));
     })().catch((error: Error) => res.writeHead(500).end(error.message));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

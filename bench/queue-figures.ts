@@ -74,17 +74,30 @@ export interface ThroughputOptions {
   params?: unknown;
 }
 
-/** Platform executions/s (no-op by default), end to end: started through the service the API uses, until stored. */
+/**
+ * How long runs may stop ending before a figure gives up: a worker that died or hangs must fail the
+ * benchmark, not hold it forever.
+ */
+const STALL_MS = 60_000;
+
+/**
+ * Platform executions/s (no-op by default), end to end: started through the service the API uses,
+ * until stored. Only runs that succeeded count: a figure of runs that failed fast (a workflow
+ * missing from the worker, a broken database) would look like speed, so any other end throws.
+ */
 export async function platformThroughput(env: BenchEnvironment, executions: number, { scope = GLOBAL_SCOPE, userConfig = {}, workflow = "bench_noop", params = {} }: ThroughputOptions = {}): Promise<number> {
   // A run is stored when its "finished" notice is sent, which this process (the API) hears anyway:
   // counting notices costs the machine nothing, where counting rows in the database every few ms
   // (what this did before) took 1.5–2 ms of PostgreSQL's time each, on the cores the run shares.
   const ids = Array.from({ length: executions }, () => randomUUID());
   const unheard = new Set(ids);
+  /** Runs whose notice carried a status other than success, or no row (those are read afterwards). */
+  const unsure: string[] = [];
   const ended = ids.map((id) => new Promise<void>((resolve) => {
-    const stop = env.server.signals.onFinished(id, () => {
+    const stop = env.server.signals.onFinished(id, (_, row) => {
       stop();
       unheard.delete(id);
+      if (row?.status !== "success") unsure.push(id);
       resolve();
     });
   }));
@@ -92,28 +105,58 @@ export async function platformThroughput(env: BenchEnvironment, executions: numb
   for (let i = 0; i < executions; i += 100) {
     await Promise.all(ids.slice(i, i + 100).map((id) => env.server.executions.start({ workflow, scope, params, userConfig, actor: "bench" }, id)));
   }
-  await allEnded(env, unheard, Promise.all(ended));
-  return (executions / (performance.now() - started)) * 1000;
+  const lost = await allEnded(env, unheard, Promise.all(ended));
+  const elapsed = performance.now() - started;
+  await assertSucceeded(env, [...unsure, ...lost], workflow);
+  return (executions / elapsed) * 1000;
 }
 
 /**
  * Waits for every notice; pub/sub can drop one (a reconnect), so every 2 s the runs not heard of
- * yet are looked up (in chunks: SQLite takes at most 999 values a statement).
+ * yet are looked up (in chunks: SQLite takes at most 999 values a statement). Throws when no run
+ * has ended for STALL_MS. @returns the runs that ended unheard
  */
-async function allEnded(env: BenchEnvironment, unheard: Set<string>, all: Promise<unknown>): Promise<void> {
+async function allEnded(env: BenchEnvironment, unheard: Set<string>, all: Promise<unknown>): Promise<string[]> {
+  let left = unheard.size;
+  let progressed = performance.now();
   for (;;) {
-    if (await Promise.race([all.then(() => true), sleep(2_000).then(() => false)])) return;
+    if (await Promise.race([all.then(() => true), sleep(2_000).then(() => false)])) return [];
     const ids = [...unheard];
-    let stored = 0;
-    for (let i = 0; i < ids.length; i += 500) {
-      stored += await env.platform.db.prisma.execution.count({ where: { id: { in: ids.slice(i, i + 500) }, finishedAt: { not: null } } });
-    }
-    if (unheard.size === 0) return; // heard while counting
-    if (stored === ids.length) {
+    const stored = await endedAmong(env, ids);
+    if (unheard.size === 0) return []; // heard while counting
+    if (stored.length === ids.length) {
       console.warn("[bench] a run's ended notice was not heard: the time includes up to 2 s of waiting");
-      return;
+      return stored;
+    }
+    const now = ids.length - stored.length;
+    if (now < left) [left, progressed] = [now, performance.now()];
+    else if (performance.now() - progressed > STALL_MS) {
+      throw new Error(`${now} of the figure's runs have not ended, and none has for ${STALL_MS / 1000} s: is the worker running?`);
     }
   }
+}
+
+/** The ones of `ids` whose run has ended, as stored. */
+async function endedAmong(env: BenchEnvironment, ids: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await env.platform.db.prisma.execution.findMany({ where: { id: { in: ids.slice(i, i + 500) }, finishedAt: { not: null } }, select: { id: true } });
+    out.push(...rows.map((row) => row.id));
+  }
+  return out;
+}
+
+/** Throws unless every one of `ids` succeeded, as stored: naming how the others ended, and the first error. */
+async function assertSucceeded(env: BenchEnvironment, ids: string[], workflow: string): Promise<void> {
+  const failed: { status: string; error: string | null }[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await env.platform.db.prisma.execution.findMany({ where: { id: { in: ids.slice(i, i + 500) }, status: { not: "success" } }, select: { status: true, error: true } });
+    failed.push(...rows);
+  }
+  if (failed.length === 0) return;
+  const counts = new Map<string, number>();
+  for (const row of failed) counts.set(row.status, (counts.get(row.status) ?? 0) + 1);
+  throw new Error(`${failed.length} runs of ${workflow} did not succeed (${[...counts].map(([status, n]) => `${n} ${status}`).join(", ")}); the first error: ${failed.find((row) => row.error)?.error ?? "none stored"}`);
 }
 
 /** GET round trips to `path`, one at a time (ms each): the HTTP part of the execute figure. */
@@ -134,13 +177,13 @@ export function httpWaitLatencies(env: BenchEnvironment, count: number, clients 
   return postLatencies(`${env.server.url}/api/workflows/bench_noop/executions?wait=10000`, env.adminToken, count, clients);
 }
 
-/** POSTs to `url` that must answer 200, one at a time per client (ms per request). */
+/** POSTs to `url` that must answer 200 with a run that succeeded (a run that failed fast is no figure), one at a time per client (ms per request). */
 export function postLatencies(url: string, token: string, count: number, clients = 1): Promise<number[]> {
   return timings(
     count,
     async () => {
       const res = await request(url, { method: "POST", headers: { authorization: `Bearer ${token}` } });
-      if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${res.body}`);
+      if (res.status !== 200 || (JSON.parse(res.body) as { status?: unknown }).status !== "success") throw new Error(`${url} answered ${res.status}: ${res.body}`);
     },
     clients,
   );
