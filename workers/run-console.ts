@@ -131,8 +131,8 @@ export function endRunConsole(log: ExecutionLogger): void {
  * write wait in `decoder`. A string in a byte encoding (`latin1`, `binary`, `ascii`, `hex`,
  * `base64`) stands for the bytes it spells, which are decoded the same way: a secret's UTF-8 bytes
  * written as a binary string print the secret. A string in UTF-16 (`utf16le`, `ucs2`) is its own
- * text: decoded from its bytes as UTF-8 it would be the secret between NULs, which no scrubber
- * matches.
+ * text: decoded from its bytes as UTF-8 it would show a NUL beside each character. (UTF-16 written
+ * as bytes is logged so, and the scrubber skips those NULs.)
  */
 function decoded(decoder: StringDecoder, chunk: string | Uint8Array, encoding: BufferEncoding | undefined): string {
   if (typeof chunk !== "string") return decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));

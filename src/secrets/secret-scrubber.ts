@@ -18,7 +18,9 @@ export interface SecretForm {
 
 /**
  * The forms a value is commonly leaked in: as is, and base64, base64url, URL, JSON-escaped and hex
- * encoded. Base64 also as it shows inside the encoding of a longer text (an `Authorization: Basic`
+ * encoded; its UTF-16 bytes read as UTF-8 (a tool's UTF-16LE output; NULs left out, as the
+ * scrubber skips them, see NUL below), as is and JSON-escaped: for an ASCII value, the value
+ * itself. Base64 also as it shows inside the encoding of a longer text (an `Authorization: Basic`
  * header of `user:secret`; a JSON document sent base64-encoded, such as a JWT's payload, with the
  * value JSON-escaped as `JSON.stringify` does): there the value's characters depend on where it
  * falls in the encoder's 3-byte groups, so it is matched at each of the three alignments by its
@@ -30,6 +32,7 @@ export interface SecretForm {
 export function formsOf(value: string): SecretForm[] {
   const bytes = Buffer.from(value, "utf8");
   const jsonEscaped = JSON.stringify(value).slice(1, -1);
+  const utf16AsBytes = Buffer.from(value, "utf16le").toString("utf8").replaceAll("\0", "");
   const exact = [
     value,
     bytes.toString("base64"),
@@ -40,6 +43,8 @@ export function formsOf(value: string): SecretForm[] {
     jsonEscaped,
     bytes.toString("hex"),
     bytes.toString("hex").toUpperCase(),
+    utf16AsBytes,
+    JSON.stringify(utf16AsBytes).slice(1, -1),
   ].map((text) => ({ text, before: 0, after: 0 }));
   const spellings = jsonEscaped === value ? [bytes] : [bytes, Buffer.from(jsonEscaped, "utf8")];
   const inside = spellings.flatMap((spelling) => [...base64Inside(spelling, "base64"), ...base64Inside(spelling, "base64url")]);
@@ -218,8 +223,17 @@ class GramIndex {
 }
 
 /**
+ * NULs between a value's characters: its UTF-16 bytes read as one byte a character (a tool's
+ * UTF-16LE output decoded as UTF-8, `Buffer.from(secret, "utf16le")` written to stdout) spell it
+ * with a NUL beside each ASCII character, which no form matches. A text holding NULs is searched
+ * again without them. JSON writes a NUL as `\u0000`.
+ */
+const NUL = /\0/g;
+const NUL_IN_JSON = /\0|\\u0000/g;
+
+/**
  * Replaces every occurrence of any of the values (and their encodings) with [REDACTED]; overlapping
- * or touching occurrences merge into one redaction.
+ * or touching occurrences merge into one redaction. NULs inside an occurrence are skipped (above).
  */
 export class SecretScrubber {
   #indexes: GramIndex[];
@@ -261,9 +275,14 @@ export class SecretScrubber {
   }
 
   scrub(text: string): string {
+    return this.#scrub(text, text.includes("\0") ? NUL : null);
+  }
+
+  #scrub(text: string, skipped: RegExp | null): string {
     if (text.length === 0) return text;
     const found: number[] = [];
     for (const index of this.#indexes) index.find(text, found);
+    if (skipped) this.#findSkipping(text, skipped, found);
     if (found.length === 0) return text;
     const order = Array.from({ length: found.length / 2 }, (_, i) => i).sort((a, b) => found[2 * a] - found[2 * b]);
     let out = "";
@@ -282,12 +301,32 @@ export class SecretScrubber {
   }
 
   /**
+   * Searches `text` again as if what `skipped` matches were not there, and adds what that finds,
+   * as ranges of `text` (spanning the skipped characters).
+   */
+  #findSkipping(text: string, skipped: RegExp, found: number[]): void {
+    // Where each character of the text without them was in `text`.
+    const kept = new Int32Array(text.length);
+    let length = 0;
+    let from = 0;
+    for (const match of text.matchAll(skipped)) {
+      for (let i = from; i < match.index; i++) kept[length++] = i;
+      from = match.index + match[0].length;
+    }
+    for (let i = from; i < text.length; i++) kept[length++] = i;
+    const inner: number[] = [];
+    const stripped = text.replace(skipped, "");
+    for (const index of this.#indexes) index.find(stripped, inner);
+    for (let i = 0; i < inner.length; i += 2) found.push(kept[inner[i]], kept[inner[i + 1] - 1] + 1);
+  }
+
+  /**
    * Scrubs a JSON text (a run's result as stored): every string in it, keys too. A replacement
    * inside a string keeps it JSON; one across JSON's own syntax (a value spanning a quote, say)
    * would leave text no reader could parse, so that throws a SyntaxError instead.
    */
   scrubJson(json: string): string {
-    const scrubbed = this.scrub(json);
+    const scrubbed = this.#scrub(json, json.includes("\\u0000") || json.includes("\0") ? NUL_IN_JSON : null);
     if (scrubbed !== json) JSON.parse(scrubbed);
     return scrubbed;
   }

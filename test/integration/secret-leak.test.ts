@@ -92,6 +92,8 @@ describe("secret leak search", () => {
       ["only the random core", `truncated: ${s.core.slice(0, 24)}`],
       ["bytes, UTF-8", Buffer.concat([randomBytes(100), Buffer.from(s.plaintext), randomBytes(100)])],
       ["bytes, UTF-16LE", Buffer.concat([randomBytes(100), Buffer.from(s.plaintext, "utf16le"), randomBytes(100)])],
+      ["UTF-16LE read as UTF-8", `out ${Buffer.from(`x${s.plaintext}`, "utf16le").toString("utf8")}`],
+      ["UTF-16LE read as UTF-8, in JSON", JSON.stringify({ out: Buffer.from(s.plaintext, "utf16le").toString("utf8") })],
     ];
     for (const [where, content] of containing) {
       expect(findLeaks([{ where, content }], needlesFor(s)), where).not.toEqual([]);

@@ -173,6 +173,7 @@ describe("bifrost worker processes", () => {
       ["info", "raw [REDACTED]"],
       ["info", "in pieces [REDACTED]"],
       ["info", `${"x".repeat(65_530)}[REDACTED] long`],
+      ["info", "u\0t\0f\0-\x001\x006\0 \0[REDACTED]\0"],
       ["error", expect.stringContaining("Warning: warning about [REDACTED]")],
     ]);
     expect(w.output()).not.toContain(secret);

@@ -38,6 +38,8 @@ export interface Needle {
 
 export function needlesOf(text: string, secret: string, prefix: string): Needle[] {
   const bytes = Buffer.from(text, "utf8");
+  // Its UTF-16 bytes read as UTF-8 (a tool's UTF-16LE output): a NUL after each ASCII character.
+  const utf16AsBytes = Buffer.from(text, "utf16le").toString("utf8");
   const forms: [string, string][] = [
     ["raw", text],
     ["json-escaped", JSON.stringify(text).slice(1, -1)],
@@ -45,6 +47,8 @@ export function needlesOf(text: string, secret: string, prefix: string): Needle[
     ["form-encoded", new URLSearchParams({ v: text }).toString().slice(2)],
     ["hex", bytes.toString("hex")],
     ["HEX", bytes.toString("hex").toUpperCase()],
+    ["UTF-16 read as UTF-8", utf16AsBytes],
+    ["UTF-16 read as UTF-8, json-escaped", JSON.stringify(utf16AsBytes).slice(1, -1)],
     ...base64Forms(bytes, "base64").map((form, i): [string, string] => [`base64@${i}`, form]),
     ...base64Forms(bytes, "base64url").map((form, i): [string, string] => [`base64url@${i}`, form]),
   ];

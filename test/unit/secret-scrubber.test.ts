@@ -88,6 +88,21 @@ describe("SecretScrubber", () => {
     expect(new SecretScrubber(["ab"]).scrub("abc ab")).toBe("abc ab");
   });
 
+  it("redacts a value whose UTF-16 bytes were read as one byte a character (a NUL beside each character), in text and in JSON", () => {
+    const le = Buffer.from(`x ${secret} y`, "utf16le").toString("utf8");
+    expect(le).toBe([..."x sk_live_4eC39HqLyjWDarjtT1zdp7dc y"].map((c) => `${c}\0`).join(""));
+    expect(scrubber.scrub(`out: ${le}`)).toBe("out: x\0 \0[REDACTED]\0 \0y\0");
+    const be = Buffer.from(`x ${secret} y`, "utf16le").swap16().toString("latin1");
+    expect(scrubber.scrub(be)).toBe("\0x\0 \0[REDACTED]\0 \0y");
+    // As a run's result stores it: JSON writes each NUL as \u0000.
+    const json = JSON.stringify({ out: le });
+    expect(json).toContain("s\\u0000k\\u0000");
+    expect(JSON.parse(scrubber.scrubJson(json))).toEqual({ out: "x\0 \0[REDACTED]\0 \0y\0" });
+    // Beyond ASCII, what UTF-8 makes of its bytes (ü is FC 00: U+FFFD, then a NUL).
+    expect(scrubber.scrub(Buffer.from("p@ss word/ü!", "utf16le").toString("utf8"))).toBe("[REDACTED]\0!\0");
+    expect(scrubber.scrub("no NUL here, \0 one there")).toBe("no NUL here, \0 one there");
+  });
+
   it("scrubs inside JSON text, keys included, and refuses to leave text that is no longer JSON", () => {
     const json = JSON.stringify({ [secret]: [secret, { x: `hunter2!` }], n: 1 });
     expect(JSON.parse(scrubber.scrubJson(json))).toEqual({ "[REDACTED]": ["[REDACTED]", { x: "[REDACTED]" }], n: 1 });
@@ -97,10 +112,19 @@ describe("SecretScrubber", () => {
 
 /**
  * The obvious scrubber: every occurrence of every form found by indexOf, widened over up to its
- * `before`/`after` base64 characters and over an escape's backslash left alone before it,
- * overlapping or touching ones merged.
+ * `before`/`after` base64 characters and over an escape's backslash left alone before it, and
+ * the same in the text without its NULs (mapped back), overlapping or touching ones merged.
  */
 function naiveScrub(values: string[], text: string): string {
+  const ranges = naiveRanges(values, text);
+  if (text.includes("\0")) {
+    const kept = Array.from({ length: text.length }, (_, i) => i).filter((i) => text[i] !== "\0");
+    for (const [start, end] of naiveRanges(values, text.replaceAll("\0", ""))) ranges.push([kept[start], kept[end - 1] + 1]);
+  }
+  return merged(text, ranges);
+}
+
+function naiveRanges(values: string[], text: string): [number, number][] {
   const ranges: [number, number][] = [];
   for (const { text: form, before, after } of values.flatMap(formsOf)) {
     for (let at = text.indexOf(form); at !== -1; at = text.indexOf(form, at + 1)) {
@@ -113,6 +137,10 @@ function naiveScrub(values: string[], text: string): string {
       ranges.push([start - (backslashes % 2), end]);
     }
   }
+  return ranges;
+}
+
+function merged(text: string, ranges: [number, number][]): string {
   if (ranges.length === 0) return text;
   ranges.sort((a, b) => a[0] - b[0]);
   const merged: [number, number][] = [];
@@ -140,6 +168,18 @@ describe("SecretScrubber against the obvious scrubber", () => {
         // The text mixes random pieces with the values and their encodings.
         const forms = values.flatMap(encodingsOf);
         const text = parts.map((p) => (typeof p === "number" ? (forms[p % Math.max(forms.length, 1)] ?? "") : p)).join("");
+        expect(new SecretScrubber(values).scrub(text)).toBe(naiveScrub(values, text));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it("does the same in text with NULs anywhere, values split by them included", () => {
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 6 }), fc.array(fc.oneof(piece, fc.nat(7)), { maxLength: 20 }), fc.array(fc.nat(), { minLength: 1, maxLength: 20 }), (values, parts, nuls) => {
+        const forms = values.flatMap(encodingsOf);
+        let text = parts.map((p) => (typeof p === "number" ? (forms[p % Math.max(forms.length, 1)] ?? "") : p)).join("");
+        for (const at of nuls) text = `${text.slice(0, at % (text.length + 1))}\0${text.slice(at % (text.length + 1))}`;
         expect(new SecretScrubber(values).scrub(text)).toBe(naiveScrub(values, text));
       }),
       { numRuns: 2_000 },
