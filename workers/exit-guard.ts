@@ -1,29 +1,52 @@
 import { currentRunLog } from "./current-run.ts";
 
-/** What `process.exit()` throws when a run's code calls it: the run fails, the worker goes on. */
+type Refused = "process.exit" | "process.abort" | "process.kill";
+
+/**
+ * What a run's code gets, thrown, when it calls `process.exit()`, `process.abort()` or a
+ * `process.kill()` aimed at the worker: the run fails, the worker goes on.
+ */
 export class WorkflowExitError extends Error {
   override name = "WorkflowExitError";
-  constructor(readonly exitCode: unknown) {
-    super(
-      `process.exit(${exitCode === undefined ? "" : String(exitCode)}) was called by the workflow: a workflow cannot end the worker, which other runs share. Throw an error to fail the run, or return to end it`,
-    );
+  /** The code given to `process.exit`, when that was the call. */
+  readonly exitCode: unknown;
+
+  /** @param args the call's arguments, as given (shown in the message: a signal quoted, a code as is) */
+  constructor(
+    readonly method: Refused,
+    args: unknown[] = [],
+  ) {
+    const shown = args.filter((arg) => arg !== undefined).map((arg) => (typeof arg === "string" && method === "process.kill" ? JSON.stringify(arg) : String(arg)));
+    super(`${method}(${shown.join(", ")}) was called by the workflow: a workflow cannot end the worker, which other runs share. Throw an error to fail the run, or return to end it`);
+    this.exitCode = method === "process.exit" ? args[0] : undefined;
   }
 }
 
 /**
- * Makes `process.exit()` in a run's code (current-run.ts) throw a WorkflowExitError instead of
- * ending the worker, and with it every run in flight. Outside runs it exits as always. Called once
- * by a process that runs workflows; returns the function that undoes it. Thrown in a run's timer
- * or event callback, where nothing can catch it, the error goes to the run's log instead
- * (stray-errors.ts).
+ * Makes `process.exit()`, `process.abort()` and a `process.kill()` of the worker itself (its pid;
+ * 0, its process group; -1, every process it may signal) throw a WorkflowExitError in a run's code
+ * (current-run.ts) instead of ending the worker, and with it every run in flight. A run may still
+ * signal other processes (a child it started) and ask whether one is alive (signal 0). Outside
+ * runs they work as always. Called once by a process that runs workflows; returns the function
+ * that undoes it. Thrown in a run's timer or event callback, where nothing can catch it, the error
+ * goes to the run's log instead (stray-errors.ts).
  */
 export function guardProcessExit(): () => void {
-  const exit = process.exit;
+  const { exit, abort, kill } = process;
   process.exit = function (code?: number | string | null) {
-    if (currentRunLog()) throw new WorkflowExitError(code);
+    if (currentRunLog()) throw new WorkflowExitError("process.exit", [code]);
     return exit.call(process, code);
   } as typeof process.exit;
+  process.abort = function () {
+    if (currentRunLog()) throw new WorkflowExitError("process.abort");
+    return abort.call(process);
+  } as typeof process.abort;
+  process.kill = function (pid: number, signal?: string | number) {
+    const target = Number(pid);
+    if (currentRunLog() && signal !== 0 && (target === process.pid || target === 0 || target === -1)) throw new WorkflowExitError("process.kill", [pid, signal]);
+    return kill.call(process, pid, signal);
+  } as typeof process.kill;
   return () => {
-    process.exit = exit;
+    Object.assign(process, { exit, abort, kill });
   };
 }

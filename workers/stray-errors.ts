@@ -21,8 +21,8 @@ import { WorkflowExitError } from "./exit-guard.ts";
  *   same way, then the process exits with 1, as Node would: the code that threw stopped part-way,
  *   and nothing tells what it left behind. Its runs in flight are retried or failed like those of
  *   any worker that stops (see ExecutionWorker). Except the WorkflowExitError of a run's callback
- *   that called `process.exit()`: that code meant to stop there; the run's log gets it, and the
- *   worker goes on.
+ *   that called `process.exit()` (or `abort()`, or `kill()` of the worker): that code meant to
+ *   stop there; the run's log gets it, and the worker goes on.
  *
  * Platform code a run calls (its `config` reads, a connection it opened) runs in the run's context
  * too, so its stray rejections count as the run's: logged, and the worker goes on.
@@ -54,7 +54,7 @@ export function handleStrayErrors(logger: Logger): void {
     if (runLog && error instanceof WorkflowExitError) {
       const ended = hasRunEnded(runLog);
       if (!ended) runLog.error(`${error.name}: ${error.message}`);
-      logger.warn({ error: describe(error) }, `a workflow called process.exit() in a callback${ended ? " after its run ended" : ""}: refused, the worker goes on`);
+      logger.warn({ error: describe(error) }, `a workflow called ${error.method}() in a callback${ended ? " after its run ended" : ""}: refused, the worker goes on`);
       return;
     }
     logger.fatal({ error: describe(error) }, "an exception was thrown and nothing caught it (in a workflow's timer or event callback?): the worker stops, as its state is unknown. Its message is not logged: it may hold a secret");

@@ -147,12 +147,18 @@ describe("bifrost worker processes", () => {
     expect(w.output()).not.toContain(secret);
   });
 
-  it("process.exit() in workflow code fails its run, not the worker", async () => {
+  it("process.exit(), process.abort() and process.kill() of the worker in workflow code fail their run, not the worker", async () => {
     const w = worker();
     await w.waitFor(READY);
     const [exiting] = await settleAll([await start("exits", { code: 0 })]);
     expect(exiting.status).toBe("failed");
     expect(exiting.error).toMatch(/^WorkflowExitError: process\.exit\(0\) was called by the workflow: a workflow cannot end the worker, which other runs share/);
+    // Its process group (0) and every process (-1) are refused the same way (exit-guard.test.ts), not tried here: this test's runner is in that group.
+    const others = await settleAll(await Promise.all(["abort", "kill"].map((how) => start("kills_worker", { how }))));
+    expect(others.map((run) => [run.status, (run.error ?? "").split(" was called")[0]])).toEqual([
+      ["failed", "WorkflowExitError: process.abort()"],
+      ["failed", `WorkflowExitError: process.kill(${w.child.pid}, "SIGKILL")`],
+    ]);
     const [after] = await settleAll([await start("noop", {})]);
     expect(after.status).toBe("success");
     expect(w.child.exitCode).toBeNull();

@@ -3,9 +3,9 @@ import { withinRun } from "../../workers/current-run.ts";
 import { guardProcessExit, WorkflowExitError } from "../../workers/exit-guard.ts";
 
 const log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-const realExit = process.exit;
+const { exit: realExit, abort: realAbort, kill: realKill } = process;
 afterEach(() => {
-  process.exit = realExit;
+  Object.assign(process, { exit: realExit, abort: realAbort, kill: realKill });
 });
 
 describe("guardProcessExit", () => {
@@ -33,5 +33,33 @@ describe("guardProcessExit", () => {
     expect(exit).toHaveBeenCalledWith(4);
     restore();
     expect(process.exit).toBe(exit);
+  });
+
+  it("makes process.abort() and process.kill() of the worker, its group or every process throw in a run's code; other signals and other times pass", () => {
+    // Stand-ins for the real ones, which would end the test runner.
+    const abort = vi.fn() as unknown as typeof process.abort;
+    const kill = vi.fn(() => true) as unknown as typeof process.kill;
+    Object.assign(process, { abort, kill });
+    const restore = guardProcessExit();
+
+    expect(() => withinRun(log, () => process.abort())).toThrow("process.abort() was called by the workflow");
+    for (const pid of [process.pid, String(process.pid), 0, -1]) {
+      expect(() => withinRun(log, () => process.kill(pid as number, "SIGKILL")), String(pid)).toThrow(`process.kill(${JSON.stringify(pid)}, "SIGKILL") was called by the workflow`);
+    }
+    expect(() => withinRun(log, () => process.kill(process.pid))).toThrow(new WorkflowExitError("process.kill", [process.pid]));
+    expect(() => withinRun(log, () => process.kill(process.pid, 9))).toThrow(`process.kill(${process.pid}, 9) was called`);
+    // Another process (a child the run started), and signal 0 (is it alive?), are the run's to send.
+    withinRun(log, () => process.kill(process.pid + 1, "SIGTERM"));
+    withinRun(log, () => process.kill(process.pid, 0));
+    expect(kill).toHaveBeenCalledTimes(2);
+    expect(abort).not.toHaveBeenCalled();
+
+    process.abort();
+    process.kill(process.pid, "SIGTERM");
+    expect(abort).toHaveBeenCalledTimes(1);
+    expect(kill).toHaveBeenLastCalledWith(process.pid, "SIGTERM");
+    restore();
+    expect(process.kill).toBe(kill);
+    expect(process.abort).toBe(abort);
   });
 });
