@@ -1,3 +1,5 @@
+import { inspect } from "node:util";
+
 export const REDACTED = "[REDACTED]";
 
 /** Values shorter than this would redact ordinary text (see MIN_SCRUBBABLE_SECRET_LENGTH). */
@@ -17,22 +19,25 @@ export interface SecretForm {
 }
 
 /**
- * The forms a value is commonly leaked in: as is, and base64, base64url, URL, JSON-escaped and hex
- * encoded; its UTF-16 bytes read as UTF-8 (a tool's UTF-16LE output; NULs left out, as the
- * scrubber skips them, see NUL below), as is and JSON-escaped: for an ASCII value, the value
- * itself. Base64 also as it shows inside the encoding of a longer text (an `Authorization: Basic`
- * header of `user:secret`; a JSON document sent base64-encoded, such as a JWT's payload, with the
- * value JSON-escaped as `JSON.stringify` does): there the value's characters depend on where it
- * falls in the encoder's 3-byte groups, so it is matched at each of the three alignments by its
- * whole groups, and the group on either side that holds some of its bytes is redacted too (those
- * 4 characters decode to up to two of the value's bytes). Such a form is used only when it spans
- * at least 6 bytes of the value: a value under 8 bytes is matched inside longer base64 at some
- * alignments or none, as shorter forms would redact unrelated base64 text by chance.
+ * The forms a value is commonly leaked in: as is, and base64, base64url, URL, JSON-escaped,
+ * `util.inspect`-escaped and hex encoded; its UTF-16 bytes read as UTF-8 (a tool's UTF-16LE
+ * output; NULs left out, as the scrubber skips them, see mayHoldNuls below), as is, JSON- and
+ * inspect-escaped: for an ASCII value, the value itself; such a form must show 4 of the value's
+ * characters (UTF-8 makes U+FFFD, which shows nothing, of most others). Base64 also as it shows
+ * inside the encoding of a longer text (an `Authorization: Basic` header of `user:secret`; a
+ * JSON document sent base64-encoded, such as a JWT's payload, with the value JSON-escaped as
+ * `JSON.stringify` does): there the value's characters depend on where it falls in the encoder's
+ * 3-byte groups, so it is matched at each of the three alignments by its whole groups, and the
+ * group on either side that holds some of its bytes is redacted too (those 4 characters decode to
+ * up to two of the value's bytes). Such a form is used only when it spans at least 6 bytes of the
+ * value: a value under 8 bytes is matched inside longer base64 at some alignments or none, as
+ * shorter forms would redact unrelated base64 text by chance.
  */
 export function formsOf(value: string): SecretForm[] {
   const bytes = Buffer.from(value, "utf8");
   const jsonEscaped = JSON.stringify(value).slice(1, -1);
   const utf16AsBytes = Buffer.from(value, "utf16le").toString("utf8").replaceAll("\0", "");
+  const utf16 = utf16AsBytes.replaceAll("\uFFFD", "").length >= MIN_LENGTH ? [utf16AsBytes, JSON.stringify(utf16AsBytes).slice(1, -1), inspected(utf16AsBytes)] : [];
   const exact = [
     value,
     bytes.toString("base64"),
@@ -41,14 +46,22 @@ export function formsOf(value: string): SecretForm[] {
     encodeURIComponent(value),
     encodeURIComponent(value).replace(/%20/g, "+"),
     jsonEscaped,
+    inspected(value),
     bytes.toString("hex"),
     bytes.toString("hex").toUpperCase(),
-    utf16AsBytes,
-    JSON.stringify(utf16AsBytes).slice(1, -1),
+    ...utf16,
   ].map((text) => ({ text, before: 0, after: 0 }));
   const spellings = jsonEscaped === value ? [bytes] : [bytes, Buffer.from(jsonEscaped, "utf8")];
   const inside = spellings.flatMap((spelling) => [...base64Inside(spelling, "base64"), ...base64Inside(spelling, "base64url")]);
   return [...exact.filter((form) => form.text.length >= MIN_LENGTH), ...inside.filter((form) => form.text.length >= MIN_INSIDE_LENGTH)];
+}
+
+/**
+ * As `util.inspect` (`console.log` of an object) writes the value between quotes: its backslashes
+ * and control characters escaped, its quotes as they are (but where it holds all three kinds).
+ */
+function inspected(text: string): string {
+  return /[\x00-\x1f\\\x7f-\x9f]/.test(text) ? inspect(text).slice(1, -1) : text;
 }
 
 /** The texts of `formsOf(value)`. */
@@ -76,14 +89,31 @@ function isBase64(code: number): boolean {
 /**
  * The redaction of a match at [start, end): reaching up to `before` and `after` base64 characters
  * further, and taking the backslash of an escape it would otherwise leave alone before it (a match
- * starting with `n` right after the `\` of a `\n` in JSON text: that text would no longer parse).
+ * starting with `n` right after the `\` of a `\n` in JSON text: that text would no longer parse),
+ * or the whole of a `\uXXXX` escape it would cut.
  */
 function redaction(text: string, start: number, end: number, before: number, after: number, found: number[]): void {
   for (let n = 0; n < before && start > 0 && isBase64(text.charCodeAt(start - 1)); n++) start--;
   for (let n = 0; n < after && end < text.length && isBase64(text.charCodeAt(end)); n++) end++;
+  // Never half a \uXXXX escape (its digits are base64 characters, which the widening takes).
+  const escapeAtStart = escapeAround(text, start);
+  if (escapeAtStart !== -1) start = escapeAtStart;
+  const escapeAtEnd = escapeAround(text, end);
+  if (escapeAtEnd !== -1) end = escapeAtEnd + 6;
   let backslashes = 0;
   while (start - backslashes > 0 && text.charCodeAt(start - backslashes - 1) === 92) backslashes++;
   found.push(start - (backslashes % 2), end);
+}
+
+/** Where the `\uXXXX` escape that `at` falls inside starts (`at` after its backslash, before its end), or -1. */
+function escapeAround(text: string, at: number): number {
+  for (let p = at - 1; p >= Math.max(0, at - 5); p--) {
+    if (text.charCodeAt(p) !== 92 || text.charCodeAt(p + 1) !== 117 || !/^[0-9a-fA-F]{4}$/.test(text.slice(p + 2, p + 6))) continue;
+    let backslashes = 0;
+    while (p - backslashes > 0 && text.charCodeAt(p - backslashes - 1) === 92) backslashes++;
+    if (backslashes % 2 === 0) return p;
+  }
+  return -1;
 }
 
 /** Every pattern is sampled by its grams of this many UTF-16 code units. MIN_LENGTH must be at least this. */
@@ -223,17 +253,49 @@ class GramIndex {
 }
 
 /**
- * NULs between a value's characters: its UTF-16 bytes read as one byte a character (a tool's
- * UTF-16LE output decoded as UTF-8, `Buffer.from(secret, "utf16le")` written to stdout) spell it
- * with a NUL beside each ASCII character, which no form matches. A text holding NULs is searched
- * again without them. JSON writes a NUL as `\u0000`.
+ * NULs between a value's characters: its UTF-16 bytes read as UTF-8 (a tool's UTF-16LE output,
+ * `Buffer.from(secret, "utf16le")` written to stdout) spell it with a NUL beside each ASCII
+ * character, which no form matches; and where such text was escaped, as JSON (`\u0000`) or
+ * `util.inspect` (`console.log` of an object: `\x00`) write a NUL. A text holding any is
+ * searched again without them.
  */
-const NUL = /\0/g;
-const NUL_IN_JSON = /\0|\\u0000/g;
+function mayHoldNuls(text: string): boolean {
+  return text.includes("\0") || text.includes("\\u0000") || text.includes("\\x00");
+}
+
+/**
+ * `text` without its NULs, raw or escaped (an escape only where its backslash is not itself
+ * escaped), and where each of its characters was in `text`.
+ */
+function withoutNuls(text: string): { stripped: string; kept: Int32Array } {
+  const codes = new Uint16Array(text.length);
+  const kept = new Int32Array(text.length);
+  let length = 0;
+  let backslashes = 0; // right before i
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0) {
+      backslashes = 0;
+      continue;
+    }
+    if (code === 92 && backslashes % 2 === 0 && (text.startsWith("u0000", i + 1) || text.startsWith("x00", i + 1))) {
+      i += text.charCodeAt(i + 1) === 117 ? 5 : 3;
+      backslashes = 0;
+      continue;
+    }
+    backslashes = code === 92 ? backslashes + 1 : 0;
+    codes[length] = code;
+    kept[length++] = i;
+  }
+  const parts: string[] = [];
+  for (let at = 0; at < length; at += 8192) parts.push(String.fromCharCode(...codes.subarray(at, Math.min(at + 8192, length))));
+  return { stripped: parts.join(""), kept };
+}
 
 /**
  * Replaces every occurrence of any of the values (and their encodings) with [REDACTED]; overlapping
- * or touching occurrences merge into one redaction. NULs inside an occurrence are skipped (above).
+ * or touching occurrences merge into one redaction. NULs inside an occurrence, raw or escaped, are
+ * skipped (above).
  */
 export class SecretScrubber {
   #indexes: GramIndex[];
@@ -275,14 +337,10 @@ export class SecretScrubber {
   }
 
   scrub(text: string): string {
-    return this.#scrub(text, text.includes("\0") ? NUL : null);
-  }
-
-  #scrub(text: string, skipped: RegExp | null): string {
     if (text.length === 0) return text;
     const found: number[] = [];
     for (const index of this.#indexes) index.find(text, found);
-    if (skipped) this.#findSkipping(text, skipped, found);
+    if (this.#indexes.length > 0 && mayHoldNuls(text)) this.#findWithoutNuls(text, found);
     if (found.length === 0) return text;
     const order = Array.from({ length: found.length / 2 }, (_, i) => i).sort((a, b) => found[2 * a] - found[2 * b]);
     let out = "";
@@ -300,22 +358,10 @@ export class SecretScrubber {
     return out + text.slice(from, start) + REDACTED + text.slice(end);
   }
 
-  /**
-   * Searches `text` again as if what `skipped` matches were not there, and adds what that finds,
-   * as ranges of `text` (spanning the skipped characters).
-   */
-  #findSkipping(text: string, skipped: RegExp, found: number[]): void {
-    // Where each character of the text without them was in `text`.
-    const kept = new Int32Array(text.length);
-    let length = 0;
-    let from = 0;
-    for (const match of text.matchAll(skipped)) {
-      for (let i = from; i < match.index; i++) kept[length++] = i;
-      from = match.index + match[0].length;
-    }
-    for (let i = from; i < text.length; i++) kept[length++] = i;
+  /** Searches `text` again without its NULs, and adds what that finds as ranges of `text` (spanning the NULs). */
+  #findWithoutNuls(text: string, found: number[]): void {
+    const { stripped, kept } = withoutNuls(text);
     const inner: number[] = [];
-    const stripped = text.replace(skipped, "");
     for (const index of this.#indexes) index.find(stripped, inner);
     for (let i = 0; i < inner.length; i += 2) found.push(kept[inner[i]], kept[inner[i + 1] - 1] + 1);
   }
@@ -326,7 +372,7 @@ export class SecretScrubber {
    * would leave text no reader could parse, so that throws a SyntaxError instead.
    */
   scrubJson(json: string): string {
-    const scrubbed = this.#scrub(json, json.includes("\\u0000") || json.includes("\0") ? NUL_IN_JSON : null);
+    const scrubbed = this.scrub(json);
     if (scrubbed !== json) JSON.parse(scrubbed);
     return scrubbed;
   }

@@ -53,12 +53,16 @@ describe("execution runner", () => {
     expect(outcome.result).toMatchObject({ secret: "[REDACTED]", nested: { b64: "[REDACTED]", user: "[REDACTED]", utf16: "[REDACTED]\0" }, tick: "tick", org: "runner-acme" });
     const text = JSON.stringify(outcome);
     for (const leaked of [SECRET, Buffer.from(SECRET).toString("base64"), encodeURIComponent(SECRET), USER_TOKEN]) expect(text).not.toContain(leaked);
-    expect(outcome.logs.map((l) => l.level)).toEqual(["info", "warn", "info", "info", "info", "info", "info"]);
+    expect(outcome.logs.map((l) => l.level)).toEqual(["info", "warn", "info", "info", "info", "info", "info", "info", "info"]);
     expect(outcome.logs[0].message).toBe("plain [REDACTED]");
     // The secret inside base64 of longer texts, at each alignment of the encoder's 3-byte groups.
     for (const entry of outcome.logs.slice(2, 6)) expect(entry.message).toMatch(/^(Authorization: Basic|body) ([\w+/=-]{0,20}\[REDACTED\])+[\w+/=-]{0,8}$/);
     // Its UTF-16 bytes read as UTF-8: the NULs between its characters go with it.
-    expect(outcome.logs[6].message).toBe("utf-16 [REDACTED]\0");
+    expect(outcome.logs.slice(6).map((l) => l.message)).toEqual([
+      "utf-16 [REDACTED]\0",
+      "inspected { secret: '[REDACTED]', utf16: '[REDACTED]\\x00' }",
+      'json {"utf16":"[REDACTED]\\u0000"}',
+    ]);
   });
 
   it("scrubs a secret thrown in an error message and stack", async () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { inspect } from "node:util";
 
 // Searching for a secret's plaintext where it must not be: in every common encoding, in text and
 // in raw bytes (database files, logs), so a leak through any encoding layer is found.
@@ -40,15 +41,23 @@ export function needlesOf(text: string, secret: string, prefix: string): Needle[
   const bytes = Buffer.from(text, "utf8");
   // Its UTF-16 bytes read as UTF-8 (a tool's UTF-16LE output): a NUL after each ASCII character.
   const utf16AsBytes = Buffer.from(text, "utf16le").toString("utf8");
+  // Escaped by JSON.stringify, by util.inspect (console.log of an object), and either escaped
+  // again as JSON, as a run's stored log holds a line.
+  const escaped = (form: string, as: string): [string, string][] => [
+    [`${as}, json-escaped`, JSON.stringify(form).slice(1, -1)],
+    [`${as}, json-escaped twice`, JSON.stringify(JSON.stringify(form).slice(1, -1)).slice(1, -1)],
+    [`${as}, inspected`, inspect(form).slice(1, -1)],
+    [`${as}, inspected, json-escaped`, JSON.stringify(inspect(form).slice(1, -1)).slice(1, -1)],
+  ];
   const forms: [string, string][] = [
     ["raw", text],
-    ["json-escaped", JSON.stringify(text).slice(1, -1)],
+    ...escaped(text, "raw"),
     ["url-encoded", encodeURIComponent(text)],
     ["form-encoded", new URLSearchParams({ v: text }).toString().slice(2)],
     ["hex", bytes.toString("hex")],
     ["HEX", bytes.toString("hex").toUpperCase()],
     ["UTF-16 read as UTF-8", utf16AsBytes],
-    ["UTF-16 read as UTF-8, json-escaped", JSON.stringify(utf16AsBytes).slice(1, -1)],
+    ...escaped(utf16AsBytes, "UTF-16 read as UTF-8"),
     ...base64Forms(bytes, "base64").map((form, i): [string, string] => [`base64@${i}`, form]),
     ...base64Forms(bytes, "base64url").map((form, i): [string, string] => [`base64url@${i}`, form]),
   ];

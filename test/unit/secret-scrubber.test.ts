@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { inspect } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SecretScrubber, encodingsOf, formsOf } from "../../src/secrets/secret-scrubber.ts";
@@ -103,6 +104,44 @@ describe("SecretScrubber", () => {
     expect(scrubber.scrub("no NUL here, \0 one there")).toBe("no NUL here, \0 one there");
   });
 
+  it("redacts such text where it was escaped: logged as JSON, or by console.log of an object", () => {
+    const le = Buffer.from(`x ${secret} y`, "utf16le").toString("utf8");
+    expect(scrubber.scrub(`json ${JSON.stringify({ out: le })}`)).toBe(`json {"out":"x\\u0000 \\u0000[REDACTED]\\u0000 \\u0000y\\u0000"}`);
+    const logged = inspect({ out: le }, { breakLength: Infinity });
+    expect(logged).toContain("s\\x00k\\x00");
+    expect(scrubber.scrub(logged)).toBe("{ out: 'x\\x00 \\x00[REDACTED]\\x00 \\x00y\\x00' }");
+    // A backslash escaped before "u0000" is text, not a NUL: a value ending in a backslash stays JSON.
+    const slashed = new SecretScrubber(["tail-of\\"]);
+    const json = JSON.stringify({ v: 'tail-of\\\0"' });
+    expect(json).toBe('{"v":"tail-of\\\\\\u0000\\""}');
+    expect(JSON.parse(slashed.scrubJson(json))).toEqual({ v: '[REDACTED]\0"' });
+  });
+
+  it("redacts a value as console.log of an object writes it: backslashes and control characters escaped, quotes as they are", () => {
+    const value = 'pa\\ss"w\nörd';
+    for (const logged of [inspect({ v: value }), inspect([value, `it's ${value}`]), inspect(new Map([["k", value]]))]) {
+      expect(logged).toContain("pa\\\\ss");
+      expect(new SecretScrubber([value]).scrub(logged), logged).not.toMatch(/pa|rd/);
+    }
+  });
+
+  it("takes a \\uXXXX escape whole rather than cut it when a redaction reaches into it", () => {
+    // Base64 of a text holding the secret at offset 1, its first group dropped: the match is
+    // widened over the 4 characters before it, here the digits of an escaped ESC.
+    const encoded = Buffer.from(`u${secret}`).toString("base64").slice(4);
+    const json = JSON.stringify({ line: `\u001b${encoded}` });
+    expect(json).toMatch(/^\{"line":"\\u001b[A-Za-z0-9+/]/);
+    expect(JSON.parse(scrubber.scrubJson(json))).toEqual({ line: expect.stringMatching(/^\[REDACTED\]/) });
+    expect(scrubber.scrub(`x\\u001b${encoded}`)).toMatch(/^x\[REDACTED\]/);
+  });
+
+  it("keeps a UTF-16 form only where it shows 4 of the value's characters", () => {
+    // Ä, Ö, Ü and ß are C4 00, D6 00, DC 00 and DF 00: each U+FFFD and a NUL once read as UTF-8.
+    expect(encodingsOf("ÄÖÜß")).not.toContain("\uFFFD\uFFFD\uFFFD\uFFFD");
+    expect(new SecretScrubber(["ÄÖÜß"]).scrub("binary \uFFFD\uFFFD\uFFFD\uFFFD out")).toBe("binary \uFFFD\uFFFD\uFFFD\uFFFD out");
+    expect(encodingsOf("Äbcde")).toContain("\uFFFDbcde");
+  });
+
   it("scrubs inside JSON text, keys included, and refuses to leave text that is no longer JSON", () => {
     const json = JSON.stringify({ [secret]: [secret, { x: `hunter2!` }], n: 1 });
     expect(JSON.parse(scrubber.scrubJson(json))).toEqual({ "[REDACTED]": ["[REDACTED]", { x: "[REDACTED]" }], n: 1 });
@@ -112,17 +151,22 @@ describe("SecretScrubber", () => {
 
 /**
  * The obvious scrubber: every occurrence of every form found by indexOf, widened over up to its
- * `before`/`after` base64 characters and over an escape's backslash left alone before it, and
- * the same in the text without its NULs (mapped back), overlapping or touching ones merged.
+ * `before`/`after` base64 characters, over a \uXXXX escape it would cut and over an escape's
+ * backslash left alone before it, and the same in the text without its NULs, raw or escaped
+ * (mapped back); overlapping or touching ones merged.
  */
 function naiveScrub(values: string[], text: string): string {
   const ranges = naiveRanges(values, text);
-  if (text.includes("\0")) {
-    const kept = Array.from({ length: text.length }, (_, i) => i).filter((i) => text[i] !== "\0");
-    for (const [start, end] of naiveRanges(values, text.replaceAll("\0", ""))) ranges.push([kept[start], kept[end - 1] + 1]);
+  const skipped = [...text.matchAll(NULS)].flatMap((match) => Array.from({ length: match[0].length }, (_, i) => match.index + i));
+  if (skipped.length > 0) {
+    const kept = Array.from({ length: text.length }, (_, i) => i).filter((i) => !skipped.includes(i));
+    for (const [start, end] of naiveRanges(values, text.replace(NULS, ""))) ranges.push([kept[start], kept[end - 1] + 1]);
   }
   return merged(text, ranges);
 }
+
+/** A NUL, or one escaped as JSON or util.inspect write it (not where its backslash is itself escaped). */
+const NULS = /\0|(?<=(?<!\\)(?:\\\\)*)\\(?:u0000|x00)/g;
 
 function naiveRanges(values: string[], text: string): [number, number][] {
   const ranges: [number, number][] = [];
@@ -132,6 +176,10 @@ function naiveRanges(values: string[], text: string): [number, number][] {
       let end = at + form.length;
       while (at - start < before && start > 0 && /[A-Za-z0-9+/=_-]/.test(text[start - 1])) start--;
       while (end - at - form.length < after && end < text.length && /[A-Za-z0-9+/=_-]/.test(text[end])) end++;
+      for (const escape of text.matchAll(/(?<=(?<!\\)(?:\\\\)*)\\u[0-9a-fA-F]{4}/g)) {
+        if (escape.index < start && start < escape.index + 6) start = escape.index;
+        if (escape.index < end && end < escape.index + 6) end = escape.index + 6;
+      }
       let backslashes = 0;
       while (text[start - backslashes - 1] === "\\") backslashes++;
       ranges.push([start - (backslashes % 2), end]);
@@ -174,13 +222,20 @@ describe("SecretScrubber against the obvious scrubber", () => {
     );
   });
 
-  it("does the same in text with NULs anywhere, values split by them included", () => {
+  it("does the same in text with NULs anywhere, raw or escaped, values split by them included", () => {
+    // Escapes after escaped backslashes too, which are no NULs.
+    const nul = fc.constantFrom("\0", "\\u0000", "\\x00", "\\", "\\\\", "u0000");
     fc.assert(
-      fc.property(fc.array(piece, { minLength: 1, maxLength: 6 }), fc.array(fc.oneof(piece, fc.nat(7)), { maxLength: 20 }), fc.array(fc.nat(), { minLength: 1, maxLength: 20 }), (values, parts, nuls) => {
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 6 }), fc.array(fc.oneof(piece, fc.nat(7)), { maxLength: 20 }), fc.array(fc.tuple(fc.nat(), nul), { minLength: 1, maxLength: 20 }), (values, parts, nuls) => {
         const forms = values.flatMap(encodingsOf);
         let text = parts.map((p) => (typeof p === "number" ? (forms[p % Math.max(forms.length, 1)] ?? "") : p)).join("");
-        for (const at of nuls) text = `${text.slice(0, at % (text.length + 1))}\0${text.slice(at % (text.length + 1))}`;
-        expect(new SecretScrubber(values).scrub(text)).toBe(naiveScrub(values, text));
+        for (const [at, what] of nuls) text = `${text.slice(0, at % (text.length + 1))}${what}${text.slice(at % (text.length + 1))}`;
+        const scrubber = new SecretScrubber(values);
+        expect(scrubber.scrub(text)).toBe(naiveScrub(values, text));
+        // As JSON: still JSON, and no value is left once the NULs are gone (the text's escaped
+        // ones are escaped twice there, which is not looked for).
+        const scrubbed = (JSON.parse(scrubber.scrubJson(JSON.stringify({ text }))) as { text: string }).text;
+        for (const value of values.filter((v) => v.length >= 4)) expect(scrubbed.replaceAll("\0", "")).not.toContain(value);
       }),
       { numRuns: 2_000 },
     );
