@@ -155,7 +155,7 @@ export class ExecutionRunner {
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}${error.stack ? `\n${error.stack.split("\n").slice(1).join("\n")}` : ""}` : String(error);
       const scrub = await ending();
-      return { status: ended ?? "failed", result: null, error: cut(scrub.scrub(message), ERROR_LIMIT), logs: scrubLogs(scrub, logs) };
+      return { status: ended ?? "failed", result: null, error: cut(escapeNuls(scrub.scrub(message)), ERROR_LIMIT), logs: scrubLogs(scrub, logs) };
     } finally {
       clearTimeout(timer);
       request.cancelSignal?.removeEventListener("abort", onCancel);
@@ -203,6 +203,15 @@ export const ERROR_LIMIT = 64_000;
 
 function cut(text: string, limit: number): string {
   return text.length <= limit ? text : `${text.slice(0, limit)}… (${(text.length - limit).toLocaleString("en-US")} more characters not stored)`;
+}
+
+/**
+ * A NUL shown as `util.inspect` writes one (`\x00`), after scrubbing (which matches across NULs):
+ * PostgreSQL's text cannot hold one, and a run whose error held one (a tool's UTF-16 output) could
+ * not be stored as ended. Logs and results are stored as JSON, which escapes it already.
+ */
+function escapeNuls(text: string): string {
+  return text.includes("\0") ? text.replaceAll("\0", "\\x00") : text;
 }
 
 function scrubLogs(scrubber: SecretScrubber, logs: ExecutionLogEntry[]): ExecutionLogEntry[] {

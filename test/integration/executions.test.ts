@@ -127,6 +127,10 @@ describe("running executions", () => {
     expect(error).not.toContain(secret.slice(0, 10));
     const short = await start(admin, "long_error", { params: { chars: 10 } }, "?wait=20000");
     expect(short.body.error).toMatch(/^Error: e{10} \[REDACTED\]\n/);
+    // NULs in a message (a tool's UTF-16 output): PostgreSQL's text cannot hold one.
+    const nuls = await start(admin, "long_error", { params: { chars: 1, utf16: true } }, "?wait=20000");
+    expect(nuls.body).toMatchObject({ status: "failed", error: expect.stringMatching(/^Error: e s\\x00a\\x00i\\x00d\\x00 \\x00\[REDACTED\]\\x00\n/) });
+    expect((await admin("GET", `/api/executions/${nuls.body.id}`)).body.error).toBe(nuls.body.error);
   });
 
   it("runs in its row's scope when its job names another scope (the row is the truth)", async () => {
