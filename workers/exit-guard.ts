@@ -1,4 +1,4 @@
-import { currentRunLog } from "./current-run.ts";
+import { currentRunLog, hasRunEnded } from "./current-run.ts";
 
 type Refused = "process.exit" | "process.abort" | "process.kill";
 
@@ -24,12 +24,17 @@ export class WorkflowExitError extends Error {
 
 /**
  * Makes `process.exit()`, `process.abort()` and a `process.kill()` of the worker itself (its pid;
- * 0, its process group; -1, every process it may signal) throw a WorkflowExitError in a run's code
- * (current-run.ts) instead of ending the worker, and with it every run in flight. A run may still
- * signal other processes (a child it started) and ask whether one is alive (signal 0). Outside
- * runs they work as always. Called once by a process that runs workflows; returns the function
- * that undoes it. Thrown in a run's timer or event callback, where nothing can catch it, the error
- * goes to the run's log instead (stray-errors.ts).
+ * 0 or minus its pid, a process group it is in; -1, every process it may signal) throw a
+ * WorkflowExitError in a run's code (current-run.ts) instead of ending the worker, and with it every
+ * run in flight. A run may still signal other processes (a child it started) and ask whether one
+ * is alive (signal 0). Outside runs they work as always. Called once by a process that runs
+ * workflows; returns the function that undoes it. Thrown in a run's timer or event callback, where
+ * nothing can catch it, the error goes to the run's log instead (stray-errors.ts).
+ *
+ * `kill` is refused only while the run is going: a signal's listeners are called back in the
+ * context of the run whose code first listened for it, and a library's handler that re-raises the
+ * signal it caught (signal-exit's, under execa and others: `process.kill(process.pid, signal)`)
+ * must end the worker as the signal would have. During that run it is refused like any other.
  */
 export function guardProcessExit(): () => void {
   const { exit, abort, kill } = process;
@@ -42,8 +47,10 @@ export function guardProcessExit(): () => void {
     return abort.call(process);
   } as typeof process.abort;
   process.kill = function (pid: number, signal?: string | number) {
+    const log = currentRunLog();
     const target = Number(pid);
-    if (currentRunLog() && signal !== 0 && (target === process.pid || target === 0 || target === -1)) throw new WorkflowExitError("process.kill", [pid, signal]);
+    const worker = target === process.pid || target === -process.pid || target === 0 || target === -1;
+    if (log && !hasRunEnded(log) && signal !== 0 && worker) throw new WorkflowExitError("process.kill", [pid, signal]);
     return kill.call(process, pid, signal);
   } as typeof process.kill;
   return () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { withinRun } from "../../workers/current-run.ts";
+import { endRun, withinRun } from "../../workers/current-run.ts";
 import { guardProcessExit, WorkflowExitError } from "../../workers/exit-guard.ts";
 
 const log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
@@ -35,15 +35,16 @@ describe("guardProcessExit", () => {
     expect(process.exit).toBe(exit);
   });
 
-  it("makes process.abort() and process.kill() of the worker, its group or every process throw in a run's code; other signals and other times pass", () => {
+  it("makes process.abort() and process.kill() of the worker, its group or every process throw in a run's code while it is going; other targets, signal 0 and other times pass", () => {
     // Stand-ins for the real ones, which would end the test runner.
     const abort = vi.fn() as unknown as typeof process.abort;
     const kill = vi.fn(() => true) as unknown as typeof process.kill;
-    Object.assign(process, { abort, kill });
+    const exit = vi.fn() as unknown as typeof process.exit;
+    Object.assign(process, { abort, kill, exit });
     const restore = guardProcessExit();
 
     expect(() => withinRun(log, () => process.abort())).toThrow("process.abort() was called by the workflow");
-    for (const pid of [process.pid, String(process.pid), 0, -1]) {
+    for (const pid of [process.pid, String(process.pid), -process.pid, 0, -1]) {
       expect(() => withinRun(log, () => process.kill(pid as number, "SIGKILL")), String(pid)).toThrow(`process.kill(${JSON.stringify(pid)}, "SIGKILL") was called by the workflow`);
     }
     expect(() => withinRun(log, () => process.kill(process.pid))).toThrow(new WorkflowExitError("process.kill", [process.pid]));
@@ -53,10 +54,19 @@ describe("guardProcessExit", () => {
     withinRun(log, () => process.kill(process.pid, 0));
     expect(kill).toHaveBeenCalledTimes(2);
     expect(abort).not.toHaveBeenCalled();
+    // Once its run has ended, a kill from its context goes through: a library's signal handler
+    // re-raising the signal it caught (called back in the context of the run that first listened).
+    const ended = { ...log };
+    endRun(ended);
+    withinRun(ended, () => process.kill(process.pid, "SIGHUP"));
+    expect(kill).toHaveBeenLastCalledWith(process.pid, "SIGHUP");
+    expect(() => withinRun(ended, () => process.exit(1))).toThrow(WorkflowExitError);
+    expect(exit).not.toHaveBeenCalled();
 
     process.abort();
     process.kill(process.pid, "SIGTERM");
     expect(abort).toHaveBeenCalledTimes(1);
+    expect(kill).toHaveBeenCalledTimes(4);
     expect(kill).toHaveBeenLastCalledWith(process.pid, "SIGTERM");
     restore();
     expect(process.kill).toBe(kill);
