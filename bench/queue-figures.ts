@@ -177,13 +177,22 @@ export function httpWaitLatencies(env: BenchEnvironment, count: number, clients 
   return postLatencies(`${env.server.url}/api/workflows/bench_noop/executions?wait=10000`, env.adminToken, count, clients);
 }
 
+/** The `status` of a JSON answer (undefined for any other answer). */
+function statusOf(body: string): unknown {
+  try {
+    return (JSON.parse(body) as { status?: unknown }).status;
+  } catch {
+    return undefined;
+  }
+}
+
 /** POSTs to `url` that must answer 200 with a run that succeeded (a run that failed fast is no figure), one at a time per client (ms per request). */
 export function postLatencies(url: string, token: string, count: number, clients = 1): Promise<number[]> {
   return timings(
     count,
     async () => {
       const res = await request(url, { method: "POST", headers: { authorization: `Bearer ${token}` } });
-      if (res.status !== 200 || (JSON.parse(res.body) as { status?: unknown }).status !== "success") throw new Error(`${url} answered ${res.status}: ${res.body}`);
+      if (res.status !== 200 || statusOf(res.body) !== "success") throw new Error(`${url} answered ${res.status}: ${res.body}`);
     },
     clients,
   );
