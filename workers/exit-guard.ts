@@ -1,4 +1,4 @@
-import { currentRunLog, hasRunEnded } from "./current-run.ts";
+import { currentRunLog, outsideRuns } from "./current-run.ts";
 
 type Refused = "process.exit" | "process.abort" | "process.kill";
 
@@ -31,13 +31,20 @@ export class WorkflowExitError extends Error {
  * workflows; returns the function that undoes it. Thrown in a run's timer or event callback, where
  * nothing can catch it, the error goes to the run's log instead (stray-errors.ts).
  *
- * `kill` is refused only while the run is going: a signal's listeners are called back in the
- * context of the run whose code first listened for it, and a library's handler that re-raises the
- * signal it caught (signal-exit's, under execa and others: `process.kill(process.pid, signal)`)
- * must end the worker as the signal would have. During that run it is refused like any other.
+ * Signal listeners run outside any run: Node calls them back in the context where the first
+ * listener for the signal was added, which may be a run's, and a library's handler that re-raises
+ * the signal it caught (signal-exit's, under execa and others: `process.kill(process.pid,
+ * signal)`) must end the worker as the signal would have.
  */
 export function guardProcessExit(): () => void {
-  const { exit, abort, kill } = process;
+  const { exit, abort, kill, emit } = process;
+  // Node binds process.emit to a signal's handle when it makes one (the first listener), so this
+  // reaches every signal listened for from now on.
+  const emitAny = emit as (this: NodeJS.Process, event: string | symbol, ...args: unknown[]) => boolean;
+  process.emit = function (this: NodeJS.Process, event: string | symbol, ...args: unknown[]) {
+    if (typeof event === "string" && event.startsWith("SIG")) return outsideRuns(() => emitAny.call(this, event, ...args));
+    return emitAny.call(this, event, ...args);
+  } as typeof process.emit;
   process.exit = function (code?: number | string | null) {
     if (currentRunLog()) throw new WorkflowExitError("process.exit", [code]);
     return exit.call(process, code);
@@ -47,13 +54,12 @@ export function guardProcessExit(): () => void {
     return abort.call(process);
   } as typeof process.abort;
   process.kill = function (pid: number, signal?: string | number) {
-    const log = currentRunLog();
     const target = Number(pid);
     const worker = target === process.pid || target === -process.pid || target === 0 || target === -1;
-    if (log && !hasRunEnded(log) && signal !== 0 && worker) throw new WorkflowExitError("process.kill", [pid, signal]);
+    if (currentRunLog() && signal !== 0 && worker) throw new WorkflowExitError("process.kill", [pid, signal]);
     return kill.call(process, pid, signal);
   } as typeof process.kill;
   return () => {
-    Object.assign(process, { exit, abort, kill });
+    Object.assign(process, { exit, abort, kill, emit });
   };
 }

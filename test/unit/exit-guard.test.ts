@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { endRun, withinRun } from "../../workers/current-run.ts";
+import { currentRunLog, endRun, withinRun } from "../../workers/current-run.ts";
 import { guardProcessExit, WorkflowExitError } from "../../workers/exit-guard.ts";
 
 const log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-const { exit: realExit, abort: realAbort, kill: realKill } = process;
+const { exit: realExit, abort: realAbort, kill: realKill, emit: realEmit } = process;
 afterEach(() => {
-  Object.assign(process, { exit: realExit, abort: realAbort, kill: realKill });
+  Object.assign(process, { exit: realExit, abort: realAbort, kill: realKill, emit: realEmit });
 });
 
 describe("guardProcessExit", () => {
@@ -54,22 +54,45 @@ describe("guardProcessExit", () => {
     withinRun(log, () => process.kill(process.pid, 0));
     expect(kill).toHaveBeenCalledTimes(2);
     expect(abort).not.toHaveBeenCalled();
-    // Once its run has ended, a kill from its context goes through: a library's signal handler
-    // re-raising the signal it caught (called back in the context of the run that first listened).
+    // Its code left running after its end (a timer, past a timeout) is refused as well.
     const ended = { ...log };
     endRun(ended);
-    withinRun(ended, () => process.kill(process.pid, "SIGHUP"));
-    expect(kill).toHaveBeenLastCalledWith(process.pid, "SIGHUP");
+    expect(() => withinRun(ended, () => process.kill(-1, "SIGKILL"))).toThrow(WorkflowExitError);
     expect(() => withinRun(ended, () => process.exit(1))).toThrow(WorkflowExitError);
     expect(exit).not.toHaveBeenCalled();
 
     process.abort();
     process.kill(process.pid, "SIGTERM");
     expect(abort).toHaveBeenCalledTimes(1);
-    expect(kill).toHaveBeenCalledTimes(4);
+    expect(kill).toHaveBeenCalledTimes(3);
     expect(kill).toHaveBeenLastCalledWith(process.pid, "SIGTERM");
     restore();
     expect(process.kill).toBe(kill);
     expect(process.abort).toBe(abort);
+  });
+
+  it("calls signal listeners outside any run, though a run added the first: a handler re-raising its signal is not refused", async () => {
+    const kill = vi.fn(() => true) as unknown as typeof process.kill;
+    Object.assign(process, { kill });
+    const restore = guardProcessExit();
+    expect(process.listenerCount("SIGUSR2")).toBe(0); // so the run's listener makes the signal's handle
+    const heard = new Promise<{ run: unknown; refused: boolean }>((resolve) => {
+      withinRun(log, () =>
+        process.once("SIGUSR2", () => {
+          let refused = false;
+          try {
+            process.kill(process.pid, "SIGUSR2"); // as signal-exit re-raises what it caught
+          } catch {
+            refused = true;
+          }
+          resolve({ run: currentRunLog(), refused });
+        }),
+      );
+    });
+    realKill.call(process, process.pid, "SIGUSR2");
+    expect(await heard).toEqual({ run: undefined, refused: false });
+    expect(kill).toHaveBeenCalledWith(process.pid, "SIGUSR2");
+    restore();
+    expect(process.emit).toBe(realEmit);
   });
 });
