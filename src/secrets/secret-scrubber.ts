@@ -22,8 +22,8 @@ export interface SecretForm {
  * The forms a value is commonly leaked in: as is, and base64, base64url, URL, JSON-escaped,
  * `util.inspect`-escaped and hex encoded; its UTF-16 bytes read as UTF-8 (a tool's UTF-16LE
  * output; NULs left out, as the scrubber skips them, see mayHoldNuls below), as is, JSON- and
- * inspect-escaped: for an ASCII value, the value itself; such a form must show 4 of the value's
- * characters (UTF-8 makes U+FFFD, which shows nothing, of most others). Base64 also as it shows
+ * inspect-escaped: for an ASCII value, the value itself; such a form must hold 4 characters other
+ * than U+FFFD, which UTF-8 makes of most bytes beyond ASCII and which shows nothing. Base64 also as it shows
  * inside the encoding of a longer text (an `Authorization: Basic` header of `user:secret`; a
  * JSON document sent base64-encoded, such as a JWT's payload, with the value JSON-escaped as
  * `JSON.stringify` does): there the value's characters depend on where it falls in the encoder's
@@ -37,7 +37,7 @@ export function formsOf(value: string): SecretForm[] {
   const bytes = Buffer.from(value, "utf8");
   const jsonEscaped = JSON.stringify(value).slice(1, -1);
   const utf16AsBytes = Buffer.from(value, "utf16le").toString("utf8").replaceAll("\0", "");
-  const utf16 = utf16AsBytes.replaceAll("\uFFFD", "").length >= MIN_LENGTH ? [utf16AsBytes, JSON.stringify(utf16AsBytes).slice(1, -1), inspected(utf16AsBytes)] : [];
+  const utf16 = utf16AsBytes.replaceAll("\uFFFD", "").length >= MIN_LENGTH ? [utf16AsBytes, JSON.stringify(utf16AsBytes).slice(1, -1), ...inspected(utf16AsBytes)] : [];
   const exact = [
     value,
     bytes.toString("base64"),
@@ -46,7 +46,7 @@ export function formsOf(value: string): SecretForm[] {
     encodeURIComponent(value),
     encodeURIComponent(value).replace(/%20/g, "+"),
     jsonEscaped,
-    inspected(value),
+    ...inspected(value),
     bytes.toString("hex"),
     bytes.toString("hex").toUpperCase(),
     ...utf16,
@@ -57,11 +57,15 @@ export function formsOf(value: string): SecretForm[] {
 }
 
 /**
- * As `util.inspect` (`console.log` of an object) writes the value between quotes: its backslashes
- * and control characters escaped, its quotes as they are (but where it holds all three kinds).
+ * As `util.inspect` (`console.log` of an object) writes the value between quotes: backslashes and
+ * control characters escaped, quotes as they are, or `'` as `\'` (when the logged string holds
+ * every kind of quote, which the value alone does not tell). Each piece between single quotes is
+ * inspected alone: without one, inspect quotes it with `'` and escapes no quote.
  */
-function inspected(text: string): string {
-  return /[\x00-\x1f\\\x7f-\x9f]/.test(text) ? inspect(text).slice(1, -1) : text;
+function inspected(text: string): string[] {
+  if (!/[\x00-\x1f'\\\x7f-\x9f]/.test(text)) return [text];
+  const pieces = text.split("'").map((piece) => inspect(piece, { maxStringLength: Infinity }).slice(1, -1));
+  return pieces.length === 1 ? pieces : [pieces.join("'"), pieces.join("\\'")];
 }
 
 /** The texts of `formsOf(value)`. */
@@ -90,12 +94,17 @@ function isBase64(code: number): boolean {
  * The redaction of a match at [start, end): reaching up to `before` and `after` base64 characters
  * further, and taking the backslash of an escape it would otherwise leave alone before it (a match
  * starting with `n` right after the `\` of a `\n` in JSON text: that text would no longer parse),
- * or the whole of a `\uXXXX` escape it would cut.
+ * what an escape it ends with escapes, and the whole of a `\uXXXX` escape it would cut.
  */
 function redaction(text: string, start: number, end: number, before: number, after: number, found: number[]): void {
   for (let n = 0; n < before && start > 0 && isBase64(text.charCodeAt(start - 1)); n++) start--;
   for (let n = 0; n < after && end < text.length && isBase64(text.charCodeAt(end)); n++) end++;
-  // Never half a \uXXXX escape (its digits are base64 characters, which the widening takes).
+  // Never an escape's backslash without what it escapes (a value ending in a backslash, in JSON
+  // text before a quote, would leave the quote bare), nor half a \uXXXX escape (its digits are
+  // base64 characters, which the widening takes).
+  let endBackslashes = 0;
+  while (end - endBackslashes > 0 && text.charCodeAt(end - endBackslashes - 1) === 92) endBackslashes++;
+  if (endBackslashes % 2 === 1 && end < text.length) end++;
   const escapeAtStart = escapeAround(text, start);
   if (escapeAtStart !== -1) start = escapeAtStart;
   const escapeAtEnd = escapeAround(text, end);
@@ -361,6 +370,7 @@ export class SecretScrubber {
   /** Searches `text` again without its NULs, and adds what that finds as ranges of `text` (spanning the NULs). */
   #findWithoutNuls(text: string, found: number[]): void {
     const { stripped, kept } = withoutNuls(text);
+    if (stripped.length === text.length) return; // only escapes escaped again: nothing skipped
     const inner: number[] = [];
     for (const index of this.#indexes) index.find(stripped, inner);
     for (let i = 0; i < inner.length; i += 2) found.push(kept[inner[i]], kept[inner[i + 1] - 1] + 1);
