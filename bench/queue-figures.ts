@@ -113,7 +113,7 @@ export async function platformThroughput(env: BenchEnvironment, executions: numb
 
 /**
  * Waits for every notice; pub/sub can drop one (a reconnect), so every 2 s the runs not heard of
- * yet are looked up (in chunks: SQLite takes at most 999 values a statement). Throws when no run
+ * yet are looked up (in chunks, inChunks). Throws when no run
  * has ended for STALL_MS. @returns the runs that ended unheard
  */
 async function allEnded(env: BenchEnvironment, unheard: Set<string>, all: Promise<unknown>): Promise<string[]> {
@@ -136,23 +136,22 @@ async function allEnded(env: BenchEnvironment, unheard: Set<string>, all: Promis
   }
 }
 
+/** `find` of `ids` 500 at a time (SQLite takes at most 999 values a statement), the rows of all. */
+async function inChunks<T>(ids: string[], find: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  const rows: T[] = [];
+  for (let i = 0; i < ids.length; i += 500) rows.push(...(await find(ids.slice(i, i + 500))));
+  return rows;
+}
+
 /** The ones of `ids` whose run has ended, as stored. */
 async function endedAmong(env: BenchEnvironment, ids: string[]): Promise<string[]> {
-  const out: string[] = [];
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await env.platform.db.prisma.execution.findMany({ where: { id: { in: ids.slice(i, i + 500) }, finishedAt: { not: null } }, select: { id: true } });
-    out.push(...rows.map((row) => row.id));
-  }
-  return out;
+  const rows = await inChunks(ids, (chunk) => env.platform.db.prisma.execution.findMany({ where: { id: { in: chunk }, finishedAt: { not: null } }, select: { id: true } }));
+  return rows.map((row) => row.id);
 }
 
 /** Throws unless every one of `ids` succeeded, as stored: naming how the others ended, and the first error. */
 async function assertSucceeded(env: BenchEnvironment, ids: string[], workflow: string): Promise<void> {
-  const failed: { status: string; error: string | null }[] = [];
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await env.platform.db.prisma.execution.findMany({ where: { id: { in: ids.slice(i, i + 500) }, status: { not: "success" } }, select: { status: true, error: true } });
-    failed.push(...rows);
-  }
+  const failed = await inChunks(ids, (chunk) => env.platform.db.prisma.execution.findMany({ where: { id: { in: chunk }, status: { not: "success" } }, select: { status: true, error: true } }));
   if (failed.length === 0) return;
   const counts = new Map<string, number>();
   for (const row of failed) counts.set(row.status, (counts.get(row.status) ?? 0) + 1);

@@ -102,25 +102,26 @@ function redaction(text: string, start: number, end: number, before: number, aft
   // Never an escape's backslash without what it escapes (a value ending in a backslash, in JSON
   // text before a quote, would leave the quote bare), nor half a \uXXXX escape (its digits are
   // base64 characters, which the widening takes).
-  let endBackslashes = 0;
-  while (end - endBackslashes > 0 && text.charCodeAt(end - endBackslashes - 1) === 92) endBackslashes++;
-  if (endBackslashes % 2 === 1 && end < text.length) end++;
+  if (backslashesBefore(text, end) % 2 === 1 && end < text.length) end++;
   const escapeAtStart = escapeAround(text, start);
   if (escapeAtStart !== -1) start = escapeAtStart;
   const escapeAtEnd = escapeAround(text, end);
   if (escapeAtEnd !== -1) end = escapeAtEnd + 6;
-  let backslashes = 0;
-  while (start - backslashes > 0 && text.charCodeAt(start - backslashes - 1) === 92) backslashes++;
-  found.push(start - (backslashes % 2), end);
+  found.push(start - (backslashesBefore(text, start) % 2), end);
+}
+
+/** How many backslashes come right before `at`: an odd run ends with one that escapes what is at `at`. */
+function backslashesBefore(text: string, at: number): number {
+  let count = 0;
+  while (at - count > 0 && text.charCodeAt(at - count - 1) === 92) count++;
+  return count;
 }
 
 /** Where the `\uXXXX` escape that `at` falls inside starts (`at` after its backslash, before its end), or -1. */
 function escapeAround(text: string, at: number): number {
   for (let p = at - 1; p >= Math.max(0, at - 5); p--) {
     if (text.charCodeAt(p) !== 92 || text.charCodeAt(p + 1) !== 117 || !/^[0-9a-fA-F]{4}$/.test(text.slice(p + 2, p + 6))) continue;
-    let backslashes = 0;
-    while (p - backslashes > 0 && text.charCodeAt(p - backslashes - 1) === 92) backslashes++;
-    if (backslashes % 2 === 0) return p;
+    if (backslashesBefore(text, p) % 2 === 0) return p;
   }
   return -1;
 }
