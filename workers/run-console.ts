@@ -1,5 +1,5 @@
 import { StringDecoder } from "node:string_decoder";
-import { format } from "node:util";
+import { format, inspect } from "node:util";
 import type { ExecutionLogger } from "../sdk/execution-context.ts";
 import { currentRunLog, hasRunEnded } from "./current-run.ts";
 
@@ -47,6 +47,13 @@ const PARTIAL_LIMIT = 262_144;
  */
 export function captureConsole(): () => void {
   const undo: (() => void)[] = [];
+  // inspect cuts a string past 10,000 characters ("... 12 more characters"), so a longer secret
+  // inside an object given to console.log, console.dir or console.table would show its first
+  // 10,000 characters, which no form of the whole value matches. Whole, it is scrubbed; a run's
+  // log has limits of its own (RUN_LOG_LIMITS), past which lines are dropped whole.
+  const { maxStringLength } = inspect.defaultOptions;
+  inspect.defaultOptions.maxStringLength = Infinity;
+  undo.push(() => (inspect.defaultOptions.maxStringLength = maxStringLength));
   for (const [method, level] of Object.entries(LEVELS) as [keyof typeof LEVELS, keyof ExecutionLogger][]) {
     const original = console[method];
     console[method] = (...args: unknown[]) => {

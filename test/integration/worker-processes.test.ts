@@ -187,6 +187,22 @@ describe("bifrost worker processes", () => {
     expect(w.output()).not.toContain("Warning");
   });
 
+  it("a secret past the 10,000 characters util.inspect shows of a string is logged whole, so scrubbed, from objects given to console", async () => {
+    const core = randomBytes(12).toString("hex");
+    const secret = `long-${core}-${"y".repeat(12_000)}`;
+    expect([200, 201]).toContain((await admin("PUT", "/api/configs/long_secret", { type: "secret", value: secret })).status);
+    const w = worker();
+    await w.waitFor(READY);
+    const [run] = await settleAll([await start("console_long_secret", {})]);
+    expect(run).toMatchObject({ status: "success", result: "returned" });
+    const messages: string[] = run.logs.map((l: { message: string }) => l.message);
+    // Broken over lines as inspect breaks an object holding a long string.
+    expect(messages.slice(0, 2)).toEqual(["{\n  secret: '[REDACTED]'\n}", "{\n  nested: {\n    secret: '[REDACTED]'\n  }\n}"]);
+    expect(messages[2]).toContain("[REDACTED]");
+    expect(messages).toHaveLength(3);
+    for (const text of [...messages, w.output()]) expect(text).not.toContain(core);
+  });
+
   it("a run's log stops at its limit, with a last line counting what was dropped", async () => {
     const w = worker();
     await w.waitFor(READY);

@@ -1,4 +1,5 @@
 import { Console } from "node:console";
+import { inspect } from "node:util";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ExecutionLogger } from "../../sdk/execution-context.ts";
 import { endRun, withinRun } from "../../workers/current-run.ts";
@@ -91,6 +92,28 @@ describe("captureConsole", () => {
       ["info", "an unfinished last line"],
     ]);
     expect(written).toEqual(["out:outside\n", "err:outside too\n"]);
+  });
+
+  it("logs a string past inspect's 10,000 characters whole inside an object (console.log, console.dir, console.table), and restores inspect", async () => {
+    const { log, lines } = runLog();
+    const secret = `sk_live_${"0123456789".repeat(1_100)}_end`;
+    const saved = { out: process.stdout.write };
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    const restore = captureConsole();
+    try {
+      withinRun(log, () => {
+        console.log({ secret });
+        const streams = new Console(process.stdout, process.stderr);
+        streams.dir({ nested: { secret } });
+        streams.table([{ secret }]);
+      });
+    } finally {
+      restore();
+      Object.assign(process.stdout, { write: saved.out });
+    }
+    expect(lines).toHaveLength(3);
+    for (const [, message] of lines) expect(message).toContain(secret);
+    expect(inspect({ secret })).toContain("more characters");
   });
 
   it("never cuts a line: one past 64 KiB written in pieces is one entry, a secret across the pieces whole", async () => {
