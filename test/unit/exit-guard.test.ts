@@ -71,6 +71,23 @@ describe("guardProcessExit", () => {
     expect(process.abort).toBe(abort);
   });
 
+  it("signals the pid it checked: a pid whose value changes between two reads cannot slip the worker's past the check", () => {
+    const kill = vi.fn(() => true) as unknown as typeof process.kill;
+    Object.assign(process, { kill });
+    const restore = guardProcessExit();
+    try {
+      let reads = 0;
+      const shifty = { valueOf: () => (reads++ === 0 ? process.pid + 1 : process.pid) };
+      withinRun(log, () => process.kill(shifty as unknown as number, "SIGKILL"));
+      expect(kill).toHaveBeenLastCalledWith(process.pid + 1, "SIGKILL");
+      // Not a number: passed on as given, so Node's own kill refuses it as it would anywhere.
+      withinRun(log, () => process.kill("not a pid" as unknown as number));
+      expect(kill).toHaveBeenLastCalledWith("not a pid", undefined);
+    } finally {
+      restore();
+    }
+  });
+
   it("calls signal listeners outside any run, though a run added the first: a handler re-raising its signal is not refused", async () => {
     const kill = vi.fn(() => true) as unknown as typeof process.kill;
     Object.assign(process, { kill });
