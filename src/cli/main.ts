@@ -23,6 +23,13 @@ registerExecutionCommands(program);
 registerBundleCommands(program);
 registerKeyCommands(program);
 
+// A reader that stops early (`bifrost audit | head`) closes the pipe, and the next write fails
+// with EPIPE: end quietly, as command-line tools do, instead of crashing with a stack trace.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(0);
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -25,6 +25,8 @@ export interface CliOptions {
   /** Written to stdin, then stdin is closed (stdin is a pipe, never a TTY). */
   input?: string;
   timeoutMs?: number;
+  /** Close the reading end of stdout at once, as `| head` does once it has its lines: the CLI's writes then fail with EPIPE. */
+  closeStdout?: boolean;
 }
 
 /** Runs `node bin/bifrost.mjs ...args` and collects its exit code and output. */
@@ -42,6 +44,7 @@ export function runCli(args: string[], options: CliOptions): Promise<CliResult> 
     const stderr: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    if (options.closeStdout) child.stdout.destroy();
     const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? CLI_TIMEOUT_MS);
     child.on("error", (error) => {
       clearTimeout(timer);

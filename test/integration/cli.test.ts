@@ -189,6 +189,11 @@ describe("bifrost config", () => {
     expect(result.stdout).not.toContain("hallo");
     expect(result.stdout).not.toContain("hello world");
   });
+
+  it("ends quietly (exit 0, nothing on stderr) when its reader stops early, as `bifrost audit | head` does", { timeout: TIMEOUT }, async () => {
+    const result = await runCli(["audit"], { env: t.env(), closeStdout: true });
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: "" });
+  });
 });
 
 describe("bifrost errors: non-zero exit, one line on stderr naming the problem", () => {
