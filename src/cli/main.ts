@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { isBifrostError } from "../errors/index.ts";
 import { CliError } from "./cli-error.ts";
@@ -10,8 +11,11 @@ import { registerKeyCommands } from "./commands/key-commands.ts";
 import { registerOrgCommands } from "./commands/org-commands.ts";
 import { registerServeCommands } from "./commands/serve-commands.ts";
 
+const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+
 const program = new Command("bifrost")
   .description("bifrost-ts: typed configs, secrets and workflows for many orgs")
+  .version(version)
   .showHelpAfterError("(run with --help for usage)")
   .exitOverride();
 

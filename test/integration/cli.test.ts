@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GLOBAL_SCOPE } from "../../src/orgs/index.ts";
 import { startTestPlatform, type Api, type TestPlatform } from "../support/test-platform.ts";
@@ -188,6 +189,12 @@ describe("bifrost config", () => {
     expect(rows.every((row) => !Number.isNaN(Date.parse(row.at)))).toBe(true);
     expect(result.stdout).not.toContain("hallo");
     expect(result.stdout).not.toContain("hello world");
+  });
+
+  it("--version prints the package's version", { timeout: TIMEOUT }, async () => {
+    const result = await cli(["--version"]);
+    expectOk(result);
+    expect(result.stdout).toBe(`${(JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version}\n`);
   });
 
   it("ends quietly (exit 0, nothing on stderr) when its reader stops early, as `bifrost audit | head` does", { timeout: TIMEOUT }, async () => {
