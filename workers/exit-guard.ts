@@ -55,8 +55,9 @@ export function guardProcessExit(): () => void {
   } as typeof process.abort;
   process.kill = function (pid: number, signal?: string | number) {
     // Read once and passed on as read: the pid checked is the pid signalled (an object's valueOf
-    // may answer otherwise the second time). What is no number goes on as given, for Node's own error.
-    const target = Number(pid);
+    // may answer otherwise the second time). What Node refuses as a pid (null, a BigInt, text that
+    // is no number) goes on as given, for Node's own error: Number(null) would be 0, the group.
+    const target = pid === null || typeof pid === "bigint" ? Number.NaN : Number(pid);
     const worker = target === process.pid || target === -process.pid || target === 0 || target === -1;
     if (currentRunLog() && signal !== 0 && worker) throw new WorkflowExitError("process.kill", [pid, signal]);
     return kill.call(process, Number.isNaN(target) ? pid : target, signal);

@@ -27,12 +27,15 @@ registerExecutionCommands(program);
 registerBundleCommands(program);
 registerKeyCommands(program);
 
-// A reader that stops early (`bifrost audit | head`) closes the pipe, and the next write fails
-// with EPIPE: end quietly, as command-line tools do, instead of crashing with a stack trace.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code !== "EPIPE") throw error;
-  process.exit(0);
-});
+// A reader that stops early (`bifrost audit | head`) closes the pipe, and writes to it fail with
+// EPIPE, reported once, as an 'error' event that would crash the process with a stack trace. The
+// rest of the output has nowhere to go; the command ends as it would have (its exit code, its
+// clean-up), and a long-running `start` or `worker` goes on.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+  });
+}
 
 try {
   await program.parseAsync(process.argv);

@@ -60,11 +60,13 @@ export function formsOf(value: string): SecretForm[] {
  * As `util.inspect` (`console.log` of an object) writes the value between quotes: backslashes and
  * control characters escaped, quotes as they are, or `'` as `\'` (when the logged string holds
  * every kind of quote, which the value alone does not tell). Each piece between single quotes is
- * inspected alone: without one, inspect quotes it with `'` and escapes no quote.
+ * inspected alone: without one, inspect quotes it with `'` and escapes no quote. Whole and in one
+ * piece, as worker processes have inspect show strings (workers/run-console.ts): by default it cuts
+ * a long one, and splits one with line breaks into pieces joined by `+`.
  */
 function inspected(text: string): string[] {
   if (!/[\x00-\x1f'\\\x7f-\x9f]/.test(text)) return [text];
-  const pieces = text.split("'").map((piece) => inspect(piece, { maxStringLength: Infinity }).slice(1, -1));
+  const pieces = text.split("'").map((piece) => inspect(piece, { maxStringLength: Infinity, breakLength: Infinity }).slice(1, -1));
   return pieces.length === 1 ? pieces : [pieces.join("'"), pieces.join("\\'")];
 }
 

@@ -80,9 +80,11 @@ describe("guardProcessExit", () => {
       const shifty = { valueOf: () => (reads++ === 0 ? process.pid + 1 : process.pid) };
       withinRun(log, () => process.kill(shifty as unknown as number, "SIGKILL"));
       expect(kill).toHaveBeenLastCalledWith(process.pid + 1, "SIGKILL");
-      // Not a number: passed on as given, so Node's own kill refuses it as it would anywhere.
-      withinRun(log, () => process.kill("not a pid" as unknown as number));
-      expect(kill).toHaveBeenLastCalledWith("not a pid", undefined);
+      // No pid to Node (null would be 0 as a number): passed on as given, so Node's own kill refuses it.
+      for (const pid of ["not a pid", null, 10n]) {
+        withinRun(log, () => process.kill(pid as unknown as number));
+        expect(kill).toHaveBeenLastCalledWith(pid, undefined);
+      }
     } finally {
       restore();
     }

@@ -94,9 +94,10 @@ describe("captureConsole", () => {
     expect(written).toEqual(["out:outside\n", "err:outside too\n"]);
   });
 
-  it("logs a string past inspect's 10,000 characters whole inside an object (console.log, console.dir, console.table), and restores inspect", async () => {
+  it("shows strings in objects whole and in one piece (console.log, console.dir, console.table), however long, line breaks and all; and restores inspect", async () => {
     const { log, lines } = runLog();
-    const secret = `sk_live_${"0123456789".repeat(1_100)}_end`;
+    // Past inspect's 10,000 characters, and in lines as a PEM key is (inspect would cut it in pieces joined by +).
+    const secret = `sk_live_${Array.from({ length: 170 }, (_, i) => `${i}`.padEnd(64, "0123456789")).join("\n")}\n`;
     const saved = { out: process.stdout.write };
     process.stdout.write = (() => true) as typeof process.stdout.write;
     const restore = captureConsole();
@@ -111,9 +112,10 @@ describe("captureConsole", () => {
       restore();
       Object.assign(process.stdout, { write: saved.out });
     }
-    expect(lines).toHaveLength(3);
-    for (const [, message] of lines) expect(message).toContain(secret);
+    const onePiece = inspect(secret, { maxStringLength: Infinity, breakLength: Infinity }).slice(1, -1);
+    expect(lines.map(([, message]) => message.replace(onePiece, "…"))).toEqual(["{ secret: '…' }", "{ nested: { secret: '…' } }", expect.stringContaining("'…'")]);
     expect(inspect({ secret })).toContain("more characters");
+    expect(inspect({ secret: secret.slice(0, 200) })).toContain("' +\n");
   });
 
   it("never cuts a line: one past 64 KiB written in pieces is one entry, a secret across the pieces whole", async () => {

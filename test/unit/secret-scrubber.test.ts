@@ -130,6 +130,13 @@ describe("SecretScrubber", () => {
     expect(new SecretScrubber([quoted]).scrub(logged)).toBe(`{ v: '"[REDACTED]"' }`);
   });
 
+  it("redacts a value in lines longer than a line as worker processes have inspect show it: in one piece", () => {
+    // A key file as JSON in lines: its quotes make the inspected form differ from the JSON-escaped one.
+    const value = JSON.stringify({ type: "service_account", private_key: `-----BEGIN KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END KEY-----\n` }, null, 2);
+    const logged = inspect({ key: value }, { breakLength: Infinity });
+    expect(new SecretScrubber([value]).scrub(logged)).toBe("{ key: '[REDACTED]' }");
+  });
+
   it("takes what an escape it ends with escapes: a value ending in a backslash leaves JSON readable", () => {
     const value = "Pa55w0rd\\";
     // In JSON text "Pa55w0rd\"" reads as the value from its start: the quote's backslash ends it.
