@@ -1,6 +1,7 @@
 import { StringDecoder } from "node:string_decoder";
 import { formatWithOptions, inspect } from "node:util";
 import type { ExecutionLogger } from "../sdk/execution-context.ts";
+import { INSPECT_IN_ONE_PIECE } from "../src/secrets/index.ts";
 import { currentRunLog, hasRunEnded } from "./current-run.ts";
 
 const LEVELS = { log: "info", info: "info", debug: "debug", trace: "debug", warn: "warn", error: "error" } as const;
@@ -34,16 +35,6 @@ const partialLines = new WeakMap<ExecutionLogger, Partial<Record<StreamName, Par
 const PARTIAL_LIMIT = 262_144;
 
 /**
- * How objects are shown in a run's log, so that every string in them shows as one piece, which
- * the scrubber's `util.inspect` form of a secret matches. By default inspect shows a string's
- * first 10,000 characters ("... 12 more characters"), and cuts one holding line breaks that is
- * longer than a line into quoted pieces joined by `+` (a PEM key in an object: each of its lines
- * apart): no form of the whole value matches either. So strings show whole, and objects on one
- * line. A run's log has limits of its own (RUN_LOG_LIMITS), past which lines are dropped whole.
- */
-const RUN_INSPECT = { maxStringLength: Infinity, breakLength: Infinity };
-
-/**
  * Makes console output that a run's code writes (current-run.ts) go to that run's log (`ctx.log`:
  * scrubbed of secrets and stored with the execution) instead of the worker's stdout and stderr,
  * where a secret would have been printed as it is. `console.log` and friends keep their level;
@@ -57,17 +48,19 @@ const RUN_INSPECT = { maxStringLength: Infinity, breakLength: Infinity };
  */
 export function captureConsole(): () => void {
   const undo: (() => void)[] = [];
-  // For console.dir, console.table and util.inspect in a run's code; console.log and friends pass
-  // RUN_INSPECT themselves, so a run that changes these defaults cannot undo it for the next.
+  // Strings in objects whole and in one piece, as the scrubber's inspect form of a secret is (a
+  // run's log has limits of its own, RUN_LOG_LIMITS, past which lines are dropped whole). Set as
+  // inspect's defaults for console.dir, console.table and util.inspect in a run's code; console.log
+  // and friends pass the options themselves, so a run that changes the defaults cannot undo it for the next.
   const { maxStringLength, breakLength } = inspect.defaultOptions;
-  Object.assign(inspect.defaultOptions, RUN_INSPECT);
+  Object.assign(inspect.defaultOptions, INSPECT_IN_ONE_PIECE);
   undo.push(() => Object.assign(inspect.defaultOptions, { maxStringLength, breakLength }));
   for (const [method, level] of Object.entries(LEVELS) as [keyof typeof LEVELS, keyof ExecutionLogger][]) {
     const original = console[method];
     console[method] = (...args: unknown[]) => {
       const log = currentRunLog();
       if (!log) original.apply(console, args);
-      else if (!hasRunEnded(log)) log[level](formatWithOptions(RUN_INSPECT, ...args));
+      else if (!hasRunEnded(log)) log[level](formatWithOptions(INSPECT_IN_ONE_PIECE, ...args));
     };
     undo.push(() => (console[method] = original));
   }

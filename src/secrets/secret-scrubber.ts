@@ -57,16 +57,23 @@ export function formsOf(value: string): SecretForm[] {
 }
 
 /**
+ * How `util.inspect` must show strings for its form of a value (below) to match: whole and in one
+ * piece. By default it shows a string's first 10,000 characters ("... 12 more characters"), and
+ * one holding line breaks that is longer than a line (a PEM key in an object) as quoted pieces
+ * joined by `+`: no form of the whole value matches either. Worker processes show run output so
+ * (workers/run-console.ts); objects then show on one line.
+ */
+export const INSPECT_IN_ONE_PIECE = { maxStringLength: Infinity, breakLength: Infinity };
+
+/**
  * As `util.inspect` (`console.log` of an object) writes the value between quotes: backslashes and
  * control characters escaped, quotes as they are, or `'` as `\'` (when the logged string holds
  * every kind of quote, which the value alone does not tell). Each piece between single quotes is
- * inspected alone: without one, inspect quotes it with `'` and escapes no quote. Whole and in one
- * piece, as worker processes have inspect show strings (workers/run-console.ts): by default it cuts
- * a long one, and splits one with line breaks into pieces joined by `+`.
+ * inspected alone: without one, inspect quotes it with `'` and escapes no quote.
  */
 function inspected(text: string): string[] {
   if (!/[\x00-\x1f'\\\x7f-\x9f]/.test(text)) return [text];
-  const pieces = text.split("'").map((piece) => inspect(piece, { maxStringLength: Infinity, breakLength: Infinity }).slice(1, -1));
+  const pieces = text.split("'").map((piece) => inspect(piece, INSPECT_IN_ONE_PIECE).slice(1, -1));
   return pieces.length === 1 ? pieces : [pieces.join("'"), pieces.join("\\'")];
 }
 
