@@ -1,3 +1,4 @@
+import buffer from "node:buffer";
 import { StringDecoder } from "node:string_decoder";
 import { formatWithOptions, inspect } from "node:util";
 import type { ExecutionLogger } from "../sdk/execution-context.ts";
@@ -52,9 +53,13 @@ export function captureConsole(): () => void {
   // run's log has limits of its own, RUN_LOG_LIMITS, past which lines are dropped whole). Set as
   // inspect's defaults for console.dir, console.table and util.inspect in a run's code; console.log
   // and friends pass the options themselves, so a run that changes the defaults cannot undo it for the next.
-  const { maxStringLength, breakLength } = inspect.defaultOptions;
+  const { maxStringLength, breakLength, maxArrayLength } = inspect.defaultOptions;
   Object.assign(inspect.defaultOptions, INSPECT_IN_ONE_PIECE);
-  undo.push(() => Object.assign(inspect.defaultOptions, { maxStringLength, breakLength }));
+  undo.push(() => Object.assign(inspect.defaultOptions, { maxStringLength, breakLength, maxArrayLength }));
+  // A Buffer shows its first 50 bytes by default (a secret in it would show cut): all of them.
+  const maxBytes = buffer.INSPECT_MAX_BYTES;
+  buffer.INSPECT_MAX_BYTES = Infinity;
+  undo.push(() => (buffer.INSPECT_MAX_BYTES = maxBytes));
   for (const [method, level] of Object.entries(LEVELS) as [keyof typeof LEVELS, keyof ExecutionLogger][]) {
     const original = console[method];
     console[method] = (...args: unknown[]) => {
