@@ -4,11 +4,11 @@ import { runWithConfigAccess, type ConfigAccess } from "../sdk/config-access.ts"
 import type { ExecutionContext, ExecutionLogEntry } from "../sdk/execution-context.ts";
 import { collectingLogger, storedResult, userConfigOf } from "../sdk/execution-parts.ts";
 import type { WorkflowDefinition } from "../sdk/workflow-definition.ts";
-import { ConfigType, inferConfigType, type ConfigService, type ExecutionConfigReader } from "../src/configs/index.ts";
-import { ValidationError } from "../src/errors/index.ts";
-import type { ExecutionOutcome } from "../src/executions/execution-store.ts";
+import { ConfigType, inferConfigType, normalizeConfigKey, type ConfigService, type ExecutionConfigReader } from "../src/configs/index.ts";
+import { ScopeAccessError, SecretCopyError, ValidationError } from "../src/errors/index.ts";
+import type { ExecutionOutcome, RunAuthority } from "../src/executions/execution-store.ts";
 import { GLOBAL, GLOBAL_SCOPE, orgScope, type OrgService, type OrgView, type Scope } from "../src/orgs/index.ts";
-import { SecretScrubber } from "../src/secrets/index.ts";
+import { MIN_SECRET_LENGTH, SecretScrubber } from "../src/secrets/index.ts";
 import { SharedReads } from "../src/storage/shared-reads.ts";
 import { endRun, withinRun } from "./current-run.ts";
 import { endRunConsole } from "./run-console.ts";
@@ -17,11 +17,11 @@ import { endRunConsole } from "./run-console.ts";
 export interface PreparedScope {
   scope: Scope;
   /**
-   * Every secret value the scope holds, for the scrubber: one list a scope of its cascade, most
-   * specific first (the org's own, then the global ones). Only needed when the run ends, so it may
-   * still be on its way while the run goes.
+   * Every secret value stored in the run's scope itself, for the scrubber (with the values the run
+   * reads: ConfigService.secretValuesForScrubbing). Only needed when the run ends or writes, so it
+   * may still be on its way while the run goes.
    */
-  secretValues: Promise<(readonly string[])[]>;
+  secretValues: Promise<readonly string[]>;
 }
 
 export interface ExecutionRequest {
@@ -34,6 +34,8 @@ export interface ExecutionRequest {
   userConfig: Record<string, string>;
   /** Aborted from outside to cancel the run. */
   cancelSignal?: AbortSignal;
+  /** What the run may change besides its own scope. Default "scope". */
+  authority?: RunAuthority;
 }
 
 /**
@@ -47,12 +49,10 @@ export interface ExecutionRequest {
  */
 export class ExecutionRunner {
   /**
-   * Scrubbers by the values they were built from, a scope of the cascade at a time: a scope's
-   * values come back as the same array while its configs do not change
-   * (ConfigService.secretValuesForScrubbing), and building a scrubber costs ~10–30 ms per 1,000
-   * secrets, so most runs reuse one. The global scope's is built once for every org, and a run's
-   * joins its org's and the global one (`SecretScrubber.joined`, nothing indexed again). Each
-   * holds only its own values: one goes when ScrubbableSecrets lets go of its array.
+   * Scrubbers by the values they were built from: a scope's values come back as the same array
+   * while its configs do not change (ConfigService.secretValuesForScrubbing), and building a
+   * scrubber costs ~10–30 ms per 1,000 secrets, so most runs reuse one. One goes when
+   * ScrubbableSecrets lets go of its array.
    */
   private readonly scrubbers = new WeakMap<readonly string[], { scrubber: SecretScrubber; covers: ReadonlySet<string> }>();
 
@@ -67,20 +67,17 @@ export class ExecutionRunner {
     this.orgReads = new SharedReads((id: string) => orgs.get(id, { alongBookkeeping: true }));
   }
 
-  /** A scrubber of the scope's values (a list a scope of its cascade) and `more` (values the run read or wrote, per-user config). */
-  private scrubberFor(scopeValues: (readonly string[])[], more: string[]): SecretScrubber {
-    const kept = scopeValues.map((values) => {
-      let known = this.scrubbers.get(values);
-      if (!known) {
-        known = { scrubber: new SecretScrubber(values), covers: new Set(values) };
-        this.scrubbers.set(values, known);
-      }
-      return known;
-    });
-    const scrubber = SecretScrubber.joined(kept.map((known) => known.scrubber));
-    const extra = more.filter((value) => !kept.some((known) => known.covers.has(value)));
-    // Per-user config, a value set during the run: the scope's index is reused, not rebuilt (~10–30 ms with 1,000 secrets).
-    return extra.length === 0 ? scrubber : scrubber.with(extra);
+  /** A scrubber of the scope's values and `more` (values the run read or wrote, per-user config). */
+  private scrubberFor(scopeValues: readonly string[], more: Iterable<string>): SecretScrubber {
+    let known = this.scrubbers.get(scopeValues);
+    if (!known) {
+      known = { scrubber: new SecretScrubber(scopeValues), covers: new Set(scopeValues) };
+      this.scrubbers.set(scopeValues, known);
+    }
+    const extra = [...more].filter((value) => !known.covers.has(value));
+    // Per-user config, a secret read from global scope, a value set during the run: the scope's
+    // index is reused, not rebuilt (~10–30 ms with 1,000 secrets).
+    return extra.length === 0 ? known.scrubber : known.scrubber.with(extra);
   }
 
   /**
@@ -101,6 +98,7 @@ export class ExecutionRunner {
     // Secret values the run reads or writes itself: a value set after `prepare` read the scope
     // (through the API, or by this run) is scrubbed too.
     const seen = new Set<string>();
+    const scrubberNow = async () => this.scrubberFor(await request.prepared.secretValues, [...seen, ...Object.values(request.userConfig)]);
     // When the run's code is done: its unfinished console line joins its logs, the run has ended
     // for what its code does later (a timer it left, a promise it did not await), then everything
     // is scrubbed. A promise its code left rejected as it returned is reported by Node after that
@@ -109,7 +107,7 @@ export class ExecutionRunner {
     const ending = async () => {
       endRunConsole(ctx.log);
       endRun(ctx.log);
-      return this.scrubberFor(await request.prepared.secretValues, [...seen, ...Object.values(request.userConfig)]);
+      return scrubberNow();
     };
     const configReader = this.configs.readerFor(scope, {
       actor: `workflow:${definition.name}`,
@@ -138,12 +136,17 @@ export class ExecutionRunner {
       userConfig: userConfigOf(request.userConfig),
       signal: controller.signal,
     };
+    for (const [name, value] of Object.entries(request.userConfig)) {
+      if (value.length > 0 && value.length < MIN_SECRET_LENGTH) {
+        ctx.log.warn(`Per-user config "${name}" is shorter than ${MIN_SECRET_LENGTH} characters: it is not scrubbed from this run's output`);
+      }
+    }
 
     try {
       const params = definition.params ? parseParams(definition, request.params) : request.params;
       const instance = container.createChildContainer().resolve(definition.target) as Record<string, (...args: unknown[]) => unknown>;
       const run = withinRun(ctx.log, () =>
-        runWithConfigAccess(this.accessFor(request, configReader, seen), () => Promise.resolve(instance[definition.method](ctx, params))),
+        runWithConfigAccess(this.accessFor(request, configReader, seen, scrubberNow), () => Promise.resolve(instance[definition.method](ctx, params))),
       );
       const aborted = new Promise<never>((_, reject) => {
         if (controller.signal.aborted) reject(controller.signal.reason);
@@ -153,9 +156,8 @@ export class ExecutionRunner {
       const scrub = await ending();
       return { status: "success", result: result === "null" ? null : scrub.scrubJson(result), error: null, logs: scrubLogs(scrub, logs) };
     } catch (error) {
-      const message = error instanceof Error ? `${error.name}: ${error.message}${error.stack ? `\n${error.stack.split("\n").slice(1).join("\n")}` : ""}` : String(error);
       const scrub = await ending();
-      return { status: ended ?? "failed", result: null, error: cut(escapeNuls(scrub.scrub(message)), ERROR_LIMIT), logs: scrubLogs(scrub, logs) };
+      return { status: ended ?? "failed", result: null, error: cut(escapeNuls(scrub.scrub(errorText(error))), ERROR_LIMIT), logs: scrubLogs(scrub, logs) };
     } finally {
       clearTimeout(timer);
       request.cancelSignal?.removeEventListener("abort", onCancel);
@@ -163,9 +165,19 @@ export class ExecutionRunner {
     }
   }
 
-  /** `config` for one run: the cascade for its scope, declared secrets only, audited with its id. */
-  private accessFor({ definition, prepared: { scope } }: ExecutionRequest, configs: ExecutionConfigReader, seen: Set<string>): ConfigAccess {
+  /**
+   * `config` for one run: the cascade for its scope, declared secrets only, audited with its id.
+   * Writes stay within the run's authority, and a secret value it holds (read, or per-user config)
+   * is never stored as a plain config: both refusals are audited.
+   */
+  private accessFor(request: ExecutionRequest, configs: ExecutionConfigReader, seen: Set<string>, scrubberNow: () => Promise<SecretScrubber>): ConfigAccess {
+    const { definition, executionId } = request;
+    const { scope } = request.prepared;
     const actor = `workflow:${definition.name}`;
+    const refuse = async (target: Scope, key: string, reason: "scope" | "secret_copy"): Promise<never> => {
+      await this.configs.auditDenied(target, key, { actor, executionId }, reason);
+      throw reason === "scope" ? new ScopeAccessError(normalizeConfigKey(key), definition.name) : new SecretCopyError(normalizeConfigKey(key), definition.name);
+    };
     return {
       read: async (key) => {
         const resolved = await configs.read(key);
@@ -175,6 +187,8 @@ export class ExecutionRunner {
       write: async (key, value, options) => {
         const type = options.secret ? "secret" : (options.type ?? inferConfigType(value));
         const target = options.scope === "global" ? GLOBAL_SCOPE : scope;
+        if (target.kind === "global" && scope.kind === "org" && request.authority !== "admin") await refuse(target, key, "scope");
+        if (type !== "secret" && (await scrubberNow()).scrubValue(value) !== value) await refuse(target, key, "secret_copy");
         if (type === "secret" && typeof value === "string") seen.add(value);
         await this.configs.set(target, key, { type: ConfigType.parse(type), value }, actor);
         configs.forget(key);
@@ -212,6 +226,16 @@ function cut(text: string, limit: number): string {
  */
 function escapeNuls(text: string): string {
   return text.includes("\0") ? text.replaceAll("\0", "\\x00") : text;
+}
+
+/**
+ * A thrown value as stored: `name: message` and the stack's frames. The stack's own first lines
+ * repeat the message (all its lines), which would store it twice.
+ */
+function errorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const frames = (error.stack ?? "").split("\n").filter((line) => /^\s+at /.test(line));
+  return [`${error.name}: ${error.message}`, ...frames].join("\n");
 }
 
 function scrubLogs(scrubber: SecretScrubber, logs: ExecutionLogEntry[]): ExecutionLogEntry[] {

@@ -164,6 +164,7 @@ export class ExecutionWorker {
       params: JSON.parse(claimed.params),
       userConfig: openUserConfig(platform.cipher, job.data.userConfig),
       cancelSignal,
+      authority: claimed.authority === "admin" ? "admin" : "scope",
     });
     if (outcome.status === "failed" && claimed.attempts < maxAttempts) {
       const note = `Attempt ${claimed.attempts} of ${maxAttempts} failed; retrying`;

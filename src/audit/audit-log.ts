@@ -16,6 +16,7 @@ export type AuditAction =
   | "config.create"
   | "config.update"
   | "config.delete"
+  | "config.denied"
   | "secret.read"
   | "org.create"
   | "token.create"

@@ -55,13 +55,13 @@ export interface ResolvedConfig {
  */
 export class ConfigService {
   /**
-   * Each scope's own secret values (an org's, the global ones: kept once, not again with every
-   * org), read again only when that scope's revision moved; runs of one scope starting together
-   * share the revisions query, and then the values (ScrubbableSecrets keeps the read on its way).
+   * Each scope's own secret values, read again only when that scope's revision moved; runs of one
+   * scope starting together share the revision query, and then the values (ScrubbableSecrets keeps
+   * the read on its way).
    */
   private readonly scrubbable = new ScrubbableSecrets((scope) => this.readSecretValues(scope));
   // Asked by a worker as it claims a run: the read goes with the claim where it can.
-  private readonly scrubbableRevisions = new SharedReads((scope: string) => readEachConfigRevision(this.db, cascadeOfScopeId(scope), { alongBookkeeping: true }));
+  private readonly scrubbableRevisions = new SharedReads(async (scope: string) => (await readEachConfigRevision(this.db, [scope], { alongBookkeeping: true }))[0]);
   private readonly lists: ConfigListCache;
 
   constructor(
@@ -161,6 +161,12 @@ export class ConfigService {
     return this.db.write((tx) => this.audit.record(tx, { actor: reader.actor, action: "secret.read", scope: row.scope, key: row.key, executionId: reader.executionId }));
   }
 
+  /** A run's write refused (out of its authority, or a secret copied into a plain config): audited, without the value. */
+  async auditDenied(scope: Scope, rawKey: unknown, reader: Pick<ReadContext, "actor" | "executionId">, reason: "scope" | "secret_copy"): Promise<void> {
+    const key = normalizeConfigKey(rawKey);
+    await this.db.write((tx) => this.audit.record(tx, { actor: reader.actor, action: "config.denied", scope: scopeId(scope), key, executionId: reader.executionId, details: { reason } }));
+  }
+
   /** @internal */
   setAuditDetails(id: number, details: Record<string, number>): Promise<void> {
     return this.db.write((tx) => this.audit.setDetails(tx, id, details));
@@ -186,15 +192,15 @@ export class ConfigService {
   }
 
   /**
-   * Every secret value an execution in the scope `id` ("global" or an org id) could read, for the
-   * output scrubber only: not audited as reads, never returned to a caller. One list a scope of
-   * its cascade, most specific first (the org's own, then the global ones), each the same array
-   * while that scope's configs do not change (ScrubbableSecrets): usually one indexed read of the
-   * revisions, no decryption.
+   * The secret values stored in the scope `id` itself ("global" or an org id), for the output
+   * scrubber only: not audited as reads, never returned to a caller. An org's run is scrubbed of
+   * its org's secrets and of those it read; a global secret it did not read is not looked for in
+   * its output, so the scrubber cannot be asked whether a guess is another scope's secret.
+   * The same array while the scope's configs do not change (ScrubbableSecrets): usually one indexed
+   * read of the revision, no decryption.
    */
-  async secretValuesForScrubbing(id: string): Promise<(readonly string[])[]> {
-    const revisions = await this.scrubbableRevisions.get(id);
-    return Promise.all(cascadeOfScopeId(id).map((scope, i) => this.scrubbable.get(scope, String(revisions[i]))));
+  async secretValuesForScrubbing(id: string): Promise<readonly string[]> {
+    return this.scrubbable.get(id, String(await this.scrubbableRevisions.get(id)));
   }
 
   private async readSecretValues(scope: string): Promise<readonly string[]> {
@@ -214,10 +220,7 @@ export class ConfigService {
     const { type, value, description } = parsed.data;
     const accepted = acceptConfigValue(key, type, value);
 
-    const warnings: string[] = [];
-    if (accepted.kind === "secret" && accepted.plaintext.length < MIN_SCRUBBABLE_SECRET_LENGTH) {
-      warnings.push(`Secret "${key}" is shorter than ${MIN_SCRUBBABLE_SECRET_LENGTH} characters: it cannot be scrubbed from execution output safely.`);
-    }
+    const warnings = accepted.kind === "secret" ? secretWarnings(key, accepted.plaintext, scope) : [];
     const stored = this.storageColumns(accepted);
 
     const where = { scope_key: { scope: scopeId(scope), key } };
@@ -292,3 +295,23 @@ function cascadeOf(scope: Scope): string[] {
 function cascadeOfScopeId(id: string): string[] {
   return id === GLOBAL ? [GLOBAL] : [id, GLOBAL];
 }
+
+/** What deserves a warning about a secret's value (it is stored anyway): what scrubbing can and cannot do with it. */
+function secretWarnings(key: string, plaintext: string, scope: Scope): string[] {
+  if (plaintext.length < MIN_SCRUBBABLE_SECRET_LENGTH) {
+    return [`Secret "${key}" is shorter than ${MIN_SCRUBBABLE_SECRET_LENGTH} characters: it cannot be scrubbed from execution output safely.`];
+  }
+  const warnings: string[] = [];
+  if (/^(true|false|null|-?\d+(\.\d+)?)$/.test(plaintext)) {
+    warnings.push(`Secret "${key}" is a number or a JSON word: it is scrubbed from text and from numbers in results, but true, false and null in results are left as they are.`);
+  }
+  if (scope.kind === "global" && plaintext.length < MIN_GUESS_RESISTANT_GLOBAL_SECRET) {
+    warnings.push(
+      `Global secret "${key}" is shorter than ${MIN_GUESS_RESISTANT_GLOBAL_SECRET} characters: an org whose workflows read it could test guesses of it against the output scrubber. Use a longer value.`,
+    );
+  }
+  return warnings;
+}
+
+/** Below this, a global secret that runs of many orgs read is guessable through what scrubbing redacts (docs/security.md). */
+const MIN_GUESS_RESISTANT_GLOBAL_SECRET = 12;

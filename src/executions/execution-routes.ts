@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { z } from "zod";
-import { assertCanManageScope, assertCanSeeScopeId } from "../auth/index.ts";
+import { assertCanManageScope, assertCanSeeScopeId, isAdmin } from "../auth/index.ts";
 import { principalOf } from "../http/authenticate.ts";
 import { listScopeFilter, requestScope } from "../http/request-scope.ts";
 import { optionalJsonBody, parseInput } from "../http/validate.ts";
@@ -35,7 +35,7 @@ export function startExecutionRoutes(executions: ExecutionService, orgs: OrgServ
     const { wait } = parseInput(WaitQuery, { wait: req.query.wait }, "query");
     const { params } = parseInput(StartBody, optionalJsonBody(req), "body");
     const userConfig = userConfigFromHeaders(req.headers);
-    const input = { workflow: req.params.name, scope, params, userConfig, actor: principal.actor };
+    const input = { workflow: req.params.name, scope, params, userConfig, actor: principal.actor, authority: isAdmin(principal) ? ("admin" as const) : ("scope" as const) };
     const row = wait ? await executions.startAndWait(input, wait) : await executions.start(input);
     res.status(isFinal(row.status) ? 200 : 202).json(await executions.view(row, scope));
   });

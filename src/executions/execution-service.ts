@@ -7,7 +7,7 @@ import type { WorkflowCatalog } from "../workflows/index.ts";
 import type { ExecutionQueue } from "./execution-queue.ts";
 import type { ExecutionSignals } from "./execution-signals.ts";
 import { isFinal } from "./execution-status.ts";
-import type { ExecutionFilter, ExecutionStore } from "./execution-store.ts";
+import type { ExecutionFilter, ExecutionStore, RunAuthority } from "./execution-store.ts";
 import { toExecutionSummary, toExecutionView, type ExecutionRow, type ExecutionSummary, type ExecutionView } from "./execution-view.ts";
 import { sealUserConfig } from "./user-config.ts";
 
@@ -18,6 +18,8 @@ export interface StartExecution {
   /** `Config-*` header values: sealed into the job, never stored in the database. */
   userConfig: Record<string, string>;
   actor: string;
+  /** What the run may change besides its own scope (see RunAuthority). */
+  authority: RunAuthority;
 }
 
 /** How long a cancel of a running execution waits for its worker to confirm. */
@@ -62,6 +64,7 @@ export class ExecutionService {
       params: input.params ?? {},
       createdBy: input.actor,
       hasUserConfig: userConfig !== null,
+      authority: input.authority,
     });
     try {
       await this.queue.enqueue({ executionId: row.id, scope: row.scope, userConfig }, { workflow: definition.name, attempts: definition.retries + 1 });

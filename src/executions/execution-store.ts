@@ -4,6 +4,12 @@ import { join, sql, type Database } from "../storage/database.ts";
 import type { ExecutionStatus, FinalStatus } from "./execution-status.ts";
 import type { ExecutionRow } from "./execution-view.ts";
 
+/**
+ * What a run may change besides its own scope's configs: "admin" when an admin token started it
+ * (global configs too), "scope" otherwise (an org token's run, a schedule's, a webhook's).
+ */
+export type RunAuthority = "admin" | "scope";
+
 /** What a run produced, already scrubbed. */
 export interface ExecutionOutcome {
   status: FinalStatus;
@@ -43,7 +49,7 @@ export class ExecutionStore {
     return this.db.write((tx) => tx.execution.updateMany(args));
   }
 
-  async create(input: { id: string; workflow: string; scope: Scope; params: unknown; createdBy: string; hasUserConfig: boolean }): Promise<ExecutionRow> {
+  async create(input: { id: string; workflow: string; scope: Scope; params: unknown; createdBy: string; hasUserConfig: boolean; authority?: RunAuthority }): Promise<ExecutionRow> {
     const row: ExecutionRow = {
       id: input.id,
       workflow: input.workflow,
@@ -61,10 +67,11 @@ export class ExecutionStore {
       startedAt: null,
       finishedAt: null,
       durationMs: null,
+      authority: input.authority ?? "scope",
     };
     await this.db.bookkeeping.write(
-      sql`INSERT INTO "executions" ("id", "workflow", "scope", "orgId", "status", "params", "logs", "attempts", "hasUserConfig", "createdAt", "createdBy")
-        VALUES (${row.id}, ${row.workflow}, ${row.scope}, ${row.orgId}, ${row.status}, ${row.params}, ${row.logs}, ${row.attempts}, ${row.hasUserConfig}, ${row.createdAt}, ${row.createdBy})`,
+      sql`INSERT INTO "executions" ("id", "workflow", "scope", "orgId", "status", "params", "logs", "attempts", "hasUserConfig", "createdAt", "createdBy", "authority")
+        VALUES (${row.id}, ${row.workflow}, ${row.scope}, ${row.orgId}, ${row.status}, ${row.params}, ${row.logs}, ${row.attempts}, ${row.hasUserConfig}, ${row.createdAt}, ${row.createdBy}, ${row.authority})`,
     );
     return row;
   }
