@@ -28,6 +28,9 @@ export function workflow<P extends z.ZodType>(options: WorkflowOptions<P>): Meth
   if (options.retries !== undefined && !(Number.isInteger(options.retries) && options.retries >= 0 && options.retries <= 25)) {
     throw new Error(`@workflow "${options.name}": retries must be an integer from 0 to 25`);
   }
+  if (options.memoryLimitMb !== undefined && !(Number.isInteger(options.memoryLimitMb) && options.memoryLimitMb >= 16 && options.memoryLimitMb <= 65_536)) {
+    throw new Error(`@workflow "${options.name}": memoryLimitMb must be an integer from 16 to 65536`);
+  }
   return (target, propertyKey) => {
     registerWorkflow({
       name: options.name,
@@ -37,6 +40,7 @@ export function workflow<P extends z.ZodType>(options: WorkflowOptions<P>): Meth
       secrets: (options.secrets ?? []).map((key) => key.toLowerCase().replace(/[-. ]/g, "_")),
       timeoutMs: options.timeoutMs ?? 300_000,
       retries: options.retries ?? 0,
+      memoryLimitMb: options.memoryLimitMb ?? null,
       target: (target as { constructor: new () => object }).constructor,
       method: String(propertyKey),
     });

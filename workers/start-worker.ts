@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { ExecutionQueue } from "../src/executions/execution-queue.ts";
 import { ExecutionSignals } from "../src/executions/execution-signals.ts";
 import { ExecutionStore } from "../src/executions/execution-store.ts";
@@ -5,10 +6,12 @@ import type { Platform } from "../src/platform/platform.ts";
 import { createRedisConnection } from "../src/queue/redis-connection.ts";
 import { loadWorkflowCatalog, type WorkflowCatalog } from "../src/workflows/index.ts";
 import { ExecutionWorker } from "./execution-worker.ts";
+import { ThreadPool } from "./thread-pool.ts";
 
 export interface RunningWorker {
   worker: ExecutionWorker;
   catalog: WorkflowCatalog;
+  pool: ThreadPool;
   close(): Promise<void>;
 }
 
@@ -28,20 +31,35 @@ export async function startWorker(
   const subscriber = createRedisConnection(settings.redisUrl, logger, { role: "worker-signals" });
   const signals = new ExecutionSignals(connection, subscriber, settings.queuePrefix, logger, ["cancel"]);
   const queue = new ExecutionQueue(connection, settings.queuePrefix, settings.redisUrl);
+  const concurrency = options.concurrency ?? settings.workerConcurrency;
+  const threads = Math.min(concurrency, settings.workerThreads ?? defaultThreads(concurrency));
+  const pool = new ThreadPool({ dirs: catalog.dirs, threads, runsPerThread: Math.ceil(concurrency / threads), memoryLimitMb: settings.workflowMemoryMb, logger });
+  await pool.start();
   const worker = new ExecutionWorker(
-    { platform, catalog, store: new ExecutionStore(platform.db), signals, queue, connection },
-    { concurrency: options.concurrency ?? settings.workerConcurrency, lockMs: settings.workerLockMs },
+    { platform, catalog, store: new ExecutionStore(platform.db), signals, queue, connection, pool },
+    { concurrency, lockMs: settings.workerLockMs },
   );
   worker.start();
   return {
     worker,
     catalog,
+    pool,
     async close() {
       await worker.close();
+      await pool.close();
+      if (!options.catalog) await catalog.close();
       await signals.close();
       await queue.close();
       subscriber.disconnect();
       connection.disconnect();
     },
   };
+}
+
+/**
+ * Threads by default: one a core (runs that compute in parallel), at least two (a thread that ends
+ * takes only its share of the runs with it), never more than runs at once.
+ */
+function defaultThreads(concurrency: number): number {
+  return Math.min(concurrency, Math.max(2, availableParallelism()));
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ConfigService } from "../configs/index.ts";
-import { ExecutionFinishedError, ExecutionNotFoundError, SecretsMissingError, ValidationError, WorkflowNotFoundError } from "../errors/index.ts";
+import { ExecutionFinishedError, ExecutionNotFoundError, SecretsMissingError, WorkflowNotFoundError } from "../errors/index.ts";
 import type { Scope } from "../orgs/index.ts";
 import type { SecretCipher } from "../secrets/index.ts";
 import type { WorkflowCatalog } from "../workflows/index.ts";
@@ -44,12 +44,9 @@ export class ExecutionService {
 
   /** @param id the new execution's id (a random UUID unless given: startAndWait listens for it first) */
   async start(input: StartExecution, id: string = randomUUID()): Promise<ExecutionRow> {
-    const definition = this.catalog.get(input.workflow)?.definition;
+    const definition = this.catalog.get(input.workflow);
     if (!definition) throw new WorkflowNotFoundError(input.workflow);
-    if (definition.params) {
-      const parsed = definition.params.safeParse(input.params ?? {});
-      if (!parsed.success) throw ValidationError.fromZod(parsed.error, "body.params");
-    }
+    await this.catalog.validateParams(definition.name, input.params ?? {});
     const missing = await this.configs.missingSecrets(input.scope, definition.secrets);
     if (missing.length > 0) {
       throw new SecretsMissingError(definition.name, input.scope.kind === "global" ? "global scope" : `org "${input.scope.org.name}"`, missing);

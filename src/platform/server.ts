@@ -56,6 +56,7 @@ export async function startServer(platform: Platform, port = platform.settings.p
       });
       await signals.close();
       await queue.close();
+      await catalog.close();
       subscriber.disconnect();
       redis.disconnect();
     },

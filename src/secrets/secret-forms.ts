@@ -102,7 +102,7 @@ function percentEncoded(value: string): string[] {
  * characters ("... 12 more characters"), one holding line breaks that is longer than a line (a PEM
  * key in an object) as quoted pieces joined by `+`, an array's first 100 items and a Buffer's
  * first 50 bytes: no form of the whole value matches then. Worker processes show run output so
- * (workers/run-console.ts); objects then show on one line.
+ * (src/workflows/runtime/run-console.ts); objects then show on one line.
  */
 export const INSPECT_IN_ONE_PIECE = { maxStringLength: Infinity, breakLength: Infinity, maxArrayLength: Infinity };
 

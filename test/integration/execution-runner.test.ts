@@ -6,33 +6,41 @@ import { ExecutionStore } from "../../src/executions/execution-store.ts";
 import { GLOBAL_SCOPE, OrgService, orgScope, scopeId, type Scope } from "../../src/orgs/index.ts";
 import { loadWorkflowCatalog, type WorkflowCatalog } from "../../src/workflows/index.ts";
 import { ExecutionRunner, type PreparedScope } from "../../workers/execution-runner.ts";
+import { ThreadPool } from "../../workers/thread-pool.ts";
 import { countedDatabase } from "../support/counted-database.ts";
 import { startTestPlatform, type TestPlatform } from "../support/test-platform.ts";
 
+const fixtures = fileURLToPath(new URL("../fixtures/workflows/", import.meta.url));
 const SECRET = "sk_live_runner_9f8e7d6c5b4a";
 const USER_TOKEN = "user-token-abc-123-xyz";
 
 let t: TestPlatform;
 let catalog: WorkflowCatalog;
+let pool: ThreadPool;
 let runner: ExecutionRunner;
 let acme: Scope;
 beforeAll(async () => {
   t = await startTestPlatform();
-  catalog = await loadWorkflowCatalog(fileURLToPath(new URL("../fixtures/workflows/", import.meta.url)));
-  runner = new ExecutionRunner(t.platform.configs, t.platform.orgs);
+  catalog = await loadWorkflowCatalog(fixtures);
+  pool = new ThreadPool({ dirs: [fixtures], threads: 1, runsPerThread: 10, memoryLimitMb: 256, logger: t.platform.logger });
+  runner = new ExecutionRunner(t.platform.configs, t.platform.orgs, pool);
   acme = orgScope(await t.platform.orgs.create("runner-acme", "test"));
   await t.platform.configs.set(GLOBAL_SCOPE, "api_secret", { type: "secret", value: SECRET }, "test");
   await t.platform.configs.set(GLOBAL_SCOPE, "greeting", { type: "string", value: "hello" }, "test");
   await t.platform.configs.set(acme, "greeting", { type: "string", value: "howdy" }, "test");
 });
-afterAll(() => t?.close());
+afterAll(async () => {
+  await pool?.close();
+  await catalog?.close();
+  await t?.close();
+});
 
 type RunOptions = { scope?: Scope; prepared?: PreparedScope; params?: unknown; userConfig?: Record<string, string>; cancelSignal?: AbortSignal };
 /** Runs a workflow; the outcome's result (JSON text, as stored) comes back parsed. */
 const run = async (name: string, options: RunOptions = {}) => {
   const outcome = await runner.run({
     executionId: `exec-${name}-${Math.random().toString(36).slice(2)}`,
-    definition: catalog.get(name)!.definition,
+    definition: catalog.get(name)!,
     prepared: options.prepared ?? (await runner.prepare(scopeId(options.scope ?? GLOBAL_SCOPE))),
     params: options.params ?? {},
     userConfig: options.userConfig ?? {},
@@ -86,7 +94,7 @@ describe("execution runner", () => {
     const prepared = await runner.prepare(scopeId(org));
     const late = "sk_live_set_after_prepare_1234567890";
     await t.platform.configs.set(org, "api_secret", { type: "secret", value: late }, "test");
-    expect(await prepared.secretValues).not.toContain(late);
+    expect([...(await prepared.scrubber).values]).not.toContain(late);
     const outcome = await run("leak_everything", { prepared, params: { mode: "return" } });
     expect(outcome).toMatchObject({ status: "success", result: { secret: "[REDACTED]", org: "runner-late" } });
     expect(JSON.stringify(outcome)).not.toContain(late);
@@ -98,10 +106,10 @@ describe("execution runner", () => {
     await t.platform.configs.set(b, "own_secret", { type: "secret", value: own }, "test");
     const unread = "sk_global_unread_5544332211";
     await t.platform.configs.set(GLOBAL_SCOPE, "unread_secret", { type: "secret", value: unread }, "test");
-    const [va, vb] = await Promise.all([a, b].map(async (org) => (await runner.prepare(scopeId(org))).secretValues));
-    expect(va).toEqual([]);
-    expect(vb).toEqual([own]);
-    expect(await (await runner.prepare(scopeId(b))).secretValues).toBe(vb); // the same array: read and decrypted once
+    const [sa, sb] = await Promise.all([a, b].map(async (org) => (await runner.prepare(scopeId(org))).scrubber));
+    expect([...(await sa).values]).toEqual([]);
+    expect([...(await sb).values]).toEqual([own]);
+    expect(await (await runner.prepare(scopeId(b))).scrubber).toBe(await sb); // the same: read, decrypted and indexed once
     const ownRun = await run("echo_params", { scope: b, params: { n: 1, tag: own } });
     expect(ownRun).toMatchObject({ status: "success", result: { tag: "[REDACTED]" } });
     // A global secret the run did not read is not looked for: an org cannot test guesses of it.
@@ -142,7 +150,7 @@ describe("execution runner", () => {
     // The platform's services on its database, with the driver's round trips counted.
     const { db, trips, reset } = countedDatabase(t.platform.db);
     const store = new ExecutionStore(db);
-    const counted = new ExecutionRunner(new ConfigService(db, t.platform.cipher, t.platform.audit), new OrgService(db, t.platform.audit));
+    const counted = new ExecutionRunner(new ConfigService(db, t.platform.cipher, t.platform.audit), new OrgService(db, t.platform.audit), pool);
     const claimInAcme = async () => {
       const row = await store.create({ id: randomUUID(), workflow: "read_cascade", scope: acme, params: {}, createdBy: "test", hasUserConfig: false });
       await new Promise((resolve) => setImmediate(resolve)); // an idle worker: no batch in flight
@@ -162,6 +170,6 @@ describe("execution runner", () => {
     expect(prepared.scope.kind === "org" && prepared.scope.org.name).toBe("runner-acme");
     // The org's own secret values only (the one mint_and_leak stored): a global one joins a run's
     // scrubber when the run reads it.
-    expect(await prepared.secretValues).toEqual([expect.stringMatching(/^minted_/)]);
+    expect([...(await prepared.scrubber).values]).toEqual([expect.stringMatching(/^minted_/)]);
   });
 });

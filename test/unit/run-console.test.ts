@@ -2,9 +2,9 @@ import { Console } from "node:console";
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ExecutionLogger } from "../../sdk/execution-context.ts";
-import { endRun, withinRun } from "../../workers/current-run.ts";
+import { endRun, withinRun } from "../../src/workflows/runtime/current-run.ts";
 import { SecretScrubber } from "../../src/secrets/index.ts";
-import { captureConsole, endRunConsole } from "../../workers/run-console.ts";
+import { captureConsole, endRunConsole } from "../../src/workflows/runtime/run-console.ts";
 
 // Console capture is a routing rule: inside a run, to the run's log; outside, to the console as before.
 
