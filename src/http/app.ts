@@ -17,6 +17,7 @@ import { authFailureLimit } from "./auth-failure-limit.ts";
 import { authenticate } from "./authenticate.ts";
 import { openApiDocument } from "./openapi.ts";
 import { errorHandler, notFoundHandler } from "./error-handler.ts";
+import { checkJsonBody } from "./json-body-check.ts";
 import { requestLogger } from "./request-logger.ts";
 
 /** Large enough for a 64 KiB secret or a 256 KiB JSON value with room for JSON escaping. */
@@ -55,6 +56,7 @@ export function createApp(platform: Platform, { catalog, executions, queue }: Ap
   // Bundles are larger than any other body; body-parser skips a body that is already parsed.
   api.use("/import", express.json({ limit: BUNDLE_BODY_LIMIT, strict: false }));
   api.use(express.json({ limit: JSON_BODY_LIMIT, strict: false }));
+  api.use(checkJsonBody);
   api.use("/session", sessionRoutes(platform.orgs));
   api.use("/orgs", orgRoutes(platform.orgs));
   api.use("/configs", configRoutes(platform.configs, platform.orgs));
