@@ -45,12 +45,13 @@ export function createApp(platform: Platform, { catalog, executions, queue }: Ap
     res.json({ status: "ok" });
   });
 
+  // One count of failed authentications per address, for the API and the queue dashboard alike.
+  const failures = authFailureLimit(platform.settings.authFailuresPerMinute);
   const api = express.Router();
   api.get("/openapi.json", (_req, res) => {
     res.json(openApiDocument);
   });
   // Authenticate before reading the body: an anonymous client must not make us buffer and parse it.
-  const failures = authFailureLimit(platform.settings.authFailuresPerMinute);
   api.use(failures.gate);
   api.use(authenticate(platform.tokens, failures));
   // Bundles are larger than any other body; body-parser skips a body that is already parsed.
@@ -67,7 +68,7 @@ export function createApp(platform: Platform, { catalog, executions, queue }: Ap
   api.use("/", bundleRoutes(platform.bundleExporter, platform.bundleImporter, platform.orgs));
   api.use(notFoundHandler);
   app.use("/api", api);
-  app.use(QUEUES_PATH, queueDashboard(queue, platform.tokens));
+  app.use(QUEUES_PATH, queueDashboard(queue, platform.tokens, failures));
   app.use(consoleAssets());
 
   app.use(errorHandler(platform.logger));
