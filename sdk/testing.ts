@@ -6,7 +6,7 @@
  * const run = await runWorkflow(Billing, "chargeCard", { amount: 5 }, {
  *   configs: { stripe_api_key: { type: "secret", value: "sk_test_123" } },
  * });
- * expect(run.result).toEqual({ charged: 5, currency: "EUR", keyHint: "sk_…" });
+ * expect(run.result).toEqual({ charged: 5, currency: "EUR", chargeId: "ch_test_5_eur" });
  */
 import "reflect-metadata";
 import { container, type DependencyContainer } from "tsyringe";
