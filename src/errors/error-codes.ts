@@ -6,6 +6,7 @@ import { z } from "zod";
  */
 export const ErrorCode = z.enum([
   "VALIDATION_ERROR",
+  "MALFORMED_REQUEST",
   "INVALID_CONFIG_KEY",
   "INVALID_CONFIG_VALUE",
   "CONFIG_NOT_FOUND",

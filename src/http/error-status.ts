@@ -3,6 +3,7 @@ import type { ErrorCode } from "../errors/index.ts";
 /** The one mapping from error code to HTTP status. */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
   VALIDATION_ERROR: 400,
+  MALFORMED_REQUEST: 400,
   INVALID_CONFIG_KEY: 400,
   INVALID_CONFIG_VALUE: 400,
   CONFIG_NOT_FOUND: 404,
