@@ -13,11 +13,19 @@ export function assertAdmin(principal: Principal, what: string): void {
   if (!isAdmin(principal)) throw new ForbiddenError(`Only an admin token can ${what}`);
 }
 
+/**
+ * The one answer an org token gets for any org but its own, whether that org exists or not: the
+ * same status and body, naming no org, so that it cannot learn which org names or ids exist.
+ */
+export function otherOrgRefusal(): ForbiddenError {
+  return new ForbiddenError("This token cannot act in another org: an org token acts only inside its own org");
+}
+
 /** Reading and writing the configs stored in `scope` itself (not through the cascade). */
 export function assertCanManageScope(principal: Principal, scope: Scope): void {
   if (isAdmin(principal)) return;
   if (scope.kind === "global") throw new ForbiddenError("An org token cannot manage global configs: global values are visible to it only through its org's effective view");
-  if (principal.kind === "org" && scope.org.id !== principal.orgId) throw new ForbiddenError(`This token belongs to another org than "${scope.org.name}"`);
+  if (principal.kind === "org" && scope.org.id !== principal.orgId) throw otherOrgRefusal();
 }
 
 /** Reading effective (cascaded) values for `scope`: an org token may for its own org. */
@@ -38,5 +46,6 @@ export function visibleScopeFilter(principal: Principal): string | undefined {
 /** Reading or cancelling a record kept in scope `storedScope` ("global" or an org id), e.g. an execution. */
 export function assertCanSeeScopeId(principal: Principal, storedScope: string): void {
   if (isAdmin(principal)) return;
-  if (principal.kind === "org" && storedScope !== principal.orgId) throw new ForbiddenError("This token belongs to another org");
+  if (principal.kind === "org" && storedScope !== principal.orgId) throw otherOrgRefusal();
 }
+
