@@ -19,6 +19,7 @@ export type AuditAction =
   | "secret.read"
   | "org.create"
   | "token.create"
+  | "token.revoke"
   | "bundle.export"
   | "bundle.import"
   | "keys.rotate";

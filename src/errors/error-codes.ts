@@ -20,6 +20,7 @@ export const ErrorCode = z.enum([
   "BUNDLE_KEY_MISMATCH",
   "QUEUE_UNAVAILABLE",
   "ORG_EXISTS",
+  "TOKEN_NOT_FOUND",
   "UNAUTHORIZED",
   "FORBIDDEN",
   "NOT_FOUND",

@@ -14,10 +14,18 @@ export class OrgExistsError extends BifrostError<"ORG_EXISTS"> {
   }
 }
 
-/** No token, an unknown token, or a revoked one. Deliberately does not say which. */
+/** No token with that id among those the caller may manage (another org's token looks the same). */
+export class TokenNotFoundError extends BifrostError<"TOKEN_NOT_FOUND"> {
+  override name = "TokenNotFoundError";
+  constructor(readonly tokenId: string) {
+    super("TOKEN_NOT_FOUND", `No token with id ${JSON.stringify(tokenId)}`);
+  }
+}
+
+/** No token, an unknown, expired or revoked one. Deliberately does not say which. */
 export class AuthenticationError extends BifrostError<"UNAUTHORIZED"> {
   override name = "AuthenticationError";
-  constructor(message = "Missing or invalid API token: send `Authorization: Bearer <token>`") {
+  constructor(message = "Missing, invalid, expired or revoked API token: send `Authorization: Bearer <token>`") {
     super("UNAUTHORIZED", message);
   }
 }

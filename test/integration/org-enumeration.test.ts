@@ -33,6 +33,7 @@ const probes: { route: string; method: string; path: (x: string) => string; body
   { route: "GET /api/audit?scope=", method: "GET", path: (x) => `/api/audit?scope=${x}` },
   { route: "POST /api/workflows/:name/executions?scope=", method: "POST", path: (x) => `/api/workflows/noop/executions?scope=${x}`, body: () => ({ params: {} }) },
   { route: "GET /api/export?scope=", method: "GET", path: (x) => `/api/export?portable=true&scope=${x}` },
+  { route: "POST /api/tokens {org}", method: "POST", path: () => "/api/tokens", body: (x) => ({ name: "probe", org: x }) },
 ];
 
 describe.each(probes)("$route", ({ method, path, body }) => {
@@ -54,4 +55,5 @@ describe.each(probes)("$route", ({ method, path, body }) => {
 
 it("changed nothing in the other org", async () => {
   expect((await t.api(t.adminToken)("GET", `/api/configs/k?scope=${OTHER}`)).body).toMatchObject({ value: "v" });
+  expect(await t.platform.db.prisma.apiToken.count({ where: { orgId: other.id } })).toBe(1);
 });

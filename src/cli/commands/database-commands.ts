@@ -41,7 +41,7 @@ export function registerDatabaseCommands(program: Command): void {
         } else {
           created = await platform.tokens.create({ role: "admin" }, options.name, "cli");
         }
-        process.stderr.write(`Created ${created.role} token "${created.name}"${created.org ? ` for org ${created.org.name}` : ""}. It is shown once; store it now.\n`);
+        process.stderr.write(`Created ${created.kind} token "${created.name}"${created.org ? ` for org ${created.org.name}` : ""}. It is shown once; store it now.\n`);
         process.stdout.write(`${created.token}\n`);
       } finally {
         await platform.close();
