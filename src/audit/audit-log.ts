@@ -18,6 +18,7 @@ export type AuditAction =
   | "config.delete"
   | "secret.read"
   | "org.create"
+  | "org.delete"
   | "token.create"
   | "token.revoke"
   | "bundle.export"

@@ -14,6 +14,17 @@ export class OrgExistsError extends BifrostError<"ORG_EXISTS"> {
   }
 }
 
+/** Deleting an org that still holds configs (without `force`), or that has runs in flight. */
+export class OrgNotEmptyError extends BifrostError<"ORG_NOT_EMPTY"> {
+  override name = "OrgNotEmptyError";
+  constructor(
+    message: string,
+    readonly contents: { configs: number; activeExecutions: number },
+  ) {
+    super("ORG_NOT_EMPTY", message, contents);
+  }
+}
+
 /** No token with that id among those the caller may manage (another org's token looks the same). */
 export class TokenNotFoundError extends BifrostError<"TOKEN_NOT_FOUND"> {
   override name = "TokenNotFoundError";

@@ -93,6 +93,13 @@ export const openApiDocument = {
       get: { summary: "All orgs (admin) or the token's own", responses: { "200": json({ type: "array" }), ...errors(401) } },
       post: { summary: "Create an org (admin)", requestBody: json({ type: "object", properties: { name: { type: "string" } } }), responses: { "201": json({ type: "object" }), ...errors(400, 403, 409) } },
     },
+    "/api/orgs/{org}": {
+      delete: {
+        summary: "Delete an org (admin) with its tokens; 409 ORG_NOT_EMPTY while it holds configs (unless force=true: they go too) or has runs pending or running",
+        parameters: [path("org", "org id or name"), query("force", "also delete its configs", { enum: ["true", "false"] })],
+        responses: { "204": { description: "deleted" }, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
     "/api/tokens": {
       get: { summary: "Tokens: all (admin) or the org's own (org token); never a token or its hash", responses: { "200": json({ type: "array", items: ref("Token") }), ...errors(401) } },
       post: {

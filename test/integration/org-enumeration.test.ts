@@ -34,6 +34,7 @@ const probes: { route: string; method: string; path: (x: string) => string; body
   { route: "POST /api/workflows/:name/executions?scope=", method: "POST", path: (x) => `/api/workflows/noop/executions?scope=${x}`, body: () => ({ params: {} }) },
   { route: "GET /api/export?scope=", method: "GET", path: (x) => `/api/export?portable=true&scope=${x}` },
   { route: "POST /api/tokens {org}", method: "POST", path: () => "/api/tokens", body: (x) => ({ name: "probe", org: x }) },
+  { route: "DELETE /api/orgs/:org", method: "DELETE", path: (x) => `/api/orgs/${x}` },
 ];
 
 describe.each(probes)("$route", ({ method, path, body }) => {

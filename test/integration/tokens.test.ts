@@ -300,6 +300,7 @@ describe("read-only tokens", () => {
     expect(writes.map((w) => w.route)).toEqual(
       expect.arrayContaining([
         "POST /api/orgs",
+        "DELETE /api/orgs/{org}",
         "POST /api/tokens",
         "DELETE /api/tokens/{id}",
         "PUT /api/configs/{key}",
