@@ -19,7 +19,9 @@ export type AuditAction =
   | "config.denied"
   | "secret.read"
   | "org.create"
+  | "org.delete"
   | "token.create"
+  | "token.revoke"
   | "bundle.export"
   | "bundle.import"
   | "keys.rotate";

@@ -10,6 +10,7 @@ import { registerExecutionCommands } from "./commands/execution-commands.ts";
 import { registerKeyCommands } from "./commands/key-commands.ts";
 import { registerOrgCommands } from "./commands/org-commands.ts";
 import { registerServeCommands } from "./commands/serve-commands.ts";
+import { registerTokenCommands } from "./commands/token-commands.ts";
 
 const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -21,6 +22,7 @@ const program = new Command("bifrost")
 
 registerServeCommands(program);
 registerDatabaseCommands(program);
+registerTokenCommands(program);
 registerOrgCommands(program);
 registerConfigCommands(program);
 registerExecutionCommands(program);

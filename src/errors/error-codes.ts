@@ -23,6 +23,8 @@ export const ErrorCode = z.enum([
   "BUNDLE_KEY_MISMATCH",
   "QUEUE_UNAVAILABLE",
   "ORG_EXISTS",
+  "ORG_NOT_EMPTY",
+  "TOKEN_NOT_FOUND",
   "UNAUTHORIZED",
   "FORBIDDEN",
   "NOT_FOUND",

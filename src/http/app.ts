@@ -3,6 +3,7 @@ import helmet from "helmet";
 import { auditRoutes } from "../audit/audit-routes.ts";
 import type { Queue } from "bullmq";
 import { QUEUES_PATH, sessionRoutes } from "../auth/session-routes.ts";
+import { tokenRoutes } from "../auth/token-routes.ts";
 import { bundleRoutes } from "../bundles/bundle-routes.ts";
 import { consoleAssets } from "../console/console-assets.ts";
 import { queueDashboard } from "../console/queue-dashboard.ts";
@@ -60,6 +61,7 @@ export function createApp(platform: Platform, { catalog, executions, queue }: Ap
   api.use(checkJsonBody);
   api.use("/session", sessionRoutes(platform.orgs));
   api.use("/orgs", orgRoutes(platform.orgs));
+  api.use("/tokens", tokenRoutes(platform.tokens, platform.orgs));
   api.use("/configs", configRoutes(platform.configs, platform.orgs));
   api.use("/audit", auditRoutes(platform.audit, platform.orgs));
   api.use("/workflows", workflowRoutes(catalog));
