@@ -24,6 +24,8 @@ export interface ConfigSetOptions {
  * provide an in-memory one. Internal: authors use the `config` facade.
  */
 export interface ConfigAccess {
+  /** The run's scope as errors name it: "global" or the org's name. */
+  readonly scope: string;
   /** The effective value, or `undefined` when the key is set nowhere in the cascade. */
   read(key: string): Promise<{ type: ConfigEntry["type"]; value: unknown } | undefined>;
   write(key: string, value: unknown, options: ConfigSetOptions): Promise<void>;

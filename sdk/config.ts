@@ -1,13 +1,15 @@
 import { ConfigNotFoundError, ConfigTypeError } from "../src/errors/index.ts";
 import { currentConfigAccess, type ConfigEntry, type ConfigSetOptions } from "./config-access.ts";
+import type { ConfigKey, ConfigValue } from "./config-types.ts";
 
 type GetOptions<T> = { default: T };
 
 async function getTyped<T>(key: string, expected: ConfigEntry["type"][], options?: GetOptions<T>): Promise<T> {
-  const found = await currentConfigAccess().read(key);
+  const access = currentConfigAccess();
+  const found = await access.read(key);
   if (!found) {
     if (options && "default" in options) return options.default;
-    throw new ConfigNotFoundError(key, "this execution's scope");
+    throw new ConfigNotFoundError(key, access.scope);
   }
   if (expected.length > 0 && !expected.includes(found.type)) throw new ConfigTypeError(key, expected.join(" or "), found.type);
   return found.value as T;
@@ -20,30 +22,31 @@ async function getTyped<T>(key: string, expected: ConfigEntry["type"][], options
 export const config = {
   /**
    * The effective value of `key`: typed for its type, decrypted for a secret (which the workflow
-   * must declare in `secrets`). Throws ConfigNotFoundError unless a default is given.
+   * must declare in `secrets`). Throws ConfigNotFoundError unless a default is given. Its type is
+   * `unknown` until `bifrost types` has written the store's keys and types (ConfigTypes).
    * @example const retries = await config.get("max_retries", { default: 3 });
    */
-  get<T = unknown>(key: string, options?: GetOptions<T>): Promise<T> {
-    return getTyped<T>(key, [], options);
+  get<K extends ConfigKey, D = never>(key: K, options?: GetOptions<D>): Promise<ConfigValue<K> | D> {
+    return getTyped<ConfigValue<K> | D>(key, [], options as GetOptions<ConfigValue<K> | D> | undefined);
   },
 
   /** A string or secret config. @example const region = await config.getString("region"); */
-  getString(key: string, options?: GetOptions<string>): Promise<string> {
+  getString(key: ConfigKey, options?: GetOptions<string>): Promise<string> {
     return getTyped(key, ["string", "secret"], options);
   },
 
   /** An int config. @example const limit = await config.getInt("rate_limit", { default: 10 }); */
-  getInt(key: string, options?: GetOptions<number>): Promise<number> {
+  getInt(key: ConfigKey, options?: GetOptions<number>): Promise<number> {
     return getTyped(key, ["int"], options);
   },
 
   /** A bool config. @example if (await config.getBool("dry_run", { default: false })) return; */
-  getBool(key: string, options?: GetOptions<boolean>): Promise<boolean> {
+  getBool(key: ConfigKey, options?: GetOptions<boolean>): Promise<boolean> {
     return getTyped(key, ["bool"], options);
   },
 
   /** A json config. @example const plans = await config.getJson<Plan[]>("plans"); */
-  getJson<T = unknown>(key: string, options?: GetOptions<T>): Promise<T> {
+  getJson<T = unknown>(key: ConfigKey, options?: GetOptions<T>): Promise<T> {
     return getTyped(key, ["json"], options);
   },
 

@@ -1,6 +1,7 @@
-import { ResultTooLargeError } from "../src/errors/index.ts";
+import { ResultInvalidError, ResultTooLargeError, ValidationError } from "../src/errors/index.ts";
 import { normalizeUserConfigName } from "../src/executions/user-config.ts";
 import type { ExecutionLogEntry, ExecutionLogger, UserConfig } from "./execution-context.ts";
+import type { WorkflowDefinition } from "./workflow-definition.ts";
 
 // The pieces of an ExecutionContext that the worker and sdk/testing build alike. Internal.
 
@@ -55,6 +56,14 @@ export function storedResult(value: unknown, limit = RESULT_LIMIT): string {
   const json = JSON.stringify(value) ?? "null";
   if (json.length > limit) throw new ResultTooLargeError(json.length, limit);
   return json;
+}
+
+/** What the method returned, as its `result` schema parses it (the value itself without one). @throws ResultInvalidError */
+export function checkedResult(definition: Pick<WorkflowDefinition, "name" | "result">, value: unknown): unknown {
+  if (!definition.result) return value;
+  const parsed = definition.result.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new ResultInvalidError(definition.name, ValidationError.fromZod(parsed.error, "result").issues);
 }
 
 /** `ctx.userConfig` over the `Config-*` header values. */

@@ -9,6 +9,7 @@ import "reflect-metadata";
 export { workflow } from "./workflow.ts";
 export type { WorkflowOptions } from "./workflow-definition.ts";
 export { config } from "./config.ts";
+export type { ConfigTypes, SecretKeys, ConfigKey, SecretKey, ConfigValue } from "./config-types.ts";
 export type { ConfigEntry, ConfigSetOptions } from "./config-access.ts";
 export type { ExecutionContext, ExecutionLogger, ExecutionLogEntry, UserConfig } from "./execution-context.ts";
 export * from "./errors.ts";

@@ -15,7 +15,8 @@ import { normalizeConfigKey } from "../src/configs/config-key.ts";
 import { inferConfigType } from "../src/configs/config-type.ts";
 import { runWithConfigAccess, type ConfigAccess, type ConfigEntry } from "./config-access.ts";
 import type { ExecutionContext, ExecutionLogEntry } from "./execution-context.ts";
-import { collectingLogger, storedResult, userConfigOf } from "./execution-parts.ts";
+import { checkedResult, collectingLogger, storedResult, userConfigOf } from "./execution-parts.ts";
+import { SecretScrubber } from "../src/secrets/secret-scrubber.ts";
 import { findWorkflow } from "./workflow-registry.ts";
 
 export interface TestConfig {
@@ -35,7 +36,9 @@ export interface RunWorkflowOptions {
 }
 
 export interface TestRun<R> {
+  /** The result as the platform stores and returns it: checked by `result`, JSON, scrubbed. */
   result: R;
+  /** The run's log, scrubbed as the worker scrubs it. */
   logs: ExecutionLogEntry[];
   /** The configs after the run (including what it set or deleted). */
   configs: Record<string, TestConfig>;
@@ -43,18 +46,23 @@ export interface TestRun<R> {
 
 /**
  * Runs `Class.prototype[method]` as the worker would: params validated by its schema, the class
- * resolved through tsyringe, `config` backed by `options.configs`, and a read of a secret the
- * workflow does not declare refused with SecretAccessError, and a result larger than the worker
- * stores refused with ResultTooLargeError. Output is not scrubbed.
+ * resolved through tsyringe, `config` backed by `options.configs` (a read of a secret the workflow
+ * does not declare refused with SecretAccessError, a missing key with ConfigNotFoundError naming
+ * the run's org), the result checked by `result` (ResultInvalidError) and limited as the worker
+ * limits it (ResultTooLargeError). What comes back is scrubbed as the worker scrubs what it stores:
+ * the result, the log and a thrown error's message and stack hold `[REDACTED]` where a secret of
+ * `options.configs` or a per-user value was, so a test can check that a workflow leaks nothing.
  */
 export async function runWorkflow<R = unknown>(target: new (...args: any[]) => object, method: string, params: unknown = {}, options: RunWorkflowOptions = {}): Promise<TestRun<R>> {
   const definition = findWorkflow(target, method);
   if (!definition) throw new Error(`${target.name}.${method} is not a @workflow method`);
   // By canonical key, as the platform stores them: every reader normalizes a key the same way.
   const configs: Record<string, TestConfig> = Object.fromEntries(Object.entries(structuredClone(options.configs ?? {})).map(([key, c]) => [normalizeConfigKey(key), c]));
+  const secrets = new Set([...Object.values(configs).filter((c) => c.type === "secret" && typeof c.value === "string").map((c) => c.value as string), ...Object.values(options.userConfig ?? {})]);
   const logs: ExecutionLogEntry[] = [];
 
   const access: ConfigAccess = {
+    scope: options.org?.name ?? "global",
     read: async (rawKey) => {
       const key = normalizeConfigKey(rawKey);
       const found = configs[key];
@@ -62,13 +70,15 @@ export async function runWorkflow<R = unknown>(target: new (...args: any[]) => o
       return found && { ...found };
     },
     write: async (rawKey, value, writeOptions) => {
-      configs[normalizeConfigKey(rawKey)] = { type: writeOptions.secret ? "secret" : (writeOptions.type ?? inferConfigType(value)), value };
+      const type = writeOptions.secret ? "secret" : (writeOptions.type ?? inferConfigType(value));
+      if (type === "secret" && typeof value === "string") secrets.add(value);
+      configs[normalizeConfigKey(rawKey)] = { type, value };
     },
     list: async () =>
       Object.entries(configs).map(([key, c]) => ({ key, type: c.type, value: c.type === "secret" ? null : c.value, masked: c.type === "secret", resolvedFrom: "test" })),
     remove: async (rawKey) => {
       const key = normalizeConfigKey(rawKey);
-      if (!(key in configs)) throw new ConfigNotFoundError(key, "this test run");
+      if (!(key in configs)) throw new ConfigNotFoundError(key, options.org?.name ?? "global");
       delete configs[key];
     },
   };
@@ -87,8 +97,19 @@ export async function runWorkflow<R = unknown>(target: new (...args: any[]) => o
     if (!check.success) throw ValidationError.fromZod(check.error, "params");
     parsed = check.data;
   }
-  const instance = (options.container ?? container).resolve(definition.target) as Record<string, (...args: unknown[]) => Promise<R>>;
-  const result = await runWithConfigAccess(access, () => instance[definition.method](ctx, parsed));
-  storedResult(result); // what the worker could not store fails here too
-  return { result, logs, configs };
+  const instance = (options.container ?? container).resolve(definition.target) as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  try {
+    const value = await runWithConfigAccess(access, () => instance[definition.method](ctx, parsed));
+    const scrubber = new SecretScrubber(secrets);
+    const stored = scrubber.scrubJson(storedResult(checkedResult(definition, value)));
+    return { result: JSON.parse(stored) as R, logs: logs.map((entry) => ({ ...entry, message: scrubber.scrub(entry.message) })), configs };
+  } catch (error) {
+    // Thrown on, so that tests can match its class; with secrets scrubbed, as the worker stores it.
+    if (error instanceof Error) {
+      const scrubber = new SecretScrubber(secrets);
+      error.message = scrubber.scrub(error.message);
+      if (error.stack) error.stack = scrubber.scrub(error.stack);
+    }
+    throw error;
+  }
 }

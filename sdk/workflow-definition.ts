@@ -1,16 +1,31 @@
 import type { z } from "zod";
+import type { SecretKey } from "./config-types.ts";
 
 /** What `@workflow({...})` takes. */
-export interface WorkflowOptions<P extends z.ZodType = z.ZodType> {
+export interface WorkflowOptions<P extends z.ZodType | undefined = z.ZodType | undefined, R extends z.ZodType | undefined = z.ZodType | undefined> {
   /** Unique name; how the API and CLI call it (`[a-z0-9_]`, 1..100). */
   name: string;
   description?: string;
   /** For grouping in lists and the console. */
   category?: string;
-  /** Validates the params of every execution; exposed as JSON Schema by `GET /api/workflows`. */
+  /**
+   * Validates the params of every execution; exposed as JSON Schema by `GET /api/workflows`. The
+   * method's second parameter is what it parses to (`z.infer<typeof params>`); without `params`,
+   * the method takes none.
+   */
   params?: P;
-  /** The secret keys this workflow may read with `config.get`. Any other secret read fails. */
-  secrets?: string[];
+  /**
+   * Validates what the method returns: a run whose result does not match fails with
+   * `RESULT_INVALID`, listing each problem. Exposed as JSON Schema (MCP's `outputSchema`).
+   */
+  result?: R;
+  /** Offer it to AI agents as an MCP tool. @defaultValue false */
+  tool?: boolean;
+  /**
+   * The secret keys this workflow may read with `config.get`. Any other secret read fails. With
+   * `bifrost types`, a key that is no secret of the config store is a compile error.
+   */
+  secrets?: SecretKey[];
   /**
    * Abort the run (`ctx.signal`) and end it as `timeout` after this long.
    * @defaultValue 300000 (5 minutes)
@@ -35,6 +50,8 @@ export interface WorkflowDefinition {
   description: string | null;
   category: string | null;
   params: z.ZodType | null;
+  result: z.ZodType | null;
+  tool: boolean;
   secrets: string[];
   timeoutMs: number;
   retries: number;

@@ -57,7 +57,8 @@ export class ExecutionRunner {
   constructor(
     private readonly configs: ConfigService,
     orgs: OrgService,
-    private readonly pool: ThreadPool,
+    /** The pool a run starting now goes to (that of the current generation of the code). */
+    private readonly pool: () => ThreadPool,
   ) {
     // Asked as the worker claims a run: the read goes with the claim where it can.
     this.orgReads = new SharedReads((id: string) => orgs.get(id, { alongBookkeeping: true }));
@@ -97,7 +98,7 @@ export class ExecutionRunner {
       declaredSecrets: { workflow: definition.name, keys: definition.secrets },
     });
     const access = this.accessFor(request, reader, seen, scrubberNow);
-    const thread = this.pool.acquire(definition.memoryLimitMb);
+    const thread = this.pool().acquire(definition.memoryLimitMb);
     const runId = randomUUID();
     let ended = false;
 
@@ -167,6 +168,7 @@ export class ExecutionRunner {
       throw reason === "scope" ? new ScopeAccessError(normalizeConfigKey(key), definition.name) : new SecretCopyError(normalizeConfigKey(key), definition.name);
     };
     return {
+      scope: scope.kind === "org" ? scope.org.name : "global",
       read: async (key) => {
         const resolved = await configs.read(key);
         if (resolved?.type === "secret" && typeof resolved.value === "string") seen.add(resolved.value);

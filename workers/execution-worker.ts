@@ -11,7 +11,7 @@ import { openUserConfig } from "../src/executions/user-config.ts";
 import type { Platform } from "../src/platform/platform.ts";
 import type { WorkflowCatalog } from "../src/workflows/index.ts";
 import { ExecutionRunner, type PreparedScope } from "./execution-runner.ts";
-import type { ThreadPool } from "./thread-pool.ts";
+import type { PoolGenerations } from "./pool-generations.ts";
 
 /** The most runs a workflow can ask for (`retries` is at most 25, see sdk/workflow.ts). */
 const MAX_ATTEMPTS = 26;
@@ -31,8 +31,8 @@ export interface ExecutionWorkerDeps {
   queue: ExecutionQueue;
   /** A connection BullMQ may block on (maxRetriesPerRequest: null). */
   connection: Redis;
-  /** The threads workflow code runs in. */
-  pool: ThreadPool;
+  /** The threads workflow code runs in (those of the current generation of the code). */
+  pools: PoolGenerations;
 }
 
 /** Thrown to hand a failed attempt back to BullMQ for a retry; says nothing about the failure itself. */
@@ -59,7 +59,7 @@ export class ExecutionWorker {
     private readonly deps: ExecutionWorkerDeps,
     private readonly options: ExecutionWorkerOptions,
   ) {
-    this.runner = new ExecutionRunner(deps.platform.configs, deps.platform.orgs, deps.pool);
+    this.runner = new ExecutionRunner(deps.platform.configs, deps.platform.orgs, () => deps.pools.current());
     const { logger, settings } = deps.platform;
     this.worker = new Worker<ExecutionJobData>(EXECUTIONS_QUEUE, (job) => this.process(job), {
       connection: deps.connection,

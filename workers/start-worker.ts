@@ -6,12 +6,12 @@ import type { Platform } from "../src/platform/platform.ts";
 import { createRedisConnection } from "../src/queue/redis-connection.ts";
 import { loadWorkflowCatalog, type WorkflowCatalog } from "../src/workflows/index.ts";
 import { ExecutionWorker } from "./execution-worker.ts";
-import { ThreadPool } from "./thread-pool.ts";
+import { PoolGenerations } from "./pool-generations.ts";
 
 export interface RunningWorker {
   worker: ExecutionWorker;
   catalog: WorkflowCatalog;
-  pool: ThreadPool;
+  pools: PoolGenerations;
   close(): Promise<void>;
 }
 
@@ -24,7 +24,7 @@ export async function startWorker(
   options: { concurrency?: number; catalog?: WorkflowCatalog } = {},
 ): Promise<RunningWorker> {
   const { settings, logger } = platform;
-  const catalog = options.catalog ?? (await loadWorkflowCatalog(settings.workflowsDir));
+  const catalog = options.catalog ?? (await loadWorkflowCatalog(settings.workflowsDirs));
   if (!options.catalog) for (const error of catalog.errors) logger.error({ file: error.file }, `workflow file not loaded: ${error.message}`);
 
   const connection = createRedisConnection(settings.redisUrl, logger, { role: "worker" });
@@ -33,20 +33,21 @@ export async function startWorker(
   const queue = new ExecutionQueue(connection, settings.queuePrefix, settings.redisUrl);
   const concurrency = options.concurrency ?? settings.workerConcurrency;
   const threads = Math.min(concurrency, settings.workerThreads ?? defaultThreads(concurrency));
-  const pool = new ThreadPool({ dirs: catalog.dirs, threads, runsPerThread: Math.ceil(concurrency / threads), memoryLimitMb: settings.workflowMemoryMb, logger });
-  await pool.start();
+  const pools = new PoolGenerations(catalog, { threads, runsPerThread: Math.ceil(concurrency / threads), memoryLimitMb: settings.workflowMemoryMb, logger }, logger);
+  await pools.start();
+  if (!options.catalog) catalog.watch(settings.workflowsWatchMs);
   const worker = new ExecutionWorker(
-    { platform, catalog, store: new ExecutionStore(platform.db), signals, queue, connection, pool },
+    { platform, catalog, store: new ExecutionStore(platform.db), signals, queue, connection, pools },
     { concurrency, lockMs: settings.workerLockMs },
   );
   worker.start();
   return {
     worker,
     catalog,
-    pool,
+    pools,
     async close() {
       await worker.close();
-      await pool.close();
+      await pools.close();
       if (!options.catalog) await catalog.close();
       await signals.close();
       await queue.close();

@@ -1,9 +1,10 @@
 import type { Logger } from "../src/logging/logger.ts";
+import type { WorkflowSnapshot } from "../src/workflows/workflow-files.ts";
 import { WorkflowThread } from "../src/workflows/workflow-thread.ts";
 
 export interface ThreadPoolOptions {
-  /** The workflow folders every thread loads. */
-  dirs: string[];
+  /** The workflow files every thread loads (one generation of the code). */
+  snapshot: WorkflowSnapshot;
   /** Threads of each heap limit at most. */
   threads: number;
   /** Runs a thread is given before another thread is started (as long as `threads` allows). */
@@ -46,6 +47,18 @@ export class ThreadPool {
     return [...this.groups.values()].flat().filter((thread) => thread.isAlive);
   }
 
+  /**
+   * Retires the pool (a new generation of the code took its place): each thread stops once the
+   * runs it holds have ended, on the code they started with.
+   */
+  async drain(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.threads().map(async (thread) => {
+      await thread.whenIdle();
+      await thread.stop("The worker loaded a newer version of the workflow files");
+    }));
+  }
+
   /** Stops every thread (their runs, if any, fail with `reason`). */
   async close(reason = "The worker is shutting down"): Promise<void> {
     this.closing = true;
@@ -53,7 +66,7 @@ export class ThreadPool {
   }
 
   private spawn(limit: number): WorkflowThread {
-    const thread = new WorkflowThread(limit, this.options.dirs);
+    const thread = new WorkflowThread(limit, this.options.snapshot);
     thread.onStray = (executionId, workflow) =>
       this.options.logger.warn({ executionId, workflow }, "a promise of a workflow's was rejected after its run ended, and nothing handled it (not awaited?); its message is not logged, as it may hold a secret");
     const group = this.groups.get(limit) ?? [];

@@ -10,6 +10,7 @@ import { registerExecutionCommands } from "./commands/execution-commands.ts";
 import { registerKeyCommands } from "./commands/key-commands.ts";
 import { registerOrgCommands } from "./commands/org-commands.ts";
 import { registerServeCommands } from "./commands/serve-commands.ts";
+import { registerWorkflowCommands } from "./commands/workflow-commands.ts";
 import { registerTokenCommands } from "./commands/token-commands.ts";
 
 const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
@@ -28,6 +29,7 @@ registerConfigCommands(program);
 registerExecutionCommands(program);
 registerBundleCommands(program);
 registerKeyCommands(program);
+registerWorkflowCommands(program);
 
 // A reader that stops early (`bifrost audit | head`) closes the pipe, and writes to it fail with
 // EPIPE, reported once, as an 'error' event that would crash the process with a stack trace. The

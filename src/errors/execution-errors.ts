@@ -16,6 +16,17 @@ export class ExecutionNotFoundError extends BifrostError<"EXECUTION_NOT_FOUND"> 
   }
 }
 
+/** A run returned what its workflow's `result` schema does not accept. */
+export class ResultInvalidError extends BifrostError<"RESULT_INVALID"> {
+  override name = "ResultInvalidError";
+  constructor(
+    readonly workflow: string,
+    readonly issues: { path: string; message: string }[],
+  ) {
+    super("RESULT_INVALID", `Workflow "${workflow}" returned a result its result schema refuses: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ")}`, { workflow, issues });
+  }
+}
+
 /** Cancelling an execution that has already ended. */
 export class ExecutionFinishedError extends BifrostError<"EXECUTION_FINISHED"> {
   override name = "ExecutionFinishedError";

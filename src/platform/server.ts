@@ -26,8 +26,12 @@ export interface RunningServer {
  */
 export async function startServer(platform: Platform, port = platform.settings.port, host = platform.settings.host): Promise<RunningServer> {
   const { settings, logger } = platform;
-  const catalog = await loadWorkflowCatalog(settings.workflowsDir);
-  for (const error of catalog.errors) logger.error({ file: error.file }, `workflow file not loaded: ${error.message}`);
+  const catalog = await loadWorkflowCatalog(settings.workflowsDirs);
+  for (const error of catalog.errors) logger.error({ file: error.file, line: error.line }, `workflow file not loaded: ${error.message}`);
+  catalog.onChange(() => {
+    for (const error of catalog.errors) logger.error({ file: error.file, line: error.line }, `workflow file not loaded: ${error.message}`);
+  });
+  catalog.watch(settings.workflowsWatchMs);
 
   const redis = createRedisConnection(settings.redisUrl, logger, { role: "api", failFast: true });
   const subscriber = createRedisConnection(settings.redisUrl, logger, { role: "api-signals" });

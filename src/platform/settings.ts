@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { delimiter, resolve } from "node:path";
 import { z } from "zod";
 import { ValidationError } from "../errors/index.ts";
 
@@ -19,7 +19,8 @@ export const Settings = z.object({
   previousSecretKeys: z.array(z.string()),
   port: z.coerce.number().int().min(0).max(65535),
   host: z.string(),
-  workflowsDir: z.string(),
+  /** Where workflow files are loaded from: one or more folders (BIFROST_WORKFLOWS_DIR, `:`-separated). */
+  workflowsDirs: z.array(z.string()).min(1, "BIFROST_WORKFLOWS_DIR must name at least one folder"),
   queuePrefix: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "BIFROST_QUEUE_PREFIX: letters, digits, _ . - (1..64)"),
   /** Executions one worker process runs at once. */
   workerConcurrency: z.coerce.number().int().min(1).max(1000),
@@ -28,6 +29,8 @@ export const Settings = z.object({
    * (killed, or its event loop blocked) loses the job to the stalled-job check.
    */
   workerLockMs: z.coerce.number().int().min(500).max(600_000),
+  /** How often a process checks the workflow files for changes (0: never; they are read once at start). */
+  workflowsWatchMs: z.coerce.number().int().min(0).max(600_000),
   /** Threads a worker process runs workflow code in (unset: one a core, at least two). */
   workerThreads: z.coerce.number().int().min(1).max(1000).optional(),
   /** The heap a workflow thread may use, in MB, for workflows that set no `memoryLimitMb`. */
@@ -48,11 +51,15 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     previousSecretKeys: (env.BIFROST_SECRET_KEY_PREVIOUS ?? "").split(/[,\n]/).map((k) => k.trim()).filter(Boolean),
     port: env.PORT ?? 3000,
     host: env.HOST ?? "127.0.0.1",
-    workflowsDir: resolve(cwd, env.BIFROST_WORKFLOWS_DIR ?? "examples/workflows"),
+    workflowsDirs: (env.BIFROST_WORKFLOWS_DIR || "examples/workflows")
+      .split(delimiter)
+      .filter(Boolean)
+      .map((dir) => resolve(cwd, dir)),
     queuePrefix: env.BIFROST_QUEUE_PREFIX ?? "bifrost",
     workerConcurrency: env.BIFROST_WORKER_CONCURRENCY ?? 10,
     workerLockMs: env.BIFROST_WORKER_LOCK_MS ?? 30_000,
     workerThreads: env.BIFROST_WORKER_THREADS || undefined,
+    workflowsWatchMs: env.BIFROST_WORKFLOWS_WATCH_MS ?? 1_000,
     workflowMemoryMb: env.BIFROST_WORKFLOW_MEMORY_MB ?? 512,
     authFailuresPerMinute: env.BIFROST_AUTH_FAILURES_PER_MINUTE ?? 30,
     logLevel: env.LOG_LEVEL ?? "info",

@@ -13,6 +13,10 @@ export interface WorkflowInfo {
   category: string | null;
   /** The params' JSON Schema (input side); `{type: "object"}` when the workflow takes none. */
   params: unknown;
+  /** The result's JSON Schema (output side), when the workflow declares `result`. */
+  result: unknown;
+  /** Offered to AI agents as an MCP tool. */
+  tool: boolean;
   secrets: string[];
   timeoutMs: number;
   retries: number;
@@ -24,7 +28,10 @@ export interface WorkflowInfo {
 
 /** A file that could not be loaded, or a conflict between files. Reported, never fatal. */
 export interface WorkflowLoadError {
+  /** Relative to its workflows folder. */
   file: string;
+  /** The line it failed at, when known. */
+  line: number | null;
   message: string;
 }
 
@@ -34,6 +41,8 @@ export function toWorkflowInfo(definition: WorkflowDefinition, dir: string, file
     description: definition.description,
     category: definition.category,
     params: definition.params ? z.toJSONSchema(definition.params, { io: "input", unrepresentable: "any" }) : { type: "object" },
+    result: definition.result ? z.toJSONSchema(definition.result, { io: "output", unrepresentable: "any" }) : null,
+    tool: definition.tool,
     secrets: definition.secrets,
     timeoutMs: definition.timeoutMs,
     retries: definition.retries,

@@ -5,6 +5,7 @@ import { Worker } from "node:worker_threads";
 // workflow-thread-lifecycle.test.ts).
 import "@swc/core";
 import type { ExecutionLogEntry } from "../../sdk/execution-context.ts";
+import type { WorkflowSnapshot } from "./workflow-files.ts";
 import type { WorkflowInfo, WorkflowLoadError } from "./workflow-info.ts";
 import { serializeError } from "./port-errors.ts";
 import { threadEnv } from "./thread-env.ts";
@@ -66,17 +67,19 @@ export class WorkflowThread {
   private crash: (Error & { code?: string }) | null = null;
   private stopReason: string | null = null;
   private alive = true;
+  private readonly idleWaiters: (() => void)[] = [];
   /** Told of a rejection a run's code left unhandled after the run ended (for the worker's log). */
   onStray?: (executionId: string, workflow: string) => void;
 
+  /** @param snapshot the workflow files it loads (its generation's code) */
   constructor(
     readonly memoryLimitMb: number,
-    dirs: string[],
+    snapshot: WorkflowSnapshot,
   ) {
     this.worker = new Worker(ENTRY, {
       execArgv: ["--import", TYPESCRIPT_HOOKS],
       env: threadEnv(),
-      workerData: { dirs } satisfies ThreadData,
+      workerData: snapshot satisfies ThreadData,
       resourceLimits: { maxOldGenerationSizeMb: memoryLimitMb },
     });
     // Idle threads alone do not keep a process alive: what serves or works does.
@@ -173,6 +176,12 @@ export class WorkflowThread {
     });
   }
 
+  /** Resolves once the thread holds no run (at once when it holds none), or has ended. */
+  whenIdle(): Promise<void> {
+    if (this.runs.size === 0 || !this.alive) return Promise.resolve();
+    return Promise.race([new Promise<void>((resolve) => this.idleWaiters.push(resolve)), this.exited]);
+  }
+
   /** Stops the thread; the runs it held fail with `reason`. */
   async stop(reason: string): Promise<void> {
     this.stopReason ??= reason;
@@ -206,6 +215,7 @@ export class WorkflowThread {
       case "done":
         this.runs.get(message.runId)?.resolve({ end: message.end, secretReads: message.secretReads });
         this.runs.delete(message.runId);
+        if (this.runs.size === 0) for (const idle of this.idleWaiters.splice(0)) idle();
         break;
       case "validated":
         this.validations.get(message.id)?.(message.error);

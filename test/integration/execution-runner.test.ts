@@ -22,8 +22,8 @@ let acme: Scope;
 beforeAll(async () => {
   t = await startTestPlatform();
   catalog = await loadWorkflowCatalog(fixtures);
-  pool = new ThreadPool({ dirs: [fixtures], threads: 1, runsPerThread: 10, memoryLimitMb: 256, logger: t.platform.logger });
-  runner = new ExecutionRunner(t.platform.configs, t.platform.orgs, pool);
+  pool = new ThreadPool({ snapshot: catalog.snapshot, threads: 1, runsPerThread: 10, memoryLimitMb: 256, logger: t.platform.logger });
+  runner = new ExecutionRunner(t.platform.configs, t.platform.orgs, () => pool);
   acme = orgScope(await t.platform.orgs.create("runner-acme", "test"));
   await t.platform.configs.set(GLOBAL_SCOPE, "api_secret", { type: "secret", value: SECRET }, "test");
   await t.platform.configs.set(GLOBAL_SCOPE, "greeting", { type: "string", value: "hello" }, "test");
@@ -150,7 +150,7 @@ describe("execution runner", () => {
     // The platform's services on its database, with the driver's round trips counted.
     const { db, trips, reset } = countedDatabase(t.platform.db);
     const store = new ExecutionStore(db);
-    const counted = new ExecutionRunner(new ConfigService(db, t.platform.cipher, t.platform.audit), new OrgService(db, t.platform.audit), pool);
+    const counted = new ExecutionRunner(new ConfigService(db, t.platform.cipher, t.platform.audit), new OrgService(db, t.platform.audit), () => pool);
     const claimInAcme = async () => {
       const row = await store.create({ id: randomUUID(), workflow: "read_cascade", scope: acme, params: {}, createdBy: "test", hasUserConfig: false });
       await new Promise((resolve) => setImmediate(resolve)); // an idle worker: no batch in flight

@@ -21,8 +21,8 @@ describe("workflow catalog", () => {
     expect(catalog.get("fixture_good")!.secrets).toEqual(["api_key"]);
     expect(catalog.errors).toEqual(
       expect.arrayContaining([
-        { file: "throws.ts", message: "this file fails at import on purpose" },
-        { file: "nested/duplicate.ts", message: 'duplicate workflow name "fixture_good": defined in good.ts and in nested/duplicate.ts' },
+        { file: "throws.ts", line: 1, message: "this file fails at import on purpose" },
+        { file: "nested/duplicate.ts", line: null, message: 'duplicate workflow name "fixture_good": defined in good.ts and in nested/duplicate.ts' },
       ]),
     );
   });

@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
+import { readSnapshot } from "../../src/workflows/workflow-files.ts";
 import { WorkflowThread } from "../../src/workflows/workflow-thread.ts";
 
 // Alone in its file (a process of its own): the first workflow thread of the process ends before
@@ -10,7 +11,7 @@ const examples = fileURLToPath(new URL("../../examples/workflows/", import.meta.
 
 it("starts a workflow thread after the process's only one ended, and again", async () => {
   for (let i = 0; i < 3; i++) {
-    const thread = new WorkflowThread(128, [examples]);
+    const thread = new WorkflowThread(128, readSnapshot([examples]));
     expect((await thread.loaded).workflows.map((w) => w.name).sort()).toEqual(["charge_card", "greet", "user_report"]);
     await thread.stop("next one");
   }

@@ -51,6 +51,8 @@ export interface TestPlatformOptions {
   authFailuresPerMinute?: number;
   /** BIFROST_SECRET_KEY_PREVIOUS. */
   previousSecretKeys?: string;
+  /** BIFROST_WORKFLOWS_WATCH_MS: how often the workflow files are checked for changes (default: never). */
+  workflowsWatchMs?: number;
 }
 
 export interface ApiResponse<T = any> {
@@ -82,6 +84,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     BIFROST_QUEUE_PREFIX: queuePrefix,
     BIFROST_WORKFLOWS_DIR: options.workflowsDir ?? FIXTURE_WORKFLOWS,
     BIFROST_WORKER_LOCK_MS: String(options.workerLockMs ?? 30_000),
+    BIFROST_WORKFLOWS_WATCH_MS: String(options.workflowsWatchMs ?? 0),
     // The suites send many deliberately bad tokens from one address; the limit has its own test.
     BIFROST_AUTH_FAILURES_PER_MINUTE: String(options.authFailuresPerMinute ?? 100_000),
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runWorkflow } from "bifrost-ts/sdk/testing";
 import { z } from "zod";
-import { SecretAccessError, ValidationError, workflow } from "bifrost-ts/sdk";
+import { SecretAccessError, ValidationError, config, workflow, type ExecutionContext } from "bifrost-ts/sdk";
 import { Billing } from "../../examples/workflows/billing.ts";
 import { Greetings } from "../../examples/workflows/greetings.ts";
 import { UserReport } from "../../examples/workflows/user-report.ts";
@@ -52,4 +52,42 @@ describe("runWorkflow (bifrost-ts/sdk/testing)", () => {
     await expect(runWorkflow(Report, "build", { chars: 5_000_000 })).rejects.toMatchObject({ name: "ResultTooLargeError", code: "PAYLOAD_TOO_LARGE" });
     expect((await runWorkflow(Report, "build", { chars: 10 })).result).toBe("x".repeat(10));
   });
+
+  it("scrubs what it returns as the worker scrubs what it stores: the result, the log and a thrown error", async () => {
+    const secret = "sk_live_parity_0123456789";
+    class Leaky {
+      @workflow({ name: "leaky_parity", secrets: ["api_key"], params: z.object({ fail: z.boolean() }) })
+      async run(ctx: ExecutionContext, { fail }: { fail: boolean }) {
+        const key = await config.getString("api_key");
+        ctx.log.info(`using ${key} and ${ctx.userConfig.get("token")}`);
+        if (fail) throw new Error(`failed with ${key}`);
+        return { key, encoded: Buffer.from(key).toString("base64"), when: new Date(0) };
+      }
+    }
+    const options = { configs: { api_key: { type: "secret" as const, value: secret } }, userConfig: { token: "user-token-0123456789" } };
+    const run = await runWorkflow(Leaky, "run", { fail: false }, options);
+    expect(run.result).toEqual({ key: "[REDACTED]", encoded: "[REDACTED]", when: "1970-01-01T00:00:00.000Z" });
+    expect(run.logs.map((l) => l.message)).toEqual(["using [REDACTED] and [REDACTED]"]);
+    const thrown = await runWorkflow(Leaky, "run", { fail: true }, options).catch((error: Error) => error);
+    expect(thrown).toBeInstanceOf(Error);
+    expect((thrown as Error).message).toBe("failed with [REDACTED]");
+    expect((thrown as Error).stack).not.toContain(secret);
+  });
+
+  it("checks the result against `result`, and names the run's org when a config is missing", async () => {
+    class Typed {
+      @workflow({ name: "typed_parity", result: z.object({ count: z.number().int() }) })
+      async run() {
+        return { count: 1.5 } as unknown as { count: number };
+      }
+
+      @workflow({ name: "missing_parity" })
+      async missing() {
+        return config.get("nowhere");
+      }
+    }
+    await expect(runWorkflow(Typed, "run")).rejects.toMatchObject({ name: "ResultInvalidError", code: "RESULT_INVALID", message: expect.stringContaining("result.count") });
+    await expect(runWorkflow(Typed, "missing", {}, { org: { id: "o1", name: "acme" } })).rejects.toThrow('Config "nowhere" is not set for org acme nor at global scope');
+  });
 });
+

@@ -55,7 +55,7 @@ async function serve(options: { api: boolean; worker: boolean; concurrency?: num
     const workflows = worker.catalog.list().map((w) => w.name);
     logger.info(
       { worker: worker.worker.id, redis: displayRedisUrl(settings.redisUrl), queuePrefix: settings.queuePrefix, concurrency: options.concurrency ?? settings.workerConcurrency, workflows },
-      `worker ${worker.worker.id} taking executions (${workflows.length} workflows from ${settings.workflowsDir})`,
+      `worker ${worker.worker.id} taking executions (${workflows.length} workflows from ${settings.workflowsDirs.join(":")})`,
     );
   }
 

@@ -1,7 +1,8 @@
-// Node module hooks for the threads that load workflow files (registered by register.mjs): they
-// compile TypeScript with swc (decorator metadata kept, which tsyringe needs; an inline source map,
-// so stack traces name the file's own lines), and let a workflow folder anywhere on disk import the
-// SDK and zod without installing them. Plain JavaScript: they run before any TypeScript can load.
+// Node module hooks (registered by register.mjs) for the platform's processes and for the threads
+// that load workflow files: they compile TypeScript with swc (decorator metadata kept, which
+// tsyringe needs; an inline source map, so stack traces name the file's own lines), let a workflow
+// folder anywhere on disk import the SDK and zod without installing them, and give a workflow
+// thread the files as its generation read them. Plain JavaScript: they run before any TypeScript.
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { transform } from "@swc/core";
@@ -44,10 +45,19 @@ export async function resolve(specifier, context, next) {
   }
 }
 
+/** The workflow files' text as the thread's generation read them (src/workflows/workflow-files.ts), by path. */
+let sources = null;
+
+export function initialize(data) {
+  sources = data?.sources ?? null;
+}
+
 export async function load(url, context, next) {
-  if (!url.startsWith("file:") || !/\.(ts|mts)$/.test(url)) return next(url, context);
+  if (!url.startsWith("file:") || !/\.(ts|mts|mjs)$/.test(url)) return next(url, context);
   const filename = fileURLToPath(url);
-  const { code } = await transform(await readFile(filename, "utf8"), { ...SWC_OPTIONS, filename });
+  const kept = sources?.[filename];
+  if (url.endsWith(".mjs")) return kept === undefined ? next(url, context) : { format: "module", source: kept, shortCircuit: true };
+  const { code } = await transform(kept ?? (await readFile(filename, "utf8")), { ...SWC_OPTIONS, filename });
   return { format: "module", source: code, shortCircuit: true };
 }
 

@@ -1,8 +1,8 @@
-import { readdirSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { relative, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { WorkflowDefinition } from "../../../sdk/workflow-definition.ts";
 import { registryMark, workflowsSince } from "../../../sdk/workflow-registry.ts";
+import type { WorkflowSnapshot } from "../workflow-files.ts";
 import { toWorkflowInfo, type WorkflowInfo, type WorkflowLoadError } from "../workflow-info.ts";
 
 export interface LoadedWorkflows {
@@ -11,45 +11,38 @@ export interface LoadedWorkflows {
   errors: WorkflowLoadError[];
 }
 
-const WORKFLOW_FILE = /\.(ts|mts|js|mjs)$/;
-const SKIPPED = /(\.d\.ts|\.test\.ts|\.spec\.ts)$/;
-
 /**
- * Imports every workflow file under `dirs` (recursively, in order) and collects the `@workflow`
- * methods each registers. A file that throws on import is reported and the others still load; two
- * workflows with one name are an error naming both files (the first one found keeps the name).
+ * Imports every workflow file of the snapshot (its folders in order, each file's own text: the
+ * hooks serve it) and collects the `@workflow` methods each registers. A file that throws on import
+ * is reported, with the line it failed at when known, and the others still load; two workflows with
+ * one name are an error naming both files (the first one found keeps the name).
  */
-export async function loadWorkflows(dirs: string[]): Promise<LoadedWorkflows> {
+export async function loadWorkflows(snapshot: Pick<WorkflowSnapshot, "dirs" | "sources" | "unreadable">): Promise<LoadedWorkflows> {
   const definitions = new Map<string, WorkflowDefinition>();
-  const files = new Map<string, { dir: string; file: string }>();
+  const origins = new Map<string, { dir: string; file: string }>();
   const infos: WorkflowInfo[] = [];
-  const errors: WorkflowLoadError[] = [];
-  for (const dir of dirs) {
-    let found: string[];
-    try {
-      found = listFiles(dir);
-    } catch (error) {
-      errors.push({ file: dir, message: `cannot read the workflows directory: ${(error as Error).message}` });
-      continue;
-    }
-    for (const file of found) {
+  const errors: WorkflowLoadError[] = snapshot.unreadable.map(({ dir, message }) => ({ file: dir, line: null, message: `cannot read the workflows directory: ${message}` }));
+  const files = Object.keys(snapshot.sources);
+  for (const dir of snapshot.dirs) {
+    for (const file of files.filter((path) => path.startsWith(dir + sep)).sort()) {
       const mark = registryMark();
       try {
         await import(pathToFileURL(file).href);
       } catch (error) {
-        errors.push({ file: relative(dir, file), message: firstLine(error) });
+        errors.push({ file: relative(dir, file), line: lineOf(error, file), message: firstLine(error) });
         continue;
       }
       for (const definition of workflowsSince(mark)) {
-        const existing = files.get(definition.name);
+        const existing = origins.get(definition.name);
         if (existing) {
           errors.push({
             file: relative(dir, file),
+            line: null,
             message: `duplicate workflow name "${definition.name}": defined in ${relative(existing.dir, existing.file)} and in ${relative(dir, file)}`,
           });
           continue;
         }
-        files.set(definition.name, { dir, file });
+        origins.set(definition.name, { dir, file });
         definitions.set(definition.name, definition);
         infos.push(toWorkflowInfo(definition, dir, file));
       }
@@ -58,17 +51,17 @@ export async function loadWorkflows(dirs: string[]): Promise<LoadedWorkflows> {
   return { definitions, infos, errors };
 }
 
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    if (name.startsWith(".") || name === "node_modules") continue;
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...listFiles(path));
-    else if (WORKFLOW_FILE.test(name) && !SKIPPED.test(name)) out.push(path);
-  }
-  return out;
+/**
+ * Where in `file` the error arose: swc's syntax errors name `file:line:col`; an error thrown while
+ * the file ran has a stack frame in it (source-mapped to the file's own lines).
+ */
+function lineOf(error: unknown, file: string): number | null {
+  const text = error instanceof Error ? `${error.message}\n${error.stack ?? ""}` : String(error);
+  const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const found = new RegExp(`(?:file://)?${escaped}:(\\d+)(?::\\d+)?`).exec(text);
+  return found ? Number(found[1]) : null;
 }
 
 function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split("\n")[0];
+  return (error instanceof Error ? error.message : String(error)).split("\n").find((line) => line.trim() !== "") ?? "";
 }

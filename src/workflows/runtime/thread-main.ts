@@ -4,15 +4,14 @@
 import "reflect-metadata";
 import { parentPort, workerData } from "node:worker_threads";
 import type { FromThread, ToThread } from "../thread-protocol.ts";
+import type { WorkflowSnapshot } from "../workflow-files.ts";
 import { captureConsole } from "./run-console.ts";
 import { handleThreadErrors } from "./thread-errors.ts";
 import { loadWorkflows } from "./load-workflows.ts";
 import { ThreadRuns } from "./thread-runs.ts";
 
-export interface ThreadData {
-  /** The workflow folders, in order. */
-  dirs: string[];
-}
+/** What a workflow thread starts with: its generation's files (the TypeScript hooks serve them too). */
+export type ThreadData = WorkflowSnapshot;
 
 const port = parentPort!;
 const post = (message: FromThread) => port.postMessage(message);
@@ -20,8 +19,7 @@ let runs: ThreadRuns | undefined;
 handleThreadErrors(post, (log) => runs?.runOf(log));
 captureConsole();
 
-const { dirs } = workerData as ThreadData;
-const loaded = await loadWorkflows(dirs);
+const loaded = await loadWorkflows(workerData as ThreadData);
 runs = new ThreadRuns(loaded.definitions, post);
 const thread = runs;
 port.on("message", (message: ToThread) => {

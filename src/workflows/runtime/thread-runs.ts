@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { container } from "tsyringe";
 import { runWithConfigAccess, type ConfigAccess } from "../../../sdk/config-access.ts";
 import type { ExecutionContext, ExecutionLogEntry } from "../../../sdk/execution-context.ts";
-import { collectingLogger, storedResult, userConfigOf } from "../../../sdk/execution-parts.ts";
+import { checkedResult, collectingLogger, storedResult, userConfigOf } from "../../../sdk/execution-parts.ts";
 import type { WorkflowDefinition } from "../../../sdk/workflow-definition.ts";
 import { normalizeConfigKey } from "../../configs/config-key.ts";
 import { ValidationError } from "../../errors/index.ts";
@@ -75,9 +75,9 @@ export class ThreadRuns {
       const params = definition.params ? parseParams(definition, request.params) : request.params;
       const instance = container.createChildContainer().resolve(definition.target) as Record<string, (...args: unknown[]) => unknown>;
       const value = await withinRun(logger, () =>
-        runWithConfigAccess(this.accessFor(request.runId, reads), () => Promise.resolve(instance[definition.method](ctx, params))),
+        runWithConfigAccess(this.accessFor(request, reads), () => Promise.resolve(instance[definition.method](ctx, params))),
       );
-      end = { ok: true, result: storedResult(value) };
+      end = { ok: true, result: storedResult(checkedResult(definition, value)) };
     } catch (error) {
       end = { ok: false, error: errorText(error) };
     } finally {
@@ -139,9 +139,10 @@ export class ThreadRuns {
   }
 
   /** `config` for one run: through the worker, each key's answer kept for the run (a write or delete forgets it). */
-  private accessFor(runId: string, reads: Record<string, number>): ConfigAccess {
+  private accessFor({ runId, org }: RunRequest, reads: Record<string, number>): ConfigAccess {
     const answers = new Map<string, Promise<{ type: string; value: unknown } | undefined>>();
     return {
+      scope: org?.name ?? "global",
       read: async (rawKey) => {
         const key = normalizeConfigKey(rawKey);
         let answer = answers.get(key);
