@@ -31,5 +31,6 @@ export const ErrorCode = z.enum([
   "DATABASE_ERROR",
   "MIGRATION_ERROR",
   "INTERNAL_ERROR",
+  "IDEMPOTENCY_KEY_REUSED",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

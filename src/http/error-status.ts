@@ -28,4 +28,5 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   DATABASE_ERROR: 503,
   MIGRATION_ERROR: 500,
   INTERNAL_ERROR: 500,
+  IDEMPOTENCY_KEY_REUSED: 409,
 };

@@ -9,6 +9,8 @@ import { loadWorkflowCatalog, type WorkflowCatalog } from "../workflows/workflow
 import type { Platform } from "./platform.ts";
 
 const REDIS_STARTUP_WAIT_MS = 3_000;
+/** How often the API deletes idempotency keys past their 24 h. */
+const KEY_PURGE_MS = 60 * 60 * 1000;
 
 export interface RunningServer {
   server: Server;
@@ -35,7 +37,11 @@ export async function startServer(platform: Platform, port = platform.settings.p
   const signals = new ExecutionSignals(redis, subscriber, settings.queuePrefix, logger, ["finished"]);
   // A moment for the first connection, so a request right after start is not refused needlessly.
   await waitForRedis(redis, REDIS_STARTUP_WAIT_MS);
-  const executions = new ExecutionService(new ExecutionStore(platform.db), platform.configs, catalog, queue, signals, platform.cipher);
+  const store = new ExecutionStore(platform.db);
+  const executions = new ExecutionService(store, platform.configs, catalog, queue, signals, platform.cipher);
+  const purgeKeys = () => void store.keys.purge().catch((error) => logger.warn({ err: error }, "could not delete expired idempotency keys"));
+  const purging = setInterval(purgeKeys, KEY_PURGE_MS);
+  purging.unref();
 
   const app = createApp(platform, { catalog, executions, queue: queue.queue });
   const server = await new Promise<Server>((resolve, reject) => {
@@ -54,6 +60,7 @@ export async function startServer(platform: Platform, port = platform.settings.p
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      clearInterval(purging);
       await signals.close();
       await queue.close();
       subscriber.disconnect();

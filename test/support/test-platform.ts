@@ -51,6 +51,8 @@ export interface TestPlatformOptions {
   authFailuresPerMinute?: number;
   /** BIFROST_SECRET_KEY_PREVIOUS. */
   previousSecretKeys?: string;
+  /** More environment for the platform (and `env()`, so its CLI and worker processes), e.g. BIFROST_SCHEDULE_MIN_INTERVAL_S. */
+  env?: Record<string, string>;
 }
 
 export interface ApiResponse<T = any> {
@@ -84,6 +86,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     BIFROST_WORKER_LOCK_MS: String(options.workerLockMs ?? 30_000),
     // The suites send many deliberately bad tokens from one address; the limit has its own test.
     BIFROST_AUTH_FAILURES_PER_MINUTE: String(options.authFailuresPerMinute ?? 100_000),
+    ...options.env,
   };
   const settings = loadSettings({ ...envVars, LOG_LEVEL: "debug", PORT: "0" });
   const platform = await openPlatform({ settings, logger: createLogger({ level: "debug", destination }) });
