@@ -21,7 +21,10 @@ export type AuditAction =
   | "token.create"
   | "bundle.export"
   | "bundle.import"
-  | "keys.rotate";
+  | "keys.rotate"
+  | "schedule.create"
+  | "schedule.update"
+  | "schedule.delete";
 
 export interface AuditQuery {
   scope?: string;

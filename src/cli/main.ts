@@ -9,6 +9,7 @@ import { registerDatabaseCommands } from "./commands/database-commands.ts";
 import { registerExecutionCommands } from "./commands/execution-commands.ts";
 import { registerKeyCommands } from "./commands/key-commands.ts";
 import { registerOrgCommands } from "./commands/org-commands.ts";
+import { registerScheduleCommands } from "./commands/schedule-commands.ts";
 import { registerServeCommands } from "./commands/serve-commands.ts";
 
 const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
@@ -26,6 +27,7 @@ registerConfigCommands(program);
 registerExecutionCommands(program);
 registerBundleCommands(program);
 registerKeyCommands(program);
+registerScheduleCommands(program);
 
 // A reader that stops early (`bifrost audit | head`) closes the pipe, and writes to it fail with
 // EPIPE, reported once, as an 'error' event that would crash the process with a stack trace. The

@@ -32,5 +32,6 @@ export const ErrorCode = z.enum([
   "MIGRATION_ERROR",
   "INTERNAL_ERROR",
   "IDEMPOTENCY_KEY_REUSED",
+  "SCHEDULE_NOT_FOUND",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -11,6 +11,8 @@ import { orgRoutes } from "../orgs/org-routes.ts";
 import type { Platform } from "../platform/platform.ts";
 import { executionRoutes, startExecutionRoutes } from "../executions/execution-routes.ts";
 import type { ExecutionService } from "../executions/execution-service.ts";
+import { scheduleRoutes } from "../schedules/schedule-routes.ts";
+import type { ScheduleService } from "../schedules/schedule-service.ts";
 import type { WorkflowCatalog } from "../workflows/workflow-catalog.ts";
 import { workflowRoutes } from "../workflows/workflow-routes.ts";
 import { authFailureLimit } from "./auth-failure-limit.ts";
@@ -29,9 +31,10 @@ export interface AppServices {
   executions: ExecutionService;
   /** The executions queue, for the admin dashboard. */
   queue: Queue;
+  schedules: ScheduleService;
 }
 
-export function createApp(platform: Platform, { catalog, executions, queue }: AppServices): Express {
+export function createApp(platform: Platform, { catalog, executions, queue, schedules }: AppServices): Express {
   const app = express();
   app.disable("x-powered-by");
   // Security headers everywhere; the console sets its own Content-Security-Policy (console-assets.ts),
@@ -62,6 +65,7 @@ export function createApp(platform: Platform, { catalog, executions, queue }: Ap
   api.use("/workflows", workflowRoutes(catalog));
   api.use("/workflows", startExecutionRoutes(executions, platform.orgs));
   api.use("/executions", executionRoutes(executions, platform.orgs));
+  api.use("/schedules", scheduleRoutes(schedules, platform.orgs));
   api.use("/", bundleRoutes(platform.bundleExporter, platform.bundleImporter, platform.orgs));
   api.use(notFoundHandler);
   app.use("/api", api);

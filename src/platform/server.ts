@@ -5,6 +5,7 @@ import { ExecutionSignals } from "../executions/execution-signals.ts";
 import { ExecutionStore } from "../executions/execution-store.ts";
 import { createApp } from "../http/app.ts";
 import { createRedisConnection, waitForRedis } from "../queue/redis-connection.ts";
+import { ScheduleQueue, ScheduleService, ScheduleStore } from "../schedules/index.ts";
 import { loadWorkflowCatalog, type WorkflowCatalog } from "../workflows/workflow-catalog.ts";
 import type { Platform } from "./platform.ts";
 
@@ -39,11 +40,13 @@ export async function startServer(platform: Platform, port = platform.settings.p
   await waitForRedis(redis, REDIS_STARTUP_WAIT_MS);
   const store = new ExecutionStore(platform.db);
   const executions = new ExecutionService(store, platform.configs, catalog, queue, signals, platform.cipher);
+  const scheduleQueue = new ScheduleQueue(redis, settings.queuePrefix);
+  const schedules = new ScheduleService(platform.db, new ScheduleStore(platform.db), platform.audit, catalog, scheduleQueue, logger, { minIntervalS: settings.scheduleMinIntervalS });
   const purgeKeys = () => void store.keys.purge().catch((error) => logger.warn({ err: error }, "could not delete expired idempotency keys"));
   const purging = setInterval(purgeKeys, KEY_PURGE_MS);
   purging.unref();
 
-  const app = createApp(platform, { catalog, executions, queue: queue.queue });
+  const app = createApp(platform, { catalog, executions, queue: queue.queue, schedules });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(s)));
   });
@@ -63,6 +66,7 @@ export async function startServer(platform: Platform, port = platform.settings.p
       clearInterval(purging);
       await signals.close();
       await queue.close();
+      await scheduleQueue.close();
       subscriber.disconnect();
       redis.disconnect();
     },

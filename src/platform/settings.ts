@@ -31,6 +31,13 @@ export const Settings = z.object({
   /** Failed authentications (401) one client address may make per minute before 429s. */
   authFailuresPerMinute: z.coerce.number().int().min(1).max(1_000_000),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+  /** A schedule may not fire more often than this (BIFROST_SCHEDULE_MIN_INTERVAL_S). */
+  scheduleMinIntervalS: z.coerce.number().int().min(1).max(86_400),
+  /**
+   * How often a worker checks that Redis holds a job scheduler for every enabled schedule, and
+   * rebuilds what is missing (BIFROST_SCHEDULE_SYNC_MS).
+   */
+  scheduleSyncMs: z.coerce.number().int().min(100).max(3_600_000),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -50,6 +57,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     workerLockMs: env.BIFROST_WORKER_LOCK_MS ?? 30_000,
     authFailuresPerMinute: env.BIFROST_AUTH_FAILURES_PER_MINUTE ?? 30,
     logLevel: env.LOG_LEVEL ?? "info",
+    scheduleMinIntervalS: env.BIFROST_SCHEDULE_MIN_INTERVAL_S ?? 60,
+    scheduleSyncMs: env.BIFROST_SCHEDULE_SYNC_MS ?? 10_000,
   });
   if (!parsed.success) throw ValidationError.fromZod(parsed.error, "env");
   return parsed.data;
