@@ -24,7 +24,10 @@ export type AuditAction =
   | "keys.rotate"
   | "schedule.create"
   | "schedule.update"
-  | "schedule.delete";
+  | "schedule.delete"
+  | "webhook.create"
+  | "webhook.delete"
+  | "webhook.rotate_secret";
 
 export interface AuditQuery {
   scope?: string;

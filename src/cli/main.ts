@@ -11,6 +11,7 @@ import { registerKeyCommands } from "./commands/key-commands.ts";
 import { registerOrgCommands } from "./commands/org-commands.ts";
 import { registerScheduleCommands } from "./commands/schedule-commands.ts";
 import { registerServeCommands } from "./commands/serve-commands.ts";
+import { registerWebhookCommands } from "./commands/webhook-commands.ts";
 
 const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -28,6 +29,7 @@ registerExecutionCommands(program);
 registerBundleCommands(program);
 registerKeyCommands(program);
 registerScheduleCommands(program);
+registerWebhookCommands(program);
 
 // A reader that stops early (`bifrost audit | head`) closes the pipe, and writes to it fail with
 // EPIPE, reported once, as an 'error' event that would crash the process with a stack trace. The

@@ -33,5 +33,7 @@ export const ErrorCode = z.enum([
   "INTERNAL_ERROR",
   "IDEMPOTENCY_KEY_REUSED",
   "SCHEDULE_NOT_FOUND",
+  "WEBHOOK_NOT_FOUND",
+  "WEBHOOK_SIGNATURE_INVALID",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

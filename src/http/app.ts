@@ -13,6 +13,9 @@ import { executionRoutes, startExecutionRoutes } from "../executions/execution-r
 import type { ExecutionService } from "../executions/execution-service.ts";
 import { scheduleRoutes } from "../schedules/schedule-routes.ts";
 import type { ScheduleService } from "../schedules/schedule-service.ts";
+import { hookRoutes } from "../webhooks/hook-routes.ts";
+import { baseUrlFrom, webhookRoutes } from "../webhooks/webhook-routes.ts";
+import type { WebhookService } from "../webhooks/webhook-service.ts";
 import type { WorkflowCatalog } from "../workflows/workflow-catalog.ts";
 import { workflowRoutes } from "../workflows/workflow-routes.ts";
 import { authFailureLimit } from "./auth-failure-limit.ts";
@@ -32,9 +35,10 @@ export interface AppServices {
   /** The executions queue, for the admin dashboard. */
   queue: Queue;
   schedules: ScheduleService;
+  webhooks: WebhookService;
 }
 
-export function createApp(platform: Platform, { catalog, executions, queue, schedules }: AppServices): Express {
+export function createApp(platform: Platform, { catalog, executions, queue, schedules, webhooks }: AppServices): Express {
   const app = express();
   app.disable("x-powered-by");
   // Security headers everywhere; the console sets its own Content-Security-Policy (console-assets.ts),
@@ -46,6 +50,9 @@ export function createApp(platform: Platform, { catalog, executions, queue, sche
   app.get("/health", (_req, res) => {
     res.json({ status: "ok" });
   });
+
+  // Inbound webhooks: signed by their sender instead of a bearer token (src/webhooks).
+  app.use("/hooks", hookRoutes(webhooks));
 
   const api = express.Router();
   api.get("/openapi.json", (_req, res) => {
@@ -66,6 +73,7 @@ export function createApp(platform: Platform, { catalog, executions, queue, sche
   api.use("/workflows", startExecutionRoutes(executions, platform.orgs));
   api.use("/executions", executionRoutes(executions, platform.orgs));
   api.use("/schedules", scheduleRoutes(schedules, platform.orgs));
+  api.use("/webhooks", webhookRoutes(webhooks, platform.orgs, baseUrlFrom(platform.settings.publicUrl)));
   api.use("/", bundleRoutes(platform.bundleExporter, platform.bundleImporter, platform.orgs));
   api.use(notFoundHandler);
   app.use("/api", api);

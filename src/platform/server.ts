@@ -6,6 +6,7 @@ import { ExecutionStore } from "../executions/execution-store.ts";
 import { createApp } from "../http/app.ts";
 import { createRedisConnection, waitForRedis } from "../queue/redis-connection.ts";
 import { ScheduleQueue, ScheduleService, ScheduleStore } from "../schedules/index.ts";
+import { WebhookService, WebhookStore } from "../webhooks/index.ts";
 import { loadWorkflowCatalog, type WorkflowCatalog } from "../workflows/workflow-catalog.ts";
 import type { Platform } from "./platform.ts";
 
@@ -42,11 +43,12 @@ export async function startServer(platform: Platform, port = platform.settings.p
   const executions = new ExecutionService(store, platform.configs, catalog, queue, signals, platform.cipher);
   const scheduleQueue = new ScheduleQueue(redis, settings.queuePrefix);
   const schedules = new ScheduleService(platform.db, new ScheduleStore(platform.db), platform.audit, catalog, scheduleQueue, logger, { minIntervalS: settings.scheduleMinIntervalS });
+  const webhooks = new WebhookService(platform.db, new WebhookStore(platform.db), platform.audit, platform.cipher, catalog, platform.orgs, executions);
   const purgeKeys = () => void store.keys.purge().catch((error) => logger.warn({ err: error }, "could not delete expired idempotency keys"));
   const purging = setInterval(purgeKeys, KEY_PURGE_MS);
   purging.unref();
 
-  const app = createApp(platform, { catalog, executions, queue: queue.queue, schedules });
+  const app = createApp(platform, { catalog, executions, queue: queue.queue, schedules, webhooks });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(s)));
   });

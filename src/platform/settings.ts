@@ -38,6 +38,8 @@ export const Settings = z.object({
    * rebuilds what is missing (BIFROST_SCHEDULE_SYNC_MS).
    */
   scheduleSyncMs: z.coerce.number().int().min(100).max(3_600_000),
+  /** The platform's address as webhook senders reach it, for webhook URLs (BIFROST_PUBLIC_URL); default: the request's own. */
+  publicUrl: z.url({ protocol: /^https?$/, error: "BIFROST_PUBLIC_URL must be an http:// or https:// URL" }).optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -59,6 +61,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     logLevel: env.LOG_LEVEL ?? "info",
     scheduleMinIntervalS: env.BIFROST_SCHEDULE_MIN_INTERVAL_S ?? 60,
     scheduleSyncMs: env.BIFROST_SCHEDULE_SYNC_MS ?? 10_000,
+    publicUrl: env.BIFROST_PUBLIC_URL || undefined,
   });
   if (!parsed.success) throw ValidationError.fromZod(parsed.error, "env");
   return parsed.data;
