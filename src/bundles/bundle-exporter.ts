@@ -5,6 +5,7 @@ import { GLOBAL, scopeId, type Scope } from "../orgs/index.ts";
 import type { SecretCipher } from "../secrets/index.ts";
 import { join, sql, type Database } from "../storage/database.ts";
 import { BUNDLE_FORMAT, BUNDLE_VERSION, type BundleConfig } from "./bundle-format.ts";
+import { triggerSections } from "./bundle-trigger-export.ts";
 
 export interface ExportOptions {
   /** true: secrets without value or ciphertext (to promote to another environment); false: a backup. */
@@ -53,7 +54,9 @@ export class BundleExporter {
         yield `${count++ === 0 ? "" : ","}\n    ${JSON.stringify(this.entryOf(row, scope.org, options.portable))}`;
       }
     }
-    yield `${count ? "\n  " : ""}]\n}\n`;
+    yield `${count ? "\n  " : ""}]`;
+    yield* triggerSections(this.db, scopes);
+    yield "\n}\n";
     await this.db.write((tx) => this.audit.record(tx, {
       actor: options.actor,
       action: "bundle.export",

@@ -64,7 +64,7 @@ export async function openPlatform(options: PlatformOptions = {}): Promise<Platf
     configs: new ConfigService(db, cipher, audit),
     tokens: new TokenService(db, audit),
     bundleExporter: new BundleExporter(db, cipher, audit),
-    bundleImporter: new BundleImporter(db, cipher, audit),
+    bundleImporter: new BundleImporter(db, cipher, audit, settings.scheduleMinIntervalS),
     close: () => db.close(),
   };
 }
