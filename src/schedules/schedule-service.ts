@@ -62,7 +62,8 @@ export class ScheduleService {
   async create(scope: Scope, body: unknown, actor: string): Promise<ScheduleView> {
     const input = parse(ScheduleCreate, body);
     const cron = normalizeCron(input.cron);
-    this.check({ cron, timezone: input.timezone }, input.workflow, input.params);
+    this.checkTiming({ cron, timezone: input.timezone });
+    this.checkWorkflow(input.workflow, input.params);
     const id = randomUUID();
     const row = await this.db.write(async (tx) => {
       const created = await this.store.create(tx, {
@@ -100,7 +101,10 @@ export class ScheduleService {
     const cron = patch.cron === undefined ? row.cron : normalizeCron(patch.cron);
     const timezone = patch.timezone ?? row.timezone;
     const params = patch.params === undefined ? JSON.parse(row.params) : patch.params;
-    this.check({ cron, timezone }, row.workflow, params, { workflowMayBeGone: patch.params === undefined });
+    // Only what changes is checked: pausing a schedule must work even when its workflow is gone or
+    // the minimum interval was raised after it was made.
+    if (patch.cron !== undefined || patch.timezone !== undefined) this.checkTiming({ cron, timezone });
+    if (patch.params !== undefined) this.checkWorkflow(row.workflow, params);
     const data = {
       cron,
       timezone,
@@ -137,12 +141,8 @@ export class ScheduleService {
     return toScheduleView(row, orgName, row.enabled ? this.nextFires.of(row) : null);
   }
 
-  /**
-   * Everything that can refuse a schedule, each problem with its path. The workflow must be loaded
-   * here, except on a change that leaves the params alone (pausing a schedule of a workflow that
-   * is gone must work).
-   */
-  private check(schedule: { cron: string; timezone: string }, workflow: string, params: unknown, { workflowMayBeGone = false } = {}): void {
+  /** The cron, its zone and how often it fires, each problem with its path. */
+  private checkTiming(schedule: { cron: string; timezone: string }): void {
     const issues: ValidationIssue[] = [];
     const cronIssue = cronProblem(schedule.cron);
     if (cronIssue) issues.push({ path: "body.cron", message: cronIssue });
@@ -155,11 +155,12 @@ export class ScheduleService {
       }
     }
     if (issues.length > 0) throw new ValidationError(issues);
+  }
+
+  /** The workflow must be loaded here and accept the params. */
+  private checkWorkflow(workflow: string, params: unknown): void {
     const definition = this.catalog.get(workflow)?.definition;
-    if (!definition) {
-      if (workflowMayBeGone) return;
-      throw new WorkflowNotFoundError(workflow);
-    }
+    if (!definition) throw new WorkflowNotFoundError(workflow);
     if (definition.params) {
       const parsed = definition.params.safeParse(params ?? {});
       if (!parsed.success) throw ValidationError.fromZod(parsed.error, "body.params");

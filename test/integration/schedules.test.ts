@@ -120,6 +120,18 @@ describe("GET, PATCH and DELETE /api/schedules", () => {
     expect((await admin("DELETE", `/api/schedules/${created.id}`)).status).toBe(404);
   });
 
+  it("pauses a schedule whose workflow is gone or that fires more often than the minimum now allows", async () => {
+    const { body: created } = await admin("POST", "/api/schedules", { workflow: "noop", cron: "0 7 * * *" });
+    // As if made under a lower BIFROST_SCHEDULE_MIN_INTERVAL_S, of a workflow since removed.
+    await t.platform.db.prisma.schedule.update({ where: { id: created.id }, data: { cron: "* * * * * *", workflow: "removed_workflow" } });
+    const paused = await admin("PATCH", `/api/schedules/${created.id}`, { enabled: false });
+    expect(paused.status, paused.text).toBe(200);
+    expect(paused.body).toMatchObject({ enabled: false, workflow: "removed_workflow" });
+    expect((await admin("PATCH", `/api/schedules/${created.id}`, { enabled: true })).status).toBe(200);
+    expect((await admin("PATCH", `/api/schedules/${created.id}`, { cron: "*/2 * * * * *" })).status).toBe(400);
+    expect((await admin("PATCH", `/api/schedules/${created.id}`, { params: {} })).body.error.code).toBe("WORKFLOW_NOT_FOUND");
+  });
+
   it("lists by scope and workflow", async () => {
     const { body: mine } = await admin("POST", "/api/schedules?scope=acme", { workflow: "noop", cron: "0 1 * * *" });
     const all = (await admin("GET", "/api/schedules")).body.map((s: { id: string }) => s.id);
@@ -169,6 +181,42 @@ describe("GET, PATCH and DELETE /api/schedules", () => {
     const stored = JSON.stringify(await t.platform.db.prisma.auditEvent.findMany());
     expect(stored).not.toContain("param-marker");
     expect(stored).not.toContain("424242");
+  });
+});
+
+describe("hostile input", () => {
+  it("gets a 4xx, never a 5xx, on the schedule and webhook routes, and changes nothing", async () => {
+    const schedules = await t.platform.db.prisma.schedule.count();
+    const hooks = await t.platform.db.prisma.webhook.count();
+    const probes: [string, string, unknown?, Record<string, string>?][] = [
+      ["GET", "/api/schedules?scope=%00"],
+      ["GET", "/api/schedules?workflow=%00"],
+      ["GET", "/api/schedules/%00"],
+      ["GET", `/api/schedules/${"a".repeat(5000)}`],
+      ["PATCH", "/api/schedules/%00", { enabled: false }],
+      ["POST", "/api/schedules", { workflow: "noop", cron: "0 9 * * *\u0000" }],
+      ["POST", "/api/schedules", { workflow: "noop", cron: "0 9 * * *", timezone: "UTC\u0000" }],
+      ["POST", "/api/schedules", { workflow: "noop\u0000", cron: "0 9 * * *" }],
+      ["POST", "/api/schedules", { workflow: "noop", cron: "x".repeat(100_000) }],
+      ["POST", "/api/schedules", "[1, 2"],
+      ["POST", "/api/schedules", { workflow: ["noop"], cron: 5 }],
+      ["GET", "/api/webhooks?scope=%00"],
+      ["GET", "/api/webhooks?workflow=%00"],
+      ["DELETE", "/api/webhooks/%00"],
+      ["POST", "/api/webhooks/wh_%00/rotate-secret"],
+      ["POST", "/api/webhooks", { workflow: "noop", description: "a\u0000b" }],
+      ["POST", "/api/webhooks", { workflow: "noop\u0000" }],
+      ["POST", "/hooks/%00", "{}"],
+      ["POST", `/hooks/${"w".repeat(10_000)}`, "{}"],
+      ["POST", "/api/workflows/noop/executions", { params: {} }, { "Idempotency-Key": "é".repeat(150) }],
+    ];
+    for (const [method, path, body, headers] of probes) {
+      const res = await admin(method, path, body, headers);
+      expect(res.status, `${method} ${path}`).toBeGreaterThanOrEqual(200);
+      expect(res.status, `${method} ${path}: ${res.text}`).toBeLessThan(500);
+    }
+    expect(await t.platform.db.prisma.schedule.count()).toBe(schedules);
+    expect(await t.platform.db.prisma.webhook.count()).toBe(hooks);
   });
 });
 
