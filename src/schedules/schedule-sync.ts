@@ -6,6 +6,8 @@ import type { ScheduleStore, SchedulerSpec } from "./schedule-store.ts";
 
 /** How long one process may hold the sync to itself (a sync takes milliseconds; a dead holder's turn lapses). */
 const LOCK_MS = 30_000;
+/** How long `close` waits for a sync under way. */
+const CLOSE_WAIT_MS = 5_000;
 /** A next fire this far past with no job in Redis means the job was lost (not merely not taken yet). */
 const LOST_AFTER_MS = 60_000;
 
@@ -36,6 +38,8 @@ export class ScheduleSync {
 
   start(): void {
     const tick = () => {
+      // While Redis is away its commands would wait for it (this connection queues them): skip.
+      if (this.redis.status !== "ready") return;
       this.running = this.syncOnce().catch((error) => this.logger.debug({ err: error }, "schedule sync skipped"));
     };
     tick();
@@ -43,9 +47,10 @@ export class ScheduleSync {
     this.timer.unref();
   }
 
+  /** Stops syncing; a sync under way gets a moment to finish (one that waits for Redis is left). */
   async close(): Promise<void> {
     clearInterval(this.timer);
-    await this.running;
+    await Promise.race([this.running, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
   }
 
   /** One sync, unless another process is syncing: then null. */
