@@ -102,7 +102,8 @@ export class ExecutionStore {
    */
   async createUnderKey(row: ExecutionRow, key: string): Promise<boolean> {
     try {
-      await this.db.direct.batch([insertOf(row), ...this.keys.claim(row.scope, key, row.id, row.createdAt)]);
+      // Bookkeeping, as `create`'s write is: not waiting for the disk (see Database.bookkeeping).
+      await this.db.direct.batch([insertOf(row), ...this.keys.claim(row.scope, key, row.id, row.createdAt)], { waitForDisk: false });
       return true;
     } catch (error) {
       if (isUniqueViolation(error)) return false;

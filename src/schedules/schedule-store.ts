@@ -40,11 +40,15 @@ export class ScheduleStore {
     return this.db.prisma.schedule.findMany({ where: { enabled: true }, select: { id: true, workflow: true, cron: true, timezone: true } });
   }
 
-  /** Records a fire's run; an earlier fire stored later (a retried job) does not move them back. Not a change by anyone: `updatedAt` stays. */
+  /**
+   * Records a fire's run; an earlier fire stored later (a retried job) does not move them back.
+   * Not a change by anyone: `updatedAt` stays. Bookkeeping, as a run's own rows are: it does not
+   * wait for the disk (see Database.bookkeeping).
+   */
   async markFired(id: string, firedAt: Date, executionId: string): Promise<void> {
-    await this.db.direct.batch([
+    await this.db.bookkeeping.write(
       sql`UPDATE "schedules" SET "lastRunAt" = ${firedAt}, "lastExecutionId" = ${executionId} WHERE "id" = ${id} AND ("lastRunAt" IS NULL OR "lastRunAt" < ${firedAt})`,
-    ]);
+    );
   }
 
   async orgNames(orgIds: (string | null)[]): Promise<Map<string, string>> {
