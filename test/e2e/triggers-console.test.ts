@@ -163,6 +163,7 @@ describe("a workflow's page", () => {
   });
 
   it("never received a webhook secret except in the answers that showed it", async () => {
+    expect(shownSecrets).toHaveLength(2);
     const haystacks: Haystack[] = [];
     for (const r of received) {
       if (/POST .*\/api\/webhooks(\/[^/]+\/rotate-secret)?(\?|$)/.test(r.url)) continue; // the answers that show it, once

@@ -52,6 +52,17 @@ describe("Idempotency-Key", () => {
     expect(ended).toMatchObject({ status: "success", attempts: 1 });
   });
 
+  it("starts that all looked for the key before any claimed it still start one run: the claim is the primary key, not the look", async () => {
+    const before = await executions();
+    // Started together in one process, each looks the key up before any of them writes (on
+    // SQLite the look is synchronous, so twenty HTTP requests may not overlap this way).
+    const input = { workflow: "noop", scope: GLOBAL_SCOPE, params: {}, userConfig: {}, actor: "test" };
+    const starts = await Promise.all(Array.from({ length: 20 }, () => t.server.executions.startOnce(input, "api:looked-first")));
+    expect(new Set(starts.map((s) => s.row.id)).size).toBe(1);
+    expect(starts.filter((s) => !s.replayed)).toHaveLength(1);
+    expect(await executions()).toBe(before + 1);
+  });
+
   it("is kept per scope: the same key in another org is another run", async () => {
     const global = await start("noop", "per-scope");
     const acme = await start("noop", "per-scope", {}, "?scope=acme");
@@ -74,6 +85,7 @@ describe("Idempotency-Key", () => {
     expect(refused.status).toBe(400);
     const ok = await start("echo_params", "fix-and-retry", { n: 1 });
     expect(ok.status).toBe(202);
+    expect((await start("echo_params", "fix-and-retry", { n: 1 })).body.id).toBe(ok.body.id);
   });
 
   it("answers the first run even when a new start would now be refused (its secret deleted since)", async () => {
