@@ -103,7 +103,7 @@ export async function platformThroughput(env: BenchEnvironment, executions: numb
   }));
   const started = performance.now();
   for (let i = 0; i < executions; i += 100) {
-    await Promise.all(ids.slice(i, i + 100).map((id) => env.server.executions.start({ workflow, scope, params, userConfig, actor: "bench" }, id)));
+    await Promise.all(ids.slice(i, i + 100).map((id) => env.server.executions.start({ workflow, scope, params, userConfig, actor: "bench", authority: "admin" }, id)));
   }
   const lost = await allEnded(env, unheard, Promise.all(ended));
   const elapsed = performance.now() - started;

@@ -5,6 +5,8 @@ export {
   ConfigTypeError,
   SecretAccessError,
   SecretValueMissingError,
+  ScopeAccessError,
+  SecretCopyError,
   ValidationError,
   InvalidConfigKeyError,
   InvalidConfigValueError,

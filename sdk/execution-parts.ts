@@ -13,7 +13,7 @@ export const RUN_LOG_LIMITS = { lines: 10_000, characters: 1_000_000 };
  * lines are dropped whole (a cut line could end in the first half of a secret, which the scrubber
  * would no longer recognise) and one last entry counts them.
  */
-export function collectingLogger(entries: ExecutionLogEntry[], limits = RUN_LOG_LIMITS): ExecutionLogger {
+export function collectingLogger(entries: ExecutionLogEntry[], limits = RUN_LOG_LIMITS): ExecutionLogger & { readonly note: ExecutionLogEntry | null } {
   let characters = 0;
   let dropped = 0;
   let note: ExecutionLogEntry | null = null;
@@ -31,7 +31,16 @@ export function collectingLogger(entries: ExecutionLogEntry[], limits = RUN_LOG_
     }
     note.message = `The log reached its limit (${limits.lines.toLocaleString("en-US")} lines or ${limits.characters.toLocaleString("en-US")} characters a run): ${dropped} later line${dropped === 1 ? " was" : "s were"} dropped`;
   };
-  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
+  return {
+    debug: at("debug"),
+    info: at("info"),
+    warn: at("warn"),
+    error: at("error"),
+    /** The last entry once lines were dropped: it counts them, so it changes until the run ends. */
+    get note() {
+      return note;
+    },
+  };
 }
 
 /** The most a run may return, as JSON text in characters: results are stored in the run's row and sent whole to whoever reads it. */

@@ -6,11 +6,12 @@
  * const run = await runWorkflow(Billing, "chargeCard", { amount: 5 }, {
  *   configs: { stripe_api_key: { type: "secret", value: "sk_test_123" } },
  * });
- * expect(run.result).toEqual({ charged: 5, currency: "EUR", keyHint: "sk_…" });
+ * expect(run.result).toEqual({ charged: 5, currency: "EUR", chargeId: "ch_test_5_eur" });
  */
 import "reflect-metadata";
 import { container, type DependencyContainer } from "tsyringe";
 import { ConfigNotFoundError, SecretAccessError, ValidationError } from "../src/errors/index.ts";
+import { normalizeConfigKey } from "../src/configs/config-key.ts";
 import { inferConfigType } from "../src/configs/config-type.ts";
 import { runWithConfigAccess, type ConfigAccess, type ConfigEntry } from "./config-access.ts";
 import type { ExecutionContext, ExecutionLogEntry } from "./execution-context.ts";
@@ -49,21 +50,24 @@ export interface TestRun<R> {
 export async function runWorkflow<R = unknown>(target: new (...args: any[]) => object, method: string, params: unknown = {}, options: RunWorkflowOptions = {}): Promise<TestRun<R>> {
   const definition = findWorkflow(target, method);
   if (!definition) throw new Error(`${target.name}.${method} is not a @workflow method`);
-  const configs: Record<string, TestConfig> = structuredClone(options.configs ?? {});
+  // By canonical key, as the platform stores them: every reader normalizes a key the same way.
+  const configs: Record<string, TestConfig> = Object.fromEntries(Object.entries(structuredClone(options.configs ?? {})).map(([key, c]) => [normalizeConfigKey(key), c]));
   const logs: ExecutionLogEntry[] = [];
 
   const access: ConfigAccess = {
-    read: async (key) => {
+    read: async (rawKey) => {
+      const key = normalizeConfigKey(rawKey);
       const found = configs[key];
       if (found?.type === "secret" && !definition.secrets.includes(key)) throw new SecretAccessError(key, definition.name);
       return found && { ...found };
     },
-    write: async (key, value, writeOptions) => {
-      configs[key] = { type: writeOptions.secret ? "secret" : (writeOptions.type ?? inferConfigType(value)), value };
+    write: async (rawKey, value, writeOptions) => {
+      configs[normalizeConfigKey(rawKey)] = { type: writeOptions.secret ? "secret" : (writeOptions.type ?? inferConfigType(value)), value };
     },
     list: async () =>
       Object.entries(configs).map(([key, c]) => ({ key, type: c.type, value: c.type === "secret" ? null : c.value, masked: c.type === "secret", resolvedFrom: "test" })),
-    remove: async (key) => {
+    remove: async (rawKey) => {
+      const key = normalizeConfigKey(rawKey);
       if (!(key in configs)) throw new ConfigNotFoundError(key, "this test run");
       delete configs[key];
     },

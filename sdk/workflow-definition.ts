@@ -21,6 +21,12 @@ export interface WorkflowOptions<P extends z.ZodType = z.ZodType> {
    * @defaultValue 0
    */
   retries?: number;
+  /**
+   * The most heap the thread running it may use, in MB: past it, the thread is stopped and its
+   * runs fail, saying so. Runs of workflows with the same limit share threads.
+   * @defaultValue the worker's BIFROST_WORKFLOW_MEMORY_MB (512)
+   */
+  memoryLimitMb?: number;
 }
 
 /** A decorated method, as the registry holds it. */
@@ -32,6 +38,8 @@ export interface WorkflowDefinition {
   secrets: string[];
   timeoutMs: number;
   retries: number;
+  /** null: the worker's default. */
+  memoryLimitMb: number | null;
   /** The class that holds the method; resolved through tsyringe for each run. */
   target: new (...args: any[]) => object;
   method: string;

@@ -1,6 +1,8 @@
 import type { z } from "zod";
 import type { WorkflowOptions } from "./workflow-definition.ts";
 import { registerWorkflow } from "./workflow-registry.ts";
+import { normalizeConfigKey } from "../src/configs/config-key.ts";
+import { InvalidConfigKeyError } from "../src/errors/index.ts";
 
 const NAME = /^[a-z0-9_]{1,100}$/;
 
@@ -28,17 +30,32 @@ export function workflow<P extends z.ZodType>(options: WorkflowOptions<P>): Meth
   if (options.retries !== undefined && !(Number.isInteger(options.retries) && options.retries >= 0 && options.retries <= 25)) {
     throw new Error(`@workflow "${options.name}": retries must be an integer from 0 to 25`);
   }
+  if (options.memoryLimitMb !== undefined && !(Number.isInteger(options.memoryLimitMb) && options.memoryLimitMb >= 16 && options.memoryLimitMb <= 65_536)) {
+    throw new Error(`@workflow "${options.name}": memoryLimitMb must be an integer from 16 to 65536`);
+  }
+  const secrets = (options.secrets ?? []).map((key) => secretName(options.name, key));
   return (target, propertyKey) => {
     registerWorkflow({
       name: options.name,
       description: options.description ?? null,
       category: options.category ?? null,
       params: options.params ?? null,
-      secrets: (options.secrets ?? []).map((key) => key.toLowerCase().replace(/[-. ]/g, "_")),
+      secrets,
       timeoutMs: options.timeoutMs ?? 300_000,
       retries: options.retries ?? 0,
+      memoryLimitMb: options.memoryLimitMb ?? null,
       target: (target as { constructor: new () => object }).constructor,
       method: String(propertyKey),
     });
   };
+}
+
+/** A declared secret's key, normalized as every reader normalizes it; one no reader could ask for is refused at once. */
+function secretName(workflowName: string, key: string): string {
+  try {
+    return normalizeConfigKey(key);
+  } catch (error) {
+    if (!(error instanceof InvalidConfigKeyError)) throw error;
+    throw new Error(`@workflow "${workflowName}": secret ${JSON.stringify(key)} is not a config key: ${error.reason}`);
+  }
 }

@@ -1,32 +1,30 @@
-import "reflect-metadata";
-import { container } from "tsyringe";
-import { runWithConfigAccess, type ConfigAccess } from "../sdk/config-access.ts";
-import type { ExecutionContext, ExecutionLogEntry } from "../sdk/execution-context.ts";
-import { collectingLogger, storedResult, userConfigOf } from "../sdk/execution-parts.ts";
-import type { WorkflowDefinition } from "../sdk/workflow-definition.ts";
-import { ConfigType, inferConfigType, type ConfigService, type ExecutionConfigReader } from "../src/configs/index.ts";
-import { ValidationError } from "../src/errors/index.ts";
-import type { ExecutionOutcome } from "../src/executions/execution-store.ts";
+import { randomUUID } from "node:crypto";
+import type { ConfigAccess } from "../sdk/config-access.ts";
+import type { ExecutionLogEntry } from "../sdk/execution-context.ts";
+import { ConfigType, inferConfigType, normalizeConfigKey, type ConfigService, type ExecutionConfigReader } from "../src/configs/index.ts";
+import { ScopeAccessError, SecretCopyError } from "../src/errors/index.ts";
+import type { ExecutionOutcome, FinalStatus, RunAuthority } from "../src/executions/index.ts";
 import { GLOBAL, GLOBAL_SCOPE, orgScope, type OrgService, type OrgView, type Scope } from "../src/orgs/index.ts";
-import { SecretScrubber } from "../src/secrets/index.ts";
+import { MIN_SECRET_LENGTH, type ScopeScrubber, type SecretScrubber } from "../src/secrets/index.ts";
 import { SharedReads } from "../src/storage/shared-reads.ts";
-import { endRun, withinRun } from "./current-run.ts";
-import { endRunConsole } from "./run-console.ts";
+import type { ConfigCall } from "../src/workflows/thread-protocol.ts";
+import type { WorkflowInfo } from "../src/workflows/workflow-info.ts";
+import type { ThreadPool } from "./thread-pool.ts";
 
 /** What a run needs from its scope. */
 export interface PreparedScope {
   scope: Scope;
   /**
-   * Every secret value the scope holds, for the scrubber: one list a scope of its cascade, most
-   * specific first (the org's own, then the global ones). Only needed when the run ends, so it may
-   * still be on its way while the run goes.
+   * The scrubber of the secrets stored in the run's scope itself (the values the run reads join it:
+   * ConfigService.scopeScrubber). Only needed when the run writes or ends, so it may still be on its
+   * way while the run goes.
    */
-  secretValues: Promise<(readonly string[])[]>;
+  scrubber: Promise<ScopeScrubber>;
 }
 
 export interface ExecutionRequest {
   executionId: string;
-  definition: WorkflowDefinition;
+  definition: WorkflowInfo;
   /** From `ExecutionRunner.prepare`. */
   prepared: PreparedScope;
   params: unknown;
@@ -34,138 +32,140 @@ export interface ExecutionRequest {
   userConfig: Record<string, string>;
   /** Aborted from outside to cancel the run. */
   cancelSignal?: AbortSignal;
+  /** What the run may change besides its own scope. Default "scope". */
+  authority?: RunAuthority;
 }
 
 /**
- * Runs one workflow method: resolves its class through tsyringe, puts the execution's config
- * access behind the `config` facade, enforces the timeout and cancellation through `ctx.signal`,
- * and scrubs every secret value the run could see (its scope's secrets, the secret values it read
- * or wrote itself, and its per-user config, with their common encodings) from the result, the
- * error and the logs before returning them. In a worker process, the run's code is also kept from
- * the process's console (run-console.ts), from exiting it (exit-guard.ts) and from crashing it with
- * a promise it left unhandled (stray-errors.ts).
+ * How long a thread has to answer a run's abort (a timeout, a cancel) before it is taken for
+ * stuck in code that never yields and stopped, with the runs it held.
+ */
+export const THREAD_ANSWER_MS = 2_000;
+
+/**
+ * Runs one workflow in a thread of the pool (its code never runs in this process, which holds the
+ * database, Redis and the key): answers the run's `config` calls (the cascade for its scope,
+ * declared secrets only, audited, writes within its authority), ends it at its timeout or on
+ * cancel (its `ctx.signal` is aborted; a thread that does not answer is stopped), and scrubs every
+ * secret value the run could see (its scope's secrets, those it read or wrote, its per-user
+ * config) from the result, the error and the logs before returning them.
  */
 export class ExecutionRunner {
-  /**
-   * Scrubbers by the values they were built from, a scope of the cascade at a time: a scope's
-   * values come back as the same array while its configs do not change
-   * (ConfigService.secretValuesForScrubbing), and building a scrubber costs ~10–30 ms per 1,000
-   * secrets, so most runs reuse one. The global scope's is built once for every org, and a run's
-   * joins its org's and the global one (`SecretScrubber.joined`, nothing indexed again). Each
-   * holds only its own values: one goes when ScrubbableSecrets lets go of its array.
-   */
-  private readonly scrubbers = new WeakMap<readonly string[], { scrubber: SecretScrubber; covers: ReadonlySet<string> }>();
-
   /** Runs of one org starting together share one read of it. */
   private readonly orgReads: SharedReads<string, OrgView>;
 
   constructor(
     private readonly configs: ConfigService,
     orgs: OrgService,
+    private readonly pool: ThreadPool,
   ) {
     // Asked as the worker claims a run: the read goes with the claim where it can.
     this.orgReads = new SharedReads((id: string) => orgs.get(id, { alongBookkeeping: true }));
   }
 
-  /** A scrubber of the scope's values (a list a scope of its cascade) and `more` (values the run read or wrote, per-user config). */
-  private scrubberFor(scopeValues: (readonly string[])[], more: string[]): SecretScrubber {
-    const kept = scopeValues.map((values) => {
-      let known = this.scrubbers.get(values);
-      if (!known) {
-        known = { scrubber: new SecretScrubber(values), covers: new Set(values) };
-        this.scrubbers.set(values, known);
-      }
-      return known;
-    });
-    const scrubber = SecretScrubber.joined(kept.map((known) => known.scrubber));
-    const extra = more.filter((value) => !kept.some((known) => known.covers.has(value)));
-    // Per-user config, a value set during the run: the scope's index is reused, not rebuilt (~10–30 ms with 1,000 secrets).
-    return extra.length === 0 ? scrubber : scrubber.with(extra);
-  }
-
   /**
-   * What a run in the scope `scopeId` ("global" or an org id) needs: the org, and the secrets to
-   * scrub (on their way: only awaited when the run ends). Separate from `run` so that the worker
-   * can read it while it claims the run.
+   * What a run in the scope `scopeId` ("global" or an org id) needs: the org, and the scrubber (on
+   * its way: only awaited when the run writes or ends). Separate from `run` so that the worker can
+   * read it while it claims the run.
    */
   async prepare(scopeId: string): Promise<PreparedScope> {
-    const secretValues = this.configs.secretValuesForScrubbing(scopeId);
-    secretValues.catch(() => undefined); // awaited when the run ends; a failure surfaces there
-    return { scope: scopeId === GLOBAL ? GLOBAL_SCOPE : orgScope(await this.orgReads.get(scopeId)), secretValues };
+    const scrubber = this.configs.scopeScrubber(scopeId);
+    scrubber.catch(() => undefined); // awaited when the run ends; a failure surfaces there
+    return { scope: scopeId === GLOBAL ? GLOBAL_SCOPE : orgScope(await this.orgReads.get(scopeId)), scrubber };
   }
 
   async run(request: ExecutionRequest): Promise<ExecutionOutcome> {
-    const { definition, executionId } = request;
-    const { scope } = request.prepared;
+    const { definition, executionId, prepared } = request;
     const logs: ExecutionLogEntry[] = [];
+    for (const [name, value] of Object.entries(request.userConfig)) {
+      if (value.length > 0 && value.length < MIN_SECRET_LENGTH) {
+        logs.push({ at: new Date().toISOString(), level: "warn", message: `Per-user config "${name}" is shorter than ${MIN_SECRET_LENGTH} characters: it is not scrubbed from this run's output` });
+      }
+    }
     // Secret values the run reads or writes itself: a value set after `prepare` read the scope
-    // (through the API, or by this run) is scrubbed too.
+    // (through the API, or by this run), or a global one it read, is scrubbed too.
     const seen = new Set<string>();
-    // When the run's code is done: its unfinished console line joins its logs, the run has ended
-    // for what its code does later (a timer it left, a promise it did not await), then everything
-    // is scrubbed. A promise its code left rejected as it returned is reported by Node after that
-    // (once the promise jobs have run): waiting a turn of the event loop for it cost 10–30% of
-    // executions/s (3 × 3,000 runs each way, both databases), so it counts as after the end.
-    const ending = async () => {
-      endRunConsole(ctx.log);
-      endRun(ctx.log);
-      return this.scrubberFor(await request.prepared.secretValues, [...seen, ...Object.values(request.userConfig)]);
+    const scrubberNow = async (): Promise<SecretScrubber> => {
+      const { scrubber, values } = await prepared.scrubber;
+      const extra = [...seen, ...Object.values(request.userConfig)].filter((value) => !values.has(value));
+      // The scope's index is reused, not rebuilt (~10–30 ms with 1,000 secrets).
+      return extra.length === 0 ? scrubber : scrubber.with(extra);
     };
-    const configReader = this.configs.readerFor(scope, {
+    const reader = this.configs.readerFor(prepared.scope, {
       actor: `workflow:${definition.name}`,
       executionId,
       declaredSecrets: { workflow: definition.name, keys: definition.secrets },
     });
+    const access = this.accessFor(request, reader, seen, scrubberNow);
+    const thread = this.pool.acquire(definition.memoryLimitMb);
+    const runId = randomUUID();
+    let ended = false;
 
-    const controller = new AbortController();
-    let ended: "timeout" | "cancelled" | null = null;
-    const timer = setTimeout(() => {
-      ended ??= "timeout";
-      controller.abort(new Error(`Execution timed out after ${definition.timeoutMs} ms`));
-    }, definition.timeoutMs);
-    const onCancel = () => {
-      ended ??= "cancelled";
-      controller.abort(new Error("Execution was cancelled"));
-    };
-    if (request.cancelSignal?.aborted) onCancel();
-    request.cancelSignal?.addEventListener("abort", onCancel, { once: true });
+    const outcome = new Promise<{ status: FinalStatus; result: string | null; error: string | null; secretReads: Record<string, number> }>((resolve) => {
+      const end = (status: FinalStatus, result: string | null, error: string | null, secretReads: Record<string, number> = {}) => {
+        if (ended) return;
+        ended = true;
+        clearTimeout(timer);
+        request.cancelSignal?.removeEventListener("abort", onCancel);
+        resolve({ status, result, error, secretReads });
+      };
+      // The run ends at once; its code is told through ctx.signal, and a thread that does not
+      // answer is busy in code that never yields: stopping it is the only way to end that.
+      const stop = (status: "timeout" | "cancelled", reason: string) => {
+        end(status, null, reason);
+        void thread.abort(runId, reason, THREAD_ANSWER_MS).then((answered) => {
+          if (!answered) void thread.stop(`The thread running it was stopped: run ${executionId} (workflow ${definition.name}) kept it busy past its ${status === "timeout" ? "timeout" : "cancel"} without yielding`);
+        });
+      };
+      const timer = setTimeout(() => stop("timeout", `Execution timed out after ${definition.timeoutMs} ms`), definition.timeoutMs);
+      const onCancel = () => stop("cancelled", "Execution was cancelled");
+      if (request.cancelSignal?.aborted) onCancel();
+      request.cancelSignal?.addEventListener("abort", onCancel, { once: true });
 
-    const ctx: ExecutionContext = {
-      executionId,
-      workflowName: definition.name,
-      org: scope.kind === "org" ? { ...scope.org } : null,
-      log: collectingLogger(logs),
-      userConfig: userConfigOf(request.userConfig),
-      signal: controller.signal,
-    };
+      thread
+        .run(
+          { runId, workflow: definition.name, params: request.params, executionId, org: prepared.scope.kind === "org" ? { ...prepared.scope.org } : null, userConfig: request.userConfig },
+          {
+            onLogs: (entries) => {
+              if (!ended) logs.push(...entries);
+            },
+            onConfig: (call) => (ended ? Promise.reject(new Error("The run has ended")) : configCall(access, call)),
+          },
+        )
+        .then(
+          ({ end: done, secretReads }) => (done.ok ? end("success", done.result, null, secretReads) : end("failed", null, done.error, secretReads)),
+          (error: Error) => end("failed", null, error.message),
+        );
+    });
 
     try {
-      const params = definition.params ? parseParams(definition, request.params) : request.params;
-      const instance = container.createChildContainer().resolve(definition.target) as Record<string, (...args: unknown[]) => unknown>;
-      const run = withinRun(ctx.log, () =>
-        runWithConfigAccess(this.accessFor(request, configReader, seen), () => Promise.resolve(instance[definition.method](ctx, params))),
-      );
-      const aborted = new Promise<never>((_, reject) => {
-        if (controller.signal.aborted) reject(controller.signal.reason);
-        controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
-      });
-      const result = storedResult(await Promise.race([run, aborted]));
-      const scrub = await ending();
-      return { status: "success", result: result === "null" ? null : scrub.scrubJson(result), error: null, logs: scrubLogs(scrub, logs) };
-    } catch (error) {
-      const message = error instanceof Error ? `${error.name}: ${error.message}${error.stack ? `\n${error.stack.split("\n").slice(1).join("\n")}` : ""}` : String(error);
-      const scrub = await ending();
-      return { status: ended ?? "failed", result: null, error: cut(escapeNuls(scrub.scrub(message)), ERROR_LIMIT), logs: scrubLogs(scrub, logs) };
+      const { status, result, error, secretReads } = await outcome;
+      await reader.close(secretReads);
+      const scrub = await scrubberNow();
+      return {
+        status,
+        result: result === null || result === "null" ? null : scrub.scrubJson(result),
+        error: error === null ? null : cut(escapeNuls(scrub.scrub(error)), ERROR_LIMIT),
+        logs: logs.map((entry) => ({ ...entry, message: scrub.scrub(entry.message) })),
+      };
     } finally {
-      clearTimeout(timer);
-      request.cancelSignal?.removeEventListener("abort", onCancel);
-      await configReader.close();
+      ended = true;
     }
   }
 
-  /** `config` for one run: the cascade for its scope, declared secrets only, audited with its id. */
-  private accessFor({ definition, prepared: { scope } }: ExecutionRequest, configs: ExecutionConfigReader, seen: Set<string>): ConfigAccess {
+  /**
+   * `config` for one run: the cascade for its scope, declared secrets only, audited with its id.
+   * Writes stay within the run's authority, and a secret value it holds (read, or per-user config)
+   * is never stored as a plain config: both refusals are audited.
+   */
+  private accessFor(request: ExecutionRequest, configs: ExecutionConfigReader, seen: Set<string>, scrubberNow: () => Promise<SecretScrubber>): ConfigAccess {
+    const { definition, executionId } = request;
+    const { scope } = request.prepared;
     const actor = `workflow:${definition.name}`;
+    const refuse = async (target: Scope, key: string, reason: "scope" | "secret_copy"): Promise<never> => {
+      await this.configs.auditDenied(target, key, { actor, executionId }, reason);
+      throw reason === "scope" ? new ScopeAccessError(normalizeConfigKey(key), definition.name) : new SecretCopyError(normalizeConfigKey(key), definition.name);
+    };
     return {
       read: async (key) => {
         const resolved = await configs.read(key);
@@ -175,6 +175,8 @@ export class ExecutionRunner {
       write: async (key, value, options) => {
         const type = options.secret ? "secret" : (options.type ?? inferConfigType(value));
         const target = options.scope === "global" ? GLOBAL_SCOPE : scope;
+        if (target.kind === "global" && scope.kind === "org" && request.authority !== "admin") await refuse(target, key, "scope");
+        if (type !== "secret" && (await scrubberNow()).scrubValue(value) !== value) await refuse(target, key, "secret_copy");
         if (type === "secret" && typeof value === "string") seen.add(value);
         await this.configs.set(target, key, { type: ConfigType.parse(type), value }, actor);
         configs.forget(key);
@@ -189,10 +191,17 @@ export class ExecutionRunner {
   }
 }
 
-function parseParams(definition: WorkflowDefinition, params: unknown): unknown {
-  const parsed = definition.params!.safeParse(params ?? {});
-  if (!parsed.success) throw ValidationError.fromZod(parsed.error, "params");
-  return parsed.data;
+function configCall(access: ConfigAccess, call: ConfigCall): Promise<unknown> {
+  switch (call.op) {
+    case "read":
+      return access.read(call.key);
+    case "write":
+      return access.write(call.key, call.value, call.options);
+    case "list":
+      return access.list();
+    case "remove":
+      return access.remove(call.key);
+  }
 }
 
 /**
@@ -212,8 +221,4 @@ function cut(text: string, limit: number): string {
  */
 function escapeNuls(text: string): string {
   return text.includes("\0") ? text.replaceAll("\0", "\\x00") : text;
-}
-
-function scrubLogs(scrubber: SecretScrubber, logs: ExecutionLogEntry[]): ExecutionLogEntry[] {
-  return logs.map((entry) => ({ ...entry, message: scrubber.scrub(entry.message) }));
 }

@@ -11,6 +11,7 @@ import { openUserConfig } from "../src/executions/user-config.ts";
 import type { Platform } from "../src/platform/platform.ts";
 import type { WorkflowCatalog } from "../src/workflows/index.ts";
 import { ExecutionRunner, type PreparedScope } from "./execution-runner.ts";
+import type { ThreadPool } from "./thread-pool.ts";
 
 /** The most runs a workflow can ask for (`retries` is at most 25, see sdk/workflow.ts). */
 const MAX_ATTEMPTS = 26;
@@ -30,6 +31,8 @@ export interface ExecutionWorkerDeps {
   queue: ExecutionQueue;
   /** A connection BullMQ may block on (maxRetriesPerRequest: null). */
   connection: Redis;
+  /** The threads workflow code runs in. */
+  pool: ThreadPool;
 }
 
 /** Thrown to hand a failed attempt back to BullMQ for a retry; says nothing about the failure itself. */
@@ -56,7 +59,7 @@ export class ExecutionWorker {
     private readonly deps: ExecutionWorkerDeps,
     private readonly options: ExecutionWorkerOptions,
   ) {
-    this.runner = new ExecutionRunner(deps.platform.configs, deps.platform.orgs);
+    this.runner = new ExecutionRunner(deps.platform.configs, deps.platform.orgs, deps.pool);
     const { logger, settings } = deps.platform;
     this.worker = new Worker<ExecutionJobData>(EXECUTIONS_QUEUE, (job) => this.process(job), {
       connection: deps.connection,
@@ -125,7 +128,7 @@ export class ExecutionWorker {
     const { store, catalog } = this.deps;
     const row = await store.find(id);
     if (!row || isFinal(row.status)) return null;
-    const definition = catalog.get(row.workflow)?.definition;
+    const definition = catalog.get(row.workflow);
     const logs: ExecutionLogEntry[] = JSON.parse(row.logs);
     if (row.status === "running" && definition) {
       const maxAttempts = definition.retries + 1;
@@ -151,7 +154,7 @@ export class ExecutionWorker {
 
   private async runClaimed(job: Job<ExecutionJobData>, claimed: ExecutionRow, prepared: Promise<PreparedScope>, cancelSignal: AbortSignal): Promise<void> {
     const { store, catalog, signals, platform } = this.deps;
-    const definition = catalog.get(claimed.workflow)?.definition;
+    const definition = catalog.get(claimed.workflow);
     if (!definition) {
       await this.end(claimed, `Workflow "${claimed.workflow}" is not loaded in worker ${this.id} (from ${catalog.dir}): see that worker's log for files that failed to load`);
       return;
@@ -164,6 +167,7 @@ export class ExecutionWorker {
       params: JSON.parse(claimed.params),
       userConfig: openUserConfig(platform.cipher, job.data.userConfig),
       cancelSignal,
+      authority: claimed.authority === "admin" ? "admin" : "scope",
     });
     if (outcome.status === "failed" && claimed.attempts < maxAttempts) {
       const note = `Attempt ${claimed.attempts} of ${maxAttempts} failed; retrying`;
@@ -196,7 +200,7 @@ export class ExecutionWorker {
     try {
       for (const row of await store.unfinished(new Date(Date.now() - this.options.lockMs), 500)) {
         if (this.active.has(row.id) || (await queue.queue.getJobState(row.id)) !== "unknown") continue;
-        const definition = catalog.get(row.workflow)?.definition;
+        const definition = catalog.get(row.workflow);
         if (row.status === "pending") {
           // The list is a moment old: a run may have ended (and its job gone) since.
           if ((await store.find(row.id))?.status !== "pending") continue;

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { ExecutionQueue } from "../src/executions/execution-queue.ts";
 import { ExecutionService } from "../src/executions/execution-service.ts";
 import { ExecutionSignals } from "../src/executions/execution-signals.ts";
@@ -7,6 +8,7 @@ import { createRedisConnection } from "../src/queue/redis-connection.ts";
 import { ScheduleFirer, ScheduleQueue, ScheduleStore, ScheduleSync } from "../src/schedules/index.ts";
 import { loadWorkflowCatalog, type WorkflowCatalog } from "../src/workflows/index.ts";
 import { ExecutionWorker } from "./execution-worker.ts";
+import { ThreadPool } from "./thread-pool.ts";
 
 export interface RunningWorker {
   worker: ExecutionWorker;
@@ -14,6 +16,7 @@ export interface RunningWorker {
   firer: ScheduleFirer;
   sync: ScheduleSync;
   catalog: WorkflowCatalog;
+  pool: ThreadPool;
   close(): Promise<void>;
 }
 
@@ -34,9 +37,13 @@ export async function startWorker(
   const signals = new ExecutionSignals(connection, subscriber, settings.queuePrefix, logger, ["cancel"]);
   const queue = new ExecutionQueue(connection, settings.queuePrefix, settings.redisUrl);
   const store = new ExecutionStore(platform.db);
+  const concurrency = options.concurrency ?? settings.workerConcurrency;
+  const threads = Math.min(concurrency, settings.workerThreads ?? defaultThreads(concurrency));
+  const pool = new ThreadPool({ dirs: catalog.dirs, threads, runsPerThread: Math.ceil(concurrency / threads), memoryLimitMb: settings.workflowMemoryMb, logger });
+  await pool.start();
   const worker = new ExecutionWorker(
-    { platform, catalog, store, signals, queue, connection },
-    { concurrency: options.concurrency ?? settings.workerConcurrency, lockMs: settings.workerLockMs },
+    { platform, catalog, store, signals, queue, connection, pool },
+    { concurrency, lockMs: settings.workerLockMs },
   );
   const schedules = new ScheduleStore(platform.db);
   const scheduleQueue = new ScheduleQueue(connection, settings.queuePrefix);
@@ -51,15 +58,26 @@ export async function startWorker(
     firer,
     sync,
     catalog,
+    pool,
     async close() {
       await sync.close();
       await firer.close();
       await scheduleQueue.close();
       await worker.close();
+      await pool.close();
+      if (!options.catalog) await catalog.close();
       await signals.close();
       await queue.close();
       subscriber.disconnect();
       connection.disconnect();
     },
   };
+}
+
+/**
+ * Threads by default: one a core (runs that compute in parallel), at least two (a thread that ends
+ * takes only its share of the runs with it), never more than runs at once.
+ */
+function defaultThreads(concurrency: number): number {
+  return Math.min(concurrency, Math.max(2, availableParallelism()));
 }

@@ -13,7 +13,8 @@ export function sessionRoutes(orgs: OrgService): Router {
   router.get("/", async (_req, res) => {
     const principal = principalOf(res);
     const org = principal.kind === "org" ? await orgs.get(principal.orgId) : null;
-    res.json({ kind: principal.kind === "org" ? "org" : "admin", actor: principal.actor, org: org && { id: org.id, name: org.name } });
+    const readOnly = principal.kind !== "system" && principal.readOnly;
+    res.json({ kind: principal.kind === "org" ? "org" : "admin", actor: principal.actor, org: org && { id: org.id, name: org.name }, readOnly });
   });
 
   // The dashboard cannot send an Authorization header, so an admin's console hands it the token in

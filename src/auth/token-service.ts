@@ -1,64 +1,155 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { z } from "zod";
-import { AuthenticationError, ValidationError } from "../errors/index.ts";
+import { AuthenticationError, TokenNotFoundError, ValidationError } from "../errors/index.ts";
 import type { AuditLog } from "../audit/index.ts";
+import type { Logger } from "../logging/logger.ts";
 import type { OrgRef } from "../orgs/index.ts";
 import { sql, type Database } from "../storage/database.ts";
 import type { ApiToken } from "../storage/generated/sqlite/client.ts";
 import type { Principal } from "./principal.ts";
+import { TokenName } from "./token-input.ts";
+import { TokenLastUse } from "./token-last-use.ts";
 
 // The prefix makes a leaked token recognizable to secret scanners and to people.
 const TOKEN_PREFIX = "bft_";
 const TOKEN_FORMAT = /^bft_[A-Za-z0-9_-]{43}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const TokenName = z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9 ._@:-]+$/, "letters, digits, spaces and . _ @ : -");
+/** What a new token is: its kind (and org), and optionally read-only and how long it lives. */
+export type TokenSpec = ({ role: "admin" } | { role: "org"; org: OrgRef }) & {
+  readOnly?: boolean;
+  /** How long it lives, as ExpiresIn (`90m`, `12h`, `30d`) gives it; omitted: it never expires. */
+  lifetimeMs?: number;
+};
 
-export interface CreatedToken {
+/** A token as lists show it: never the token or its hash. */
+export interface TokenView {
   id: string;
   name: string;
-  role: "admin" | "org";
+  kind: "admin" | "org";
   org: OrgRef | null;
+  readOnly: boolean;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface CreatedToken extends TokenView {
   /** Shown once; only its SHA-256 is stored. */
   token: string;
 }
 
+type AuthRow = Pick<ApiToken, "id" | "name" | "role" | "orgId" | "readOnly" | "lastUsedAt" | "expiresAt" | "revokedAt">;
+
 /**
  * API tokens: 32 random bytes, stored as SHA-256 (a fast hash is right here: the token has 256 bits
- * of entropy, so there is nothing to brute-force, unlike a password).
+ * of entropy, so there is nothing to brute-force, unlike a password). Who may create, list and
+ * revoke which is access-policy.ts's to say; this trusts its caller.
  */
 export class TokenService {
+  private readonly lastUse: TokenLastUse;
+
   constructor(
     private readonly db: Database,
     private readonly audit: AuditLog,
-  ) {}
+    logger?: Logger,
+  ) {
+    this.lastUse = new TokenLastUse(db, logger);
+  }
 
-  async create(options: { role: "admin" } | { role: "org"; org: OrgRef }, rawName: string | undefined, actor: string): Promise<CreatedToken> {
-    const org = options.role === "org" ? options.org : null;
-    const parsed = TokenName.safeParse(rawName ?? (org ? `${org.name}-token` : "admin"));
-    if (!parsed.success) throw ValidationError.fromZod(parsed.error, "name");
+  /** @param rawName default: `<org>-token` or `admin` */
+  async create(spec: TokenSpec, rawName: string | undefined, actor: string): Promise<CreatedToken> {
+    const org = spec.role === "org" ? spec.org : null;
+    const name = TokenName.safeParse(rawName ?? (org ? `${org.name}-token` : "admin"));
+    if (!name.success) throw ValidationError.fromZod(name.error, "name");
     const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
     const id = randomUUID();
+    const readOnly = spec.readOnly ?? false;
+    const createdAt = new Date();
+    const expiresAt = spec.lifetimeMs === undefined ? null : new Date(createdAt.getTime() + spec.lifetimeMs);
     await this.db.write(async (tx) => {
-      await tx.apiToken.create({ data: { id, name: parsed.data, tokenHash: hashToken(token), role: options.role, orgId: org?.id ?? null } });
-      await this.audit.record(tx, { actor, action: "token.create", scope: org?.id ?? "global", details: { tokenId: id, role: options.role, name: parsed.data } });
+      await tx.apiToken.create({ data: { id, name: name.data, tokenHash: hashToken(token), role: spec.role, orgId: org?.id ?? null, readOnly, createdAt, expiresAt } });
+      await this.audit.record(tx, {
+        actor,
+        action: "token.create",
+        scope: org?.id ?? "global",
+        details: { tokenId: id, role: spec.role, name: name.data, readOnly, expiresAt: expiresAt?.toISOString() ?? null },
+      });
     });
-    return { id, name: parsed.data, role: options.role, org, token };
+    return {
+      id,
+      name: name.data,
+      kind: spec.role,
+      org: org && { id: org.id, name: org.name },
+      readOnly,
+      createdAt: createdAt.toISOString(),
+      lastUsedAt: null,
+      expiresAt: expiresAt?.toISOString() ?? null,
+      revokedAt: null,
+      token,
+    };
+  }
+
+  /** Every token (orgId undefined) or one org's, oldest first; revoked and expired ones too. */
+  async list(orgId: string | undefined): Promise<TokenView[]> {
+    const rows = await this.db.prisma.apiToken.findMany({
+      where: orgId === undefined ? {} : { orgId },
+      include: { org: { select: { id: true, name: true } } },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    });
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      kind: row.role === "admin" ? "admin" : "org",
+      org: row.org && { id: row.org.id, name: row.org.name },
+      readOnly: row.readOnly,
+      createdAt: row.createdAt.toISOString(),
+      lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+      expiresAt: row.expiresAt?.toISOString() ?? null,
+      revokedAt: row.revokedAt?.toISOString() ?? null,
+    }));
+  }
+
+  /**
+   * Revokes token `id`, effective on the very next request (every request reads the token's row).
+   * Revoking a revoked token changes nothing.
+   * @param orgId when given, only a token of this org is found: another's is TokenNotFoundError too
+   */
+  async revoke(id: string, orgId: string | undefined, actor: string): Promise<void> {
+    if (!UUID.test(id)) throw new TokenNotFoundError(id);
+    await this.db.write(async (tx) => {
+      const row = await tx.apiToken.findUnique({ where: { id: id.toLowerCase() }, select: { id: true, name: true, role: true, orgId: true, revokedAt: true } });
+      if (!row || (orgId !== undefined && row.orgId !== orgId)) throw new TokenNotFoundError(id);
+      if (row.revokedAt) return;
+      await tx.apiToken.update({ where: { id: row.id }, data: { revokedAt: new Date() } });
+      await this.audit.record(tx, { actor, action: "token.revoke", scope: row.orgId ?? "global", details: { tokenId: row.id, role: row.role, name: row.name } });
+    });
   }
 
   /** The principal for an `Authorization` header value. @throws AuthenticationError */
   async authenticate(header: string | undefined): Promise<Principal> {
     const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
     if (!match || !TOKEN_FORMAT.test(match[1])) throw new AuthenticationError();
-    // Every request comes here: SQL on the driver (see DirectSql), and no cache, so a revoked
-    // token is refused at once.
-    const [row] = await this.db.direct.query<Pick<ApiToken, "id" | "name" | "role" | "orgId" | "revokedAt">>(
-      sql`SELECT "id", "name", "role", "orgId", "revokedAt" FROM "api_tokens" WHERE "tokenHash" = ${hashToken(match[1])}`,
+    // Every request comes here: SQL on the driver (see DirectSql), and no cache, so a revoked or
+    // expired token is refused on the very next request, by every API process.
+    const [row] = await this.db.direct.query<AuthRow>(
+      sql`SELECT "id", "name", "role", "orgId", "readOnly", "lastUsedAt", "expiresAt", "revokedAt" FROM "api_tokens" WHERE "tokenHash" = ${hashToken(match[1])}`,
     );
-    if (!row || row.revokedAt) throw new AuthenticationError();
+    const now = new Date();
+    if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) throw new AuthenticationError();
     const actor = `token:${row.name}`;
-    if (row.role === "admin") return { kind: "admin", actor, tokenId: row.id };
-    if (!row.orgId) throw new AuthenticationError();
-    return { kind: "org", actor, tokenId: row.id, orgId: row.orgId };
+    const readOnly = Boolean(row.readOnly);
+    let principal: Principal;
+    if (row.role === "admin") principal = { kind: "admin", actor, tokenId: row.id, readOnly };
+    else if (row.orgId) principal = { kind: "org", actor, tokenId: row.id, orgId: row.orgId, readOnly };
+    else throw new AuthenticationError();
+    this.lastUse.record(row.id, row.lastUsedAt, now);
+    return principal;
+  }
+
+  /** Resolves once the last-use writes started so far have ended (before closing the database). */
+  settled(): Promise<void> {
+    return this.lastUse.settled();
   }
 }
 

@@ -29,9 +29,35 @@ export class BundleExporter {
     private readonly audit: AuditLog,
   ) {}
 
-  /** The bundle as a stream of text chunks; the export is audited once the last chunk is out. */
+  /**
+   * The bundle as a stream of text chunks. Audited before its first chunk (who, which scope,
+   * portable or a backup, `outcome: "started"`), and that row completed at the end with the
+   * outcome: `completed` with the counts, or `aborted` (the reader stopped: a client that hung up)
+   * or `failed`, with the configs written until then. A backup read in part leaves its trace.
+   */
   async *export(options: ExportOptions): AsyncGenerator<string> {
+    const what = { portable: options.portable, whole: options.scope === undefined };
+    const auditId = await this.db.write((tx) =>
+      this.audit.record(tx, { actor: options.actor, action: "bundle.export", scope: options.scope ? scopeId(options.scope) : GLOBAL, details: { ...what, outcome: "started" } }),
+    );
+    const counts = { orgs: 0, configs: 0, secrets: 0 };
+    let outcome: "completed" | "aborted" | "failed" = "aborted";
+    try {
+      yield* this.chunks(options, counts);
+      outcome = "completed";
+    } catch (error) {
+      outcome = "failed";
+      throw error;
+    } finally {
+      const recorded = this.db.write((tx) => this.audit.setDetails(tx, auditId, { ...what, outcome, ...counts }));
+      // A failed export's own error is the one to report; its row still says "started".
+      await (outcome === "failed" ? recorded.catch(() => {}) : recorded);
+    }
+  }
+
+  private async *chunks(options: ExportOptions, counts: { orgs: number; configs: number; secrets: number }): AsyncGenerator<string> {
     const orgs = await this.orgsOf(options.scope);
+    counts.orgs = orgs.length;
     const scopes: { id: string; org: string | null }[] = [
       ...(options.scope === undefined || options.scope.kind === "global" ? [{ id: GLOBAL, org: null }] : []),
       ...orgs.map((o) => ({ id: o.id, org: o.name })),
@@ -46,23 +72,17 @@ export class BundleExporter {
     yield `${JSON.stringify(header, null, 2).slice(0, -2)},\n`;
     yield `  "orgs": [${orgs.map((o) => `\n    ${JSON.stringify({ name: o.name })}`).join(",")}${orgs.length ? "\n  " : ""}],\n`;
     yield `  "configs": [`;
-    let count = 0;
-    let secrets = 0;
     for (const scope of scopes) {
       for await (const row of this.rowsOf(scope.id)) {
-        if (row.type === "secret") secrets++;
-        yield `${count++ === 0 ? "" : ","}\n    ${JSON.stringify(this.entryOf(row, scope.org, options.portable))}`;
+        const line = `${counts.configs === 0 ? "" : ","}\n    ${JSON.stringify(this.entryOf(row, scope.org, options.portable))}`;
+        counts.configs++;
+        if (row.type === "secret") counts.secrets++;
+        yield line;
       }
     }
-    yield `${count ? "\n  " : ""}]`;
+    yield `${counts.configs ? "\n  " : ""}]`;
     yield* triggerSections(this.db, scopes);
     yield "\n}\n";
-    await this.db.write((tx) => this.audit.record(tx, {
-      actor: options.actor,
-      action: "bundle.export",
-      scope: options.scope ? scopeId(options.scope) : GLOBAL,
-      details: { portable: options.portable, whole: options.scope === undefined, orgs: orgs.length, configs: count, secrets },
-    }));
   }
 
   private entryOf(row: ConfigRow, org: string | null, portable: boolean): BundleConfig {

@@ -21,10 +21,16 @@ export class ApiClient {
     const response = await this.send(method, path, options);
     if (response.status === 204) return undefined as T;
     const text = await response.text();
-    return (text ? safeJson(text) : undefined) as T;
+    const body = text ? safeJson(text) : undefined;
+    if (body === undefined) throw this.notTheApi(method, path, response);
+    return body as T;
   }
 
-  /** The response itself (for streamed bodies such as exports), once its status is known to be OK. */
+  /**
+   * The response itself (for streamed bodies such as exports), once its status is known to be OK
+   * and its body JSON. Anything else than the API's JSON (a proxy's or another server's HTML
+   * page) is a one-line error naming the URL and the status.
+   */
   async send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
     const url = new URL(this.baseUrl + path);
     for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, value);
@@ -45,10 +51,20 @@ export class ApiClient {
     }
     if (!response.ok) {
       const body = safeJson(await response.text());
-      const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-      throw new CliError(error ? `${error.code}: ${error.message}` : `HTTP ${response.status} from ${path}`);
+      const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+      if (typeof error?.code === "string" && typeof error.message === "string") throw new CliError(`${error.code}: ${error.message}`);
+      throw this.notTheApi(method, path, response);
+    }
+    if (response.status !== 204 && !/\bjson\b/i.test(response.headers.get("content-type") ?? "")) {
+      await response.body?.cancel();
+      throw this.notTheApi(method, path, response);
     }
     return response;
+  }
+
+  private notTheApi(method: string, path: string, response: Response): CliError {
+    const type = response.headers.get("content-type")?.split(";")[0].trim() || "no content type";
+    return new CliError(`${this.baseUrl} answered ${method} ${path} with HTTP ${response.status} (${type}), not the Bifrost API's JSON: is BIFROST_URL right?`);
   }
 }
 

@@ -12,6 +12,7 @@ import { registerOrgCommands } from "./commands/org-commands.ts";
 import { registerScheduleCommands } from "./commands/schedule-commands.ts";
 import { registerServeCommands } from "./commands/serve-commands.ts";
 import { registerWebhookCommands } from "./commands/webhook-commands.ts";
+import { registerTokenCommands } from "./commands/token-commands.ts";
 
 const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -23,6 +24,7 @@ const program = new Command("bifrost")
 
 registerServeCommands(program);
 registerDatabaseCommands(program);
+registerTokenCommands(program);
 registerOrgCommands(program);
 registerConfigCommands(program);
 registerExecutionCommands(program);

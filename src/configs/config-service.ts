@@ -3,12 +3,12 @@ import { z } from "zod";
 import type { AuditLog } from "../audit/index.ts";
 import { ConfigNotFoundError, SecretAccessError, SecretValueMissingError, ValidationError, type MissingSecret } from "../errors/index.ts";
 import { GLOBAL, scopeId, type Scope } from "../orgs/index.ts";
-import { ScrubbableSecrets, type SecretCipher } from "../secrets/index.ts";
+import { ScopeScrubbers, type ScopeScrubber, type SecretCipher } from "../secrets/index.ts";
 import { join, sql, type Database } from "../storage/database.ts";
 import { SharedReads } from "../storage/shared-reads.ts";
 import { normalizeConfigKey } from "./config-key.ts";
 import { ConfigListCache, bumpConfigRevisions, readEachConfigRevision, type RenderedList } from "./config-list-cache.ts";
-import { ExecutionConfigReader } from "./execution-config-reader.ts";
+import { ExecutionConfigReader, type CascadeReads, type ReadContext, type ResolvedConfig } from "./execution-config-reader.ts";
 import { ConfigType } from "./config-type.ts";
 import { MIN_SCRUBBABLE_SECRET_LENGTH, acceptConfigValue, decodeStoredValue, type AcceptedValue } from "./config-value.ts";
 import { toConfigView, toEffectiveView, type ConfigRow, type ConfigView, type EffectiveConfigView } from "./config-view.ts";
@@ -33,35 +33,19 @@ export interface ConfigWriteResult {
   warnings: string[];
 }
 
-/** Who reads, for the audit row of a secret read. */
-export interface ReadContext {
-  actor: string;
-  executionId?: string;
-  /** A workflow's declared secrets: a secret outside them is refused before it is decrypted. */
-  declaredSecrets?: { workflow: string; keys: readonly string[] };
-}
-
-/** A config's effective value after the cascade, decrypted. Only the worker's `config.get` holds one. */
-export interface ResolvedConfig {
-  key: string;
-  type: ConfigType;
-  value: unknown;
-  resolvedFrom: string;
-}
-
 /**
  * The rules of configs: typed values, the scope cascade, secret encryption and the audit trail.
  * The API, the CLI (through the API) and the worker's `config.get` all come here.
  */
-export class ConfigService {
+export class ConfigService implements CascadeReads {
   /**
-   * Each scope's own secret values (an org's, the global ones: kept once, not again with every
-   * org), read again only when that scope's revision moved; runs of one scope starting together
-   * share the revisions query, and then the values (ScrubbableSecrets keeps the read on its way).
+   * Each scope's scrubber, built again only when that scope's revision moved; runs of one scope
+   * starting together share the revision query, and then the values (ScopeScrubbers keeps the read
+   * on its way).
    */
-  private readonly scrubbable = new ScrubbableSecrets((scope) => this.readSecretValues(scope));
+  private readonly scrubbers = new ScopeScrubbers((scope) => this.readSecretValues(scope));
   // Asked by a worker as it claims a run: the read goes with the claim where it can.
-  private readonly scrubbableRevisions = new SharedReads((scope: string) => readEachConfigRevision(this.db, cascadeOfScopeId(scope), { alongBookkeeping: true }));
+  private readonly scrubbableRevisions = new SharedReads(async (scope: string) => (await readEachConfigRevision(this.db, [scope], { alongBookkeeping: true }))[0]);
   private readonly lists: ConfigListCache;
 
   constructor(
@@ -139,12 +123,12 @@ export class ConfigService {
     return new ExecutionConfigReader(this, scope, reader);
   }
 
-  /** @internal The cascade's row for `key` (ExecutionConfigReader keeps it for the run). */
+  /** The cascade's row for `key` (ExecutionConfigReader keeps it for the run). */
   async effectiveRow(scope: Scope, key: string): Promise<ConfigRow> {
     return (await this.findCascaded(scope, key)).row;
   }
 
-  /** @internal A found row's value for `reader`: declared secrets only, decrypted. Not audited. */
+  /** A found row's value for `reader`: declared secrets only, decrypted. Not audited. */
   async valueOf(row: ConfigRow, reader: ReadContext): Promise<ResolvedConfig> {
     const { key } = row;
     const type = row.type as ConfigType;
@@ -155,10 +139,16 @@ export class ConfigService {
     return { key, type, value, resolvedFrom: row.scope };
   }
 
-  /** @internal @returns the audit row's id. */
+  /** @returns the audit row's id. */
   auditSecretRead(row: ConfigRow, reader: ReadContext): Promise<number> {
     // Through db.write, like every write: on SQLite it waits out another process's write lock.
     return this.db.write((tx) => this.audit.record(tx, { actor: reader.actor, action: "secret.read", scope: row.scope, key: row.key, executionId: reader.executionId }));
+  }
+
+  /** A run's write refused (out of its authority, or a secret copied into a plain config): audited, without the value. */
+  async auditDenied(scope: Scope, rawKey: unknown, reader: Pick<ReadContext, "actor" | "executionId">, reason: "scope" | "secret_copy"): Promise<void> {
+    const key = normalizeConfigKey(rawKey);
+    await this.db.write((tx) => this.audit.record(tx, { actor: reader.actor, action: "config.denied", scope: scopeId(scope), key, executionId: reader.executionId, details: { reason } }));
   }
 
   /** @internal */
@@ -186,15 +176,14 @@ export class ConfigService {
   }
 
   /**
-   * Every secret value an execution in the scope `id` ("global" or an org id) could read, for the
-   * output scrubber only: not audited as reads, never returned to a caller. One list a scope of
-   * its cascade, most specific first (the org's own, then the global ones), each the same array
-   * while that scope's configs do not change (ScrubbableSecrets): usually one indexed read of the
-   * revisions, no decryption.
+   * The scrubber of the secret values stored in the scope `id` itself ("global" or an org id): not
+   * audited as reads, never returned to a caller. An org's run is scrubbed of its org's secrets and
+   * of those it read; a global secret it did not read is not looked for in its output, so the
+   * scrubber cannot be asked whether a guess is another scope's secret. The same one while the
+   * scope's configs do not change (ScopeScrubbers): usually one indexed read of the revision.
    */
-  async secretValuesForScrubbing(id: string): Promise<(readonly string[])[]> {
-    const revisions = await this.scrubbableRevisions.get(id);
-    return Promise.all(cascadeOfScopeId(id).map((scope, i) => this.scrubbable.get(scope, String(revisions[i]))));
+  async scopeScrubber(id: string): Promise<ScopeScrubber> {
+    return this.scrubbers.get(id, String(await this.scrubbableRevisions.get(id)));
   }
 
   private async readSecretValues(scope: string): Promise<readonly string[]> {
@@ -214,10 +203,7 @@ export class ConfigService {
     const { type, value, description } = parsed.data;
     const accepted = acceptConfigValue(key, type, value);
 
-    const warnings: string[] = [];
-    if (accepted.kind === "secret" && accepted.plaintext.length < MIN_SCRUBBABLE_SECRET_LENGTH) {
-      warnings.push(`Secret "${key}" is shorter than ${MIN_SCRUBBABLE_SECRET_LENGTH} characters: it cannot be scrubbed from execution output safely.`);
-    }
+    const warnings = accepted.kind === "secret" ? secretWarnings(key, accepted.plaintext, scope) : [];
     const stored = this.storageColumns(accepted);
 
     const where = { scope_key: { scope: scopeId(scope), key } };
@@ -292,3 +278,23 @@ function cascadeOf(scope: Scope): string[] {
 function cascadeOfScopeId(id: string): string[] {
   return id === GLOBAL ? [GLOBAL] : [id, GLOBAL];
 }
+
+/** What deserves a warning about a secret's value (it is stored anyway): what scrubbing can and cannot do with it. */
+function secretWarnings(key: string, plaintext: string, scope: Scope): string[] {
+  if (plaintext.length < MIN_SCRUBBABLE_SECRET_LENGTH) {
+    return [`Secret "${key}" is shorter than ${MIN_SCRUBBABLE_SECRET_LENGTH} characters: it cannot be scrubbed from execution output safely.`];
+  }
+  const warnings: string[] = [];
+  if (/^(true|false|null|-?\d+(\.\d+)?)$/.test(plaintext)) {
+    warnings.push(`Secret "${key}" is a number or a JSON word: it is scrubbed from text and from numbers in results, but true, false and null in results are left as they are.`);
+  }
+  if (scope.kind === "global" && plaintext.length < MIN_GUESS_RESISTANT_GLOBAL_SECRET) {
+    warnings.push(
+      `Global secret "${key}" is shorter than ${MIN_GUESS_RESISTANT_GLOBAL_SECRET} characters: an org whose workflows read it could test guesses of it against the output scrubber. Use a longer value.`,
+    );
+  }
+  return warnings;
+}
+
+/** Below this, a global secret that runs of many orgs read is guessable through what scrubbing redacts (docs/security.md). */
+const MIN_GUESS_RESISTANT_GLOBAL_SECRET = 12;

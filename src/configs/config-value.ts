@@ -1,4 +1,5 @@
-import { InvalidConfigValueError } from "../errors/index.ts";
+import { InvalidConfigValueError, formatPath } from "../errors/index.ts";
+import { MAX_VALUE_DEPTH, findUnstorableJson } from "../storage/storable-json.ts";
 import type { ConfigType } from "./config-type.ts";
 
 export const MAX_SECRET_BYTES = 64 * 1024;
@@ -27,7 +28,7 @@ export function acceptConfigValue(key: string, type: ConfigType, input: unknown,
   };
   if (input === undefined) fail("a value is required");
   if (options.typed) {
-    if (type === "json") return plain(key, type, input);
+    if (type === "json") return checkedJson(key, input);
     if (type === "int" && typeof input !== "number") fail(`expected an integer, got ${describe(input)}`);
     if (type === "bool" && typeof input !== "boolean") fail(`expected true or false, got ${describe(input)}`);
   }
@@ -35,6 +36,7 @@ export function acceptConfigValue(key: string, type: ConfigType, input: unknown,
   switch (type) {
     case "string": {
       if (typeof input !== "string") fail(`expected a JSON string, got ${describe(input)}`);
+      if (!(input as string).isWellFormed()) fail("a string must be valid Unicode (it contains a lone surrogate)");
       return plain(key, type, input as string);
     }
     case "int": {
@@ -54,12 +56,15 @@ export function acceptConfigValue(key: string, type: ConfigType, input: unknown,
       return fail(`expected true or false (or "true"/"false"), got ${describe(input)}`);
     }
     case "json": {
-      if (typeof input !== "string") return plain(key, type, input);
-      try {
-        return plain(key, type, JSON.parse(input));
-      } catch {
-        return fail("expected a JSON value, or a string that parses as JSON; the string given does not parse");
+      let value = input;
+      if (typeof input === "string") {
+        try {
+          value = JSON.parse(input);
+        } catch {
+          fail("expected a JSON value, or a string that parses as JSON; the string given does not parse");
+        }
       }
+      return checkedJson(key, value);
     }
     case "secret": {
       if (typeof input !== "string") fail(`expected a string, got ${describe(input)}`);
@@ -71,6 +76,13 @@ export function acceptConfigValue(key: string, type: ConfigType, input: unknown,
       return { kind: "secret", plaintext: input as string };
     }
   }
+}
+
+/** A json value that can be stored and written back out (see storable-json.ts). */
+function checkedJson(key: string, value: unknown): AcceptedValue {
+  const problem = findUnstorableJson(value, MAX_VALUE_DEPTH);
+  if (problem) throw new InvalidConfigValueError(key, "json", `at ${formatPath("value", problem.path)}: ${problem.reason}`);
+  return plain(key, "json", value);
 }
 
 function plain(key: string, type: ConfigType, value: unknown): AcceptedValue {

@@ -50,6 +50,33 @@ export class SecretAccessError extends BifrostError<"SECRET_ACCESS_DENIED"> {
   }
 }
 
+/**
+ * A run tried to write outside what whoever started it may change: an org token's run (and a
+ * schedule's or webhook's, which act for their own scope) stays in its org.
+ */
+export class ScopeAccessError extends BifrostError<"SCOPE_ACCESS_DENIED"> {
+  override name = "ScopeAccessError";
+  constructor(readonly key: string, readonly workflow: string) {
+    super(
+      "SCOPE_ACCESS_DENIED",
+      `Workflow "${workflow}" may not set "${key}" at global scope: this run acts for its org only (global configs can be changed by a run an admin token started)`,
+      { key, workflow },
+    );
+  }
+}
+
+/** A run tried to store a secret value (one it read, or a per-user config value) as a plain config anyone in its scope could read. */
+export class SecretCopyError extends BifrostError<"SECRET_COPY_DENIED"> {
+  override name = "SecretCopyError";
+  constructor(readonly key: string, readonly workflow: string) {
+    super(
+      "SECRET_COPY_DENIED",
+      `Workflow "${workflow}" tried to store a secret value in "${key}", which is not a secret: store it with { secret: true }, or store something else`,
+      { key, workflow },
+    );
+  }
+}
+
 /** A secret row exists but has no value (it was imported from a portable bundle). */
 export class SecretValueMissingError extends BifrostError<"SECRET_VALUE_MISSING"> {
   override name = "SecretValueMissingError";

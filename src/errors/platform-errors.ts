@@ -14,10 +14,29 @@ export class OrgExistsError extends BifrostError<"ORG_EXISTS"> {
   }
 }
 
-/** No token, an unknown token, or a revoked one. Deliberately does not say which. */
+/** Deleting an org that still holds configs (without `force`), or that has runs in flight. */
+export class OrgNotEmptyError extends BifrostError<"ORG_NOT_EMPTY"> {
+  override name = "OrgNotEmptyError";
+  constructor(
+    message: string,
+    readonly contents: { configs: number; activeExecutions: number },
+  ) {
+    super("ORG_NOT_EMPTY", message, contents);
+  }
+}
+
+/** No token with that id among those the caller may manage (another org's token looks the same). */
+export class TokenNotFoundError extends BifrostError<"TOKEN_NOT_FOUND"> {
+  override name = "TokenNotFoundError";
+  constructor(readonly tokenId: string) {
+    super("TOKEN_NOT_FOUND", `No token with id ${JSON.stringify(tokenId)}`);
+  }
+}
+
+/** No token, an unknown, expired or revoked one. Deliberately does not say which. */
 export class AuthenticationError extends BifrostError<"UNAUTHORIZED"> {
   override name = "AuthenticationError";
-  constructor(message = "Missing or invalid API token: send `Authorization: Bearer <token>`") {
+  constructor(message = "Missing, invalid, expired or revoked API token: send `Authorization: Bearer <token>`") {
     super("UNAUTHORIZED", message);
   }
 }

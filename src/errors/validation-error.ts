@@ -20,7 +20,8 @@ export class ValidationError extends BifrostError<"VALIDATION_ERROR"> {
   }
 }
 
-function formatPath(prefix: string, path: PropertyKey[]): string {
+/** `prefix` followed by `path` as code would write it: `body.configs[3].value`. */
+export function formatPath(prefix: string, path: PropertyKey[]): string {
   let out = prefix;
   for (const part of path) {
     if (typeof part === "number") out += `[${part}]`;

@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { z } from "zod";
-import { assertCanManageScope, assertCanSeeScopeId } from "../auth/index.ts";
+import { assertCanManageScope, assertCanSeeScopeId, isAdmin } from "../auth/index.ts";
 import { principalOf } from "../http/authenticate.ts";
 import { listScopeFilter, requestScope } from "../http/request-scope.ts";
 import { optionalJsonBody, parseInput } from "../http/validate.ts";
@@ -44,7 +44,8 @@ export function startExecutionRoutes(executions: ExecutionService, orgs: OrgServ
     const headers = parseInput(StartHeaders, { "bifrost-trigger": req.get(TRIGGER_HEADER), "idempotency-key": req.get("idempotency-key") }, "headers");
     const { params } = parseInput(StartBody, optionalJsonBody(req), "body");
     const userConfig = userConfigFromHeaders(req.headers);
-    const input = { workflow: req.params.name, scope, params, userConfig, actor: principal.actor, trigger: headers["bifrost-trigger"] ?? ("api" as const) };
+    const authority = isAdmin(principal) ? ("admin" as const) : ("scope" as const);
+    const input = { workflow: req.params.name, scope, params, userConfig, actor: principal.actor, authority, trigger: headers["bifrost-trigger"] ?? ("api" as const) };
     const key = headers["idempotency-key"];
     let row;
     if (key === undefined) row = wait ? await executions.startAndWait(input, wait) : await executions.start(input);

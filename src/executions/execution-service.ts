@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { ConfigService } from "../configs/index.ts";
-import { ExecutionFinishedError, ExecutionNotFoundError, IdempotencyKeyReusedError, SecretsMissingError, ValidationError, WorkflowNotFoundError } from "../errors/index.ts";
+import { ExecutionFinishedError, ExecutionNotFoundError, IdempotencyKeyReusedError, SecretsMissingError, WorkflowNotFoundError } from "../errors/index.ts";
 import { scopeId, type Scope } from "../orgs/index.ts";
 import type { SecretCipher } from "../secrets/index.ts";
 import type { WorkflowCatalog } from "../workflows/index.ts";
 import type { ExecutionQueue } from "./execution-queue.ts";
 import type { ExecutionSignals } from "./execution-signals.ts";
 import { isFinal } from "./execution-status.ts";
-import { ExecutionStore, type ExecutionFilter, type NewExecution } from "./execution-store.ts";
+import { ExecutionStore, type ExecutionFilter, type NewExecution, type RunAuthority } from "./execution-store.ts";
 import type { ExecutionTrigger } from "./execution-trigger.ts";
 import { toExecutionSummary, toExecutionView, type ExecutionRow, type ExecutionSummary, type ExecutionView } from "./execution-view.ts";
 import { sealUserConfig } from "./user-config.ts";
@@ -19,6 +19,8 @@ export interface StartExecution {
   /** `Config-*` header values: sealed into the job, never stored in the database. */
   userConfig: Record<string, string>;
   actor: string;
+  /** What the run may change besides its own scope (see RunAuthority). */
+  authority: RunAuthority;
   /** What asks for the run; default "api". */
   trigger?: ExecutionTrigger;
 }
@@ -103,12 +105,9 @@ export class ExecutionService {
    * @returns the row, or null when `key` was claimed by another start meanwhile (nothing written)
    */
   private async launch(input: StartExecution, id: string, key: string | null): Promise<ExecutionRow | null> {
-    const definition = this.catalog.get(input.workflow)?.definition;
+    const definition = this.catalog.get(input.workflow);
     if (!definition) throw new WorkflowNotFoundError(input.workflow);
-    if (definition.params) {
-      const parsed = definition.params.safeParse(input.params ?? {});
-      if (!parsed.success) throw ValidationError.fromZod(parsed.error, "body.params");
-    }
+    await this.catalog.validateParams(definition.name, input.params ?? {});
     const missing = await this.configs.missingSecrets(input.scope, definition.secrets);
     if (missing.length > 0) {
       throw new SecretsMissingError(definition.name, input.scope.kind === "global" ? "global scope" : `org "${input.scope.org.name}"`, missing);
@@ -133,7 +132,7 @@ export class ExecutionService {
   }
 
   private newExecution(input: StartExecution, workflow: string, id: string, hasUserConfig: boolean): NewExecution {
-    return { id, workflow, scope: input.scope, params: input.params ?? {}, createdBy: input.actor, hasUserConfig, trigger: input.trigger ?? "api" };
+    return { id, workflow, scope: input.scope, params: input.params ?? {}, createdBy: input.actor, hasUserConfig, authority: input.authority, trigger: input.trigger ?? "api" };
   }
 
   async find(id: string): Promise<ExecutionRow> {

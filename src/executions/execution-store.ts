@@ -8,6 +8,12 @@ import type { ExecutionStatus, FinalStatus } from "./execution-status.ts";
 import type { ExecutionTrigger } from "./execution-trigger.ts";
 import type { ExecutionRow } from "./execution-view.ts";
 
+/**
+ * What a run may change besides its own scope's configs: "admin" when an admin token started it
+ * (global configs too), "scope" otherwise (an org token's run, a schedule's, a webhook's).
+ */
+export type RunAuthority = "admin" | "scope";
+
 /** What a run produced, already scrubbed. */
 export interface ExecutionOutcome {
   status: FinalStatus;
@@ -24,6 +30,8 @@ export interface NewExecution {
   params: unknown;
   createdBy: string;
   hasUserConfig: boolean;
+  /** Default "scope". */
+  authority?: RunAuthority;
   /** Default "api". */
   trigger?: ExecutionTrigger;
   /** A run refused before it could start, recorded as failed with this error (a schedule's fire). */
@@ -87,6 +95,7 @@ export class ExecutionStore {
       startedAt: null,
       finishedAt: input.ended ? now : null,
       durationMs: null,
+      authority: input.authority ?? "scope",
     };
   }
 
@@ -225,6 +234,6 @@ export class ExecutionStore {
 }
 
 function insertOf(row: ExecutionRow): SqlStatement {
-  return sql`INSERT INTO "executions" ("id", "workflow", "scope", "orgId", "status", "params", "error", "logs", "attempts", "hasUserConfig", "trigger", "createdAt", "createdBy", "finishedAt")
-    VALUES (${row.id}, ${row.workflow}, ${row.scope}, ${row.orgId}, ${row.status}, ${row.params}, ${row.error}, ${row.logs}, ${row.attempts}, ${row.hasUserConfig}, ${row.trigger}, ${row.createdAt}, ${row.createdBy}, ${row.finishedAt})`;
+  return sql`INSERT INTO "executions" ("id", "workflow", "scope", "orgId", "status", "params", "error", "logs", "attempts", "hasUserConfig", "trigger", "createdAt", "createdBy", "finishedAt", "authority")
+    VALUES (${row.id}, ${row.workflow}, ${row.scope}, ${row.orgId}, ${row.status}, ${row.params}, ${row.error}, ${row.logs}, ${row.attempts}, ${row.hasUserConfig}, ${row.trigger}, ${row.createdAt}, ${row.createdBy}, ${row.finishedAt}, ${row.authority})`;
 }

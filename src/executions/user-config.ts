@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
+import { asciiLowerCase } from "../configs/config-key.ts";
 import { ValidationError, type ValidationIssue } from "../errors/index.ts";
 import type { SecretCipher } from "../secrets/index.ts";
 
@@ -8,9 +9,12 @@ const MAX_ENTRIES = 50;
 const MAX_VALUE_BYTES = 8 * 1024;
 const NAME = /^[a-z0-9][a-z0-9_-]{0,99}$/;
 
-/** Header names are case-insensitive, and `_` in a lookup matches `-` in the header. */
+/**
+ * Header names are case-insensitive (ASCII, as config keys: no other character folds into a
+ * name), and `_` in a lookup matches `-` in the header.
+ */
 export function normalizeUserConfigName(name: string): string {
-  return name.toLowerCase().replace(/_/g, "-");
+  return asciiLowerCase(name).replace(/_/g, "-");
 }
 
 /**

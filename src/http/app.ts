@@ -3,6 +3,7 @@ import helmet from "helmet";
 import { auditRoutes } from "../audit/audit-routes.ts";
 import type { Queue } from "bullmq";
 import { QUEUES_PATH, sessionRoutes } from "../auth/session-routes.ts";
+import { tokenRoutes } from "../auth/token-routes.ts";
 import { bundleRoutes } from "../bundles/bundle-routes.ts";
 import { consoleAssets } from "../console/console-assets.ts";
 import { queueDashboard } from "../console/queue-dashboard.ts";
@@ -22,6 +23,7 @@ import { authFailureLimit } from "./auth-failure-limit.ts";
 import { authenticate } from "./authenticate.ts";
 import { openApiDocument } from "./openapi.ts";
 import { errorHandler, notFoundHandler } from "./error-handler.ts";
+import { checkJsonBody } from "./json-body-check.ts";
 import { requestLogger } from "./request-logger.ts";
 
 /** Large enough for a 64 KiB secret or a 256 KiB JSON value with room for JSON escaping. */
@@ -54,19 +56,22 @@ export function createApp(platform: Platform, { catalog, executions, queue, sche
   // Inbound webhooks: signed by their sender instead of a bearer token (src/webhooks).
   app.use("/hooks", hookRoutes(webhooks));
 
+  // One count of failed authentications per address, for the API and the queue dashboard alike.
+  const failures = authFailureLimit(platform.settings.authFailuresPerMinute);
   const api = express.Router();
   api.get("/openapi.json", (_req, res) => {
     res.json(openApiDocument);
   });
   // Authenticate before reading the body: an anonymous client must not make us buffer and parse it.
-  const failures = authFailureLimit(platform.settings.authFailuresPerMinute);
   api.use(failures.gate);
   api.use(authenticate(platform.tokens, failures));
   // Bundles are larger than any other body; body-parser skips a body that is already parsed.
   api.use("/import", express.json({ limit: BUNDLE_BODY_LIMIT, strict: false }));
   api.use(express.json({ limit: JSON_BODY_LIMIT, strict: false }));
+  api.use(checkJsonBody);
   api.use("/session", sessionRoutes(platform.orgs));
   api.use("/orgs", orgRoutes(platform.orgs));
+  api.use("/tokens", tokenRoutes(platform.tokens, platform.orgs));
   api.use("/configs", configRoutes(platform.configs, platform.orgs));
   api.use("/audit", auditRoutes(platform.audit, platform.orgs));
   api.use("/workflows", workflowRoutes(catalog));
@@ -77,7 +82,7 @@ export function createApp(platform: Platform, { catalog, executions, queue, sche
   api.use("/", bundleRoutes(platform.bundleExporter, platform.bundleImporter, platform.orgs));
   api.use(notFoundHandler);
   app.use("/api", api);
-  app.use(QUEUES_PATH, queueDashboard(queue, platform.tokens));
+  app.use(QUEUES_PATH, queueDashboard(queue, platform.tokens, failures));
   app.use(consoleAssets());
 
   app.use(errorHandler(platform.logger));

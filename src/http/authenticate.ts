@@ -1,17 +1,23 @@
 import type { RequestHandler, Response } from "express";
 import { AuthenticationError } from "../errors/index.ts";
-import type { Principal, TokenService } from "../auth/index.ts";
+import { assertMethodAllowed, type Principal, type TokenService } from "../auth/index.ts";
 import type { AuthFailureLimit } from "./auth-failure-limit.ts";
 
-/** Resolves the bearer token into `res.locals.principal`, or fails with 401 (counted by `failures`). */
+/**
+ * Resolves the bearer token into `res.locals.principal`, or fails with 401 (counted by `failures`);
+ * then refuses (403) a read-only token's request that could change something, before any body is read.
+ */
 export function authenticate(tokens: TokenService, failures: AuthFailureLimit): RequestHandler {
   return async (req, res, next) => {
+    let principal: Principal;
     try {
-      res.locals.principal = await tokens.authenticate(req.get("authorization"));
+      principal = await tokens.authenticate(req.get("authorization"));
     } catch (error) {
       if (error instanceof AuthenticationError) await failures.recordFailure(req);
       throw error;
     }
+    assertMethodAllowed(principal, req.method, req.baseUrl + req.path);
+    res.locals.principal = principal;
     next();
   };
 }

@@ -1,8 +1,9 @@
-import type { ErrorRequestHandler, RequestHandler } from "express";
-import { BifrostError, NotFoundError, ValidationError, type ErrorCode } from "../errors/index.ts";
+import type { ErrorRequestHandler, Request, RequestHandler } from "express";
+import { BifrostError, NotFoundError, type ErrorCode } from "../errors/index.ts";
 import type { Logger } from "../logging/logger.ts";
 import { isDatabaseUnavailable } from "../storage/database-errors.ts";
 import { ERROR_STATUS } from "./error-status.ts";
+import { fromLibraryError } from "./library-errors.ts";
 
 /** Unknown /api routes answer in the API's error shape, not Express's HTML page. */
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
@@ -38,7 +39,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(ERROR_STATUS.DATABASE_ERROR).json({ error: unavailable.toJSON() });
       return;
     }
-    const known = toBifrostError(error);
+    const known = toBifrostError(error, req);
     if (known) {
       res.status(ERROR_STATUS[known.code]).json({ error: known.toJSON() });
       return;
@@ -48,19 +49,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
-function toBifrostError(error: unknown): BifrostError | null {
+function toBifrostError(error: unknown, req: Request): BifrostError | null {
   if (error instanceof BifrostError) return error;
-  // body-parser's errors carry `type`; their messages are safe, but we word them ourselves.
-  const type = bodyErrorType(error);
-  if (type === "entity.too.large") {
-    const limit = (error as { limit?: number }).limit;
-    return new BifrostError("PAYLOAD_TOO_LARGE", `Request body is larger than the limit${limit ? ` of ${limit} bytes` : ""}`);
-  }
-  if (type === "entity.parse.failed") return new ValidationError([{ path: "body", message: "not valid JSON" }]);
-  if (type === "charset.unsupported" || type === "encoding.unsupported") {
-    return new BifrostError("UNSUPPORTED_MEDIA_TYPE", "Unsupported body encoding: send UTF-8 JSON");
-  }
-  return null;
+  return fromLibraryError(error, req);
 }
 
 /** The `type` body-parser (raw-body) gives its errors, if it is one of theirs. */

@@ -109,6 +109,20 @@ export const openApiDocument = {
       ConfigView,
       EffectiveConfigView: { allOf: [ConfigView, { type: "object", properties: { resolvedFrom: { type: "string" }, shadowsGlobal: { type: "boolean" } } }] },
       Execution,
+      Token: {
+        type: "object",
+        properties: {
+          id: { type: "string" },
+          name: { type: "string" },
+          kind: { enum: ["admin", "org"] },
+          org: { type: ["object", "null"], properties: { id: { type: "string" }, name: { type: "string" } } },
+          readOnly: { type: "boolean" },
+          createdAt: { type: "string", format: "date-time" },
+          lastUsedAt: { type: ["string", "null"], format: "date-time", description: "moved at most once a minute" },
+          expiresAt: { type: ["string", "null"], format: "date-time" },
+          revokedAt: { type: ["string", "null"], format: "date-time" },
+        },
+      },
       Bundle: schemaOf(Bundle),
       ScheduleCreate: schemaOf(ScheduleCreate),
       SchedulePatch: schemaOf(SchedulePatch),
@@ -124,6 +138,28 @@ export const openApiDocument = {
     "/api/orgs": {
       get: { summary: "All orgs (admin) or the token's own", responses: { "200": json({ type: "array" }), ...errors(401) } },
       post: { summary: "Create an org (admin)", requestBody: json({ type: "object", properties: { name: { type: "string" } } }), responses: { "201": json({ type: "object" }), ...errors(400, 403, 409) } },
+    },
+    "/api/orgs/{org}": {
+      delete: {
+        summary: "Delete an org (admin) with its tokens; 409 ORG_NOT_EMPTY while it holds configs (unless force=true: they go too) or has runs pending or running",
+        parameters: [path("org", "org id or name"), query("force", "also delete its configs", { enum: ["true", "false"] })],
+        responses: { "204": { description: "deleted" }, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    "/api/tokens": {
+      get: { summary: "Tokens: all (admin) or the org's own (org token); never a token or its hash", responses: { "200": json({ type: "array", items: ref("Token") }), ...errors(401) } },
+      post: {
+        summary: "Create a token (an org token: only for its own org); the token is in this answer only",
+        requestBody: json({
+          type: "object",
+          required: ["name"],
+          properties: { name: { type: "string" }, org: { type: "string" }, admin: { type: "boolean" }, readOnly: { type: "boolean" }, expiresIn: { type: "string", description: "90m, 12h, 30d (1 minute to 365 days)" } },
+        }),
+        responses: { "201": json({ allOf: [ref("Token"), { type: "object", properties: { token: { type: "string" } } }] }), ...errors(400, 401, 403, 404, 415) },
+      },
+    },
+    "/api/tokens/{id}": {
+      delete: { summary: "Revoke a token: refused from the very next request", parameters: [path("id", "token id")], responses: { "204": { description: "revoked" }, ...errors(401, 403, 404) } },
     },
     "/api/configs": {
       get: {

@@ -1,7 +1,7 @@
 import type { Request, Response } from "express";
 import { z } from "zod";
-import { assertCanManageScope, visibleScopeFilter, defaultScopeRef, type Principal } from "../auth/index.ts";
-import { ForbiddenError, OrgNotFoundError } from "../errors/index.ts";
+import { assertCanManageScope, defaultScopeRef, otherOrgRefusal, visibleScopeFilter, type Principal } from "../auth/index.ts";
+import { OrgNotFoundError } from "../errors/index.ts";
 import { scopeId, type OrgService, type Scope } from "../orgs/index.ts";
 import { principalOf } from "./authenticate.ts";
 import { parseInput } from "./validate.ts";
@@ -17,13 +17,13 @@ export async function requestScope(orgs: OrgService, req: Request, res: Response
 
 /**
  * Resolves a scope reference for a caller. An org token is told 403 for any org that is not its
- * own, existing or not, so it cannot probe which org names exist.
+ * own, existing or not, with the same body (otherOrgRefusal), so it cannot probe which orgs exist.
  */
 export async function resolveScopeFor(orgs: OrgService, principal: Principal, ref: string): Promise<Scope> {
   try {
     return await orgs.resolveScope(ref);
   } catch (error) {
-    if (error instanceof OrgNotFoundError && principal.kind === "org") throw new ForbiddenError("This token belongs to another org");
+    if (error instanceof OrgNotFoundError && principal.kind === "org") throw otherOrgRefusal();
     throw error;
   }
 }

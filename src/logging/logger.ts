@@ -1,4 +1,5 @@
 import pino, { type Logger } from "pino";
+import { serializeError } from "./error-serializer.ts";
 
 export type { Logger };
 
@@ -37,7 +38,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       name: options.name ?? "bifrost",
       level: options.level ?? "info",
       redact: { paths: REDACTED_PATHS, censor: "[REDACTED]" },
-      serializers: { err: pino.stdSerializers.err },
+      // Also for `logger.error(error, msg)`, which pino logs under `err`.
+      serializers: { err: serializeError },
     },
     options.destination ?? pino.destination({ sync: false }),
   );

@@ -6,8 +6,10 @@ import { jsonBody, parseInput } from "../http/validate.ts";
 import type { OrgService } from "./org-service.ts";
 
 const CreateOrg = z.strictObject({ name: z.unknown() });
+const DeleteQuery = z.object({ force: z.enum(["true", "false"]).default("false") });
+const OrgRef = z.string().trim().min(1).max(255);
 
-/** /api/orgs: admins create and list orgs; an org token sees only its own org. */
+/** /api/orgs: admins create, list and delete orgs; an org token sees only its own org. */
 export function orgRoutes(orgs: OrgService): Router {
   const router = Router();
 
@@ -21,6 +23,15 @@ export function orgRoutes(orgs: OrgService): Router {
   router.get("/", async (_req, res) => {
     const principal = principalOf(res);
     res.json(principal.kind === "org" ? [await orgs.get(principal.orgId)] : await orgs.list());
+  });
+
+  router.delete("/:org", async (req, res) => {
+    const principal = principalOf(res);
+    // First: an org token gets this one answer for every org, existing or not.
+    assertAdmin(principal, "delete orgs");
+    const { force } = parseInput(DeleteQuery, req.query, "query");
+    await orgs.delete(parseInput(OrgRef, req.params.org, "org"), { force: force === "true" }, principal.actor);
+    res.status(204).end();
   });
 
   return router;

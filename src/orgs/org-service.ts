@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { OrgExistsError, OrgNotFoundError, ValidationError } from "../errors/index.ts";
+import { OrgExistsError, OrgNotEmptyError, OrgNotFoundError, ValidationError } from "../errors/index.ts";
 import type { AuditLog } from "../audit/index.ts";
+import { bumpConfigRevisions } from "../configs/config-list-cache.ts";
+import type { ExecutionStatus } from "../executions/execution-status.ts";
 import { sql, type Database } from "../storage/database.ts";
 import { GLOBAL, GLOBAL_SCOPE, orgScope, type OrgRef, type Scope } from "./scope.ts";
 
@@ -63,6 +65,37 @@ export class OrgService {
     return { id: org.id, name: org.name, createdAt: org.createdAt.toISOString() };
   }
 
+  /**
+   * Deletes an org (by id or exact name) with its configs and its tokens (which stop working on the
+   * next request). Its finished executions and its audit rows stay, as history.
+   * @throws OrgNotEmptyError while it holds configs, unless `force`; and while runs of it are
+   *   pending or running, force or not: they read its configs, and would read global values in
+   *   their place, fail to write, or fail when a worker takes them
+   */
+  async delete(ref: string, { force = false }: { force?: boolean }, actor: string): Promise<void> {
+    await this.db.write(async (tx) => {
+      const org = ref.includes("\u0000") ? null : await tx.org.findFirst({ where: UUID.test(ref) ? { id: ref.toLowerCase() } : { name: ref }, select: { id: true, name: true } });
+      if (!org) throw new OrgNotFoundError(ref);
+      const configs = await tx.config.count({ where: { orgId: org.id } });
+      const activeExecutions = await tx.execution.count({ where: { orgId: org.id, status: { in: ["pending", "running"] satisfies ExecutionStatus[] } } });
+      const contents = { configs, activeExecutions };
+      if (activeExecutions > 0) {
+        throw new OrgNotEmptyError(`Org ${JSON.stringify(org.name)} has ${plural(activeExecutions, "run")} pending or running: cancel them or wait for their end, then delete it`, contents);
+      }
+      if (configs > 0 && !force) {
+        throw new OrgNotEmptyError(`Org ${JSON.stringify(org.name)} holds ${plural(configs, "config")}: delete them first, or force the deletion (force=true; \`bifrost orgs delete --force\`) to delete them with it`, contents);
+      }
+      // What else an org owns goes here too, and is counted in the audit row: schedules and
+      // webhooks, once they exist (CONTRACT.md v2: "its configs, schedules and webhooks go too").
+      await tx.config.deleteMany({ where: { orgId: org.id } });
+      const { count: tokens } = await tx.apiToken.deleteMany({ where: { orgId: org.id } });
+      await tx.org.delete({ where: { id: org.id } });
+      await this.audit.record(tx, { actor, action: "org.delete", scope: org.id, details: { name: org.name, configs, tokens, force } });
+      // Last, as every config change does (config-list-cache.ts).
+      if (configs > 0) await bumpConfigRevisions(tx, [org.id]);
+    });
+  }
+
   /** An org by id or exact name, or null. */
   async find(ref: string): Promise<OrgRef | null> {
     // No org name holds a NUL, and PostgreSQL text cannot carry one into a query.
@@ -87,4 +120,8 @@ export class OrgService {
     const all = await this.db.prisma.org.findMany({ select: { name: true } });
     return all.some((org) => org.name.toLowerCase() === name.toLowerCase());
   }
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

@@ -54,6 +54,7 @@ export async function openPlatform(options: PlatformOptions = {}): Promise<Platf
   }
   const audit = new AuditLog(db.prisma);
   const orgs = new OrgService(db, audit);
+  const tokens = new TokenService(db, audit, logger);
   return {
     settings,
     logger,
@@ -62,9 +63,13 @@ export async function openPlatform(options: PlatformOptions = {}): Promise<Platf
     audit,
     orgs,
     configs: new ConfigService(db, cipher, audit),
-    tokens: new TokenService(db, audit),
+    tokens,
     bundleExporter: new BundleExporter(db, cipher, audit),
     bundleImporter: new BundleImporter(db, cipher, audit, settings.scheduleMinIntervalS),
-    close: () => db.close(),
+    close: async () => {
+      // A token's last-use write may still be on its way (it never holds up a request).
+      await tokens.settled();
+      await db.close();
+    },
   };
 }

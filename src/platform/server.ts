@@ -69,6 +69,7 @@ export async function startServer(platform: Platform, port = platform.settings.p
       await signals.close();
       await queue.close();
       await scheduleQueue.close();
+      await catalog.close();
       subscriber.disconnect();
       redis.disconnect();
     },

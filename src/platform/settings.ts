@@ -28,6 +28,10 @@ export const Settings = z.object({
    * (killed, or its event loop blocked) loses the job to the stalled-job check.
    */
   workerLockMs: z.coerce.number().int().min(500).max(600_000),
+  /** Threads a worker process runs workflow code in (unset: one a core, at least two). */
+  workerThreads: z.coerce.number().int().min(1).max(1000).optional(),
+  /** The heap a workflow thread may use, in MB, for workflows that set no `memoryLimitMb`. */
+  workflowMemoryMb: z.coerce.number().int().min(16).max(65_536),
   /** Failed authentications (401) one client address may make per minute before 429s. */
   authFailuresPerMinute: z.coerce.number().int().min(1).max(1_000_000),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
@@ -57,6 +61,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     queuePrefix: env.BIFROST_QUEUE_PREFIX ?? "bifrost",
     workerConcurrency: env.BIFROST_WORKER_CONCURRENCY ?? 10,
     workerLockMs: env.BIFROST_WORKER_LOCK_MS ?? 30_000,
+    workerThreads: env.BIFROST_WORKER_THREADS || undefined,
+    workflowMemoryMb: env.BIFROST_WORKFLOW_MEMORY_MB ?? 512,
     authFailuresPerMinute: env.BIFROST_AUTH_FAILURES_PER_MINUTE ?? 30,
     logLevel: env.LOG_LEVEL ?? "info",
     scheduleMinIntervalS: env.BIFROST_SCHEDULE_MIN_INTERVAL_S ?? 60,

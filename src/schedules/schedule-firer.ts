@@ -90,7 +90,7 @@ export class ScheduleFirer {
       }
     }
     const scope = schedule.orgId ? orgScope(await orgs.get(schedule.orgId)) : GLOBAL_SCOPE;
-    const input = { workflow: schedule.workflow, scope, params: JSON.parse(schedule.params), userConfig: {}, actor: `schedule:${schedule.id}`, trigger: "schedule" as const };
+    const input = { workflow: schedule.workflow, scope, params: JSON.parse(schedule.params), userConfig: {}, actor: `schedule:${schedule.id}`, authority: "scope" as const, trigger: "schedule" as const };
     let started;
     let kind: "started" | "refused";
     try {

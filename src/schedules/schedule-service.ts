@@ -63,7 +63,7 @@ export class ScheduleService {
     const input = parse(ScheduleCreate, body);
     const cron = normalizeCron(input.cron);
     this.checkTiming({ cron, timezone: input.timezone });
-    this.checkWorkflow(input.workflow, input.params);
+    await this.checkWorkflow(input.workflow, input.params);
     const id = randomUUID();
     const row = await this.db.write(async (tx) => {
       const created = await this.store.create(tx, {
@@ -104,7 +104,7 @@ export class ScheduleService {
     // Only what changes is checked: pausing a schedule must work even when its workflow is gone or
     // the minimum interval was raised after it was made.
     if (patch.cron !== undefined || patch.timezone !== undefined) this.checkTiming({ cron, timezone });
-    if (patch.params !== undefined) this.checkWorkflow(row.workflow, params);
+    if (patch.params !== undefined) await this.checkWorkflow(row.workflow, params);
     const data = {
       cron,
       timezone,
@@ -157,14 +157,10 @@ export class ScheduleService {
     if (issues.length > 0) throw new ValidationError(issues);
   }
 
-  /** The workflow must be loaded here and accept the params. */
-  private checkWorkflow(workflow: string, params: unknown): void {
-    const definition = this.catalog.get(workflow)?.definition;
-    if (!definition) throw new WorkflowNotFoundError(workflow);
-    if (definition.params) {
-      const parsed = definition.params.safeParse(params ?? {});
-      if (!parsed.success) throw ValidationError.fromZod(parsed.error, "body.params");
-    }
+  /** The workflow must be loaded here and accept the params (checked in the catalog's thread). */
+  private async checkWorkflow(workflow: string, params: unknown): Promise<void> {
+    if (!this.catalog.get(workflow)) throw new WorkflowNotFoundError(workflow);
+    await this.catalog.validateParams(workflow, params ?? {});
   }
 
   /** Makes Redis match `row`; when Redis is away, the workers' sync does it once it is back. */

@@ -3,4 +3,4 @@ export * from "./secret-cipher.ts";
 export * from "./secret-key-check.ts";
 export * from "./secret-scrubber.ts";
 export * from "./key-rotation.ts";
-export * from "./scrubbable-secrets.ts";
+export * from "./scope-scrubbers.ts";

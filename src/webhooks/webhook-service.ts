@@ -115,7 +115,7 @@ export class WebhookService {
     const params = parseBody(rawBody);
     const scope = hook.orgId ? orgScope(await this.orgs.get(hook.orgId)) : GLOBAL_SCOPE;
     const started = await this.executions.startOnce(
-      { workflow: hook.workflow, scope, params, userConfig: {}, actor: `webhook:${hook.id}`, trigger: "webhook" },
+      { workflow: hook.workflow, scope, params, userConfig: {}, actor: `webhook:${hook.id}`, authority: "scope", trigger: "webhook" },
       `webhook:${hook.id}:${key.data}`,
     );
     return { executionId: started.row.id, replayed: started.replayed };

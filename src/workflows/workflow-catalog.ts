@@ -1,121 +1,63 @@
-import { readdirSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
-import { pathToFileURL } from "node:url";
-import { z } from "zod";
-import type { WorkflowDefinition } from "../../sdk/workflow-definition.ts";
-import { registryMark, workflowsSince } from "../../sdk/workflow-registry.ts";
+import { rebuildError } from "./port-errors.ts";
+import type { WorkflowInfo, WorkflowLoadError } from "./workflow-info.ts";
+import { WorkflowThread } from "./workflow-thread.ts";
 
-/** A workflow the platform can run, with the file it came from. */
-export interface CatalogEntry {
-  definition: WorkflowDefinition;
-  file: string;
-}
+export type { WorkflowInfo, WorkflowLoadError } from "./workflow-info.ts";
 
-/** A file that could not be loaded, or a conflict between files. Reported, never fatal. */
-export interface WorkflowLoadError {
-  file: string;
-  message: string;
-}
+/** The heap of the thread that loads the workflow files for a catalog and checks params. */
+const CATALOG_THREAD_MEMORY_MB = 256;
 
-/** What `GET /api/workflows` shows for each workflow. */
-export interface WorkflowSummary {
-  name: string;
-  description: string | null;
-  category: string | null;
-  params: unknown;
-  secrets: string[];
-  timeoutMs: number;
-  retries: number;
-  file: string;
-}
-
-// ES modules are evaluated once per process, so a file's decorators register only on its first
-// import: remember what each file registered, so loading a directory twice sees the same workflows.
-const registeredByFile = new Map<string, WorkflowDefinition[]>();
-
-const WORKFLOW_FILE = /\.(ts|mts|js|mjs)$/;
-const SKIPPED = /(\.d\.ts|\.test\.ts|\.spec\.ts)$/;
-
+/**
+ * The workflows a process can start, as plain data (WorkflowInfo), read by a thread that loaded
+ * their files: the process itself, which holds the database and the key, never imports workflow
+ * code. Params are checked against a workflow's schema in that thread (one message each way); a
+ * thread that ended is started again for the next check.
+ */
 export class WorkflowCatalog {
-  constructor(
-    readonly dir: string,
-    private readonly entries: Map<string, CatalogEntry>,
-    readonly errors: WorkflowLoadError[],
-  ) {}
+  private readonly entries: Map<string, WorkflowInfo>;
 
-  get(name: string): CatalogEntry | undefined {
+  constructor(
+    readonly dirs: string[],
+    workflows: WorkflowInfo[],
+    readonly errors: WorkflowLoadError[],
+    private thread: WorkflowThread,
+  ) {
+    this.entries = new Map(workflows.map((info) => [info.name, info]));
+  }
+
+  /** The workflow folders, as one string (for messages). */
+  get dir(): string {
+    return this.dirs.join(":");
+  }
+
+  get(name: string): WorkflowInfo | undefined {
     return this.entries.get(name);
   }
 
-  list(): WorkflowSummary[] {
-    return [...this.entries.values()]
-      .sort((a, b) => a.definition.name.localeCompare(b.definition.name))
-      .map(({ definition: d, file }) => ({
-        name: d.name,
-        description: d.description,
-        category: d.category,
-        params: d.params ? z.toJSONSchema(d.params, { io: "input", unrepresentable: "any" }) : { type: "object" },
-        secrets: d.secrets,
-        timeoutMs: d.timeoutMs,
-        retries: d.retries,
-        file: relative(this.dir, file),
-      }));
+  list(): WorkflowInfo[] {
+    return [...this.entries.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** @throws ValidationError (paths under `body.params`) when `params` do not match the workflow's schema */
+  async validateParams(name: string, params: unknown): Promise<void> {
+    if (!this.thread.isAlive) this.thread = new WorkflowThread(CATALOG_THREAD_MEMORY_MB, this.dirs);
+    const error = await this.thread.validate(name, params);
+    if (error) throw rebuildError(error);
+  }
+
+  async close(): Promise<void> {
+    await this.thread.stop("The catalog was closed");
   }
 }
 
 /**
- * Imports every workflow file under `dir` (recursively) and collects the `@workflow` methods each
- * registers. A file that throws on import is reported and the others still load; two workflows
- * with one name are an error naming both files (the first one found keeps the name).
+ * Loads every workflow file under `dirs` (recursively) in a thread and lists the `@workflow`
+ * methods they register. A file that throws on import is reported and the others still load; two
+ * workflows with one name are an error naming both files (the first one found keeps the name).
  */
-export async function loadWorkflowCatalog(dir: string): Promise<WorkflowCatalog> {
-  const entries = new Map<string, CatalogEntry>();
-  const errors: WorkflowLoadError[] = [];
-  let files: string[];
-  try {
-    files = listFiles(dir);
-  } catch (error) {
-    return new WorkflowCatalog(dir, entries, [{ file: dir, message: `cannot read the workflows directory: ${(error as Error).message}` }]);
-  }
-  for (const file of files) {
-    let definitions = registeredByFile.get(file);
-    if (!definitions) {
-      const mark = registryMark();
-      try {
-        await import(pathToFileURL(file).href);
-      } catch (error) {
-        errors.push({ file: relative(dir, file), message: firstLine(error) });
-        continue;
-      }
-      definitions = workflowsSince(mark);
-      registeredByFile.set(file, definitions);
-    }
-    for (const definition of definitions) {
-      const existing = entries.get(definition.name);
-      if (existing) {
-        errors.push({
-          file: relative(dir, file),
-          message: `duplicate workflow name "${definition.name}": defined in ${relative(dir, existing.file)} and in ${relative(dir, file)}`,
-        });
-        continue;
-      }
-      entries.set(definition.name, { definition, file });
-    }
-  }
-  return new WorkflowCatalog(dir, entries, errors);
-}
-
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    if (name.startsWith(".") || name === "node_modules") continue;
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...listFiles(path));
-    else if (WORKFLOW_FILE.test(name) && !SKIPPED.test(name)) out.push(path);
-  }
-  return out;
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split("\n")[0];
+export async function loadWorkflowCatalog(dirs: string | string[]): Promise<WorkflowCatalog> {
+  const folders = typeof dirs === "string" ? [dirs] : dirs;
+  const thread = new WorkflowThread(CATALOG_THREAD_MEMORY_MB, folders);
+  const { workflows, errors } = await thread.loaded;
+  return new WorkflowCatalog(folders, workflows, errors, thread);
 }

@@ -257,7 +257,7 @@ const routes: RouteSpec[] = [
     probe: { method: "GET", path: () => "/api/nope" },
     cases: [
       { title: "admin gets 404 NOT_FOUND", token: "admin", method: "GET", path: () => "/api/nope", status: 404, code: "NOT_FOUND" },
-      { title: "org token gets 404 NOT_FOUND (there is no DELETE /api/orgs/:id)", token: "acme", method: "DELETE", path: () => "/api/orgs/x", status: 404, code: "NOT_FOUND" },
+      { title: "org token gets 404 NOT_FOUND (there is no PATCH /api/orgs/:id)", token: "acme", method: "PATCH", path: () => "/api/orgs/x", status: 404, code: "NOT_FOUND" },
     ],
   },
 ];

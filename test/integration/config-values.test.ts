@@ -53,7 +53,6 @@ const rejected: [string, unknown, RegExp][] = [
   ["json", "hello", /does not parse/],
   ["secret", "", /must not be empty/],
   ["secret", 12345, /expected a string/],
-  ["secret", "ab\ud800cd", /lone surrogate/],
   ["secret", "x".repeat(64 * 1024 + 1), /at most 64 KiB/],
   ["string", "x".repeat(300 * 1024), /at most 256 KiB/],
 ];

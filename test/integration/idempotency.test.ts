@@ -56,7 +56,7 @@ describe("Idempotency-Key", () => {
     const before = await executions();
     // Started together in one process, each looks the key up before any of them writes (on
     // SQLite the look is synchronous, so twenty HTTP requests may not overlap this way).
-    const input = { workflow: "noop", scope: GLOBAL_SCOPE, params: {}, userConfig: {}, actor: "test" };
+    const input = { workflow: "noop", scope: GLOBAL_SCOPE, params: {}, userConfig: {}, actor: "test", authority: "admin" as const };
     const starts = await Promise.all(Array.from({ length: 20 }, () => t.server.executions.startOnce(input, "api:looked-first")));
     expect(new Set(starts.map((s) => s.row.id)).size).toBe(1);
     expect(starts.filter((s) => !s.replayed)).toHaveLength(1);

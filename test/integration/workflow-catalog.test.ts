@@ -18,7 +18,7 @@ describe("workflow catalog", () => {
   it("reports a file that fails to load and a duplicate name with both files, and keeps the rest", async () => {
     const catalog = await loadWorkflowCatalog(fixtures);
     expect(catalog.list().map((w) => w.name)).toEqual(["fixture_good"]);
-    expect(catalog.get("fixture_good")!.definition.secrets).toEqual(["api_key"]);
+    expect(catalog.get("fixture_good")!.secrets).toEqual(["api_key"]);
     expect(catalog.errors).toEqual(
       expect.arrayContaining([
         { file: "throws.ts", message: "this file fails at import on purpose" },

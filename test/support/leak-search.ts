@@ -13,12 +13,22 @@ export interface TestSecret {
   core: string;
 }
 
-/** Characters that JSON, URLs and shells treat specially, to make the encoded forms differ. */
-const SPECIAL = ` +/=&?%"\\ü€`;
+/**
+ * Characters that JSON, URLs and shells treat specially, to make the encoded forms differ (a form
+ * body encodes `~!'()` and keeps `*`, which encodeURIComponent does the other way round).
+ */
+const SPECIAL = ` +/=&?%"\\ü€~!'()*`;
 
-export function makeSecret(label: string, options: { special?: boolean } = {}): TestSecret {
+/**
+ * A random secret. `multiline`: a PEM-like key of several lines, each line with some of the random
+ * part, as a stack trace would show it line by line.
+ */
+export function makeSecret(label: string, options: { special?: boolean; multiline?: boolean } = {}): TestSecret {
   const core = randomBytes(12).toString("hex");
-  return { label, core, plaintext: `leak_${core}${options.special ? SPECIAL : ""}` };
+  const plaintext = options.multiline
+    ? `-----BEGIN TEST KEY-----\nleak_${core.slice(0, 12)}${randomBytes(6).toString("hex")}\n${randomBytes(6).toString("hex")}${core.slice(12)}_key\n-----END TEST KEY-----`
+    : `leak_${core}${options.special ? SPECIAL : ""}`;
+  return { label, core, plaintext };
 }
 
 /** Every base64 (or base64url) rendering of `bytes` that shows up inside the encoding of any longer text containing them. */
@@ -49,13 +59,20 @@ export function needlesOf(text: string, secret: string, prefix: string): Needle[
     [`${as}, inspected`, inspect(form).slice(1, -1)],
     [`${as}, inspected, json-escaped`, JSON.stringify(inspect(form).slice(1, -1)).slice(1, -1)],
   ];
+  const url = new URL("https://host");
+  url.password = text;
   const forms: [string, string][] = [
     ["raw", text],
     ...escaped(text, "raw"),
     ["url-encoded", encodeURIComponent(text)],
+    ["URI-encoded", encodeURI(text)],
     ["form-encoded", new URLSearchParams({ v: text }).toString().slice(2)],
+    ["URL password", url.password],
     ["hex", bytes.toString("hex")],
     ["HEX", bytes.toString("hex").toUpperCase()],
+    // A Buffer as console.log shows it (<Buffer 6c 65 ...>), and its JSON ({"type":"Buffer","data":[108,101,...]}).
+    ["Buffer inspected", bytes.toString("hex").replace(/(..)(?!$)/g, "$1 ")],
+    ["Buffer as JSON", bytes.join(",")],
     ["UTF-16 read as UTF-8", utf16AsBytes],
     ...escaped(utf16AsBytes, "UTF-16 read as UTF-8"),
     ...base64Forms(bytes, "base64").map((form, i): [string, string] => [`base64@${i}`, form]),
@@ -68,7 +85,9 @@ export function needlesOf(text: string, secret: string, prefix: string): Needle[
 }
 
 export function needlesFor(secret: TestSecret): Needle[] {
-  return [...needlesOf(secret.plaintext, secret.label, ""), ...needlesOf(secret.core, secret.label, "core ")];
+  // Each line of a multi-line secret is a secret of its own: a stack trace repeats them one by one.
+  const lines = secret.plaintext.includes("\n") ? secret.plaintext.split("\n").map((line, i) => needlesOf(line.trim(), secret.label, `line ${i + 1} `)) : [];
+  return [...needlesOf(secret.plaintext, secret.label, ""), ...needlesOf(secret.core, secret.label, "core "), ...lines.flat()];
 }
 
 export interface Haystack {

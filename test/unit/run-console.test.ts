@@ -2,8 +2,9 @@ import { Console } from "node:console";
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ExecutionLogger } from "../../sdk/execution-context.ts";
-import { endRun, withinRun } from "../../workers/current-run.ts";
-import { captureConsole, endRunConsole } from "../../workers/run-console.ts";
+import { endRun, withinRun } from "../../src/workflows/runtime/current-run.ts";
+import { SecretScrubber } from "../../src/secrets/index.ts";
+import { captureConsole, endRunConsole } from "../../src/workflows/runtime/run-console.ts";
 
 // Console capture is a routing rule: inside a run, to the run's log; outside, to the console as before.
 
@@ -116,6 +117,25 @@ describe("captureConsole", () => {
     expect(lines.map(([, message]) => message.replace(onePiece, "…"))).toEqual(["{ secret: '…' }", "{ nested: { secret: '…' } }", expect.stringContaining("'…'")]);
     expect(inspect({ secret })).toContain("more characters");
     expect(inspect({ secret: secret.slice(0, 200) })).toContain("' +\n");
+  });
+
+  it("shows Buffers and arrays whole (a secret's bytes past the 50th, its 101st character in an array), and restores the defaults", async () => {
+    const { log, lines } = runLog();
+    const secret = `sk_live_${"0123456789".repeat(12)}`;
+    const restore = captureConsole();
+    try {
+      withinRun(log, () => {
+        console.log(Buffer.from(secret));
+        console.log([...secret]);
+      });
+    } finally {
+      restore();
+    }
+    expect(lines[0][1]).toBe(`<Buffer ${Buffer.from(secret).toString("hex").replace(/(..)(?!$)/g, "$1 ")}>`);
+    expect(lines[1][1]).not.toContain("more item");
+    expect(new SecretScrubber([secret]).scrub(lines.map(([, message]) => message).join("\n"))).toBe("<Buffer [REDACTED]>\n" + lines[1][1]);
+    expect(inspect(Buffer.from(secret))).toContain("more bytes");
+    expect(inspect([...secret])).toContain("more items");
   });
 
   it("never cuts a line: one past 64 KiB written in pieces is one entry, a secret across the pieces whole", async () => {

@@ -9,8 +9,24 @@ import { UserReport } from "../../examples/workflows/user-report.ts";
 describe("runWorkflow (bifrost-ts/sdk/testing)", () => {
   it("runs a workflow with in-memory configs, its params parsed by its schema", async () => {
     const run = await runWorkflow(Billing, "chargeCard", { amount: 5 }, { configs: { stripe_api_key: { type: "secret", value: "sk_test_123" } }, org: { id: "o1", name: "acme" } });
-    expect(run.result).toEqual({ charged: 5, currency: "EUR", keyHint: "sk_…" });
+    expect(run.result).toEqual({ charged: 5, currency: "EUR", chargeId: "ch_test_5_eur" });
     expect(run.logs.map((l) => l.message)).toEqual(["charging 5 EUR for acme"]);
+  });
+
+  it("runs the examples, none of which shows any part of a secret or of per-user config", async () => {
+    // Examples teach: a result or log line holding even a secret's first characters (a "key
+    // hint") shows readers a pattern that narrows a guess of the key. No 3 characters in a row of
+    // the value may appear. (Its characters are chosen to appear in none of the expected output.)
+    const secret = "sk_live_QwErTyUiOp";
+    const runs = [
+      await runWorkflow(Billing, "chargeCard", { amount: 5 }, { configs: { stripe_api_key: { type: "secret", value: secret } }, org: { id: "o1", name: "acme" } }),
+      await runWorkflow(UserReport, "run", {}, { userConfig: { "Api-Key": secret } }),
+      await runWorkflow(Greetings, "greet", { name: "Ada" }),
+    ];
+    for (const run of runs) {
+      const shown = JSON.stringify([run.result, run.logs]);
+      for (let i = 0; i + 3 <= secret.length; i++) expect(shown, `${shown} shows ${JSON.stringify(secret.slice(i, i + 3))}`).not.toContain(secret.slice(i, i + 3));
+    }
   });
 
   it("uses config defaults and per-user config like the worker", async () => {

@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { inspect } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SecretScrubber, encodingsOf, formsOf } from "../../src/secrets/secret-scrubber.ts";
-import { findLeaks, makeSecret, needlesFor } from "../support/leak-search.ts";
+import { SecretScrubber, encodingsOf, formsOf, valuesToFind } from "../../src/secrets/secret-scrubber.ts";
+import { findLeaks, makeSecret, needlesFor, needlesOf } from "../support/leak-search.ts";
 
 describe("SecretScrubber", () => {
   const secret = "sk_live_4eC39HqLyjWDarjtT1zdp7dc";
@@ -46,10 +46,10 @@ describe("SecretScrubber", () => {
   });
 
   it("takes an escape's backslash along rather than leave it alone before a redaction", () => {
-    // "\nope-secret-1234" in JSON text is a newline and "ope-…", but it reads as the value from its
-    // "n" on: a redaction from there would leave a lone backslash, and the JSON unreadable.
+    // "\nope-secret-1234" in JSON text (a log line of JSON) is a newline and "ope-…", but it reads as
+    // the value from its "n" on: a redaction from there would leave a lone backslash, and the JSON unreadable.
     const json = JSON.stringify({ log: "line\nope-secret-1234", s: "a\\nope-secret-1234" });
-    const out = new SecretScrubber(["nope-secret-1234"]).scrubJson(json);
+    const out = new SecretScrubber(["nope-secret-1234"]).scrub(json);
     expect(JSON.parse(out)).toEqual({ log: "line[REDACTED]", s: "a\\[REDACTED]" });
   });
 
@@ -114,7 +114,7 @@ describe("SecretScrubber", () => {
     const slashed = new SecretScrubber(["tail-of\\"]);
     const json = JSON.stringify({ v: 'tail-of\\\0"' });
     expect(json).toBe('{"v":"tail-of\\\\\\u0000\\""}');
-    expect(JSON.parse(slashed.scrubJson(json))).toEqual({ v: '[REDACTED]\0"' });
+    expect(JSON.parse(slashed.scrub(json))).toEqual({ v: '[REDACTED]\0"' });
   });
 
   it("redacts a value as console.log of an object writes it: backslashes and control characters escaped, quotes as they are", () => {
@@ -137,12 +137,13 @@ describe("SecretScrubber", () => {
     expect(new SecretScrubber([value]).scrub(logged)).toBe("{ key: '[REDACTED]' }");
   });
 
-  it("takes what an escape it ends with escapes: a value ending in a backslash leaves JSON readable", () => {
+  it("takes what an escape it ends with escapes: a value ending in a backslash leaves JSON text readable", () => {
     const value = "Pa55w0rd\\";
     // In JSON text "Pa55w0rd\"" reads as the value from its start: the quote's backslash ends it.
     const json = JSON.stringify({ a: 'Pa55w0rd"quoted"', b: `${value}"`, c: `${value}\\` });
     expect(json).toContain('"Pa55w0rd\\"quoted');
-    expect(JSON.parse(new SecretScrubber([value]).scrubJson(json))).toEqual({ a: '[REDACTED]quoted"', b: '[REDACTED]"', c: "[REDACTED]\\" });
+    // c's JSON text, Pa55w0rd\\\\, is also the value escaped twice (JSON held in JSON): redacted whole.
+    expect(JSON.parse(new SecretScrubber([value]).scrub(json))).toEqual({ a: '[REDACTED]quoted"', b: '[REDACTED]"', c: "[REDACTED]" });
   });
 
   it("takes a \\uXXXX escape whole rather than cut it when a redaction reaches into it", () => {
@@ -151,7 +152,7 @@ describe("SecretScrubber", () => {
     const encoded = Buffer.from(`u${secret}`).toString("base64").slice(4);
     const json = JSON.stringify({ line: `\u001b${encoded}` });
     expect(json).toMatch(/^\{"line":"\\u001b[A-Za-z0-9+/]/);
-    expect(JSON.parse(scrubber.scrubJson(json))).toEqual({ line: expect.stringMatching(/^\[REDACTED\]/) });
+    expect(JSON.parse(scrubber.scrub(json))).toEqual({ line: expect.stringMatching(/^\[REDACTED\]/) });
     expect(scrubber.scrub(`x\\u001b${encoded}`)).toMatch(/^x\[REDACTED\]/);
   });
 
@@ -162,10 +163,70 @@ describe("SecretScrubber", () => {
     expect(encodingsOf("Äbcde")).toContain("\uFFFDbcde");
   });
 
-  it("scrubs inside JSON text, keys included, and refuses to leave text that is no longer JSON", () => {
+  it("scrubs a result as a value: every string, keys included", () => {
     const json = JSON.stringify({ [secret]: [secret, { x: `hunter2!` }], n: 1 });
     expect(JSON.parse(scrubber.scrubJson(json))).toEqual({ "[REDACTED]": ["[REDACTED]", { x: "[REDACTED]" }], n: 1 });
-    expect(() => new SecretScrubber(['1,"b":2']).scrubJson('{"a":1,"b":2}')).toThrow(SyntaxError);
+    expect(scrubber.scrubJson('{"clean":[1,"two",null]}')).toBe('{"clean":[1,"two",null]}');
+  });
+
+  it("always leaves a result JSON, whatever the secrets spell: JSON's own words, numbers, its syntax", () => {
+    const common = new SecretScrubber(["true", "null", "2026", '1,"b":2']);
+    const json = JSON.stringify({ ok: true, missing: null, year: 2026, id: 120260, text: "true story", a: 1, b: 2 });
+    expect(JSON.parse(common.scrubJson(json))).toEqual({ ok: true, missing: null, year: "[REDACTED]", id: "[REDACTED]", text: "[REDACTED] story", a: 1, b: 2 });
+  });
+
+  it("decodes and scrubs JSON held in a string, however deep, and leaves it JSON", () => {
+    const value = 'pa"ss\\w0rd';
+    const inner = JSON.stringify({ password: value, user: "ada" });
+    const json = JSON.stringify({ body: inner, twice: JSON.stringify({ body: inner }) });
+    const out = new SecretScrubber([value]).scrubJson(json);
+    expect(findLeaks([{ where: "result", content: out }], needlesOf(value, "value", ""))).toEqual([]);
+    const parsed = JSON.parse(out);
+    expect(JSON.parse(parsed.body)).toEqual({ password: "[REDACTED]", user: "ada" });
+    expect(JSON.parse(JSON.parse(parsed.twice).body)).toEqual({ password: "[REDACTED]", user: "ada" });
+  });
+
+  it("scrubs bytes: a Buffer's JSON, a typed array's and a byte array, read as UTF-8 and written back scrubbed", () => {
+    const bytes = Buffer.from(`token=${secret}&x=1`);
+    const json = JSON.stringify({ buffer: bytes, typed: new Uint8Array(bytes), list: [...bytes], small: [1, 2, 3, 4] });
+    const out = JSON.parse(scrubber.scrubJson(json));
+    expect(Buffer.from(out.buffer.data).toString()).toBe("token=[REDACTED]&x=1");
+    expect(out.buffer.type).toBe("Buffer");
+    expect(Buffer.from(Object.values(out.typed) as number[]).toString()).toBe("token=[REDACTED]&x=1");
+    expect(Buffer.from(out.list).toString()).toBe("token=[REDACTED]&x=1");
+    expect(out.small).toEqual([1, 2, 3, 4]);
+  });
+});
+
+describe("SecretScrubber: the forms code writes", () => {
+  const value = "p@ss w~rd!(x)*'tail";
+  const one = new SecretScrubber([value]);
+  const url = new URL("https://api.example.com/v1");
+  url.username = "svc";
+  url.password = value;
+
+  it.each([
+    ["a form body (URLSearchParams: `*` kept, `~` `!` `'` `(` encoded, space as +)", new URLSearchParams({ grant_type: "password", password: value }).toString()],
+    ["a URL's password", url.href],
+    ["encodeURI", encodeURI(`https://host/path/${value}`)],
+    ["JSON in JSON", JSON.stringify({ body: JSON.stringify({ password: `${value}"` }) })],
+    ["a Buffer as console.log shows it", inspect(Buffer.from(value), { breakLength: Infinity })],
+    ["a Buffer's JSON", JSON.stringify({ body: Buffer.from(value) })],
+  ])("redacts %s", (_name, text) => {
+    const out = one.scrub(text);
+    expect(out).toContain("[REDACTED]");
+    expect(findLeaks([{ where: "out", content: out }], needlesOf(value, "value", ""))).toEqual([]);
+    expect(findLeaks([{ where: "in", content: text }], needlesOf(value, "value", ""))).not.toEqual([]);
+  });
+
+  it("redacts each line of a multi-line secret on its own: a stack repeats a message's lines, inspect indents them", () => {
+    const pem = `-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7zdp7dcX09\n-----END PRIVATE KEY-----`;
+    const error = new Error(`bad key ${pem}`);
+    const scrubbed = new SecretScrubber([pem]).scrub(`${error.stack}\n${inspect({ error }, { breakLength: Infinity })}`);
+    for (const line of pem.split("\n")) expect(scrubbed).not.toContain(line);
+    expect(scrubbed).toContain("at ");
+    // Lines shorter than 4 characters (or only spaces) are no secret of their own.
+    expect(new SecretScrubber(["abcd-secret\n  \n}"]).scrub("a } and    spaces")).toBe("a } and    spaces");
   });
 });
 
@@ -191,7 +252,7 @@ const NULS = /\0|(?<=(?<!\\)(?:\\\\)*)\\(?:u0000|x00)/g;
 function naiveRanges(values: string[], text: string): [number, number][] {
   const ranges: [number, number][] = [];
   const escapes = [...text.matchAll(/(?<=(?<!\\)(?:\\\\)*)\\u[0-9a-fA-F]{4}/g)].map((escape) => escape.index);
-  for (const { text: form, before, after } of values.flatMap(formsOf)) {
+  for (const { text: form, before, after } of values.flatMap(valuesToFind).flatMap(formsOf)) {
     for (let at = text.indexOf(form); at !== -1; at = text.indexOf(form, at + 1)) {
       let start = at;
       let end = at + form.length;
@@ -275,9 +336,9 @@ describe("SecretScrubber against the obvious scrubber", () => {
   it.each([
     // 32 characters: 29 grams, of which the 5 inside "sk_live_" are left out.
     ["prefix", (tail: string) => `sk_live_${tail}`, 24],
-    // 29 characters: 26 grams. "-prod" ends every form; the hex one, "2d70726f64", has the most
-    // grams inside it: 7 are left out.
-    ["ending", (tail: string) => `${tail}-prod`, 19],
+    // 29 characters: 26 grams. "-prod" ends every form; the Buffer's JSON one, ",45,112,114,111,100",
+    // has the most grams inside it: 16 are left out.
+    ["ending", (tail: string) => `${tail}-prod`, 10],
   ])("does the same when many values of one length share a %s, which the index leaves out", (_shared, valueOf, stride) => {
     fc.assert(
       fc.property(fc.uniqueArray(hex, { minLength: 40, maxLength: 120 }), fc.array(fc.nat(), { minLength: 1, maxLength: 60 }), (tails, picks) => {

@@ -40,10 +40,11 @@ export function registerConfigCommands(program: Command): void {
         value = await readSecretValue(key);
       }
       const body = { type, value, ...(options.description === undefined ? {} : { description: options.description }) };
-      const saved = await new ApiClient().request<ConfigView>("PUT", `/api/configs/${encodeURIComponent(key)}`, { query: { scope: options.org }, body });
+      const client = new ApiClient();
+      const saved = await client.request<ConfigView>("PUT", `/api/configs/${encodeURIComponent(key)}`, { query: { scope: options.org }, body });
       for (const warning of saved.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
       if (options.json) printJson(saved);
-      else process.stdout.write(`set ${saved.key} (${saved.type}) at ${saved.scope === "global" ? "global scope" : `org ${options.org}`}\n`);
+      else process.stdout.write(`set ${saved.key} (${saved.type}) at ${saved.scope === "global" ? "global scope" : await scopeLabel(client, options.org)}\n`);
     });
 
   config
@@ -87,12 +88,23 @@ export function registerConfigCommands(program: Command): void {
     .description("delete a config from a scope (an org's delete lets the global value show through)")
     .addOption(orgOption())
     .action(async (key: string, options: { org?: string }) => {
-      await new ApiClient().request("DELETE", `/api/configs/${encodeURIComponent(key)}`, { query: { scope: options.org } });
-      process.stdout.write(`deleted ${key}${options.org ? ` from org ${options.org}` : " from global scope"}\n`);
+      const client = new ApiClient();
+      await client.request("DELETE", `/api/configs/${encodeURIComponent(key)}`, { query: { scope: options.org } });
+      process.stdout.write(`deleted ${key} from ${await scopeLabel(client, options.org)}\n`);
     });
 
   config.addCommand(auditCommand("audit"));
   program.addCommand(auditCommand("audit"));
+}
+
+/**
+ * The scope a command acted on, as people read it: `global scope` or `org <name>`. Without --org
+ * the API used the token's own scope (global for an admin token, its org for an org token).
+ */
+async function scopeLabel(client: ApiClient, org: string | undefined): Promise<string> {
+  if (org !== undefined) return org.toLowerCase() === "global" ? "global scope" : `org ${org}`;
+  const session = await client.request<{ org: { id: string; name: string } | null }>("GET", "/api/session");
+  return session.org ? `org ${session.org.name}` : "global scope";
 }
 
 /** `bifrost config audit` and `bifrost audit`: who changed or read what, newest first. */

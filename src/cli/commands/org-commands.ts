@@ -30,4 +30,13 @@ export function registerOrgCommands(program: Command): void {
       if (options.json) printJson(list);
       else printTable(list.map((o) => ({ name: o.name, id: o.id, created: o.createdAt })), "(no orgs)");
     });
+
+  orgs
+    .command("delete <name>")
+    .description("delete an org and its tokens (admin); refused while it holds configs, unless --force; its executions and audit rows stay")
+    .option("--force", "delete its configs with it")
+    .action(async (name: string, options: { force?: boolean }) => {
+      await new ApiClient().request("DELETE", `/api/orgs/${encodeURIComponent(name)}`, { query: { force: options.force ? "true" : undefined } });
+      process.stdout.write(`deleted org ${name}\n`);
+    });
 }

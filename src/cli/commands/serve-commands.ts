@@ -48,12 +48,6 @@ async function serve(options: { api: boolean; worker: boolean; concurrency?: num
     await warnWithoutTokens(platform);
   }
   if (options.worker) {
-    const { handleStrayErrors } = await import("../../../workers/stray-errors.ts");
-    const { captureConsole } = await import("../../../workers/run-console.ts");
-    const { guardProcessExit } = await import("../../../workers/exit-guard.ts");
-    handleStrayErrors(logger);
-    captureConsole();
-    guardProcessExit();
     const { startWorker } = await import("../../../workers/start-worker.ts");
     const { displayRedisUrl } = await import("../../queue/redis-connection.ts");
     const worker = await startWorker(platform, { concurrency: options.concurrency, catalog });

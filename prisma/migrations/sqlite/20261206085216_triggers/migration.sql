@@ -64,9 +64,10 @@ CREATE TABLE "new_executions" (
     "createdBy" TEXT NOT NULL,
     "startedAt" DATETIME,
     "finishedAt" DATETIME,
-    "durationMs" INTEGER
+    "durationMs" INTEGER,
+    "authority" TEXT NOT NULL DEFAULT 'scope'
 );
-INSERT INTO "new_executions" ("attempts", "createdAt", "createdBy", "durationMs", "error", "finishedAt", "hasUserConfig", "id", "logs", "orgId", "params", "result", "scope", "startedAt", "status", "workflow") SELECT "attempts", "createdAt", "createdBy", "durationMs", "error", "finishedAt", "hasUserConfig", "id", "logs", "orgId", "params", "result", "scope", "startedAt", "status", "workflow" FROM "executions";
+INSERT INTO "new_executions" ("attempts", "authority", "createdAt", "createdBy", "durationMs", "error", "finishedAt", "hasUserConfig", "id", "logs", "orgId", "params", "result", "scope", "startedAt", "status", "workflow") SELECT "attempts", "authority", "createdAt", "createdBy", "durationMs", "error", "finishedAt", "hasUserConfig", "id", "logs", "orgId", "params", "result", "scope", "startedAt", "status", "workflow" FROM "executions";
 DROP TABLE "executions";
 ALTER TABLE "new_executions" RENAME TO "executions";
 CREATE INDEX "executions_status_idx" ON "executions"("status");

@@ -1,7 +1,8 @@
+import buffer from "node:buffer";
 import { StringDecoder } from "node:string_decoder";
 import { formatWithOptions, inspect } from "node:util";
-import type { ExecutionLogger } from "../sdk/execution-context.ts";
-import { INSPECT_IN_ONE_PIECE } from "../src/secrets/index.ts";
+import type { ExecutionLogger } from "../../../sdk/execution-context.ts";
+import { INSPECT_IN_ONE_PIECE } from "../../secrets/secret-forms.ts";
 import { currentRunLog, hasRunEnded } from "./current-run.ts";
 
 const LEVELS = { log: "info", info: "info", debug: "debug", trace: "debug", warn: "warn", error: "error" } as const;
@@ -36,15 +37,16 @@ const PARTIAL_LIMIT = 262_144;
 
 /**
  * Makes console output that a run's code writes (current-run.ts) go to that run's log (`ctx.log`:
- * scrubbed of secrets and stored with the execution) instead of the worker's stdout and stderr,
- * where a secret would have been printed as it is. `console.log` and friends keep their level;
+ * scrubbed of secrets by the worker and stored with the execution) instead of the thread's stdout
+ * and stderr, which the worker's would print, a secret as it is. `console.log` and friends keep their level;
  * everything else written to `process.stdout`/`stderr` in a run (`console.dir`, `console.table`,
  * `process.stdout.write`, Node's warnings from `process.emitWarning`) goes by lines: the lines a
  * write finishes are one entry (a `console.table` stays together), at info (stdout) or error
  * (stderr); a run's last unfinished line goes to its log when the run ends (endRunConsole). What
  * its code prints after that (a timer it left) reaches no log: the run's is stored. Outside runs
- * nothing changes: our own logs (pino) write to the file descriptor, not through these streams.
- * Called once by a process that runs workflows; returns the function that undoes it.
+ * (a workflow file's top-level code as it loads) nothing changes. Called once by each workflow
+ * thread (the threads are the platform's own, so their globals are too); returns the function that
+ * undoes it.
  */
 export function captureConsole(): () => void {
   const undo: (() => void)[] = [];
@@ -52,9 +54,13 @@ export function captureConsole(): () => void {
   // run's log has limits of its own, RUN_LOG_LIMITS, past which lines are dropped whole). Set as
   // inspect's defaults for console.dir, console.table and util.inspect in a run's code; console.log
   // and friends pass the options themselves, so a run that changes the defaults cannot undo it for the next.
-  const { maxStringLength, breakLength } = inspect.defaultOptions;
+  const { maxStringLength, breakLength, maxArrayLength } = inspect.defaultOptions;
   Object.assign(inspect.defaultOptions, INSPECT_IN_ONE_PIECE);
-  undo.push(() => Object.assign(inspect.defaultOptions, { maxStringLength, breakLength }));
+  undo.push(() => Object.assign(inspect.defaultOptions, { maxStringLength, breakLength, maxArrayLength }));
+  // A Buffer shows its first 50 bytes by default (a secret in it would show cut): all of them.
+  const maxBytes = buffer.INSPECT_MAX_BYTES;
+  buffer.INSPECT_MAX_BYTES = Infinity;
+  undo.push(() => (buffer.INSPECT_MAX_BYTES = maxBytes));
   for (const [method, level] of Object.entries(LEVELS) as [keyof typeof LEVELS, keyof ExecutionLogger][]) {
     const original = console[method];
     console[method] = (...args: unknown[]) => {

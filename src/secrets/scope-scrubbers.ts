@@ -1,10 +1,18 @@
+import { SecretScrubber } from "./secret-scrubber.ts";
+
+/** A scope's secret values and the scrubber built from them. */
+export interface ScopeScrubber {
+  scrubber: SecretScrubber;
+  values: ReadonlySet<string>;
+}
+
 /**
- * The secret values of scopes, kept for scrubbing run output between runs, each with the config
- * revision (src/configs/config-list-cache.ts) it was read at. For each run, the worker reads the
- * revisions of its scope's cascade (one indexed read, while it claims the run); while one has not
- * moved, neither have that scope's secrets, and its values (and the scrubber built from them) are
- * reused instead of being read, decrypted and indexed again for every run: with 1,000 secrets in
- * scope that was ~7 ms a run. The global scope is kept once, whatever the number of orgs.
+ * The scrubbers of scopes' secret values, kept between runs, each with the config revision
+ * (src/configs/config-list-cache.ts) its values were read at: the one place scrubbing keeps
+ * anything. For each run, the worker reads its scope's revision (one indexed read, while it
+ * claims the run); while it has not moved, neither have the scope's secrets, and the scrubber is
+ * reused instead of the values being read, decrypted and indexed again for every run (with 1,000
+ * secrets in scope, ~7 ms to read and decrypt them and ~10-30 ms to index them).
  *
  * Values are read after the revision they are kept under was, so they are never older than that
  * revision says, and revisions only move forward: a caller that sees it unchanged gets the values
@@ -12,8 +20,8 @@
  * the process holds the key that decrypts every row. Memory is bounded by a number of values over
  * all scopes kept; the scopes whose runs came last stay.
  */
-export class ScrubbableSecrets {
-  readonly #byScope = new Map<string, { revision: string; values: Promise<readonly string[]>; count: number }>();
+export class ScopeScrubbers {
+  readonly #byScope = new Map<string, { revision: string; scrubber: Promise<ScopeScrubber>; count: number }>();
   #count = 0;
 
   /**
@@ -25,22 +33,22 @@ export class ScrubbableSecrets {
     private readonly budget = 20_000,
   ) {}
 
-  /** The scope's values as of `revision` (as the caller just read it), read only when it moved. */
-  get(scopeId: string, revision: string): Promise<readonly string[]> {
+  /** The scope's scrubber as of `revision` (as the caller just read it), read and built only when it moved. */
+  get(scopeId: string, revision: string): Promise<ScopeScrubber> {
     const known = this.#byScope.get(scopeId);
     if (known?.revision === revision) {
       this.#byScope.delete(scopeId); // re-inserted last: the map's order is the eviction order
       this.#byScope.set(scopeId, known);
-      return known.values;
+      return known.scrubber;
     }
     this.#forget(scopeId);
-    const entry = { revision, values: this.read(scopeId), count: 0 };
+    const entry = { revision, scrubber: this.read(scopeId).then((values) => ({ scrubber: new SecretScrubber(values), values: new Set(values) })), count: 0 };
     this.#byScope.set(scopeId, entry);
-    entry.values.then(
-      (values) => {
+    entry.scrubber.then(
+      (built) => {
         if (this.#byScope.get(scopeId) !== entry) return;
-        entry.count = values.length;
-        this.#count += values.length;
+        entry.count = built.values.size;
+        this.#count += built.values.size;
         for (const id of this.#byScope.keys()) {
           if (this.#count <= this.budget || id === scopeId) break;
           this.#forget(id);
@@ -50,7 +58,7 @@ export class ScrubbableSecrets {
         if (this.#byScope.get(scopeId) === entry) this.#forget(scopeId);
       },
     );
-    return entry.values;
+    return entry.scrubber;
   }
 
   /** Scope ids kept, least recently used first (for tests). */

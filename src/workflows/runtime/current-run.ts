@@ -1,10 +1,10 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { ExecutionLogger } from "../sdk/execution-context.ts";
+import type { ExecutionLogger } from "../../../sdk/execution-context.ts";
 
 /**
  * Which run's code is executing: AsyncLocalStorage follows a workflow method into every promise,
- * timer and callback it creates, so what that code prints (run-console.ts), how it tries to exit
- * (exit-guard.ts) and what it leaves unhandled (stray-errors.ts) can be told from the platform's
+ * timer and callback it creates, so in a thread that holds several runs, what that code prints
+ * (run-console.ts) and what it leaves unhandled (thread-errors.ts) can be told from the platform's
  * own code and kept to its run.
  */
 const runs = new AsyncLocalStorage<ExecutionLogger>();

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "executions" ADD COLUMN     "authority" TEXT NOT NULL DEFAULT 'scope';
+

@@ -1,0 +1,43 @@
+import { relative } from "node:path";
+import { z } from "zod";
+import type { WorkflowDefinition } from "../../sdk/workflow-definition.ts";
+
+/**
+ * A workflow as the platform's processes know it: plain data, read from the thread that loaded
+ * its file (the processes that hold the database and the key never import workflow code).
+ * `GET /api/workflows` shows it.
+ */
+export interface WorkflowInfo {
+  name: string;
+  description: string | null;
+  category: string | null;
+  /** The params' JSON Schema (input side); `{type: "object"}` when the workflow takes none. */
+  params: unknown;
+  secrets: string[];
+  timeoutMs: number;
+  retries: number;
+  /** The heap its thread may use, in MB; null for the worker's default. */
+  memoryLimitMb: number | null;
+  /** The file it came from, relative to its workflows folder. */
+  file: string;
+}
+
+/** A file that could not be loaded, or a conflict between files. Reported, never fatal. */
+export interface WorkflowLoadError {
+  file: string;
+  message: string;
+}
+
+export function toWorkflowInfo(definition: WorkflowDefinition, dir: string, file: string): WorkflowInfo {
+  return {
+    name: definition.name,
+    description: definition.description,
+    category: definition.category,
+    params: definition.params ? z.toJSONSchema(definition.params, { io: "input", unrepresentable: "any" }) : { type: "object" },
+    secrets: definition.secrets,
+    timeoutMs: definition.timeoutMs,
+    retries: definition.retries,
+    memoryLimitMb: definition.memoryLimitMb,
+    file: relative(dir, file),
+  };
+}

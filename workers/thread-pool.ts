@@ -1,0 +1,71 @@
+import type { Logger } from "../src/logging/logger.ts";
+import { WorkflowThread } from "../src/workflows/workflow-thread.ts";
+
+export interface ThreadPoolOptions {
+  /** The workflow folders every thread loads. */
+  dirs: string[];
+  /** Threads of each heap limit at most. */
+  threads: number;
+  /** Runs a thread is given before another thread is started (as long as `threads` allows). */
+  runsPerThread: number;
+  /** The heap limit of workflows that set none. */
+  memoryLimitMb: number;
+  logger: Logger;
+}
+
+/**
+ * The threads a worker process runs workflows in. Runs of workflows with the same heap limit share
+ * threads: each run goes to the least busy one, and a new thread starts while every thread has
+ * `runsPerThread` runs and there are fewer than `threads`. A thread that ends (its runs failed by
+ * WorkflowThread) is replaced. The default limit's threads start with the pool, so the first runs
+ * need not wait for a thread to load the workflow files.
+ */
+export class ThreadPool {
+  private readonly groups = new Map<number, WorkflowThread[]>();
+  private closing = false;
+
+  constructor(private readonly options: ThreadPoolOptions) {}
+
+  /** Starts the default limit's threads and waits until they have loaded the workflow files. */
+  async start(): Promise<void> {
+    const threads = Array.from({ length: this.options.threads }, () => this.spawn(this.options.memoryLimitMb));
+    await Promise.all(threads.map((thread) => thread.loaded.catch(() => undefined)));
+  }
+
+  /** The thread a run of a workflow with this heap limit goes to. */
+  acquire(memoryLimitMb: number | null): WorkflowThread {
+    const limit = memoryLimitMb ?? this.options.memoryLimitMb;
+    const group = (this.groups.get(limit) ?? []).filter((thread) => thread.isAlive);
+    let least = group.reduce<WorkflowThread | undefined>((best, thread) => (!best || thread.load < best.load ? thread : best), undefined);
+    if (!least || (least.load >= this.options.runsPerThread && group.length < this.options.threads)) least = this.spawn(limit);
+    return least;
+  }
+
+  /** Every live thread (for tests and measurements). */
+  threads(): WorkflowThread[] {
+    return [...this.groups.values()].flat().filter((thread) => thread.isAlive);
+  }
+
+  /** Stops every thread (their runs, if any, fail with `reason`). */
+  async close(reason = "The worker is shutting down"): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.threads().map((thread) => thread.stop(reason)));
+  }
+
+  private spawn(limit: number): WorkflowThread {
+    const thread = new WorkflowThread(limit, this.options.dirs);
+    thread.onStray = (executionId, workflow) =>
+      this.options.logger.warn({ executionId, workflow }, "a promise of a workflow's was rejected after its run ended, and nothing handled it (not awaited?); its message is not logged, as it may hold a secret");
+    const group = this.groups.get(limit) ?? [];
+    group.push(thread);
+    this.groups.set(limit, group);
+    void thread.exited.then(() => {
+      const kept = (this.groups.get(limit) ?? []).filter((other) => other !== thread);
+      this.groups.set(limit, kept);
+      if (this.closing) return;
+      this.options.logger.warn({ memoryLimitMb: limit, cause: thread.endCause }, `a workflow thread ended (${thread.endCause}); the runs it held failed, saying why`);
+      if (limit === this.options.memoryLimitMb && kept.length < this.options.threads) this.spawn(limit);
+    });
+    return thread;
+  }
+}
