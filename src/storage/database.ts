@@ -2,13 +2,13 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import pg from "pg";
 import { Prisma, PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client.ts";
 import { isSqliteUrl } from "../platform/settings.ts";
 import { isBusyError } from "./database-errors.ts";
 import { WriteLock, openPgDirect, openSqliteDirect, type DirectSql } from "./direct-sql.ts";
 import { GroupCommit } from "./group-commit.ts";
+import { openPgPool } from "./pg-pool.ts";
 
 /**
  * Both generated clients have the same model API (they come from one schema), so the platform
@@ -86,10 +86,7 @@ export async function openDatabase(url: string): Promise<Database> {
     };
   }
   // One pool for Prisma and the direct statements.
-  const pool = new pg.Pool({ connectionString: url });
-  // An idle connection that breaks (server restart) is dropped by the pool; without a listener
-  // its 'error' event would end the process.
-  pool.on("error", () => {});
+  const pool = openPgPool(url);
   const prisma = new PostgresClient({ adapter: new PrismaPg(pool) }) as unknown as PrismaClient;
   const direct = openPgDirect(pool);
   return {

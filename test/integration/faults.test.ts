@@ -107,7 +107,7 @@ describe("faults", () => {
     console.log(`redis restart: ${accepted.length} executions accepted and all succeeded, ${refused.length} requests refused with 503 while Redis was down`);
   }, 120_000);
 
-  it("the database lost during config writes: clients get errors, and no half-written config or audit row remains", async () => {
+  it("the database lost during config writes: clients get errors, writes succeed again once it is back, and no half-written config or audit row remains", async () => {
     const t = await platform();
     const provider = testProvider();
     const apiPort = await unusedPort();
