@@ -25,8 +25,8 @@ export interface BenchEnvironment {
   server: RunningServer;
   adminToken: string;
   env: Record<string, string>;
-  /** `nodeArgs` go to node itself (e.g. `--cpu-prof`). */
-  startWorkers(count: number, concurrency: number, nodeArgs?: string[]): Promise<ChildProcess[]>;
+  /** `nodeArgs` go to node itself (e.g. `--cpu-prof`); `extraEnv` to the workers' environment. */
+  startWorkers(count: number, concurrency: number, nodeArgs?: string[], extraEnv?: Record<string, string>): Promise<ChildProcess[]>;
   close(): Promise<void>;
 }
 
@@ -63,10 +63,10 @@ export async function benchEnvironment(provider: Provider): Promise<BenchEnviron
     server,
     adminToken: token,
     env,
-    async startWorkers(count, concurrency, nodeArgs = []) {
+    async startWorkers(count, concurrency, nodeArgs = [], extraEnv = {}) {
       const started = await Promise.all(
         Array.from({ length: count }, () =>
-          spawnUntilReady([...nodeArgs, BIN, "worker", "--concurrency", String(concurrency)], { ready: "taking executions", env: { ...env, LOG_LEVEL: "info" } }).then((child) => {
+          spawnUntilReady([...nodeArgs, BIN, "worker", "--concurrency", String(concurrency)], { ready: "taking executions", env: { ...env, LOG_LEVEL: "info", ...extraEnv } }).then((child) => {
             workers.push(child); // close() ends it, even when another failed to start
             return child;
           }),

@@ -8,6 +8,7 @@ import { httpLatencies, httpWaitLatencies, machineBusy, platformThroughput, rawL
 import { bareDecryptsPerSecond, configGets, fernetTokens, freshReads, npmFernetDecryptsPerSecond, oursDecryptsPerSecond, pythonDecryptsPerSecond, scrubbing, seedSecret } from "./secret-figures.ts";
 import { importExport, listAfterChange, requestsPerSecond, seedGlobalConfigs, withStaticBytes } from "./store-figures.ts";
 import { scheduleRows } from "./schedule-rows.ts";
+import { cpuBoundRunsPerSecond, hashIterationsFor, idleWorkerMemoryMb } from "./thread-figures.ts";
 import { orgScope } from "../src/orgs/index.ts";
 
 // `npm run bench`: every figure of the benchmark table, on the embedded default (SQLite) and on
@@ -152,6 +153,22 @@ async function providerRows(provider: Provider): Promise<Row[]> {
       scale: `runs that each wait 20 ms, 10 at a time per worker process (at most 500/s a process): 1 process ${range(waiting1)}/s, 2 processes ${range(waiting2)}/s = ${ratioText(waiting2.median / waiting1.median)}x`,
     });
     await stopWorkers(workers);
+
+    log(`${provider}: workflow threads`);
+    const iterations = hashIterationsFor(50);
+    const oneThread = await repeat(RUNS, () => cpuBoundRunsPerSecond(env, 1, 40, iterations));
+    const twoThreads = await repeat(RUNS, () => cpuBoundRunsPerSecond(env, 2, 40, iterations));
+    const threadRatio = twoThreads.median / oneThread.median;
+    const [memory1, memory5] = [await idleWorkerMemoryMb(env, 1), await idleWorkerMemoryMb(env, 5)];
+    rows.push({
+      figure: "CPU-bound runs (~50 ms of PBKDF2 each, 4 at a time), 1 worker process: runs/s with 2 workflow threads",
+      value: `${range(twoThreads)}/s`,
+      peer: `1 thread ${range(oneThread)}/s`,
+      ratio: `${ratioText(threadRatio)}x`,
+      goal: "≥ 1.6x",
+      met: threadRatio >= 1.6,
+      scale: `an idle worker process: ${fmt(memory1)} MB resident with 1 workflow thread, ${fmt(memory5)} MB with 5: ${fmt((memory5 - memory1) / 4)} MB a thread`,
+    });
 
     log(`${provider}: bundles`);
     const small1k = await importExport(env, 10, 1_000, "small");

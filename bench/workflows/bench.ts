@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, pbkdf2Sync } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { z } from "zod";
 import { config, workflow } from "bifrost-ts/sdk";
@@ -15,6 +15,12 @@ export class BenchWorkflows {
   async wait(_ctx: unknown, { ms }: { ms: number }) {
     await new Promise((resolve) => setTimeout(resolve, ms));
     return null;
+  }
+
+  /** `iterations` rounds of PBKDF2 (the bench sets ~50 ms of them): a run bound by a core, not by waiting. */
+  @workflow({ name: "bench_hash", params: z.object({ iterations: z.number().int().min(1) }) })
+  async hash(_ctx: unknown, { iterations }: { iterations: number }) {
+    return pbkdf2Sync("bench", "salt", iterations, 32, "sha256").toString("hex");
   }
 
   /** `n` reads of an org-overridden secret; returns per-read timings (not the value). */

@@ -1,4 +1,9 @@
 import { Worker } from "node:worker_threads";
+// Threads compile TypeScript with @swc/core's native addon. Loaded here too, in the process's
+// main thread, it stays loaded: when the only threads that had loaded it end, a thread that loads
+// it next crashes the whole process (SIGSEGV, Node 20 and @swc/core 1.16;
+// workflow-thread-lifecycle.test.ts).
+import "@swc/core";
 import type { ExecutionLogEntry } from "../../sdk/execution-context.ts";
 import type { WorkflowInfo, WorkflowLoadError } from "./workflow-info.ts";
 import { serializeError } from "./port-errors.ts";

@@ -28,8 +28,10 @@ describe("workflow catalog", () => {
   });
 
   it("sees the same workflows when a directory is loaded again in the same process", async () => {
-    await loadWorkflowCatalog(examples);
-    expect((await loadWorkflowCatalog(examples)).list()).toHaveLength(3);
+    await (await loadWorkflowCatalog(examples)).close();
+    const again = await loadWorkflowCatalog(examples);
+    expect(again.list()).toHaveLength(3);
+    await again.close();
   });
 
   it("reports a missing directory instead of failing", async () => {
