@@ -7,6 +7,7 @@ import { fmt, latencySummary, percentile, range, repeat, summarize } from "./mea
 import { httpLatencies, httpWaitLatencies, machineBusy, platformThroughput, rawLatencies, rawThroughput, tokenLookupLatencies, withRawBullmq } from "./queue-figures.ts";
 import { bareDecryptsPerSecond, configGets, fernetTokens, freshReads, npmFernetDecryptsPerSecond, oursDecryptsPerSecond, pythonDecryptsPerSecond, scrubbing, seedSecret } from "./secret-figures.ts";
 import { importExport, listAfterChange, requestsPerSecond, seedGlobalConfigs, withStaticBytes } from "./store-figures.ts";
+import { scheduleRows } from "./schedule-rows.ts";
 import { cpuBoundRunsPerSecond, hashIterationsFor, idleWorkerMemoryMb } from "./thread-figures.ts";
 import { orgScope } from "../src/orgs/index.ts";
 
@@ -16,7 +17,7 @@ import { orgScope } from "../src/orgs/index.ts";
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const OUT = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));
 
-interface Row {
+export interface Row {
   figure: string;
   value: string;
   peer: string;
@@ -219,6 +220,9 @@ async function providerRows(provider: Provider): Promise<Row[]> {
       met: list.median / stat.median >= 0.3,
       scale: `${fmt(list100)}/s for 100 configs, ${fmt(list.median)}/s for 1,000`,
     });
+
+    log(`${provider}: schedules`);
+    rows.push(...(await scheduleRows(env, RUNS, log)));
 
     // Every run is scrubbed of every secret of its scope: runs/s as the secrets grow (last, so that
     // they weigh on no other figure).

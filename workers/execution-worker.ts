@@ -109,7 +109,7 @@ export class ExecutionWorker {
     // scope wins when they differ.
     const early = job.data.scope ? this.prepareAhead(job.data.scope) : null;
     try {
-      const claimed = (await this.deps.store.claimPending(id)) ?? (await this.claimInterrupted(id));
+      const claimed = (await this.deps.store.claimPending(id, this.id)) ?? (await this.claimInterrupted(id));
       if (claimed) {
         const prepared = early && job.data.scope === claimed.scope ? early : this.prepareAhead(claimed.scope);
         await this.runClaimed(job, claimed, prepared, cancel.signal);
@@ -139,7 +139,7 @@ export class ExecutionWorker {
       }
       logs.push(logLine("warn", `${note}; retrying`));
     }
-    return store.claim(row, logs);
+    return store.claim(row, logs, this.id);
   }
 
   /**

@@ -1,15 +1,20 @@
 import { availableParallelism } from "node:os";
 import { ExecutionQueue } from "../src/executions/execution-queue.ts";
+import { ExecutionService } from "../src/executions/execution-service.ts";
 import { ExecutionSignals } from "../src/executions/execution-signals.ts";
 import { ExecutionStore } from "../src/executions/execution-store.ts";
 import type { Platform } from "../src/platform/platform.ts";
 import { createRedisConnection } from "../src/queue/redis-connection.ts";
+import { ScheduleFirer, ScheduleQueue, ScheduleStore, ScheduleSync } from "../src/schedules/index.ts";
 import { loadWorkflowCatalog, type WorkflowCatalog } from "../src/workflows/index.ts";
 import { ExecutionWorker } from "./execution-worker.ts";
 import { PoolGenerations } from "./pool-generations.ts";
 
 export interface RunningWorker {
   worker: ExecutionWorker;
+  /** Turns schedules' fires into runs (every worker process takes fires). */
+  firer: ScheduleFirer;
+  sync: ScheduleSync;
   catalog: WorkflowCatalog;
   pools: PoolGenerations;
   close(): Promise<void>;
@@ -31,21 +36,34 @@ export async function startWorker(
   const subscriber = createRedisConnection(settings.redisUrl, logger, { role: "worker-signals" });
   const signals = new ExecutionSignals(connection, subscriber, settings.queuePrefix, logger, ["cancel"]);
   const queue = new ExecutionQueue(connection, settings.queuePrefix, settings.redisUrl);
+  const store = new ExecutionStore(platform.db);
   const concurrency = options.concurrency ?? settings.workerConcurrency;
   const threads = Math.min(concurrency, settings.workerThreads ?? defaultThreads(concurrency));
   const pools = new PoolGenerations(catalog, { threads, runsPerThread: Math.ceil(concurrency / threads), memoryLimitMb: settings.workflowMemoryMb, logger }, logger);
   await pools.start();
   if (!options.catalog) catalog.watch(settings.workflowsWatchMs);
   const worker = new ExecutionWorker(
-    { platform, catalog, store: new ExecutionStore(platform.db), signals, queue, connection, pools },
+    { platform, catalog, store, signals, queue, connection, pools },
     { concurrency, lockMs: settings.workerLockMs },
   );
+  const schedules = new ScheduleStore(platform.db);
+  const scheduleQueue = new ScheduleQueue(connection, settings.queuePrefix);
+  const executions = new ExecutionService(store, platform.configs, catalog, queue, signals, platform.cipher);
+  const firer = new ScheduleFirer({ schedules, queue: scheduleQueue, executions, executionStore: store, orgs: platform.orgs, logger, connection, prefix: settings.queuePrefix });
+  const sync = new ScheduleSync(schedules, scheduleQueue, connection, logger, settings.scheduleSyncMs);
   worker.start();
+  firer.start();
+  sync.start();
   return {
     worker,
+    firer,
+    sync,
     catalog,
     pools,
     async close() {
+      await sync.close();
+      await firer.close();
+      await scheduleQueue.close();
       await worker.close();
       await pools.close();
       if (!options.catalog) await catalog.close();

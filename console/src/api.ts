@@ -35,13 +35,14 @@ export function setUnauthorizedHandler(handler: () => void): void {
   onUnauthorized = handler;
 }
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   const token = tokenStore.get();
   const response = await fetch(path, {
     method,
     headers: {
       ...(token ? { authorization: `Bearer ${token}` } : {}),
       ...(body === undefined ? {} : { "content-type": "application/json" }),
+      ...headers,
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
@@ -94,12 +95,19 @@ export interface Session {
 
 export type ExecutionStatus = "pending" | "running" | "success" | "failed" | "timeout" | "cancelled";
 
+export type ExecutionTrigger = "api" | "cli" | "console" | "schedule" | "webhook" | "mcp";
+
+/** Runs the console starts say so (the execution's `trigger`). */
+export const CONSOLE_TRIGGER = { "Bifrost-Trigger": "console" };
+
 export interface Execution {
   id: string;
   workflow: string;
   scope: string;
   org: Org | null;
   status: ExecutionStatus;
+  trigger: ExecutionTrigger;
+  workerId: string | null;
   params?: unknown;
   result?: unknown;
   error: string | null;
@@ -138,4 +146,35 @@ export interface AuditRow {
   scope: string;
   key: string | null;
   executionId?: string;
+}
+
+export interface Schedule {
+  id: string;
+  workflow: string;
+  scope: string;
+  org: Org | null;
+  cron: string;
+  timezone: string;
+  params: unknown;
+  enabled: boolean;
+  overlap: "skip" | "allow";
+  nextRunAt: string | null;
+  lastRunAt: string | null;
+  lastExecutionId: string | null;
+}
+
+export interface Webhook {
+  id: string;
+  workflow: string;
+  scope: string;
+  org: Org | null;
+  description: string | null;
+  url: string;
+  createdAt: string;
+  secretRotatedAt: string | null;
+}
+
+/** A webhook as created or rotated: the only time its secret is seen. */
+export interface WebhookWithSecret extends Webhook {
+  secret: string;
 }

@@ -9,6 +9,8 @@ import { ConfigurationPage } from "./pages/ConfigurationPage";
 import { ExecutionPage } from "./pages/ExecutionPage";
 import { ExecutionsPage } from "./pages/ExecutionsPage";
 import { SignInPage } from "./pages/SignInPage";
+import { WorkflowPage } from "./pages/WorkflowPage";
+import { WorkflowsPage } from "./pages/WorkflowsPage";
 import { SessionProvider } from "./session";
 import "./styles.css";
 
@@ -45,6 +47,8 @@ createRoot(document.getElementById("root")!).render(
           >
             <Route index element={<Navigate to="/settings/configuration" replace />} />
             <Route path="/settings/configuration" element={<ConfigurationPage />} />
+            <Route path="/workflows" element={<WorkflowsPage />} />
+            <Route path="/workflows/:name" element={<WorkflowPage />} />
             <Route path="/executions" element={<ExecutionsPage />} />
             <Route path="/executions/:id" element={<ExecutionPage />} />
             <Route path="/audit" element={<AuditPage />} />

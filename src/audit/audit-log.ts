@@ -24,7 +24,13 @@ export type AuditAction =
   | "token.revoke"
   | "bundle.export"
   | "bundle.import"
-  | "keys.rotate";
+  | "keys.rotate"
+  | "schedule.create"
+  | "schedule.update"
+  | "schedule.delete"
+  | "webhook.create"
+  | "webhook.delete"
+  | "webhook.rotate_secret";
 
 export interface AuditQuery {
   scope?: string;

@@ -5,6 +5,7 @@ import { GLOBAL, scopeId, type Scope } from "../orgs/index.ts";
 import type { SecretCipher } from "../secrets/index.ts";
 import { join, sql, type Database } from "../storage/database.ts";
 import { BUNDLE_FORMAT, BUNDLE_VERSION, type BundleConfig } from "./bundle-format.ts";
+import { triggerSections } from "./bundle-trigger-export.ts";
 
 export interface ExportOptions {
   /** true: secrets without value or ciphertext (to promote to another environment); false: a backup. */
@@ -79,7 +80,9 @@ export class BundleExporter {
         yield line;
       }
     }
-    yield `${counts.configs ? "\n  " : ""}]\n}\n`;
+    yield `${counts.configs ? "\n  " : ""}]`;
+    yield* triggerSections(this.db, scopes);
+    yield "\n}\n";
   }
 
   private entryOf(row: ConfigRow, org: string | null, portable: boolean): BundleConfig {

@@ -10,6 +10,8 @@ export const BUNDLE_VERSION = 1;
 /** Upper bounds that keep one import to one reasonable transaction. */
 export const MAX_BUNDLE_CONFIGS = 100_000;
 export const MAX_BUNDLE_ORGS = 10_000;
+export const MAX_BUNDLE_SCHEDULES = 10_000;
+export const MAX_BUNDLE_WEBHOOKS = 10_000;
 
 export const BundleConfig = z.strictObject({
   org: z.string().nullable(),
@@ -22,6 +24,27 @@ export const BundleConfig = z.strictObject({
 });
 export type BundleConfig = z.infer<typeof BundleConfig>;
 
+/** A schedule: matched on import by org + workflow + cron. */
+export const BundleSchedule = z.strictObject({
+  org: z.string().nullable(),
+  workflow: z.string(),
+  cron: z.string(),
+  timezone: z.string(),
+  params: z.unknown(),
+  enabled: z.boolean(),
+  overlap: z.enum(["skip", "allow"]),
+});
+export type BundleSchedule = z.infer<typeof BundleSchedule>;
+
+/** A webhook, never its secret: matched on import by id; one created by an import gets a new secret. */
+export const BundleWebhook = z.strictObject({
+  org: z.string().nullable(),
+  id: z.string(),
+  workflow: z.string(),
+  description: z.string().nullable(),
+});
+export type BundleWebhook = z.infer<typeof BundleWebhook>;
+
 export const Bundle = z.strictObject({
   format: z.literal(BUNDLE_FORMAT, { error: `expected "${BUNDLE_FORMAT}"` }),
   version: z.number().refine((v) => v === BUNDLE_VERSION, { error: (issue) => `unsupported version ${String(issue.input)}: this server reads version ${BUNDLE_VERSION}` }),
@@ -31,6 +54,9 @@ export const Bundle = z.strictObject({
   keyFingerprint: z.string().regex(/^[0-9a-f]{16}$/, "expected 16 hex characters").optional(),
   orgs: z.array(z.strictObject({ name: z.string() })).max(MAX_BUNDLE_ORGS),
   configs: z.array(BundleConfig).max(MAX_BUNDLE_CONFIGS),
+  /** Written only when there are any. */
+  schedules: z.array(BundleSchedule).max(MAX_BUNDLE_SCHEDULES).optional(),
+  webhooks: z.array(BundleWebhook).max(MAX_BUNDLE_WEBHOOKS).optional(),
 });
 export type Bundle = z.infer<typeof Bundle>;
 
@@ -59,5 +85,7 @@ export function bundleImportSource(document: unknown): ImportSource {
       typed: true,
     })),
     encryption: bundle.portable ? { kind: "none" } : { kind: "bundle", keyFingerprint: bundle.keyFingerprint },
+    schedules: (bundle.schedules ?? []).map((entry, i) => ({ path: `schedules[${i}]`, ...entry })),
+    webhooks: (bundle.webhooks ?? []).map((entry, i) => ({ path: `webhooks[${i}]`, ...entry })),
   };
 }

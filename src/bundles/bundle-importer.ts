@@ -11,6 +11,7 @@ import { SecretCipher } from "../secrets/index.ts";
 import { join, sql, type Database, type Transaction } from "../storage/database.ts";
 import type { ImportReport } from "./bundle-import-report.ts";
 import type { ImportEntry, ImportSource } from "./import-source.ts";
+import { checkTriggers, planTriggers, type CheckedTriggers } from "./trigger-import.ts";
 
 export interface ImportOptions {
   dryRun: boolean;
@@ -48,13 +49,15 @@ export class BundleImporter {
     private readonly db: Database,
     private readonly cipher: SecretCipher,
     private readonly audit: AuditLog,
+    /** BIFROST_SCHEDULE_MIN_INTERVAL_S: imported schedules keep to it too. */
+    private readonly scheduleMinIntervalS = 60,
   ) {}
 
   async import(source: ImportSource, options: ImportOptions): Promise<ImportReport> {
-    const { orgNames, entries } = this.check(source, options);
-    if (options.dryRun) return plan(this.db.prisma, orgNames, entries, this.cipher, true).then((p) => p.report);
+    const { orgNames, entries, triggers } = this.check(source, options);
+    if (options.dryRun) return plan(this.db.prisma, orgNames, entries, triggers, this.cipher, true).then((p) => p.report);
     return this.db.write(async (tx) => {
-      const { report, apply } = await plan(tx, orgNames, entries, this.cipher, false);
+      const { report, apply } = await plan(tx, orgNames, entries, triggers, this.cipher, false);
       await apply(options.actor);
       await this.audit.record(tx, {
         actor: options.actor,
@@ -67,6 +70,8 @@ export class BundleImporter {
           updated: report.configs.updated,
           unchanged: report.configs.unchanged,
           needsValue: report.needsValue.length,
+          schedules: report.schedules.created + report.schedules.updated,
+          webhooks: report.webhooks.created + report.webhooks.updated,
         },
       });
       return report;
@@ -74,7 +79,7 @@ export class BundleImporter {
   }
 
   /** Validates everything and decrypts the source's secrets; throws with every problem found. */
-  private check(source: ImportSource, options: ImportOptions): { orgNames: string[]; entries: CheckedEntry[] } {
+  private check(source: ImportSource, options: ImportOptions): { orgNames: string[]; entries: CheckedEntry[]; triggers: CheckedTriggers } {
     const issues: ValidationIssue[] = [];
     const orgNames: string[] = [];
     const seenOrgs = new Map<string, string>();
@@ -106,12 +111,13 @@ export class BundleImporter {
         entries.push(checked);
       }
     }
+    const triggers = checkTriggers(source, seenOrgs, this.scheduleMinIntervalS, issues);
     if (issues.length > 0) {
       const shown = issues.slice(0, MAX_ISSUES);
       if (issues.length > MAX_ISSUES) shown.push({ path: "", message: `and ${issues.length - MAX_ISSUES} more problems` });
       throw new ValidationError(shown);
     }
-    return { orgNames, entries };
+    return { orgNames, entries, triggers };
   }
 
   /** How the source's encrypted values open: under this server's key, or under the source key given. */
@@ -197,6 +203,7 @@ async function plan(
   db: Database["prisma"] | Transaction,
   orgNames: string[],
   entries: CheckedEntry[],
+  triggers: CheckedTriggers,
   cipher: SecretCipher,
   dryRun: boolean,
 ): Promise<{ report: ImportReport; apply: (actor: string) => Promise<void> }> {
@@ -210,7 +217,7 @@ async function plan(
   const rows = await db.config.findMany({ where: { scope: { in: scopes } } });
   const rowOf = new Map(rows.map((row) => [`${row.scope}\u0000${row.key}`, row]));
 
-  const report: ImportReport = { dryRun, orgs: { created: newOrgs.map((o) => o.name), existing: orgNames.length - newOrgs.length }, configs: { created: 0, updated: 0, unchanged: 0 }, changes: [], needsValue: [] };
+  const report: ImportReport = { dryRun, orgs: { created: newOrgs.map((o) => o.name), existing: orgNames.length - newOrgs.length }, configs: { created: 0, updated: 0, unchanged: 0 }, changes: [], needsValue: [], schedules: { created: 0, updated: 0, unchanged: 0 }, webhooks: { created: 0, updated: 0, unchanged: 0 }, needsSecret: [] };
   const creates: CheckedEntry[] = [];
   const updates: { row: ConfigRow; entry: CheckedEntry }[] = [];
   for (const entry of entries) {
@@ -224,6 +231,9 @@ async function plan(
     const valueAfter = entry.type !== "secret" || entry.plaintext !== null || (row?.type === "secret" && row.encrypted !== null);
     if (!valueAfter) report.needsValue.push({ org: orgName, key: entry.key, howToSet: `bifrost config set ${entry.key} --secret${orgName === null ? "" : ` --org "${orgName}"`}` });
   }
+
+  const orgNameOf = (org: string | null) => (org === null ? null : orgByName.get(org.toLowerCase())!.name);
+  const applyTriggers = await planTriggers(db, triggers, scopeOf, orgNameOf, cipher, report);
 
   const apply = async (actor: string) => {
     const tx = db as Transaction;
@@ -243,6 +253,7 @@ async function plan(
       await tx.config.update({ where: { id: row.id }, data: { type: entry.type, description: entry.description, ...columnsOf(entry, row, cipher), updatedBy: actor } });
     }
     await bumpConfigRevisions(tx, [...creates.map((entry) => scopeOf(entry.org)), ...updates.map(({ row }) => row.scope)]);
+    await applyTriggers(actor);
   };
   return { report, apply };
 }

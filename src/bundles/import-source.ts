@@ -9,6 +9,31 @@ export interface ImportSource {
   entries: ImportEntry[];
   /** Where encrypted values come from: a bundle's key fingerprint, or a Bifrost export's key. */
   encryption: { kind: "bundle"; keyFingerprint: string | undefined } | { kind: "bifrost" } | { kind: "none" };
+  /** Bundles only. */
+  schedules?: ScheduleImportEntry[];
+  /** Bundles only. */
+  webhooks?: WebhookImportEntry[];
+}
+
+export interface ScheduleImportEntry {
+  /** e.g. `schedules[2]`. */
+  path: string;
+  org: string | null;
+  workflow: string;
+  cron: string;
+  timezone: string;
+  params: unknown;
+  enabled: boolean;
+  overlap: "skip" | "allow";
+}
+
+export interface WebhookImportEntry {
+  /** e.g. `webhooks[0]`. */
+  path: string;
+  org: string | null;
+  id: string;
+  workflow: string;
+  description: string | null;
 }
 
 export interface ImportEntry {

@@ -9,7 +9,9 @@ import { registerDatabaseCommands } from "./commands/database-commands.ts";
 import { registerExecutionCommands } from "./commands/execution-commands.ts";
 import { registerKeyCommands } from "./commands/key-commands.ts";
 import { registerOrgCommands } from "./commands/org-commands.ts";
+import { registerScheduleCommands } from "./commands/schedule-commands.ts";
 import { registerServeCommands } from "./commands/serve-commands.ts";
+import { registerWebhookCommands } from "./commands/webhook-commands.ts";
 import { registerWorkflowCommands } from "./commands/workflow-commands.ts";
 import { registerTokenCommands } from "./commands/token-commands.ts";
 
@@ -29,6 +31,8 @@ registerConfigCommands(program);
 registerExecutionCommands(program);
 registerBundleCommands(program);
 registerKeyCommands(program);
+registerScheduleCommands(program);
+registerWebhookCommands(program);
 registerWorkflowCommands(program);
 
 // A reader that stops early (`bifrost audit | head`) closes the pipe, and writes to it fail with

@@ -37,5 +37,9 @@ export const ErrorCode = z.enum([
   "DATABASE_ERROR",
   "MIGRATION_ERROR",
   "INTERNAL_ERROR",
+  "IDEMPOTENCY_KEY_REUSED",
+  "SCHEDULE_NOT_FOUND",
+  "WEBHOOK_NOT_FOUND",
+  "WEBHOOK_SIGNATURE_INVALID",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -78,3 +78,15 @@ export class ResultTooLargeError extends BifrostError<"PAYLOAD_TOO_LARGE"> {
     );
   }
 }
+
+/** An `Idempotency-Key` (in one scope, within 24 h) that started a run of another workflow. */
+export class IdempotencyKeyReusedError extends BifrostError<"IDEMPOTENCY_KEY_REUSED"> {
+  override name = "IdempotencyKeyReusedError";
+  constructor(readonly firstWorkflow: string, readonly workflow: string) {
+    super(
+      "IDEMPOTENCY_KEY_REUSED",
+      `This Idempotency-Key already started a run of workflow "${firstWorkflow}" in this scope within the last 24 h; use a new key for a run of "${workflow}"`,
+      { firstWorkflow, workflow },
+    );
+  }
+}

@@ -5,3 +5,4 @@ export * from "./config-errors.ts";
 export * from "./platform-errors.ts";
 export * from "./execution-errors.ts";
 export * from "./bundle-errors.ts";
+export * from "./trigger-errors.ts";

@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { ConfigService } from "../configs/index.ts";
-import { ExecutionFinishedError, ExecutionNotFoundError, SecretsMissingError, WorkflowNotFoundError } from "../errors/index.ts";
-import type { Scope } from "../orgs/index.ts";
+import { ExecutionFinishedError, ExecutionNotFoundError, IdempotencyKeyReusedError, SecretsMissingError, WorkflowNotFoundError } from "../errors/index.ts";
+import { scopeId, type Scope } from "../orgs/index.ts";
 import type { SecretCipher } from "../secrets/index.ts";
 import type { WorkflowCatalog } from "../workflows/index.ts";
 import type { ExecutionQueue } from "./execution-queue.ts";
 import type { ExecutionSignals } from "./execution-signals.ts";
 import { isFinal } from "./execution-status.ts";
-import type { ExecutionFilter, ExecutionStore, RunAuthority } from "./execution-store.ts";
+import { ExecutionStore, type ExecutionFilter, type NewExecution, type RunAuthority } from "./execution-store.ts";
+import type { ExecutionTrigger } from "./execution-trigger.ts";
 import { toExecutionSummary, toExecutionView, type ExecutionRow, type ExecutionSummary, type ExecutionView } from "./execution-view.ts";
 import { sealUserConfig } from "./user-config.ts";
 
@@ -20,7 +21,18 @@ export interface StartExecution {
   actor: string;
   /** What the run may change besides its own scope (see RunAuthority). */
   authority: RunAuthority;
+  /** What asks for the run; default "api". */
+  trigger?: ExecutionTrigger;
 }
+
+/** A start under a key: the run it started, or (`replayed`) the one an earlier start under that key did. */
+export interface KeyedStart {
+  row: ExecutionRow;
+  replayed: boolean;
+}
+
+/** Starts under one key that lost the race to a start that then let the key go again: a bound, not a wait. */
+const KEY_ATTEMPTS = 3;
 
 /** How long a cancel of a running execution waits for its worker to confirm. */
 const CANCEL_WAIT_MS = 5_000;
@@ -44,6 +56,55 @@ export class ExecutionService {
 
   /** @param id the new execution's id (a random UUID unless given: startAndWait listens for it first) */
   async start(input: StartExecution, id: string = randomUUID()): Promise<ExecutionRow> {
+    return (await this.launch(input, id, null))!;
+  }
+
+  /**
+   * `start`, idempotent under `key` for 24 h in the run's scope: a repeat answers the run the first
+   * start under that key recorded (`replayed`), even after it ended, and starts nothing. The key is
+   * looked at before anything is checked, so a repeat gets the first answer even when the run
+   * would now be refused (a secret deleted since). Concurrent starts under one key record one run
+   * (ExecutionKeys). A key names one workflow: another workflow under it is refused (409).
+   */
+  async startOnce(input: StartExecution, key: string): Promise<KeyedStart> {
+    return this.underKey(input, key, (id) => this.launch(input, id, key));
+  }
+
+  /**
+   * Records, under `key`, a run that was refused before it could start (a schedule's fire whose
+   * workflow is gone, whose params no longer fit, whose secrets are missing) as failed with `error`.
+   */
+  recordRefusedOnce(input: StartExecution, key: string, error: string): Promise<KeyedStart> {
+    return this.underKey(input, key, async (id) => {
+      const row = ExecutionStore.newRow({ ...this.newExecution(input, input.workflow, id, false), ended: { error } });
+      return (await this.store.createUnderKey(row, key)) ? row : null;
+    });
+  }
+
+  private async underKey(input: StartExecution, key: string, attempt: (id: string) => Promise<ExecutionRow | null>): Promise<KeyedStart> {
+    const scope = scopeId(input.scope);
+    for (let i = 0; ; i++) {
+      const heldBy = await this.store.keys.find(scope, key);
+      if (heldBy) {
+        const first = await this.store.find(heldBy);
+        if (first) {
+          if (first.workflow !== input.workflow) throw new IdempotencyKeyReusedError(first.workflow, input.workflow);
+          return { row: first, replayed: true };
+        }
+        // Its run is gone (deleted): the key names nothing any more.
+        await this.store.keys.release(scope, key, heldBy);
+      }
+      const row = await attempt(randomUUID());
+      if (row) return { row, replayed: false };
+      if (i + 1 >= KEY_ATTEMPTS) throw new Error(`Could not start under idempotency key after ${KEY_ATTEMPTS} attempts: the key kept changing hands`);
+    }
+  }
+
+  /**
+   * Checks everything that can refuse the run, records it (under `key` when given) and queues it.
+   * @returns the row, or null when `key` was claimed by another start meanwhile (nothing written)
+   */
+  private async launch(input: StartExecution, id: string, key: string | null): Promise<ExecutionRow | null> {
     const definition = this.catalog.get(input.workflow);
     if (!definition) throw new WorkflowNotFoundError(input.workflow);
     await this.catalog.validateParams(definition.name, input.params ?? {});
@@ -54,22 +115,24 @@ export class ExecutionService {
     this.queue.assertAvailable();
 
     const userConfig = sealUserConfig(this.cipher, input.userConfig);
-    const row = await this.store.create({
-      id,
-      workflow: definition.name,
-      scope: input.scope,
-      params: input.params ?? {},
-      createdBy: input.actor,
-      hasUserConfig: userConfig !== null,
-      authority: input.authority,
-    });
+    const fields = this.newExecution(input, definition.name, id, userConfig !== null);
+    let row: ExecutionRow;
+    if (key === null) row = await this.store.create(fields);
+    else {
+      row = ExecutionStore.newRow(fields);
+      if (!(await this.store.createUnderKey(row, key))) return null;
+    }
     try {
       await this.queue.enqueue({ executionId: row.id, scope: row.scope, userConfig }, { workflow: definition.name, attempts: definition.retries + 1 });
     } catch (error) {
-      await this.store.discard(row.id);
+      await this.store.discard(row.id, key === null ? undefined : { scope: row.scope, key });
       throw error;
     }
     return row;
+  }
+
+  private newExecution(input: StartExecution, workflow: string, id: string, hasUserConfig: boolean): NewExecution {
+    return { id, workflow, scope: input.scope, params: input.params ?? {}, createdBy: input.actor, hasUserConfig, authority: input.authority, trigger: input.trigger ?? "api" };
   }
 
   async find(id: string): Promise<ExecutionRow> {

@@ -1,7 +1,11 @@
 import type { ExecutionLogEntry } from "../../sdk/execution-context.ts";
 import { scopeId, type Scope } from "../orgs/index.ts";
 import { join, sql, type Database } from "../storage/database.ts";
+import { isUniqueViolation } from "../storage/database-errors.ts";
+import type { SqlStatement } from "../storage/direct-sql.ts";
+import { ExecutionKeys } from "./execution-keys.ts";
 import type { ExecutionStatus, FinalStatus } from "./execution-status.ts";
+import type { ExecutionTrigger } from "./execution-trigger.ts";
 import type { ExecutionRow } from "./execution-view.ts";
 
 /**
@@ -19,9 +23,25 @@ export interface ExecutionOutcome {
   logs: ExecutionLogEntry[];
 }
 
+export interface NewExecution {
+  id: string;
+  workflow: string;
+  scope: Scope;
+  params: unknown;
+  createdBy: string;
+  hasUserConfig: boolean;
+  /** Default "scope". */
+  authority?: RunAuthority;
+  /** Default "api". */
+  trigger?: ExecutionTrigger;
+  /** A run refused before it could start, recorded as failed with this error (a schedule's fire). */
+  ended?: { error: string };
+}
+
 export interface ExecutionFilter {
   workflow?: string;
   status?: ExecutionStatus;
+  trigger?: ExecutionTrigger;
   /** "global" or an org id. */
   scope?: string;
   limit: number;
@@ -38,7 +58,11 @@ export interface ExecutionFilter {
  * databases (quoted identifiers; `sql` writes each driver's placeholders).
  */
 export class ExecutionStore {
-  constructor(private readonly db: Database) {}
+  readonly keys: ExecutionKeys;
+
+  constructor(private readonly db: Database) {
+    this.keys = new ExecutionKeys(db);
+  }
 
   /**
    * A conditional UPDATE in a write transaction: on SQLite that takes the write lock first, so a
@@ -49,36 +73,57 @@ export class ExecutionStore {
     return this.db.write((tx) => tx.execution.updateMany(args));
   }
 
-  async create(input: { id: string; workflow: string; scope: Scope; params: unknown; createdBy: string; hasUserConfig: boolean; authority?: RunAuthority }): Promise<ExecutionRow> {
-    const row: ExecutionRow = {
+  /** A new row, pending unless `ended` says how it ended before it could start (a fire refused). */
+  static newRow(input: NewExecution): ExecutionRow {
+    const now = new Date();
+    return {
       id: input.id,
       workflow: input.workflow,
       scope: scopeId(input.scope),
       orgId: input.scope.kind === "org" ? input.scope.org.id : null,
-      status: "pending",
+      status: input.ended ? "failed" : "pending",
       params: JSON.stringify(input.params ?? {}),
       result: null,
-      error: null,
+      error: input.ended?.error ?? null,
       logs: "[]",
       attempts: 0,
       hasUserConfig: input.hasUserConfig,
-      createdAt: new Date(),
+      trigger: input.trigger ?? "api",
+      workerId: null,
+      createdAt: now,
       createdBy: input.createdBy,
       startedAt: null,
-      finishedAt: null,
+      finishedAt: input.ended ? now : null,
       durationMs: null,
       authority: input.authority ?? "scope",
     };
-    await this.db.bookkeeping.write(
-      sql`INSERT INTO "executions" ("id", "workflow", "scope", "orgId", "status", "params", "logs", "attempts", "hasUserConfig", "createdAt", "createdBy", "authority")
-        VALUES (${row.id}, ${row.workflow}, ${row.scope}, ${row.orgId}, ${row.status}, ${row.params}, ${row.logs}, ${row.attempts}, ${row.hasUserConfig}, ${row.createdAt}, ${row.createdBy}, ${row.authority})`,
-    );
+  }
+
+  async create(input: NewExecution): Promise<ExecutionRow> {
+    const row = ExecutionStore.newRow(input);
+    await this.db.bookkeeping.write(insertOf(row));
     return row;
   }
 
-  /** Undoes `create` when the job could not be queued, so a refused request leaves nothing behind. */
-  async discard(id: string): Promise<void> {
+  /**
+   * Writes `row` and claims `key` for it in one transaction (see ExecutionKeys).
+   * @returns false, and writes nothing, when a live claim holds the key already
+   */
+  async createUnderKey(row: ExecutionRow, key: string): Promise<boolean> {
+    try {
+      // Bookkeeping, as `create`'s write is: not waiting for the disk (see Database.bookkeeping).
+      await this.db.direct.batch([insertOf(row), ...this.keys.claim(row.scope, key, row.id, row.createdAt)], { waitForDisk: false });
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Undoes `create` when the job could not be queued, so a refused request leaves nothing behind (nor the key it claimed). */
+  async discard(id: string, key?: { scope: string; key: string }): Promise<void> {
     await this.db.write((tx) => tx.execution.deleteMany({ where: { id, status: "pending", attempts: 0 } }));
+    if (key) await this.keys.release(key.scope, key.key, id);
   }
 
   async find(id: string): Promise<ExecutionRow | null> {
@@ -89,7 +134,7 @@ export class ExecutionStore {
   /** Newest first. */
   list(filter: ExecutionFilter): Promise<ExecutionRow[]> {
     return this.db.prisma.execution.findMany({
-      where: { workflow: filter.workflow, status: filter.status, scope: filter.scope },
+      where: { workflow: filter.workflow, status: filter.status, scope: filter.scope, trigger: filter.trigger },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: filter.limit,
     });
@@ -116,10 +161,10 @@ export class ExecutionStore {
    * one more attempt. @returns the claimed row, or null when the run is not pending (cancelled,
    * taken, interrupted: see `claim`).
    */
-  async claimPending(id: string): Promise<ExecutionRow | null> {
+  async claimPending(id: string, workerId: string | null = null): Promise<ExecutionRow | null> {
     const now = new Date();
     const { rows } = await this.db.bookkeeping.write(
-      sql`UPDATE "executions" SET "status" = 'running', "attempts" = "attempts" + 1, "startedAt" = COALESCE("startedAt", ${now})
+      sql`UPDATE "executions" SET "status" = 'running', "attempts" = "attempts" + 1, "startedAt" = COALESCE("startedAt", ${now}), "workerId" = ${workerId}
         WHERE "id" = ${id} AND "status" = 'pending' RETURNING *`,
     );
     return (rows[0] as ExecutionRow | undefined) ?? null;
@@ -129,8 +174,8 @@ export class ExecutionStore {
    * A worker takes the run: `row`, as the worker read it, moves to running with one more attempt.
    * @returns the claimed row, or null when someone else changed it first (cancelled, taken).
    */
-  async claim(row: ExecutionRow, logs: ExecutionLogEntry[]): Promise<ExecutionRow | null> {
-    const data = { status: "running", attempts: row.attempts + 1, startedAt: row.startedAt ?? new Date(), logs: JSON.stringify(logs) };
+  async claim(row: ExecutionRow, logs: ExecutionLogEntry[], workerId: string | null = null): Promise<ExecutionRow | null> {
+    const data = { status: "running", attempts: row.attempts + 1, startedAt: row.startedAt ?? new Date(), logs: JSON.stringify(logs), workerId };
     const { count } = await this.update({ where: { id: row.id, status: row.status, attempts: row.attempts }, data });
     return count === 1 ? { ...row, ...data } : null;
   }
@@ -186,4 +231,9 @@ export class ExecutionStore {
     });
     return count === 1;
   }
+}
+
+function insertOf(row: ExecutionRow): SqlStatement {
+  return sql`INSERT INTO "executions" ("id", "workflow", "scope", "orgId", "status", "params", "error", "logs", "attempts", "hasUserConfig", "trigger", "createdAt", "createdBy", "finishedAt", "authority")
+    VALUES (${row.id}, ${row.workflow}, ${row.scope}, ${row.orgId}, ${row.status}, ${row.params}, ${row.error}, ${row.logs}, ${row.attempts}, ${row.hasUserConfig}, ${row.trigger}, ${row.createdAt}, ${row.createdBy}, ${row.finishedAt}, ${row.authority})`;
 }

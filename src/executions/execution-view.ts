@@ -1,6 +1,7 @@
 import type { ExecutionLogEntry } from "../../sdk/execution-context.ts";
 import type { Execution } from "../storage/generated/sqlite/client.ts";
 import type { ExecutionStatus } from "./execution-status.ts";
+import type { ExecutionTrigger } from "./execution-trigger.ts";
 
 export type ExecutionRow = Execution;
 
@@ -12,6 +13,10 @@ export interface ExecutionView {
   scope: string;
   org: { id: string; name: string } | null;
   status: ExecutionStatus;
+  /** What asked for the run. */
+  trigger: ExecutionTrigger;
+  /** `<hostname>:<pid>` of the worker that took it last; null until one did. */
+  workerId: string | null;
   params: unknown;
   result: unknown;
   error: string | null;
@@ -35,6 +40,8 @@ export function toExecutionSummary(row: ExecutionRow, orgName: string | null): E
     scope: row.scope,
     org: row.orgId ? { id: row.orgId, name: orgName ?? "(deleted org)" } : null,
     status: row.status as ExecutionStatus,
+    trigger: row.trigger as ExecutionTrigger,
+    workerId: row.workerId,
     error: row.error,
     attempts: row.attempts,
     createdAt: row.createdAt.toISOString(),

@@ -1,4 +1,6 @@
 export * from "./execution-status.ts";
+export * from "./execution-trigger.ts";
+export * from "./execution-keys.ts";
 export * from "./execution-view.ts";
 export * from "./execution-store.ts";
 export * from "./execution-queue.ts";

@@ -12,6 +12,11 @@ import { orgRoutes } from "../orgs/org-routes.ts";
 import type { Platform } from "../platform/platform.ts";
 import { executionRoutes, startExecutionRoutes } from "../executions/execution-routes.ts";
 import type { ExecutionService } from "../executions/execution-service.ts";
+import { scheduleRoutes } from "../schedules/schedule-routes.ts";
+import type { ScheduleService } from "../schedules/schedule-service.ts";
+import { hookRoutes } from "../webhooks/hook-routes.ts";
+import { baseUrlFrom, webhookRoutes } from "../webhooks/webhook-routes.ts";
+import type { WebhookService } from "../webhooks/webhook-service.ts";
 import type { WorkflowCatalog } from "../workflows/workflow-catalog.ts";
 import { workflowRoutes } from "../workflows/workflow-routes.ts";
 import { authFailureLimit } from "./auth-failure-limit.ts";
@@ -31,9 +36,11 @@ export interface AppServices {
   executions: ExecutionService;
   /** The executions queue, for the admin dashboard. */
   queue: Queue;
+  schedules: ScheduleService;
+  webhooks: WebhookService;
 }
 
-export function createApp(platform: Platform, { catalog, executions, queue }: AppServices): Express {
+export function createApp(platform: Platform, { catalog, executions, queue, schedules, webhooks }: AppServices): Express {
   const app = express();
   app.disable("x-powered-by");
   // Security headers everywhere; the console sets its own Content-Security-Policy (console-assets.ts),
@@ -45,6 +52,9 @@ export function createApp(platform: Platform, { catalog, executions, queue }: Ap
   app.get("/health", (_req, res) => {
     res.json({ status: "ok" });
   });
+
+  // Inbound webhooks: signed by their sender instead of a bearer token (src/webhooks).
+  app.use("/hooks", hookRoutes(webhooks));
 
   // One count of failed authentications per address, for the API and the queue dashboard alike.
   const failures = authFailureLimit(platform.settings.authFailuresPerMinute);
@@ -67,6 +77,8 @@ export function createApp(platform: Platform, { catalog, executions, queue }: Ap
   api.use("/workflows", workflowRoutes(catalog));
   api.use("/workflows", startExecutionRoutes(executions, platform.orgs));
   api.use("/executions", executionRoutes(executions, platform.orgs));
+  api.use("/schedules", scheduleRoutes(schedules, platform.orgs));
+  api.use("/webhooks", webhookRoutes(webhooks, platform.orgs, baseUrlFrom(platform.settings.publicUrl)));
   api.use("/", bundleRoutes(platform.bundleExporter, platform.bundleImporter, platform.orgs));
   api.use(notFoundHandler);
   app.use("/api", api);

@@ -3,6 +3,9 @@ import { Bundle } from "../bundles/bundle-format.ts";
 import { ConfigWrite } from "../configs/config-service.ts";
 import { ErrorCode } from "../errors/index.ts";
 import { ExecutionStatus } from "../executions/execution-status.ts";
+import { ExecutionTrigger } from "../executions/execution-trigger.ts";
+import { ScheduleCreate, SchedulePatch } from "../schedules/schedule-service.ts";
+import { WebhookCreate } from "../webhooks/webhook-service.ts";
 
 // The API reference the console links to: the routes of ../shared/CONTRACT.md as OpenAPI 3.1.
 // Request schemas come from the zod schemas the routes validate with, so they cannot drift.
@@ -38,6 +41,8 @@ const Execution = {
     scope: { type: "string" },
     org: { type: ["object", "null"], properties: { id: { type: "string" }, name: { type: "string" } } },
     status: { enum: ExecutionStatus.options },
+    trigger: { enum: ExecutionTrigger.options, description: "what asked for the run" },
+    workerId: { type: ["string", "null"], description: "<hostname>:<pid> of the worker that took it; null until one did" },
     params: {},
     result: { description: "scrubbed of secrets" },
     error: { type: ["string", "null"], description: "scrubbed of secrets" },
@@ -50,6 +55,41 @@ const Execution = {
     durationMs: { type: ["integer", "null"] },
   },
 };
+
+const Schedule = {
+  type: "object",
+  properties: {
+    id: { type: "string" },
+    workflow: { type: "string" },
+    scope: { type: "string" },
+    org: { type: ["object", "null"] },
+    cron: { type: "string", description: "5 fields, or 6 with seconds first" },
+    timezone: { type: "string", description: "IANA time zone" },
+    params: {},
+    enabled: { type: "boolean" },
+    overlap: { enum: ["skip", "allow"] },
+    nextRunAt: { type: ["string", "null"], format: "date-time" },
+    lastRunAt: { type: ["string", "null"], format: "date-time" },
+    lastExecutionId: { type: ["string", "null"] },
+  },
+};
+
+const Webhook = {
+  type: "object",
+  properties: {
+    id: { type: "string" },
+    workflow: { type: "string" },
+    scope: { type: "string" },
+    org: { type: ["object", "null"] },
+    description: { type: ["string", "null"] },
+    url: { type: "string", description: "where senders POST" },
+    createdAt: { type: "string", format: "date-time" },
+    secretRotatedAt: { type: ["string", "null"], format: "date-time" },
+  },
+};
+const WebhookWithSecret = { allOf: [Webhook, { type: "object", properties: { secret: { type: "string", description: "whsec_<base64>: shown in this answer only" } } }] };
+const scheduleId = path("id", "schedule id");
+const webhookId = path("id", "webhook id");
 
 export const openApiDocument = {
   openapi: "3.1.0",
@@ -84,6 +124,12 @@ export const openApiDocument = {
         },
       },
       Bundle: schemaOf(Bundle),
+      ScheduleCreate: schemaOf(ScheduleCreate),
+      SchedulePatch: schemaOf(SchedulePatch),
+      Schedule,
+      WebhookCreate: schemaOf(WebhookCreate),
+      Webhook,
+      WebhookWithSecret,
     },
   },
   security: [{ bearer: [] }],
@@ -144,21 +190,58 @@ export const openApiDocument = {
     "/api/workflows/{name}/executions": {
       post: {
         summary: "Run a workflow; Config-<Name> headers are per-user config for this run only",
-        parameters: [path("name", "workflow name"), scope, query("wait", "milliseconds to wait for the end (0..300000)", { type: "integer" })],
+        parameters: [
+          path("name", "workflow name"),
+          scope,
+          query("wait", "milliseconds to wait for the end (0..300000)", { type: "integer" }),
+          { name: "Idempotency-Key", in: "header", description: "1..200 characters: a repeat in the same scope within 24 h answers the first execution (Idempotent-Replayed: true) and starts nothing", schema: { type: "string" } },
+          { name: "Bifrost-Trigger", in: "header", description: "cli or console: what asks for the run (default api)", schema: { enum: ["cli", "console"] } },
+        ],
         requestBody: json({ type: "object", properties: { params: {} } }),
-        responses: { "200": json(ref("Execution")), "202": json(ref("Execution")), ...errors(400, 401, 403, 404, 415, 422, 503) },
+        responses: { "200": json(ref("Execution")), "202": json(ref("Execution")), ...errors(400, 401, 403, 404, 409, 415, 422, 503) },
       },
     },
     "/api/executions": {
       get: {
         summary: "Executions, newest first (without params, result and logs)",
-        parameters: [query("workflow", "workflow name"), query("status", "status", { enum: ExecutionStatus.options }), scope, query("limit", "1..1000", { type: "integer" })],
+        parameters: [query("workflow", "workflow name"), query("status", "status", { enum: ExecutionStatus.options }), query("trigger", "what asked for the runs", { enum: ExecutionTrigger.options }), scope, query("limit", "1..1000", { type: "integer" })],
         responses: { "200": json({ type: "array", items: ref("Execution") }), ...errors(400, 401, 403) },
       },
     },
     "/api/executions/{id}": { get: { summary: "One execution", parameters: [path("id", "execution id")], responses: { "200": json(ref("Execution")), ...errors(401, 403, 404) } } },
     "/api/executions/{id}/cancel": {
       post: { summary: "Cancel a pending or running execution", parameters: [path("id", "execution id")], responses: { "200": json(ref("Execution")), "202": json(ref("Execution")), ...errors(401, 403, 404, 409) } },
+    },
+    "/api/schedules": {
+      get: { summary: "Schedules (an org token: its org's)", parameters: [scope, query("workflow", "workflow name")], responses: { "200": json({ type: "array", items: ref("Schedule") }), ...errors(400, 401, 403) } },
+      post: { summary: "Create a schedule acting for the scope", parameters: [scope], requestBody: json(ref("ScheduleCreate")), responses: { "201": json(ref("Schedule")), ...errors(400, 401, 403, 404) } },
+    },
+    "/api/schedules/{id}": {
+      get: { summary: "One schedule", parameters: [scheduleId], responses: { "200": json(ref("Schedule")), ...errors(401, 404) } },
+      patch: { summary: "Change, pause (enabled: false) or resume a schedule", parameters: [scheduleId], requestBody: json(ref("SchedulePatch")), responses: { "200": json(ref("Schedule")), ...errors(400, 401, 404) } },
+      delete: { summary: "Delete a schedule", parameters: [scheduleId], responses: { "204": { description: "deleted" }, ...errors(401, 404) } },
+    },
+    "/api/webhooks": {
+      get: { summary: "Webhooks, never their secrets (an org token: its org's)", parameters: [scope, query("workflow", "workflow name")], responses: { "200": json({ type: "array", items: ref("Webhook") }), ...errors(400, 401, 403) } },
+      post: { summary: "Create an inbound webhook; its secret is in this answer only", parameters: [scope], requestBody: json(ref("WebhookCreate")), responses: { "201": json(ref("WebhookWithSecret")), ...errors(400, 401, 403, 404) } },
+    },
+    "/api/webhooks/{id}": { delete: { summary: "Delete a webhook", parameters: [webhookId], responses: { "204": { description: "deleted" }, ...errors(401, 404) } } },
+    "/api/webhooks/{id}/rotate-secret": {
+      post: { summary: "A new signing secret (the old one stops working), in this answer only", parameters: [webhookId], responses: { "200": json(ref("WebhookWithSecret")), ...errors(401, 404) } },
+    },
+    "/hooks/{id}": {
+      post: {
+        summary: "An inbound delivery, signed as Standard Webhooks v1 (no bearer token); the JSON body is the workflow's params",
+        security: [],
+        parameters: [
+          webhookId,
+          { name: "webhook-id", in: "header", required: true, description: "a replay within 24 h answers the first executionId", schema: { type: "string" } },
+          { name: "webhook-timestamp", in: "header", required: true, description: "unix seconds, within 5 minutes of now", schema: { type: "string" } },
+          { name: "webhook-signature", in: "header", required: true, description: "v1,<base64 HMAC-SHA256(secret, id.timestamp.body)>, space-separated", schema: { type: "string" } },
+        ],
+        requestBody: json({}),
+        responses: { "202": json({ type: "object", properties: { executionId: { type: "string" } } }), ...errors(400, 401, 404, 413, 422, 503) },
+      },
     },
     "/api/export": {
       get: {

@@ -65,7 +65,7 @@ export async function openPlatform(options: PlatformOptions = {}): Promise<Platf
     configs: new ConfigService(db, cipher, audit),
     tokens,
     bundleExporter: new BundleExporter(db, cipher, audit),
-    bundleImporter: new BundleImporter(db, cipher, audit),
+    bundleImporter: new BundleImporter(db, cipher, audit, settings.scheduleMinIntervalS),
     close: async () => {
       // A token's last-use write may still be on its way (it never holds up a request).
       await tokens.settled();

@@ -5,10 +5,14 @@ import { ExecutionSignals } from "../executions/execution-signals.ts";
 import { ExecutionStore } from "../executions/execution-store.ts";
 import { createApp } from "../http/app.ts";
 import { createRedisConnection, waitForRedis } from "../queue/redis-connection.ts";
+import { ScheduleQueue, ScheduleService, ScheduleStore } from "../schedules/index.ts";
+import { WebhookService, WebhookStore } from "../webhooks/index.ts";
 import { loadWorkflowCatalog, type WorkflowCatalog } from "../workflows/workflow-catalog.ts";
 import type { Platform } from "./platform.ts";
 
 const REDIS_STARTUP_WAIT_MS = 3_000;
+/** How often the API deletes idempotency keys past their 24 h. */
+const KEY_PURGE_MS = 60 * 60 * 1000;
 
 export interface RunningServer {
   server: Server;
@@ -39,9 +43,16 @@ export async function startServer(platform: Platform, port = platform.settings.p
   const signals = new ExecutionSignals(redis, subscriber, settings.queuePrefix, logger, ["finished"]);
   // A moment for the first connection, so a request right after start is not refused needlessly.
   await waitForRedis(redis, REDIS_STARTUP_WAIT_MS);
-  const executions = new ExecutionService(new ExecutionStore(platform.db), platform.configs, catalog, queue, signals, platform.cipher);
+  const store = new ExecutionStore(platform.db);
+  const executions = new ExecutionService(store, platform.configs, catalog, queue, signals, platform.cipher);
+  const scheduleQueue = new ScheduleQueue(redis, settings.queuePrefix);
+  const schedules = new ScheduleService(platform.db, new ScheduleStore(platform.db), platform.audit, catalog, scheduleQueue, logger, { minIntervalS: settings.scheduleMinIntervalS });
+  const webhooks = new WebhookService(platform.db, new WebhookStore(platform.db), platform.audit, platform.cipher, catalog, platform.orgs, executions);
+  const purgeKeys = () => void store.keys.purge().catch((error) => logger.warn({ err: error }, "could not delete expired idempotency keys"));
+  const purging = setInterval(purgeKeys, KEY_PURGE_MS);
+  purging.unref();
 
-  const app = createApp(platform, { catalog, executions, queue: queue.queue });
+  const app = createApp(platform, { catalog, executions, queue: queue.queue, schedules, webhooks });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(s)));
   });
@@ -58,8 +69,10 @@ export async function startServer(platform: Platform, port = platform.settings.p
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      clearInterval(purging);
       await signals.close();
       await queue.close();
+      await scheduleQueue.close();
       await catalog.close();
       subscriber.disconnect();
       redis.disconnect();

@@ -38,6 +38,15 @@ export const Settings = z.object({
   /** Failed authentications (401) one client address may make per minute before 429s. */
   authFailuresPerMinute: z.coerce.number().int().min(1).max(1_000_000),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+  /** A schedule may not fire more often than this (BIFROST_SCHEDULE_MIN_INTERVAL_S). */
+  scheduleMinIntervalS: z.coerce.number().int().min(1).max(86_400),
+  /**
+   * How often a worker checks that Redis holds a job scheduler for every enabled schedule, and
+   * rebuilds what is missing (BIFROST_SCHEDULE_SYNC_MS).
+   */
+  scheduleSyncMs: z.coerce.number().int().min(100).max(3_600_000),
+  /** The platform's address as webhook senders reach it, for webhook URLs (BIFROST_PUBLIC_URL); default: the request's own. */
+  publicUrl: z.url({ protocol: /^https?$/, error: "BIFROST_PUBLIC_URL must be an http:// or https:// URL" }).optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -63,6 +72,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     workflowMemoryMb: env.BIFROST_WORKFLOW_MEMORY_MB ?? 512,
     authFailuresPerMinute: env.BIFROST_AUTH_FAILURES_PER_MINUTE ?? 30,
     logLevel: env.LOG_LEVEL ?? "info",
+    scheduleMinIntervalS: env.BIFROST_SCHEDULE_MIN_INTERVAL_S ?? 60,
+    scheduleSyncMs: env.BIFROST_SCHEDULE_SYNC_MS ?? 10_000,
+    publicUrl: env.BIFROST_PUBLIC_URL || undefined,
   });
   if (!parsed.success) throw ValidationError.fromZod(parsed.error, "env");
   return parsed.data;

@@ -29,7 +29,8 @@ export interface RotationResult {
 const DEFAULT_BATCH = 500;
 
 /**
- * Re-encrypts every secret still under a previous key with the current key, in batches. Safe
+ * Re-encrypts every secret still under a previous key with the current key, in batches: config
+ * secrets, then webhooks' signing secrets. Safe
  * while the API and workers serve (they read with every key, see SecretCipher): each row is
  * replaced only if it still holds the token that was read, so a concurrent write is never undone.
  * Resumable: a second run picks up what the first left, because it selects by key fingerprint.
@@ -45,6 +46,8 @@ export class KeyRotation {
     const groups = await this.db.prisma.config.groupBy({ by: ["keyFingerprint"], where: { type: "secret", encrypted: { not: null } }, _count: { _all: true } });
     const withoutValue = await this.db.prisma.config.count({ where: { type: "secret", encrypted: null } });
     const counts = new Map(groups.map((g) => [g.keyFingerprint ?? "unknown", g._count._all]));
+    // Webhooks' signing secrets are secrets under the same key.
+    for (const g of await this.db.prisma.webhook.groupBy({ by: ["keyFingerprint"], _count: { _all: true } })) counts.set(g.keyFingerprint, (counts.get(g.keyFingerprint) ?? 0) + g._count._all);
     const keys: KeyUsage[] = [
       { fingerprint: this.cipher.fingerprint, role: "current", secrets: counts.get(this.cipher.fingerprint) ?? 0 },
       ...this.cipher.previousFingerprints.map((fingerprint): KeyUsage => ({ fingerprint, role: "previous", secrets: counts.get(fingerprint) ?? 0 })),
@@ -55,7 +58,8 @@ export class KeyRotation {
 
   async rotate(options: { actor: string; batchSize?: number; onProgress?: (done: number, total: number) => void }): Promise<RotationResult> {
     const stale = { encrypted: { not: null }, NOT: { keyFingerprint: this.cipher.fingerprint } };
-    const total = await this.db.prisma.config.count({ where: stale });
+    const staleHooks = { NOT: { keyFingerprint: this.cipher.fingerprint } };
+    const total = (await this.db.prisma.config.count({ where: stale })) + (await this.db.prisma.webhook.count({ where: staleHooks }));
     let rotated = 0;
     let skipped = 0;
     let afterId = "";
@@ -84,7 +88,26 @@ export class KeyRotation {
       });
       options.onProgress?.(rotated + skipped, total);
     }
-    const remaining = await this.db.prisma.config.count({ where: stale });
+    for (afterId = ""; ; ) {
+      const rows = await this.db.prisma.webhook.findMany({
+        where: { ...staleHooks, id: { gt: afterId } },
+        select: { id: true, encrypted: true, keyFingerprint: true },
+        orderBy: { id: "asc" },
+        take: options.batchSize ?? DEFAULT_BATCH,
+      });
+      if (rows.length === 0) break;
+      afterId = rows[rows.length - 1].id;
+      await this.db.write(async (tx) => {
+        for (const row of rows) {
+          const next = this.cipher.reencrypt(row.encrypted, `the secret of webhook ${row.id}`, row.keyFingerprint);
+          const { count } = await tx.webhook.updateMany({ where: { id: row.id, encrypted: row.encrypted }, data: { encrypted: next.token, keyFingerprint: next.keyFingerprint } });
+          if (count === 1) rotated++;
+          else skipped++;
+        }
+      });
+      options.onProgress?.(rotated + skipped, total);
+    }
+    const remaining = (await this.db.prisma.config.count({ where: stale })) + (await this.db.prisma.webhook.count({ where: staleHooks }));
     await this.db.write((tx) => this.audit.record(tx, { actor: options.actor, action: "keys.rotate", scope: "global", details: { rotated, skipped, remaining, key: this.cipher.fingerprint } }));
     return { rotated, skipped, remaining };
   }

@@ -113,3 +113,11 @@ export function messageWithoutValues(message: string): string {
     .replace(/'(?:[^'\\]|\\.)*'/g, "'…'")
     .replace(/0x[0-9a-f]{2}(?: 0x[0-9a-f]{2})*/gi, "0x…");
 }
+
+/** A unique or primary key constraint refused an INSERT (PostgreSQL 23505; SQLite's CONSTRAINT_PRIMARYKEY/_UNIQUE), however wrapped. */
+export function isUniqueViolation(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== "object" || depth > 4) return false;
+  const { code, originalCode, meta, cause } = error as { code?: unknown; originalCode?: unknown; meta?: unknown; cause?: unknown };
+  if ([code, originalCode].some((c) => c === "23505" || c === "P2002" || c === "SQLITE_CONSTRAINT_PRIMARYKEY" || c === "SQLITE_CONSTRAINT_UNIQUE")) return true;
+  return isUniqueViolation(cause, depth + 1) || isUniqueViolation((meta as { driverAdapterError?: unknown } | undefined)?.driverAdapterError, depth + 1);
+}

@@ -285,6 +285,8 @@ describe("notices of ended runs", () => {
     logs: "[]",
     attempts: 1,
     hasUserConfig: true,
+    trigger: "api",
+    workerId: null,
     createdAt: new Date(Date.now() - 5),
     createdBy: "test",
     startedAt: new Date(Date.now() - 3),

@@ -289,11 +289,12 @@ describe("read-only tokens", () => {
       .replace("{name}", "noop")
       .replace("{id}", template.startsWith("/api/tokens") ? tokenId : pendingExecution);
 
-  // Every route of the API document that is not a GET: a new one is covered without touching this list.
+  // Every route of the API document that is not a GET and takes a token (not POST /hooks/{id},
+  // which its sender signs instead): a new one is covered without touching this list.
   const writes = Object.entries(openApiDocument.paths).flatMap(([path, operations]) =>
-    Object.keys(operations)
-      .filter((method) => method !== "get")
-      .map((method) => ({ route: `${method.toUpperCase()} ${path}`, method: method.toUpperCase(), path })),
+    Object.entries(operations as Record<string, { security?: unknown[] }>)
+      .filter(([method, operation]) => method !== "get" && operation.security?.length !== 0)
+      .map(([method]) => ({ route: `${method.toUpperCase()} ${path}`, method: method.toUpperCase(), path })),
   );
 
   it("the API document lists the writes this spec tries", () => {

@@ -53,6 +53,8 @@ export interface TestPlatformOptions {
   previousSecretKeys?: string;
   /** BIFROST_WORKFLOWS_WATCH_MS: how often the workflow files are checked for changes (default: never). */
   workflowsWatchMs?: number;
+  /** More environment for the platform (and `env()`, so its CLI and worker processes), e.g. BIFROST_SCHEDULE_MIN_INTERVAL_S. */
+  env?: Record<string, string>;
 }
 
 export interface ApiResponse<T = any> {
@@ -87,6 +89,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     BIFROST_WORKFLOWS_WATCH_MS: String(options.workflowsWatchMs ?? 0),
     // The suites send many deliberately bad tokens from one address; the limit has its own test.
     BIFROST_AUTH_FAILURES_PER_MINUTE: String(options.authFailuresPerMinute ?? 100_000),
+    ...options.env,
   };
   const settings = loadSettings({ ...envVars, LOG_LEVEL: "debug", PORT: "0" });
   const platform = await openPlatform({ settings, logger: createLogger({ level: "debug", destination }) });

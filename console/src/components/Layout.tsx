@@ -30,6 +30,7 @@ export function Layout() {
         <span className="brand">Bifrost</span>
         <nav aria-label="Main">
           <NavLink to="/settings/configuration">Configuration</NavLink>
+          <NavLink to="/workflows">Workflows</NavLink>
           <NavLink to="/executions">Executions</NavLink>
           <NavLink to="/audit">Audit</NavLink>
           {isAdmin && (

@@ -1,11 +1,11 @@
 import { useState, type FormEvent } from "react";
-import { ApiError, api, query, type Execution, type JsonSchema, type WorkflowSummary } from "../api";
+import { ApiError, CONSOLE_TRIGGER, api, query, type Execution, type JsonSchema, type WorkflowSummary } from "../api";
 import { useSession } from "../session";
 
 /** A form generated from a workflow's params JSON Schema: one input per property that fits its type. */
-export function RunWorkflowForm({ workflows, onStarted }: { workflows: WorkflowSummary[]; onStarted: (execution: Execution) => void }) {
+export function RunWorkflowForm({ workflows, onStarted, initial }: { workflows: WorkflowSummary[]; onStarted: (execution: Execution) => void; initial?: string }) {
   const { orgs, isAdmin } = useSession();
-  const [name, setName] = useState(workflows[0]?.name ?? "");
+  const [name, setName] = useState(initial ?? workflows[0]?.name ?? "");
   const [scope, setScope] = useState(isAdmin ? "global" : (orgs[0]?.id ?? ""));
   const [values, setValues] = useState<Record<string, unknown>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -33,7 +33,7 @@ export function RunWorkflowForm({ workflows, onStarted }: { workflows: WorkflowS
       return;
     }
     try {
-      onStarted(await api<Execution>("POST", `/api/workflows/${encodeURIComponent(name)}/executions${query({ scope })}`, { params }));
+      onStarted(await api<Execution>("POST", `/api/workflows/${encodeURIComponent(name)}/executions${query({ scope })}`, { params }, CONSOLE_TRIGGER));
     } catch (error) {
       const byField: Record<string, string> = {};
       if (error instanceof ApiError) for (const issue of error.issues) byField[issue.path.replace(/^body\.params\.?/, "") || "form"] = issue.message;

@@ -56,7 +56,11 @@ export function ExecutionPage() {
         <dt>Attempts</dt>
         <dd>{e.attempts}</dd>
         <dt>Started by</dt>
-        <dd>{e.createdBy}</dd>
+        <dd>
+          {e.createdBy} ({e.trigger})
+        </dd>
+        <dt>Worker</dt>
+        <dd>{e.workerId ?? "—"}</dd>
         <dt>Id</dt>
         <dd>
           <code>{e.id}</code>

@@ -10,10 +10,11 @@ import { StatusBadge, isActive } from "../components/StatusBadge";
 import { useSession } from "../session";
 
 const STATUSES = ["pending", "running", "success", "failed", "timeout", "cancelled"];
+const TRIGGERS = ["api", "cli", "console", "schedule", "webhook", "mcp"];
 
 export function ExecutionsPage() {
   const { isAdmin } = useSession();
-  const [filter, set] = useUrlFilters(["workflow", "status", "scope"] as const);
+  const [filter, set] = useUrlFilters(["workflow", "status", "trigger", "scope"] as const);
   const [running, setRunning] = useState(false);
   const navigate = useNavigate();
   const workflows = useQuery({ queryKey: ["workflows"], queryFn: () => api<{ workflows: WorkflowSummary[]; errors: { file: string; message: string }[] }>("GET", "/api/workflows") });
@@ -63,6 +64,15 @@ export function ExecutionsPage() {
             ))}
           </select>
         </div>
+        <div className="field">
+          <label htmlFor="filter-trigger">Started by</label>
+          <select id="filter-trigger" value={filter.trigger} onChange={(e) => set("trigger", e.target.value)}>
+            <option value="">Anything</option>
+            {TRIGGERS.map((t) => (
+              <option key={t}>{t}</option>
+            ))}
+          </select>
+        </div>
         {isAdmin && <ScopeFilter id="filter-scope" label="Org" value={filter.scope} onChange={(v) => set("scope", v)} />}
       </div>
       <ListState query={executions} empty="No executions yet.">
@@ -74,6 +84,7 @@ export function ExecutionsPage() {
                   <th scope="col">Workflow</th>
                   <th scope="col">Org</th>
                   <th scope="col">Status</th>
+                  <th scope="col">Started by</th>
                   <th scope="col">Started</th>
                   <th scope="col">Duration</th>
                 </tr>
@@ -88,6 +99,7 @@ export function ExecutionsPage() {
                     <td>
                       <StatusBadge status={e.status} />
                     </td>
+                    <td>{e.trigger}</td>
                     <td>{formatWhen(e.startedAt ?? e.createdAt)}</td>
                     <td>{formatDuration(e.durationMs)}</td>
                   </tr>

@@ -95,4 +95,14 @@ function printReport(report: ImportReport): void {
     process.stdout.write(`${report.needsValue.length} secret(s) ${verb} without a value; set each before a workflow reads it:\n`);
     for (const item of report.needsValue) process.stdout.write(`  ${item.howToSet}\n`);
   }
+  const { schedules, webhooks, needsSecret } = report;
+  if (schedules.created + schedules.updated + schedules.unchanged + webhooks.created + webhooks.updated + webhooks.unchanged > 0) {
+    process.stdout.write(
+      `schedules: ${schedules.created} created, ${schedules.updated} updated, ${schedules.unchanged} unchanged; webhooks: ${webhooks.created} created, ${webhooks.updated} updated, ${webhooks.unchanged} unchanged\n`,
+    );
+  }
+  if (needsSecret.length) {
+    process.stdout.write(`${needsSecret.length} webhook(s) ${verb} created with a new secret nobody has seen; make one to give each sender:\n`);
+    for (const item of needsSecret) process.stdout.write(`  ${item.howToSet}\n`);
+  }
 }

@@ -1,4 +1,5 @@
 import { Command, Option } from "commander";
+import { ExecutionTrigger } from "../../executions/execution-trigger.ts";
 import type { ExecutionSummary, ExecutionView } from "../../executions/execution-view.ts";
 import { ApiClient } from "../api-client.ts";
 import { CliError } from "../cli-error.ts";
@@ -28,7 +29,7 @@ export function registerExecutionCommands(program: Command): void {
       const execution = await new ApiClient().request<ExecutionView>("POST", `/api/workflows/${encodeURIComponent(workflow)}/executions`, {
         query: { scope: options.org, wait },
         body: { params },
-        headers,
+        headers: { ...headers, "Bifrost-Trigger": "cli" },
       });
       if (options.json) printJson(execution);
       else printExecution(execution);
@@ -46,12 +47,13 @@ export function registerExecutionCommands(program: Command): void {
     .description("list executions, newest first")
     .option("--workflow <name>", "only this workflow")
     .addOption(new Option("--status <status>", "only this status").choices(STATUSES))
+    .addOption(new Option("--trigger <trigger>", "only runs asked for this way").choices(ExecutionTrigger.options))
     .option("--org <name>", "only this org's (or `global`)")
     .option("--limit <n>", "how many", "50")
     .option("--json", "print JSON")
-    .action(async (options: { workflow?: string; status?: string; org?: string; limit: string; json?: boolean }) => {
+    .action(async (options: { workflow?: string; status?: string; trigger?: string; org?: string; limit: string; json?: boolean }) => {
       const rows = await new ApiClient().request<ExecutionSummary[]>("GET", "/api/executions", {
-        query: { workflow: options.workflow, status: options.status, scope: options.org, limit: options.limit },
+        query: { workflow: options.workflow, status: options.status, trigger: options.trigger, scope: options.org, limit: options.limit },
       });
       if (options.json) return printJson(rows);
       printTable(
@@ -60,6 +62,7 @@ export function registerExecutionCommands(program: Command): void {
           workflow: e.workflow,
           org: e.org?.name ?? "(global)",
           status: e.status,
+          trigger: e.trigger,
           created: e.createdAt,
           duration: e.durationMs === null ? "" : `${e.durationMs} ms`,
         })),
