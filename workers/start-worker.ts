@@ -46,11 +46,14 @@ export async function startWorker(
     { platform, catalog, store, signals, queue, connection, pools },
     { concurrency, lockMs: settings.workerLockMs },
   );
+  // The schedules' queue, its worker and its sync on a connection of their own: two BullMQ workers
+  // closed one after the other on one shared connection left commands to fail after it closed.
+  const scheduleConnection = createRedisConnection(settings.redisUrl, logger, { role: "worker-schedules" });
   const schedules = new ScheduleStore(platform.db);
-  const scheduleQueue = new ScheduleQueue(connection, settings.queuePrefix);
+  const scheduleQueue = new ScheduleQueue(scheduleConnection, settings.queuePrefix);
   const executions = new ExecutionService(store, platform.configs, catalog, queue, signals, platform.cipher);
-  const firer = new ScheduleFirer({ schedules, queue: scheduleQueue, executions, executionStore: store, orgs: platform.orgs, logger, connection, prefix: settings.queuePrefix });
-  const sync = new ScheduleSync(schedules, scheduleQueue, connection, logger, settings.scheduleSyncMs);
+  const firer = new ScheduleFirer({ schedules, queue: scheduleQueue, executions, executionStore: store, orgs: platform.orgs, logger, connection: scheduleConnection, prefix: settings.queuePrefix });
+  const sync = new ScheduleSync(schedules, scheduleQueue, scheduleConnection, logger, settings.scheduleSyncMs);
   worker.start();
   firer.start();
   sync.start();
@@ -64,6 +67,7 @@ export async function startWorker(
       await sync.close();
       await firer.close();
       await scheduleQueue.close();
+      scheduleConnection.disconnect();
       await worker.close();
       await pools.close();
       if (!options.catalog) await catalog.close();
