@@ -49,6 +49,28 @@ describe("GroupCommit", () => {
     expect(await db.prisma.execution.count({ where: { id: { in: ids } } })).toBe(50);
   });
 
+  it("under load, writes that arrive one message each (a workflow thread's) share transactions too", async () => {
+    const commits = new GroupCommit(db.direct);
+    await commits.write(insertExecution(randomUUID())); // busy from here
+    const ids = Array.from({ length: 50 }, () => randomUUID());
+    // Each message is its own event, and its handler's ticks and microtasks run before the next.
+    const { port1, port2 } = new MessageChannel();
+    const { result: written, transactions } = await counted(
+      () =>
+        new Promise<string[]>((resolve) => {
+          const writes: Promise<string>[] = [];
+          port2.on("message", (id: string) => {
+            writes.push(commits.write(insertExecution(id)).then(() => id));
+            if (writes.length === ids.length) resolve(Promise.all(writes));
+          });
+          for (const id of ids) port1.postMessage(id);
+        }),
+    );
+    port1.close();
+    expect(written).toEqual(ids);
+    expect(transactions).toBeLessThan(10);
+  });
+
   it("a write that fails fails alone: the others of its batch land", async () => {
     const commits = new GroupCommit(db.direct);
     const taken = randomUUID();
