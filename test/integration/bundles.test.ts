@@ -13,7 +13,7 @@ import { runCli } from "./cli-runner.ts";
 // portable round trips, backups under the same and another key, Python Bifrost exports, and a
 // table of malformed documents that must each be refused with a path and change nothing.
 
-const vectors = JSON.parse(readFileSync(new URL("../../../shared/vectors/bifrost/derivation.json", import.meta.url), "utf8")).cases as {
+const vectors = JSON.parse(readFileSync(new URL("../fixtures/vectors/bifrost/derivation.json", import.meta.url), "utf8")).cases as {
   BIFROST_SECRET_KEY: string;
   plaintext: string;
   fernetToken: string;
