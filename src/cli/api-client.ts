@@ -1,4 +1,5 @@
-import { CliError } from "./cli-error.ts";
+import { CliError, EXIT, exitCodeForStatus } from "./cli-error.ts";
+import { readCredentials } from "./credentials.ts";
 
 export interface ApiClientOptions {
   url?: string;
@@ -10,10 +11,12 @@ export class ApiClient {
   readonly baseUrl: string;
   readonly #token: string;
 
+  /** The environment's BIFROST_URL and BIFROST_TOKEN win over what `bifrost login` kept. */
   constructor(options: ApiClientOptions = {}) {
-    this.baseUrl = (options.url ?? process.env.BIFROST_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`).replace(/\/+$/, "");
-    const token = options.token ?? process.env.BIFROST_TOKEN;
-    if (!token) throw new CliError("BIFROST_TOKEN is not set: create one with `bifrost tokens create --admin` and export it");
+    const kept = readCredentials();
+    this.baseUrl = (options.url ?? process.env.BIFROST_URL ?? kept?.url ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`).replace(/\/+$/, "");
+    const token = options.token ?? process.env.BIFROST_TOKEN ?? kept?.token;
+    if (!token) throw new CliError("BIFROST_TOKEN is not set: export it, or run `bifrost login` (make a token with `bifrost tokens create --admin`)", EXIT.denied);
     this.#token = token;
   }
 
@@ -33,7 +36,7 @@ export class ApiClient {
    */
   async send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
     const url = new URL(this.baseUrl + path);
-    for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, value);
+    for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
     let response: Response;
     try {
       response = await fetch(url, {
@@ -51,8 +54,10 @@ export class ApiClient {
     }
     if (!response.ok) {
       const body = safeJson(await response.text());
-      const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-      if (typeof error?.code === "string" && typeof error.message === "string") throw new CliError(`${error.code}: ${error.message}`);
+      const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
+      if (typeof error?.code === "string" && typeof error.message === "string") {
+        throw new CliError(`${error.code}: ${error.message}`, exitCodeForStatus(response.status), error.code, error.details);
+      }
       throw this.notTheApi(method, path, response);
     }
     if (response.status !== 204 && !/\bjson\b/i.test(response.headers.get("content-type") ?? "")) {
@@ -69,7 +74,7 @@ export class ApiClient {
 }
 
 interface RequestOptions {
-  query?: Record<string, string | undefined>;
+  query?: Record<string, string | number | undefined>;
   /** Sent as JSON; a string is sent as it is (already JSON text). */
   body?: unknown;
   headers?: Record<string, string>;

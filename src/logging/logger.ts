@@ -1,4 +1,5 @@
 import pino, { type Logger } from "pino";
+import pretty from "pino-pretty";
 import { serializeError } from "./error-serializer.ts";
 
 export type { Logger };
@@ -27,6 +28,8 @@ const REDACTED_PATHS = [
 
 export interface LoggerOptions {
   level?: string;
+  /** Human-readable lines (pino-pretty) instead of JSON: for a terminal. */
+  pretty?: boolean;
   /** Where to write; default stdout. Tests pass a stream to search what was logged. */
   destination?: pino.DestinationStream;
   name?: string;
@@ -41,6 +44,6 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       // Also for `logger.error(error, msg)`, which pino logs under `err`.
       serializers: { err: serializeError },
     },
-    options.destination ?? pino.destination({ sync: false }),
+    options.destination ?? (options.pretty ? pretty({ colorize: process.stdout.isTTY, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname,name" }) : pino.destination({ sync: false })),
   );
 }

@@ -38,7 +38,7 @@ export interface PlatformOptions {
  */
 export async function openPlatform(options: PlatformOptions = {}): Promise<Platform> {
   const settings = options.settings ?? loadSettings();
-  const logger = options.logger ?? createLogger({ level: settings.logLevel });
+  const logger = options.logger ?? createLogger({ level: settings.logLevel, pretty: settings.logFormat === "pretty" || (settings.logFormat === undefined && process.stdout.isTTY) });
   const secretKey = loadSecretKey(settings, logger);
   const cipher = new SecretCipher(secretKey, loadPreviousSecretKeys(settings));
   const db = await openDatabase(settings.databaseUrl);

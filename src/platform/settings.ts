@@ -38,6 +38,10 @@ export const Settings = z.object({
   /** Failed authentications (401) one client address may make per minute before 429s. */
   authFailuresPerMinute: z.coerce.number().int().min(1).max(1_000_000),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+  /** JSON lines, or pretty ones for people; unset: pretty on a terminal, JSON otherwise. */
+  logFormat: z.enum(["json", "pretty"]).optional(),
+  /** How long a stopping process waits for its runs and connections before it exits anyway. */
+  shutdownTimeoutMs: z.coerce.number().int().min(0).max(3_600_000),
   /** A schedule may not fire more often than this (BIFROST_SCHEDULE_MIN_INTERVAL_S). */
   scheduleMinIntervalS: z.coerce.number().int().min(1).max(86_400),
   /**
@@ -72,6 +76,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     workflowMemoryMb: env.BIFROST_WORKFLOW_MEMORY_MB ?? 512,
     authFailuresPerMinute: env.BIFROST_AUTH_FAILURES_PER_MINUTE ?? 30,
     logLevel: env.LOG_LEVEL ?? "info",
+    logFormat: env.BIFROST_LOG_FORMAT || undefined,
+    shutdownTimeoutMs: env.BIFROST_SHUTDOWN_TIMEOUT_MS ?? 30_000,
     scheduleMinIntervalS: env.BIFROST_SCHEDULE_MIN_INTERVAL_S ?? 60,
     scheduleSyncMs: env.BIFROST_SCHEDULE_SYNC_MS ?? 10_000,
     publicUrl: env.BIFROST_PUBLIC_URL || undefined,

@@ -389,7 +389,7 @@ describe("CLI", () => {
     expect(dry.stderr).toMatch(/^checking .*bundle-\w+\.json \(\d+ KB\)…\ndone in \d/);
 
     const bad = await runCli(["import", join(source.db.dir, "missing.json")], { env: target.env() });
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2); // a bad argument
     expect(bad.stderr).toMatch(/^bifrost: cannot read/);
   });
 });

@@ -266,7 +266,7 @@ describe("bifrost schedules", () => {
     expect(resumed.stdout).toMatch(new RegExp(`^resumed schedule ${schedule.id}: next run \\S+Z\\n$`));
 
     const refused = await runCli(["schedules", "create", "noop", "--cron", "* * * * * *"], { env });
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(2); // a bad argument
     expect(lines(refused.stderr)).toEqual([expect.stringMatching(/^bifrost: VALIDATION_ERROR: body\.cron: fires as often as every 1 s/)]);
     const deleted = await runCli(["schedules", "delete", schedule.id], { env });
     expect(deleted.stdout).toBe(`deleted schedule ${schedule.id}\n`);

@@ -69,7 +69,7 @@ describe("bifrost worker processes", () => {
     expect(JSON.parse(ok.stdout.slice(ok.stdout.indexOf("{")))).toEqual({ n: 5, tag: "cli" });
 
     const bad = await runCli(["run", "echo_params", "--param", "n=five"], { env });
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2); // a bad argument
     expect(lines(bad.stderr)).toEqual([expect.stringMatching(/^bifrost: VALIDATION_ERROR: body\.params\.n: /)]);
 
     const failed = await runCli(["run", "flaky", "--params", JSON.stringify({ file: tmpFile("cli-flaky"), failures: 9 }), "--json"], { env, timeoutMs: 60_000 });

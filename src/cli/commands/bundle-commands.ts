@@ -5,7 +5,7 @@ import type { ReadableStream } from "node:stream/web";
 import type { Command } from "commander";
 import type { ImportReport } from "../../bundles/bundle-import-report.ts";
 import { ApiClient } from "../api-client.ts";
-import { CliError } from "../cli-error.ts";
+import { CliError, EXIT } from "../cli-error.ts";
 import { printJson } from "../output.ts";
 
 /** `bifrost export` and `bifrost import`, through the API. */
@@ -55,12 +55,12 @@ function readDocument(path: string): string {
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
+    throw new CliError(`cannot read ${path}: ${(error as Error).message}`, EXIT.usage);
   }
   try {
     JSON.parse(text);
   } catch (error) {
-    throw new CliError(`${path} is not valid JSON: ${(error as Error).message}`);
+    throw new CliError(`${path} is not valid JSON: ${(error as Error).message}`, EXIT.usage);
   }
   return text;
 }

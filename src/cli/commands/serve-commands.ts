@@ -51,7 +51,8 @@ async function serve(options: { api: boolean; worker: boolean; concurrency?: num
     const { startWorker } = await import("../../../workers/start-worker.ts");
     const { displayRedisUrl } = await import("../../queue/redis-connection.ts");
     const worker = await startWorker(platform, { concurrency: options.concurrency, catalog });
-    closers.unshift(worker.close);
+    // After the API (when there is one): no new runs come in while the running ones finish.
+    closers.push(worker.close);
     const workflows = worker.catalog.list().map((w) => w.name);
     logger.info(
       { worker: worker.worker.id, redis: displayRedisUrl(settings.redisUrl), queuePrefix: settings.queuePrefix, concurrency: options.concurrency ?? settings.workerConcurrency, workflows },
@@ -67,7 +68,14 @@ async function serve(options: { api: boolean; worker: boolean; concurrency?: num
       process.exit(1);
     }
     stopping = true;
-    logger.info({ signal }, "shutting down (waiting for running executions; signal again to force)");
+    const { shutdownTimeoutMs } = settings;
+    logger.info({ signal, shutdownTimeoutMs }, "shutting down (waiting for running executions; signal again to force)");
+    // Runs, Redis or the database may never answer: the process ends within its drain time anyway.
+    setTimeout(() => {
+      logger.warn({ shutdownTimeoutMs }, "not stopped within BIFROST_SHUTDOWN_TIMEOUT_MS: exiting without waiting any longer");
+      logger.flush();
+      process.exit(1);
+    }, shutdownTimeoutMs);
     for (const close of closers) await close();
     await platform.close();
     logger.flush();
