@@ -32,23 +32,9 @@ export function valuesToFind(value: string): string[] {
 }
 
 /**
- * The forms a value is commonly leaked in: as is; base64 and base64url; percent-encoded as
- * `encodeURIComponent`, `encodeURI`, a form body (`URLSearchParams`: `+` for a space, `~` and `!`
- * encoded) and a URL's user or password (`url.password = value`) write it; JSON-escaped (once, and
- * twice for JSON held in a JSON string), `util.inspect`-escaped; hex, and its bytes as
- * `util.inspect` shows a Buffer (`<Buffer 54 72 ...>`) and as a Buffer's JSON lists them
- * (`"data":[84,114,...]`); its UTF-16 bytes read as UTF-8 (a tool's UTF-16LE output; NULs left out, as the
- * scrubber skips them, see nul-skipping.ts), as is, JSON- and inspect-escaped: for an ASCII value,
- * the value itself; such a form must hold 4 characters other than U+FFFD, which UTF-8 makes of
- * most bytes beyond ASCII and which shows nothing. Base64 also as it shows inside the encoding of
- * a longer text (an `Authorization: Basic` header of `user:secret`; a JSON document sent
- * base64-encoded, such as a JWT's payload, with the value JSON-escaped as `JSON.stringify` does):
- * there the value's characters depend on where it falls in the encoder's 3-byte groups, so it is
- * matched at each of the three alignments by its whole groups, and the group on either side that
- * holds some of its bytes is redacted too (those 4 characters decode to up to two of the value's
- * bytes). Such a form is used only when it spans at least 6 bytes of the value: a value under 8
- * bytes is matched inside longer base64 at some alignments or none, as shorter forms would redact
- * unrelated base64 text by chance.
+ * The forms a value is commonly leaked in: as is, base64 (also inside a longer text's base64, at
+ * each alignment), percent-encoded four ways, JSON- and inspect-escaped, hex and Buffers, its
+ * UTF-16 bytes read as UTF-8. Each form and why: docs/design/scrubbing.md.
  */
 export function formsOf(value: string): SecretForm[] {
   const bytes = Buffer.from(value, "utf8");
