@@ -16,24 +16,36 @@ const CONNECTION_WAIT_MS = 15_000;
  * connection that ended is released here, with its error, once its holder had a moment to do it;
  * a holder's own release after that is a no-op instead of pg's "already released" error.
  */
-export function openPgPool(url: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: CONNECTION_WAIT_MS });
+export function openPgPool(url: string, options: { max?: number; connectionWaitMs?: number } = {}): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: options.max, connectionTimeoutMillis: options.connectionWaitMs ?? CONNECTION_WAIT_MS });
   // An idle connection that breaks is dropped by the pool; without a listener its 'error' event
   // would end the process.
   pool.on("error", () => {});
+  // Which clients are checked out now: pg-pool emits both events synchronously, and may release
+  // a client within the checkout (its waiter gave up), before the wrap below runs.
+  const checkedOut = new Set<pg.PoolClient>();
+  pool.on("release", (_error, client) => checkedOut.delete(client));
   pool.on("acquire", (client) => {
+    checkedOut.add(client);
     // pg-pool gives the client this checkout's release right after the event: wrap that one.
     process.nextTick(() => {
+      if (!checkedOut.has(client)) return;
       const release = client.release;
       let released = false;
       const onEnd = () => {
-        setTimeout(() => client.release(new Error("The connection ended while it was checked out")), BROKEN_CONNECTION_GRACE_MS).unref();
+        setTimeout(() => {
+          if (!released) client.release(new Error("The connection ended while it was checked out"));
+        }, BROKEN_CONNECTION_GRACE_MS).unref();
       };
       client.release = ((error?: Error | boolean) => {
         if (released) return;
         released = true;
         client.removeListener("end", onEnd);
-        release.call(client, error);
+        try {
+          release.call(client, error);
+        } catch {
+          // pg-pool's own "already released": the checkout is over either way.
+        }
       }) as typeof client.release;
       client.once("end", onEnd);
     });
