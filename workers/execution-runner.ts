@@ -5,11 +5,12 @@ import { ConfigType, inferConfigType, normalizeConfigKey, type ConfigService, ty
 import { ScopeAccessError, SecretCopyError } from "../src/errors/index.ts";
 import type { ExecutionOutcome, FinalStatus, RunAuthority } from "../src/executions/index.ts";
 import { GLOBAL, GLOBAL_SCOPE, orgScope, type OrgService, type OrgView, type Scope } from "../src/orgs/index.ts";
-import { MIN_SECRET_LENGTH, type ScopeScrubber, type SecretScrubber } from "../src/secrets/index.ts";
+import { MIN_SECRET_LENGTH, SecretScrubber, type ScopeScrubber } from "../src/secrets/index.ts";
 import { SharedReads } from "../src/storage/shared-reads.ts";
 import type { ConfigCall } from "../src/workflows/thread-protocol.ts";
 import type { WorkflowInfo } from "../src/workflows/workflow-info.ts";
 import type { ThreadPool } from "./thread-pool.ts";
+import { MAX_THREAD_SECRETS, threadSecrets, type ThreadSecrets } from "./thread-secrets.ts";
 
 /** What a run needs from its scope. */
 export interface PreparedScope {
@@ -83,22 +84,23 @@ export class ExecutionRunner {
         logs.push({ at: new Date().toISOString(), level: "warn", message: `Per-user config "${name}" is shorter than ${MIN_SECRET_LENGTH} characters: it is not scrubbed from this run's output` });
       }
     }
-    // Secret values the run reads or writes itself: a value set after `prepare` read the scope
-    // (through the API, or by this run), or a global one it read, is scrubbed too.
-    const seen = new Set<string>();
+    // Secret values the thread was handed, this run's (those it reads or writes, a value set after
+    // `prepare` read the scope, a global one, its per-user config) and those of every run before it
+    // on the thread, whose module state it shares (thread-secrets.ts).
+    const thread = this.pool().acquire(definition.memoryLimitMb);
+    const handed = threadSecrets(thread);
+    for (const value of Object.values(request.userConfig)) handed.add(value);
     const scrubberNow = async (): Promise<SecretScrubber> => {
-      const { scrubber, values } = await prepared.scrubber;
-      const extra = [...seen, ...Object.values(request.userConfig)].filter((value) => !values.has(value));
+      const { scrubber } = await prepared.scrubber;
       // The scope's index is reused, not rebuilt (~10–30 ms with 1,000 secrets).
-      return extra.length === 0 ? scrubber : scrubber.with(extra);
+      return handed.size === 0 ? scrubber : SecretScrubber.joined([scrubber, handed.scrubber()]);
     };
     const reader = this.configs.readerFor(prepared.scope, {
       actor: `workflow:${definition.name}`,
       executionId,
       declaredSecrets: { workflow: definition.name, keys: definition.secrets },
     });
-    const access = this.accessFor(request, reader, seen, scrubberNow);
-    const thread = this.pool().acquire(definition.memoryLimitMb);
+    const access = this.accessFor(request, reader, handed, scrubberNow);
     const runId = randomUUID();
     let ended = false;
 
@@ -114,14 +116,15 @@ export class ExecutionRunner {
       // answer is busy in code that never yields: stopping it is the only way to end that.
       const stop = (status: "timeout" | "cancelled", reason: string) => {
         end(status, null, reason);
-        void thread.abort(runId, reason, THREAD_ANSWER_MS).then((answered) => {
-          if (!answered) void thread.stop(`The thread running it was stopped: run ${executionId} (workflow ${definition.name}) kept it busy past its ${status === "timeout" ? "timeout" : "cancel"} without yielding`);
+        const answered = thread.abort(runId, reason, THREAD_ANSWER_MS);
+        // Code that goes on regardless holds up no drain; it ends with its thread.
+        thread.abandon(runId);
+        void answered.then((yes) => {
+          if (!yes) void thread.stop(`The thread running it was stopped: run ${executionId} (workflow ${definition.name}) kept it busy past its ${status === "timeout" ? "timeout" : "cancel"} without yielding`);
         });
       };
       const timer = setTimeout(() => stop("timeout", `Execution timed out after ${definition.timeoutMs} ms`), definition.timeoutMs);
       const onCancel = () => stop("cancelled", "Execution was cancelled");
-      if (request.cancelSignal?.aborted) onCancel();
-      request.cancelSignal?.addEventListener("abort", onCancel, { once: true });
 
       thread
         .run(
@@ -137,6 +140,9 @@ export class ExecutionRunner {
           ({ end: done, secretReads }) => (done.ok ? end("success", done.result, null, secretReads) : end("failed", null, done.error, secretReads)),
           (error: Error) => end("failed", null, error.message),
         );
+      // After `thread.run` took the run: a cancel now keeps it from ever being sent to the thread.
+      if (request.cancelSignal?.aborted) onCancel();
+      request.cancelSignal?.addEventListener("abort", onCancel, { once: true });
     });
 
     try {
@@ -151,6 +157,7 @@ export class ExecutionRunner {
       };
     } finally {
       ended = true;
+      if (handed.size > MAX_THREAD_SECRETS) this.pool().retire(thread);
     }
   }
 
@@ -159,7 +166,7 @@ export class ExecutionRunner {
    * Writes stay within the run's authority, and a secret value it holds (read, or per-user config)
    * is never stored as a plain config: both refusals are audited.
    */
-  private accessFor(request: ExecutionRequest, configs: ExecutionConfigReader, seen: Set<string>, scrubberNow: () => Promise<SecretScrubber>): ConfigAccess {
+  private accessFor(request: ExecutionRequest, configs: ExecutionConfigReader, handed: ThreadSecrets, scrubberNow: () => Promise<SecretScrubber>): ConfigAccess {
     const { definition, executionId } = request;
     const { scope } = request.prepared;
     const actor = `workflow:${definition.name}`;
@@ -171,7 +178,7 @@ export class ExecutionRunner {
       scope: scope.kind === "org" ? scope.org.name : "global",
       read: async (key) => {
         const resolved = await configs.read(key);
-        if (resolved?.type === "secret" && typeof resolved.value === "string") seen.add(resolved.value);
+        if (resolved?.type === "secret" && typeof resolved.value === "string") handed.add(resolved.value);
         return resolved && { type: resolved.type, value: resolved.value };
       },
       write: async (key, value, options) => {
@@ -179,7 +186,7 @@ export class ExecutionRunner {
         const target = options.scope === "global" ? GLOBAL_SCOPE : scope;
         if (target.kind === "global" && scope.kind === "org" && request.authority !== "admin") await refuse(target, key, "scope");
         if (type !== "secret" && (await scrubberNow()).scrubValue(value) !== value) await refuse(target, key, "secret_copy");
-        if (type === "secret" && typeof value === "string") seen.add(value);
+        if (type === "secret" && typeof value === "string") handed.add(value);
         await this.configs.set(target, key, { type: ConfigType.parse(type), value }, actor);
         configs.forget(key);
       },
@@ -203,6 +210,8 @@ function configCall(access: ConfigAccess, call: ConfigCall): Promise<unknown> {
       return access.list();
     case "remove":
       return access.remove(call.key);
+    default:
+      return Promise.reject(new Error("Unknown config call"));
   }
 }
 

@@ -29,7 +29,7 @@ export async function startWorker(
   options: { concurrency?: number; catalog?: WorkflowCatalog } = {},
 ): Promise<RunningWorker> {
   const { settings, logger } = platform;
-  const catalog = options.catalog ?? (await loadWorkflowCatalog(settings.workflowsDirs));
+  const catalog = options.catalog ?? (await loadWorkflowCatalog(settings.workflowsDirs, { logger }));
   if (!options.catalog) for (const error of catalog.errors) logger.error({ file: error.file }, `workflow file not loaded: ${error.message}`);
 
   const connection = createRedisConnection(settings.redisUrl, logger, { role: "worker" });

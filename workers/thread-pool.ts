@@ -42,6 +42,18 @@ export class ThreadPool {
     return least;
   }
 
+  /**
+   * Takes the thread out of service (it was handed too many secret values: thread-secrets.ts): no
+   * new run goes to it, and it stops once its runs have ended. Another takes its place.
+   */
+  retire(thread: WorkflowThread): void {
+    for (const [limit, group] of this.groups) {
+      if (!group.includes(thread)) continue;
+      this.groups.set(limit, group.filter((other) => other !== thread));
+      void thread.whenIdle().then(() => thread.stop("Retired after it was handed many secret values"));
+    }
+  }
+
   /** Every live thread (for tests and measurements). */
   threads(): WorkflowThread[] {
     return [...this.groups.values()].flat().filter((thread) => thread.isAlive);

@@ -30,7 +30,7 @@ export interface RunningServer {
  */
 export async function startServer(platform: Platform, port = platform.settings.port, host = platform.settings.host): Promise<RunningServer> {
   const { settings, logger } = platform;
-  const catalog = await loadWorkflowCatalog(settings.workflowsDirs);
+  const catalog = await loadWorkflowCatalog(settings.workflowsDirs, { logger });
   for (const error of catalog.errors) logger.error({ file: error.file, line: error.line }, `workflow file not loaded: ${error.message}`);
   catalog.onChange(() => {
     for (const error of catalog.errors) logger.error({ file: error.file, line: error.line }, `workflow file not loaded: ${error.message}`);

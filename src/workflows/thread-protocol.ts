@@ -1,6 +1,6 @@
 import type { ExecutionLogEntry } from "../../sdk/execution-context.ts";
 import type { ConfigEntry, ConfigSetOptions } from "../../sdk/config-access.ts";
-import type { WorkflowInfo, WorkflowLoadError } from "./workflow-info.ts";
+import type { FileLoadError, WorkflowInfo } from "./workflow-info.ts";
 
 // The messages between a worker process and its workflow threads (workers/thread/). Everything
 // here crosses a MessagePort by structured clone: plain data only.
@@ -42,7 +42,9 @@ export type ToThread =
   | ({ kind: "config-reply" } & ConfigReply);
 
 export type FromThread =
-  | { kind: "loaded"; workflows: WorkflowInfo[]; errors: WorkflowLoadError[] }
+  /** Sent before each workflow file's import, so a file whose import ends the thread or never settles is known. */
+  | { kind: "loading"; file: string }
+  | { kind: "loaded"; workflows: WorkflowInfo[]; errors: FileLoadError[] }
   | { kind: "validated"; id: number; error: SerializedError | null }
   | { kind: "logs"; runId: string; entries: ExecutionLogEntry[] }
   | ({ kind: "config"; runId: string; callId: number } & ConfigCall)
@@ -51,6 +53,6 @@ export type FromThread =
   /** A rejection a run's code left unhandled came after its end: the worker logs it, without its message. */
   | { kind: "stray-after-end"; executionId: string; workflow: string }
   /** Sent as the thread ends because of a run's code (an uncaught throw, `process.exit`). */
-  | { kind: "ending"; runId: string | null; cause: "exit" | "uncaught"; code?: number; error?: string };
+  | { kind: "ending"; runId: string | null; cause: "exit" | "uncaught" | "drained"; code?: number; error?: string };
 
 export type { ConfigEntry };

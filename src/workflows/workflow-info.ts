@@ -35,6 +35,11 @@ export interface WorkflowLoadError {
   message: string;
 }
 
+/** A load error as a thread reports it: with the file's absolute path, which the catalog keeps to itself. */
+export interface FileLoadError extends WorkflowLoadError {
+  path: string;
+}
+
 export function toWorkflowInfo(definition: WorkflowDefinition, dir: string, file: string): WorkflowInfo {
   return {
     name: definition.name,

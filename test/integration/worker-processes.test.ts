@@ -75,7 +75,8 @@ describe("bifrost worker processes", () => {
     const failed = await runCli(["run", "flaky", "--params", JSON.stringify({ file: tmpFile("cli-flaky"), failures: 9 }), "--json"], { env, timeoutMs: 60_000 });
     expect(failed.code).toBe(1);
     expect(JSON.parse(failed.stdout)).toMatchObject({ status: "failed", attempts: 3 });
-    expect(failed.stderr).toMatch(/^bifrost: execution [0-9a-f-]{36} ended failed: Error: planned failure 3 of 9/);
+    // --json: the error too, with a code a script can test
+    expect(JSON.parse(failed.stderr).error).toMatchObject({ code: "EXECUTION_FAILED", message: expect.stringMatching(/^execution [0-9a-f-]{36} ended failed: Error: planned failure 3 of 9/) });
 
     const queued = await runCli(["run", "noop", "--no-wait", "--json"], { env });
     expect(queued.code).toBe(0);

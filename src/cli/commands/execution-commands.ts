@@ -2,7 +2,7 @@ import { Command, Option } from "commander";
 import { ExecutionTrigger } from "../../executions/execution-trigger.ts";
 import type { ExecutionSummary, ExecutionView } from "../../executions/execution-view.ts";
 import { ApiClient } from "../api-client.ts";
-import { CliError } from "../cli-error.ts";
+import { CliError, EXIT } from "../cli-error.ts";
 import { printJson, printTable } from "../output.ts";
 
 const STATUSES = ["pending", "running", "success", "failed", "timeout", "cancelled"];
@@ -37,7 +37,10 @@ export function registerExecutionCommands(program: Command): void {
         if (wait !== undefined) process.stderr.write(`still ${execution.status} after ${wait} ms: follow it with \`bifrost executions get ${execution.id}\`\n`);
         return;
       }
-      if (execution.status !== "success") throw new CliError(`execution ${execution.id} ended ${execution.status}${execution.error ? `: ${execution.error.split("\n")[0]}` : ""}`);
+      if (execution.status !== "success") {
+        const message = `execution ${execution.id} ended ${execution.status}${execution.error ? `: ${execution.error.split("\n")[0]}` : ""}`;
+        throw new CliError(message, EXIT.failed, `EXECUTION_${execution.status.toUpperCase()}`);
+      }
     });
 
   const executions = program.command("executions").description("workflow executions (through the API)");

@@ -3,12 +3,12 @@ import { pathToFileURL } from "node:url";
 import type { WorkflowDefinition } from "../../../sdk/workflow-definition.ts";
 import { registryMark, workflowsSince } from "../../../sdk/workflow-registry.ts";
 import type { WorkflowSnapshot } from "../workflow-files.ts";
-import { toWorkflowInfo, type WorkflowInfo, type WorkflowLoadError } from "../workflow-info.ts";
+import { toWorkflowInfo, type FileLoadError, type WorkflowInfo } from "../workflow-info.ts";
 
 export interface LoadedWorkflows {
   definitions: Map<string, WorkflowDefinition>;
   infos: WorkflowInfo[];
-  errors: WorkflowLoadError[];
+  errors: FileLoadError[];
 }
 
 /**
@@ -16,26 +16,31 @@ export interface LoadedWorkflows {
  * hooks serve it) and collects the `@workflow` methods each registers. A file that throws on import
  * is reported, with the line it failed at when known, and the others still load; two workflows with
  * one name are an error naming both files (the first one found keeps the name).
+ *
+ * @param onFile told of each file before its import: a file whose import ends the thread or never
+ *   settles is then known (the catalog leaves it out and says why)
  */
-export async function loadWorkflows(snapshot: Pick<WorkflowSnapshot, "dirs" | "sources" | "unreadable">): Promise<LoadedWorkflows> {
+export async function loadWorkflows(snapshot: Pick<WorkflowSnapshot, "dirs" | "sources" | "unreadable">, onFile: (path: string) => void = () => {}): Promise<LoadedWorkflows> {
   const definitions = new Map<string, WorkflowDefinition>();
   const origins = new Map<string, { dir: string; file: string }>();
   const infos: WorkflowInfo[] = [];
-  const errors: WorkflowLoadError[] = snapshot.unreadable.map(({ dir, message }) => ({ file: dir, line: null, message: `cannot read the workflows directory: ${message}` }));
+  const errors: FileLoadError[] = snapshot.unreadable.map(({ dir, message }) => ({ path: dir, file: dir, line: null, message: `cannot read the workflows directory: ${message}` }));
   const files = Object.keys(snapshot.sources);
   for (const dir of snapshot.dirs) {
     for (const file of files.filter((path) => path.startsWith(dir + sep)).sort()) {
       const mark = registryMark();
+      onFile(file);
       try {
         await import(pathToFileURL(file).href);
       } catch (error) {
-        errors.push({ file: relative(dir, file), line: lineOf(error, file), message: firstLine(error) });
+        errors.push({ path: file, file: relative(dir, file), line: lineOf(error, file), message: firstLine(error) });
         continue;
       }
       for (const definition of workflowsSince(mark)) {
         const existing = origins.get(definition.name);
         if (existing) {
           errors.push({
+            path: file,
             file: relative(dir, file),
             line: null,
             message: `duplicate workflow name "${definition.name}": defined in ${relative(existing.dir, existing.file)} and in ${relative(dir, file)}`,

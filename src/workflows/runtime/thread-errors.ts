@@ -41,7 +41,15 @@ export function handleThreadErrors(post: (message: FromThread) => void, runOf: (
     post({ kind: "ending", runId: runId(), cause: "uncaught", error: errorText(error) });
     process.exit(1);
   });
+  // An exit nobody asked for is the event loop running dry while a file's top-level await is
+  // pending (the thread's port listens only once the files loaded).
+  let exitCalled = false;
+  const exit = process.exit.bind(process);
+  process.exit = ((code?: number | string | null) => {
+    exitCalled = true;
+    return exit(code);
+  }) as typeof process.exit;
   process.on("exit", (code) => {
-    if (!ending) post({ kind: "ending", runId: runId(), cause: "exit", code });
+    if (!ending) post({ kind: "ending", runId: runId(), cause: exitCalled ? "exit" : "drained", code });
   });
 }

@@ -1,8 +1,8 @@
-// A workflow thread's entry (started by workers/workflow-thread.ts with the TypeScript hooks of
-// src/workflows/loader/): loads the workflow files, then runs what the worker sends it. It holds
-// no database, no Redis and no key: its environment has none of them (workers/thread-env.ts).
+// A workflow thread's entry (started by src/workflows/workflow-thread.ts with the TypeScript hooks
+// of src/workflows/loader/): loads the workflow files, then runs what the worker sends it. It holds
+// no database, no Redis and no key: its environment has none of them (thread-env.ts).
 import "reflect-metadata";
-import { parentPort, workerData } from "node:worker_threads";
+import { workerData, type MessagePort } from "node:worker_threads";
 import type { FromThread, ToThread } from "../thread-protocol.ts";
 import type { WorkflowSnapshot } from "../workflow-files.ts";
 import { captureConsole } from "./run-console.ts";
@@ -10,20 +10,30 @@ import { handleThreadErrors } from "./thread-errors.ts";
 import { loadWorkflows } from "./load-workflows.ts";
 import { ThreadRuns } from "./thread-runs.ts";
 
-/** What a workflow thread starts with: its generation's files (the TypeScript hooks serve them too). */
-export type ThreadData = WorkflowSnapshot;
+/**
+ * What a workflow thread starts with: its generation's files (the TypeScript hooks serve them too),
+ * and the port it talks to the worker on. Not `parentPort`, which any workflow code can import:
+ * this port is taken out of `workerData` before a workflow file loads, so only the platform's code
+ * here holds it (run requests carry other users' per-user config).
+ */
+export interface ThreadData {
+  snapshot: WorkflowSnapshot;
+  port?: MessagePort;
+}
 
-const port = parentPort!;
+const data = workerData as ThreadData;
+const port = data.port!;
+delete data.port;
 const post = (message: FromThread) => port.postMessage(message);
 let runs: ThreadRuns | undefined;
 handleThreadErrors(post, (log) => runs?.runOf(log));
 captureConsole();
 
-const loaded = await loadWorkflows(workerData as ThreadData);
+const loaded = await loadWorkflows(data.snapshot, (file) => post({ kind: "loading", file }));
 runs = new ThreadRuns(loaded.definitions, post);
 const thread = runs;
 port.on("message", (message: ToThread) => {
-  switch (message.kind) {
+  switch (message?.kind) {
     case "run":
       void thread.start(message.request);
       break;

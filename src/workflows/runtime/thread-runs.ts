@@ -107,8 +107,13 @@ export class ThreadRuns {
   validate(workflow: string, params: unknown): SerializedError | null {
     const definition = this.definitions.get(workflow);
     if (!definition?.params) return null;
-    const parsed = definition.params.safeParse(params ?? {});
-    return parsed.success ? null : serializeError(ValidationError.fromZod(parsed.error, "body.params"));
+    try {
+      const parsed = definition.params.safeParse(params ?? {});
+      return parsed.success ? null : serializeError(ValidationError.fromZod(parsed.error, "body.params"));
+    } catch (error) {
+      // A refine that throws (or is async, which safeParse refuses): the author's bug, not the thread's end.
+      return serializeError(new ValidationError([{ path: "body.params", message: `could not be checked: the workflow's params schema threw (${firstLine(error)})` }]));
+    }
   }
 
   private logged(run: ThreadRun, write: () => void): void {
@@ -174,4 +179,8 @@ function parseParams(definition: WorkflowDefinition, params: unknown): unknown {
   const parsed = definition.params!.safeParse(params ?? {});
   if (!parsed.success) throw ValidationError.fromZod(parsed.error, "params");
   return parsed.data;
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0].slice(0, 200);
 }
