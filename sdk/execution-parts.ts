@@ -1,4 +1,5 @@
-import { ResultInvalidError, ResultTooLargeError, ValidationError } from "../src/errors/index.ts";
+import { ResultInvalidError, ResultTooLargeError, ValidationError, formatPath } from "../src/errors/index.ts";
+import { MAX_RESULT_DEPTH, findUnstorableJson } from "../src/storage/storable-json.ts";
 import { normalizeUserConfigName } from "../src/executions/user-config.ts";
 import type { ExecutionLogEntry, ExecutionLogger, UserConfig } from "./execution-context.ts";
 import type { WorkflowDefinition } from "./workflow-definition.ts";
@@ -51,10 +52,21 @@ export const RESULT_LIMIT = 4_000_000;
  * What a run returned, as it is stored: JSON text (`undefined` becomes `null`; what JSON cannot
  * hold throws, as `JSON.stringify` does).
  * @throws ResultTooLargeError past RESULT_LIMIT
+ * @throws ResultInvalidError when it nests deeper than MAX_RESULT_DEPTH or holds a lone surrogate
+ *   (no database stores that, and no reader could walk it back)
  */
-export function storedResult(value: unknown, limit = RESULT_LIMIT): string {
-  const json = JSON.stringify(value) ?? "null";
+export function storedResult(workflow: string, value: unknown, limit = RESULT_LIMIT): string {
+  const unstorable = (path: string, message: string) => new ResultInvalidError(workflow, [{ path, message }], "the platform cannot store");
+  let json: string;
+  try {
+    json = JSON.stringify(value) ?? "null";
+  } catch (error) {
+    if (error instanceof RangeError) throw unstorable("result", `nested deeper than ${MAX_RESULT_DEPTH} levels`);
+    throw error;
+  }
   if (json.length > limit) throw new ResultTooLargeError(json.length, limit);
+  const problem = findUnstorableJson(JSON.parse(json), MAX_RESULT_DEPTH);
+  if (problem) throw unstorable(formatPath("result", problem.path), problem.reason);
   return json;
 }
 

@@ -10,9 +10,10 @@
  */
 import "reflect-metadata";
 import { container, type DependencyContainer } from "tsyringe";
-import { ConfigNotFoundError, SecretAccessError, ValidationError } from "../src/errors/index.ts";
+import { ConfigNotFoundError, SecretAccessError, SecretCopyError, ValidationError } from "../src/errors/index.ts";
 import { normalizeConfigKey } from "../src/configs/config-key.ts";
 import { inferConfigType } from "../src/configs/config-type.ts";
+import { acceptConfigValue, asJsonValue } from "../src/configs/config-value.ts";
 import { runWithConfigAccess, type ConfigAccess, type ConfigEntry } from "./config-access.ts";
 import type { ExecutionContext, ExecutionLogEntry } from "./execution-context.ts";
 import { checkedResult, collectingLogger, storedResult, userConfigOf } from "./execution-parts.ts";
@@ -67,12 +68,18 @@ export async function runWorkflow<R = unknown>(target: new (...args: any[]) => o
       const key = normalizeConfigKey(rawKey);
       const found = configs[key];
       if (found?.type === "secret" && !definition.secrets.includes(key)) throw new SecretAccessError(key, definition.name);
-      return found && { ...found };
+      // A copy: code that changes a json value it read must not change the next read.
+      return found && { type: found.type, value: structuredClone(found.value) };
     },
-    write: async (rawKey, value, writeOptions) => {
+    // As the worker writes: the value checked for its type, and a secret never stored as a plain config.
+    write: async (rawKey, raw, writeOptions) => {
+      const key = normalizeConfigKey(rawKey);
+      const value = asJsonValue(key, raw);
       const type = writeOptions.secret ? "secret" : (writeOptions.type ?? inferConfigType(value));
-      if (type === "secret" && typeof value === "string") secrets.add(value);
-      configs[normalizeConfigKey(rawKey)] = { type, value };
+      const accepted = acceptConfigValue(key, type, value);
+      if (accepted.kind === "secret") secrets.add(accepted.plaintext);
+      else if (new SecretScrubber(secrets).scrubValue(accepted.value) !== accepted.value) throw new SecretCopyError(key, definition.name);
+      configs[key] = { type, value: accepted.kind === "secret" ? accepted.plaintext : accepted.value };
     },
     list: async () =>
       Object.entries(configs).map(([key, c]) => ({ key, type: c.type, value: c.type === "secret" ? null : c.value, masked: c.type === "secret", resolvedFrom: "test" })),
@@ -101,7 +108,7 @@ export async function runWorkflow<R = unknown>(target: new (...args: any[]) => o
   try {
     const value = await runWithConfigAccess(access, () => instance[definition.method](ctx, parsed));
     const scrubber = new SecretScrubber(secrets);
-    const stored = scrubber.scrubJson(storedResult(checkedResult(definition, value)));
+    const stored = scrubber.scrubJson(storedResult(definition.name, checkedResult(definition, value)));
     return { result: JSON.parse(stored) as R, logs: logs.map((entry) => ({ ...entry, message: scrubber.scrub(entry.message) })), configs };
   } catch (error) {
     // Thrown on, so that tests can match its class; with secrets scrubbed, as the worker stores it.

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ConfigAccess } from "../sdk/config-access.ts";
 import type { ExecutionLogEntry } from "../sdk/execution-context.ts";
-import { ConfigType, inferConfigType, normalizeConfigKey, type ConfigService, type ExecutionConfigReader } from "../src/configs/index.ts";
+import { ConfigType, asJsonValue, inferConfigType, normalizeConfigKey, type ConfigService, type ExecutionConfigReader } from "../src/configs/index.ts";
 import { ScopeAccessError, SecretCopyError } from "../src/errors/index.ts";
 import type { ExecutionOutcome, FinalStatus, RunAuthority } from "../src/executions/index.ts";
 import { GLOBAL, GLOBAL_SCOPE, orgScope, type OrgService, type OrgView, type Scope } from "../src/orgs/index.ts";
@@ -149,12 +149,17 @@ export class ExecutionRunner {
       const { status, result, error, secretReads } = await outcome;
       await reader.close(secretReads);
       const scrub = await scrubberNow();
-      return {
-        status,
-        result: result === null || result === "null" ? null : scrub.scrubJson(result),
-        error: error === null ? null : cut(escapeNuls(scrub.scrub(error)), ERROR_LIMIT),
-        logs: logs.map((entry) => ({ ...entry, message: scrub.scrub(entry.message) })),
-      };
+      try {
+        return {
+          status,
+          result: result === null || result === "null" ? null : scrub.scrubJson(result),
+          error: error === null ? null : storableText(cut(escapeNuls(scrub.scrub(error)), ERROR_LIMIT)),
+          logs: logs.map((entry) => ({ ...entry, message: storableText(scrub.scrub(entry.message)) })),
+        };
+      } catch (failure) {
+        // Output the scrubber could not walk (a thread that sent what no run of ours sends): none of it is kept.
+        return { status: "failed", result: null, error: `The run's output could not be checked for secrets, so none of it was kept (${(failure as Error).name})`, logs: [] };
+      }
     } finally {
       ended = true;
       if (handed.size > MAX_THREAD_SECRETS) this.pool().retire(thread);
@@ -181,7 +186,8 @@ export class ExecutionRunner {
         if (resolved?.type === "secret" && typeof resolved.value === "string") handed.add(resolved.value);
         return resolved && { type: resolved.type, value: resolved.value };
       },
-      write: async (key, value, options) => {
+      write: async (key, raw, options) => {
+        const value = asJsonValue(normalizeConfigKey(key), raw);
         const type = options.secret ? "secret" : (options.type ?? inferConfigType(value));
         const target = options.scope === "global" ? GLOBAL_SCOPE : scope;
         if (target.kind === "global" && scope.kind === "org" && request.authority !== "admin") await refuse(target, key, "scope");
@@ -223,6 +229,14 @@ export const ERROR_LIMIT = 64_000;
 
 function cut(text: string, limit: number): string {
   return text.length <= limit ? text : `${text.slice(0, limit)}… (${(text.length - limit).toLocaleString("en-US")} more characters not stored)`;
+}
+
+/**
+ * Text a database stores: a lone UTF-16 surrogate (a cut through an emoji, a tool's broken output)
+ * becomes U+FFFD, which PostgreSQL and Prisma take, after scrubbing, so no secret is changed unseen.
+ */
+function storableText(text: string): string {
+  return text.isWellFormed() ? text : text.toWellFormed();
 }
 
 /**

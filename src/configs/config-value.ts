@@ -78,6 +78,22 @@ export function acceptConfigValue(key: string, type: ConfigType, input: unknown,
   }
 }
 
+/**
+ * What a workflow's code passed to `config.set`, as the JSON value it stands for: it crosses from
+ * its thread by structured clone, which keeps what JSON does not (`new String(...)`, a Map, a
+ * cycle); a boxed string would otherwise pass a check for secrets as an object with nothing in it.
+ * @throws InvalidConfigValueError when JSON cannot hold it
+ */
+export function asJsonValue(key: string, value: unknown): unknown {
+  if (value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean" || value === undefined) return value;
+  try {
+    const json = JSON.stringify(value);
+    return json === undefined ? undefined : JSON.parse(json);
+  } catch (error) {
+    throw new InvalidConfigValueError(key, "json", `not a JSON value (${(error as Error).message.split("\n")[0]})`);
+  }
+}
+
 /** A json value that can be stored and written back out (see storable-json.ts). */
 function checkedJson(key: string, value: unknown): AcceptedValue {
   const problem = findUnstorableJson(value, MAX_VALUE_DEPTH);

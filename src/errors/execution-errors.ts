@@ -22,8 +22,9 @@ export class ResultInvalidError extends BifrostError<"RESULT_INVALID"> {
   constructor(
     readonly workflow: string,
     readonly issues: { path: string; message: string }[],
+    refusedBy = "its result schema refuses",
   ) {
-    super("RESULT_INVALID", `Workflow "${workflow}" returned a result its result schema refuses: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ")}`, { workflow, issues });
+    super("RESULT_INVALID", `Workflow "${workflow}" returned a result ${refusedBy}: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ")}`, { workflow, issues });
   }
 }
 

@@ -51,14 +51,15 @@ function walk(value: unknown, scrub: TextScrub, depth: number, jsonDepth: number
     });
     return changed ? out : value;
   }
-  const out: Record<string, unknown> = {};
+  const out: [string, unknown][] = [];
   for (const [key, item] of Object.entries(value)) {
     const scrubbedKey = scrub(key);
     const walked = walk(item, scrub, depth + 1, jsonDepth);
     if (scrubbedKey !== key || walked !== item) changed = true;
-    out[scrubbedKey] = walked;
+    out.push([scrubbedKey, walked]);
   }
-  return changed ? out : value;
+  // fromEntries defines each key as JSON.parse does: a "__proto__" key stays a key, not a prototype.
+  return changed ? Object.fromEntries(out) : value;
 }
 
 function scrubString(text: string, scrub: TextScrub, depth: number, jsonDepth: number): string {

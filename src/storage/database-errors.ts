@@ -18,13 +18,17 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   return isDatabaseUnavailable(cause, depth + 1) || isDatabaseUnavailable(meta?.driverAdapterError, depth + 1);
 }
 
-const BUSY = /SQLITE_BUSY/;
+const BUSY = /^SQLITE_BUSY/;
 
-/** SQLite's write lock was held by another connection (SQLITE_BUSY, _SNAPSHOT, ...), however Prisma wrapped it. */
+/**
+ * SQLite's write lock was held by another connection (SQLITE_BUSY, _SNAPSHOT, ...), however Prisma
+ * wrapped it. By codes, and messages only as SQLite starts them: Prisma's messages quote a call's
+ * arguments, so a value that says "SQLITE_BUSY" would otherwise be retried as a busy database.
+ */
 export function isBusyError(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== "object" || depth > 4) return false;
   const { code, originalCode, message, meta, cause } = error as { code?: unknown; originalCode?: unknown; message?: unknown; meta?: unknown; cause?: unknown };
-  if (BUSY.test(String(code)) || BUSY.test(String(originalCode)) || BUSY.test(String(message))) return true;
+  if (BUSY.test(String(code)) || BUSY.test(String(originalCode)) || BUSY.test(String(message)) || message === "database is locked") return true;
   return isBusyError(meta, depth + 1) || isBusyError(cause, depth + 1) || isBusyError((meta as { driverAdapterError?: unknown } | undefined)?.driverAdapterError, depth + 1);
 }
 

@@ -5,6 +5,8 @@
 
 /** How deeply a stored JSON value (a json config, a workflow's params) may nest. */
 export const MAX_VALUE_DEPTH = 64;
+/** How deeply a workflow's result may nest. */
+export const MAX_RESULT_DEPTH = 128;
 /** How deeply a request body may nest: room for a bundle or a request around a value of MAX_VALUE_DEPTH. */
 export const MAX_BODY_DEPTH = 128;
 

@@ -49,6 +49,8 @@ describe("secret values copied into plain configs", () => {
   it.each([
     ["as it is", "plain"],
     ["inside JSON", "json"],
+    ["boxed (new String)", "boxed"],
+    ["boxed inside JSON", "boxed_json"],
   ])("refuses a secret value the run read, %s, stored as a plain config: nothing stored, audited", async (_how, copy) => {
     const key = `copy_${copy}`;
     const res = await setConfig(admin, { key, copy });

@@ -30,4 +30,12 @@ describe("a workflow's result schema", () => {
     expect(wrong.body).toMatchObject({ status: "failed", result: null, error: expect.stringMatching(/^ResultInvalidError: Workflow "typed_result" returned a result its result schema refuses: result\.count: /) });
     expect(wrong.text).not.toContain(secret);
   });
+
+  it("stores a run whose output a database cannot take as it is: lone surrogates replaced, a result too deep refused", async () => {
+    const surrogates = await admin("POST", "/api/workflows/unstorable_output/executions?wait=20000", { params: { what: "surrogates" } });
+    expect(surrogates.body).toMatchObject({ status: "failed", error: expect.stringMatching(/^Error: an emoji \u{1F600} and a lone \uFFFD/u) });
+    expect(surrogates.body.logs.map((entry: { message: string }) => entry.message)).toEqual(["half an emoji: \uFFFD"]);
+    const deep = await admin("POST", "/api/workflows/unstorable_output/executions?wait=20000", { params: { what: "deep" } });
+    expect(deep.body).toMatchObject({ status: "failed", result: null, error: expect.stringMatching(/^ResultInvalidError: Workflow "unstorable_output" returned a result the platform cannot store: result\[0\]\[0\]\[0\]\[0\]: nested deeper than 128 levels/) });
+  });
 });

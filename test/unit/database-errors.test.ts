@@ -34,7 +34,11 @@ describe("database error classification", () => {
 
   it("sees SQLite's busy codes however they are wrapped", () => {
     expect(isBusyError({ meta: { driverAdapterError: driverError({ kind: "sqlite", extendedCode: 517, originalCode: "SQLITE_BUSY_SNAPSHOT" }) } })).toBe(true);
+    expect(isBusyError(Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" }))).toBe(true);
     expect(isBusyError(new Error("no such table"))).toBe(false);
+    // A value quoted in Prisma's message is not the database's state.
+    const quoting = Object.assign(new Error('\nInvalid `prisma.execution.update()` invocation:\n{ data: { error: "SQLITE_BUSY lone \\udc00" } }\nInvalid value'), { name: "PrismaClientValidationError" });
+    expect(isBusyError(quoting)).toBe(false);
   });
 });
 

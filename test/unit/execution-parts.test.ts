@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ExecutionLogEntry } from "../../sdk/execution-context.ts";
 import { collectingLogger, RUN_LOG_LIMITS, storedResult } from "../../sdk/execution-parts.ts";
 import { ResultTooLargeError } from "../../src/errors/index.ts";
+import { MAX_RESULT_DEPTH } from "../../src/storage/storable-json.ts";
 
 const messages = (entries: ExecutionLogEntry[]) => entries.map((e) => [e.level, e.message]);
 
@@ -61,15 +62,15 @@ describe("collectingLogger", () => {
 
 describe("storedResult", () => {
   it("stores what JSON holds: undefined as null, dates as strings, functions dropped", () => {
-    expect(storedResult(undefined)).toBe("null");
-    expect(JSON.parse(storedResult({ n: 1, at: new Date(0), f: () => 1, list: [undefined] }))).toEqual({ n: 1, at: "1970-01-01T00:00:00.000Z", list: [null] });
+    expect(storedResult("w", undefined)).toBe("null");
+    expect(JSON.parse(storedResult("w", { n: 1, at: new Date(0), f: () => 1, list: [undefined] }))).toEqual({ n: 1, at: "1970-01-01T00:00:00.000Z", list: [null] });
   });
 
   it("refuses a result over the limit, saying how large it was and what the limit is", () => {
-    expect(storedResult("x".repeat(8), 10)).toBe('"xxxxxxxx"'); // 10 characters with the quotes
+    expect(storedResult("w", "x".repeat(8), 10)).toBe('"xxxxxxxx"'); // 10 characters with the quotes
     const error = (() => {
       try {
-        storedResult("x".repeat(9), 10);
+        storedResult("w", "x".repeat(9), 10);
       } catch (e) {
         return e;
       }
@@ -81,7 +82,23 @@ describe("storedResult", () => {
   it("throws what JSON.stringify throws for what JSON cannot hold", () => {
     const circular: Record<string, unknown> = {};
     circular.self = circular;
-    expect(() => storedResult(circular)).toThrow(TypeError);
-    expect(() => storedResult(1n)).toThrow(TypeError);
+    expect(() => storedResult("w", circular)).toThrow(TypeError);
+    expect(() => storedResult("w", 1n)).toThrow(TypeError);
+  });
+
+  it("refuses a result nested too deep to store or walk back, or holding a lone surrogate, saying where", () => {
+    const nest = (depth: number) => {
+      let value: unknown = "leaf";
+      for (let i = 0; i < depth; i++) value = [value];
+      return value;
+    };
+    expect(storedResult("w", nest(MAX_RESULT_DEPTH))).toHaveLength(2 * MAX_RESULT_DEPTH + 6);
+    // Deep enough for JSON.stringify to pass and a recursive scrub to overflow; and too deep for JSON.stringify.
+    for (const depth of [5_000, 20_000]) {
+      expect(() => storedResult("w", nest(depth))).toThrow(expect.objectContaining({ code: "RESULT_INVALID", message: expect.stringContaining(`nested deeper than ${MAX_RESULT_DEPTH} levels`) }));
+    }
+    expect(() => storedResult("w", { list: ["ok", "lone \ud800"] })).toThrow(
+      expect.objectContaining({ code: "RESULT_INVALID", message: expect.stringMatching(/^Workflow "w" returned a result the platform cannot store: result\.list\[1\]: not valid Unicode/) }),
+    );
   });
 });

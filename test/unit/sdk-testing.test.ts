@@ -89,5 +89,29 @@ describe("runWorkflow (bifrost-ts/sdk/testing)", () => {
     await expect(runWorkflow(Typed, "run")).rejects.toMatchObject({ name: "ResultInvalidError", code: "RESULT_INVALID", message: expect.stringContaining("result.count") });
     await expect(runWorkflow(Typed, "missing", {}, { org: { id: "o1", name: "acme" } })).rejects.toThrow('Config "nowhere" is not set for org acme nor at global scope');
   });
-});
 
+  it("writes configs as the worker does: typed values checked, no secret stored as a plain config, reads copied", async () => {
+    const secret = "sk_live_write_parity_0123";
+    class Writer {
+      @workflow({ name: "writer_parity", secrets: ["api_key"], params: z.object({ how: z.enum(["copy", "boxed", "bad_int", "as_secret", "mutate"]) }) })
+      async run(_ctx: ExecutionContext, { how }: { how: string }) {
+        const key = await config.getString("api_key");
+        if (how === "copy") await config.set("plain_copy", { token: key });
+        if (how === "boxed") await config.set("boxed_copy", new String(key));
+        if (how === "bad_int") await config.set("limit", "many", { type: "int" });
+        if (how === "as_secret") await config.set("kept_secret", key, { secret: true });
+        if (how === "mutate") {
+          (await config.getJson<{ n: number }>("settings")).n = 99;
+          return config.getJson("settings");
+        }
+        return "written";
+      }
+    }
+    const options = { configs: { api_key: { type: "secret" as const, value: secret }, settings: { type: "json" as const, value: { n: 1 } } } };
+    await expect(runWorkflow(Writer, "run", { how: "copy" }, options)).rejects.toMatchObject({ code: "SECRET_COPY_DENIED" });
+    await expect(runWorkflow(Writer, "run", { how: "boxed" }, options)).rejects.toMatchObject({ code: "SECRET_COPY_DENIED" });
+    await expect(runWorkflow(Writer, "run", { how: "bad_int" }, options)).rejects.toMatchObject({ code: "INVALID_CONFIG_VALUE" });
+    expect((await runWorkflow(Writer, "run", { how: "as_secret" }, options)).configs.kept_secret).toEqual({ type: "secret", value: secret });
+    expect((await runWorkflow(Writer, "run", { how: "mutate" }, options)).result).toEqual({ n: 1 });
+  });
+});

@@ -169,6 +169,11 @@ describe("SecretScrubber", () => {
     expect(scrubber.scrubJson('{"clean":[1,"two",null]}')).toBe('{"clean":[1,"two",null]}');
   });
 
+  it("keeps a \"__proto__\" key of a result a key, its other contents with it", () => {
+    const json = `{"__proto__":{"note":"keep me","token":"${secret}"},"other":"${secret}"}`;
+    expect(scrubber.scrubJson(json)).toBe('{"__proto__":{"note":"keep me","token":"[REDACTED]"},"other":"[REDACTED]"}');
+  });
+
   it("always leaves a result JSON, whatever the secrets spell: JSON's own words, numbers, its syntax", () => {
     const common = new SecretScrubber(["true", "null", "2026", '1,"b":2']);
     const json = JSON.stringify({ ok: true, missing: null, year: 2026, id: 120260, text: "true story", a: 1, b: 2 });

@@ -77,7 +77,7 @@ export class ThreadRuns {
       const value = await withinRun(logger, () =>
         runWithConfigAccess(this.accessFor(request, reads), () => Promise.resolve(instance[definition.method](ctx, params))),
       );
-      end = { ok: true, result: storedResult(checkedResult(definition, value)) };
+      end = { ok: true, result: storedResult(definition.name, checkedResult(definition, value)) };
     } catch (error) {
       end = { ok: false, error: errorText(error) };
     } finally {
