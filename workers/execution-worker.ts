@@ -153,7 +153,8 @@ export class ExecutionWorker {
   }
 
   private async runClaimed(job: Job<ExecutionJobData>, claimed: ExecutionRow, prepared: Promise<PreparedScope>, cancelSignal: AbortSignal): Promise<void> {
-    const { store, catalog, signals, platform } = this.deps;
+    const { store, catalog, signals, platform, pools } = this.deps;
+    await pools.ready();
     const definition = catalog.get(claimed.workflow);
     if (!definition) {
       await this.end(claimed, `Workflow "${claimed.workflow}" is not loaded in worker ${this.id} (from ${catalog.dir}): see that worker's log for files that failed to load`);

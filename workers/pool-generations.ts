@@ -15,10 +15,10 @@ export class PoolGenerations {
 
   constructor(
     private readonly catalog: WorkflowCatalog,
-    private readonly options: Omit<ThreadPoolOptions, "snapshot">,
+    private readonly options: Omit<ThreadPoolOptions, "snapshot" | "generation">,
     private readonly logger: Logger,
   ) {
-    this.pool = new ThreadPool({ ...options, snapshot: catalog.snapshot });
+    this.pool = new ThreadPool({ ...options, snapshot: catalog.snapshot, generation: catalog.generation });
     this.stopListening = catalog.onChange(() => {
       this.swapping = this.swapping.then(() => this.swap());
     });
@@ -33,6 +33,14 @@ export class PoolGenerations {
     return this.pool;
   }
 
+  /**
+   * Resolves once the pool runs the catalog's current generation: between a reload and the new
+   * pool's threads having loaded it, a workflow the catalog lists may not be in the pool yet.
+   */
+  async ready(): Promise<void> {
+    while (this.pool.generation !== this.catalog.generation) await this.swapping;
+  }
+
   async close(): Promise<void> {
     this.stopListening();
     await this.swapping;
@@ -40,7 +48,8 @@ export class PoolGenerations {
   }
 
   private async swap(): Promise<void> {
-    const next = new ThreadPool({ ...this.options, snapshot: this.catalog.snapshot });
+    if (this.pool.generation === this.catalog.generation) return;
+    const next = new ThreadPool({ ...this.options, snapshot: this.catalog.snapshot, generation: this.catalog.generation });
     await next.start();
     const previous = this.pool;
     this.pool = next;

@@ -2,9 +2,16 @@ import type { Logger } from "../src/logging/logger.ts";
 import type { WorkflowSnapshot } from "../src/workflows/workflow-files.ts";
 import { WorkflowThread } from "../src/workflows/workflow-thread.ts";
 
+/** A thread that ends sooner than this after it started ends "quickly": its replacement waits. */
+const QUICK_END_MS = 10_000;
+const FIRST_RESTART_DELAY_MS = 250;
+const MAX_RESTART_DELAY_MS = 30_000;
+
 export interface ThreadPoolOptions {
   /** The workflow files every thread loads (one generation of the code). */
   snapshot: WorkflowSnapshot;
+  /** Which generation of the catalog `snapshot` is (0 when there is no catalog). */
+  generation?: number;
   /** Threads of each heap limit at most. */
   threads: number;
   /** Runs a thread is given before another thread is started (as long as `threads` allows). */
@@ -24,8 +31,14 @@ export interface ThreadPoolOptions {
 export class ThreadPool {
   private readonly groups = new Map<number, WorkflowThread[]>();
   private closing = false;
+  /** Threads in a row that ended within QUICK_END_MS of their start. */
+  private quickEnds = 0;
 
   constructor(private readonly options: ThreadPoolOptions) {}
+
+  get generation(): number {
+    return this.options.generation ?? 0;
+  }
 
   /** Starts the default limit's threads and waits until they have loaded the workflow files. */
   async start(): Promise<void> {
@@ -84,12 +97,21 @@ export class ThreadPool {
     const group = this.groups.get(limit) ?? [];
     group.push(thread);
     this.groups.set(limit, group);
+    const born = Date.now();
     void thread.exited.then(() => {
       const kept = (this.groups.get(limit) ?? []).filter((other) => other !== thread);
       this.groups.set(limit, kept);
       if (this.closing) return;
-      this.options.logger.warn({ memoryLimitMb: limit, cause: thread.endCause }, `a workflow thread ended (${thread.endCause}); the runs it held failed, saying why`);
-      if (limit === this.options.memoryLimitMb && kept.length < this.options.threads) this.spawn(limit);
+      // Threads that keep ending soon after they start (code that throws in a timer at load) are
+      // started again less and less often, so they cannot keep the worker's cores busy.
+      this.quickEnds = Date.now() - born < QUICK_END_MS ? this.quickEnds + 1 : 0;
+      const delayMs = this.quickEnds === 0 ? 0 : Math.min(MAX_RESTART_DELAY_MS, FIRST_RESTART_DELAY_MS * 2 ** (this.quickEnds - 1));
+      const next = delayMs === 0 ? "" : `, another starts in ${delayMs / 1000} s`;
+      this.options.logger.warn({ memoryLimitMb: limit, cause: thread.endCause }, `a workflow thread ended (${thread.endCause}); the runs it held failed, saying why${next}`);
+      if (limit !== this.options.memoryLimitMb) return;
+      setTimeout(() => {
+        if (!this.closing && (this.groups.get(limit) ?? []).length < this.options.threads) this.spawn(limit);
+      }, delayMs).unref();
     });
     return thread;
   }

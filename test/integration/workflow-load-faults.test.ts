@@ -1,8 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import type { Logger } from "../../src/logging/logger.ts";
 import { loadWorkflowCatalog } from "../../src/workflows/index.ts";
+import { readSnapshot } from "../../src/workflows/workflow-files.ts";
+import { WorkflowThread } from "../../src/workflows/workflow-thread.ts";
+import { ThreadPool } from "../../workers/thread-pool.ts";
 
 // Workflow files that fight their load: one that ends its thread, one whose import never settles,
 // schemas that throw or loop. The catalog leaves such a file out and says why; the process, the
@@ -113,6 +117,47 @@ export class W {
       await expect(catalog.validateParams("plain", { n: 1 })).resolves.toBeUndefined();
     } finally {
       await catalog.close();
+    }
+  });
+
+  it("starts threads that keep ending soon after their start again less and less often", async () => {
+    const dir = folder({ "a.ts": `${workflowFile("a_timer")}\nsetTimeout(() => { throw new Error("boom from a timer at load"); }, 20);\n` });
+    const warnings: string[] = [];
+    const logger = { warn: (_fields: object, message: string) => warnings.push(message), info() {}, error() {}, debug() {} } as unknown as Logger;
+    const pool = new ThreadPool({ snapshot: readSnapshot([dir]), threads: 2, runsPerThread: 1, memoryLimitMb: 128, logger });
+    try {
+      await pool.start();
+      await expect.poll(() => warnings.length, { timeout: 20_000, interval: 50 }).toBeGreaterThanOrEqual(4);
+      expect(warnings[0]).toMatch(/^a workflow thread ended \(an error nothing caught\); the runs it held failed, saying why, another starts in 0\.25 s$/);
+      expect(warnings[3]).toMatch(/another starts in 2 s$/);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("runs a generation's own code in a thread started later, whatever the disk holds by then", async () => {
+    const dir = folder({
+      "package.json": '{ "type": "module" }',
+      "w.ts": `import { workflow } from "bifrost-ts/sdk";
+import { version } from "./helper.js";
+import { extra } from "./extra.ts";
+export class W { @workflow({ name: "w_version" }) async run() { return { version, extra }; } }
+`,
+      "helper.js": "export const version = 1;\n",
+      "extra.ts": "export const extra = 'kept';\n",
+    });
+    const snapshot = readSnapshot([dir]);
+    // After the generation was read: a JavaScript file changed, and the workflow file and a helper deleted.
+    write(dir, "helper.js", "export const version = 99;\n");
+    unlinkSync(join(dir, "w.ts"));
+    unlinkSync(join(dir, "extra.ts"));
+    const thread = new WorkflowThread(128, snapshot);
+    try {
+      expect((await thread.loaded).workflows.map((w) => w.name)).toEqual(["w_version"]);
+      const run = await thread.run({ runId: "r1", workflow: "w_version", params: {}, executionId: "e1", org: null, userConfig: {} }, { onLogs() {}, onConfig: async () => undefined });
+      expect(JSON.parse((run.end as { result: string }).result)).toEqual({ version: 1, extra: "kept" });
+    } finally {
+      await thread.stop("done");
     }
   });
 });

@@ -80,6 +80,17 @@ describe("workflows in the author's own folder", () => {
     expect(await run("hello", { name: "Ada" })).toMatchObject({ status: "success", result: { version: 2 } });
   });
 
+  it("run a workflow the moment the catalog lists it, while the worker's new threads still load it", async () => {
+    const added = join(folder, "added.ts");
+    writeFileSync(added, `import { workflow } from "bifrost-ts/sdk";\nexport class Added { @workflow({ name: "just_added" }) async run() { return "new"; } }\n`);
+    try {
+      while (!t.server.catalog.get("just_added")) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(await run("just_added")).toMatchObject({ status: "success", result: "new" });
+    } finally {
+      unlinkSync(added);
+    }
+  });
+
   it("drop the workflows of a deleted file", async () => {
     unlinkSync(file);
     await expect.poll(async () => (await listed()).workflows, { timeout: 5_000, interval: 100 }).toEqual([]);

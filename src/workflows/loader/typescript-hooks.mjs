@@ -30,9 +30,13 @@ export async function resolve(specifier, context, next) {
   } catch (error) {
     if (error?.code !== "ERR_MODULE_NOT_FOUND") throw error;
     if (FROM_PLATFORM.test(specifier)) return next(specifier, { ...context, parentURL: new URL("package.json", PLATFORM_ROOT).href });
+    // A file of the thread's generation that is gone from the disk since: served from the snapshot.
+    if (specifier.startsWith("file:") && sources && fileURLToPath(specifier) in sources) return { url: specifier, format: "module", shortCircuit: true };
     // TypeScript's own convention: `./helpers.js` names `./helpers.ts`; extensionless imports too.
     if (/^\.\.?\//.test(specifier)) {
-      for (const candidate of [specifier.replace(/\.js$/, ".ts"), `${specifier}.ts`]) {
+      for (const candidate of [specifier, specifier.replace(/\.js$/, ".ts"), `${specifier}.ts`]) {
+        const url = context.parentURL ? new URL(candidate, context.parentURL) : null;
+        if (url && sources && fileURLToPath(url) in sources) return { url: url.href, format: "module", shortCircuit: true };
         if (candidate === specifier) continue;
         try {
           return await next(candidate, context);
@@ -53,11 +57,16 @@ export function initialize(data) {
 }
 
 export async function load(url, context, next) {
-  if (!url.startsWith("file:") || !/\.(ts|mts|mjs)$/.test(url)) return next(url, context);
+  if (!url.startsWith("file:")) return next(url, context);
   const filename = fileURLToPath(url);
   const kept = sources?.[filename];
-  if (url.endsWith(".mjs")) return kept === undefined ? next(url, context) : { format: "module", source: kept, shortCircuit: true };
+  // A generation's JavaScript is its snapshot's text too (ES modules: CommonJS loads from disk).
+  if (/\.(js|mjs)$/.test(url)) {
+    if (kept === undefined) return next(url, context);
+    const format = context.format ?? (url.endsWith(".mjs") ? "module" : undefined);
+    return format === "module" ? { format, source: kept, shortCircuit: true } : next(url, context);
+  }
+  if (!/\.(ts|mts)$/.test(url)) return next(url, context);
   const { code } = await transform(kept ?? (await readFile(filename, "utf8")), { ...SWC_OPTIONS, filename });
   return { format: "module", source: code, shortCircuit: true };
 }
-
