@@ -151,7 +151,7 @@ describe("a workflow's page", () => {
     await dialog().getByLabel(/^n/).fill("4");
     await dialog().getByRole("button", { name: "Run", exact: true }).click();
     await page.waitForURL(/\/executions\/[0-9a-f-]{36}$/);
-    await page.locator(".status-success").waitFor({ timeout: 20_000 });
+    await page.locator("section.execution .status-success").waitFor({ timeout: 20_000 });
     expect(await page.locator(".facts").innerText()).toMatch(/Started by\s+token:test-admin \(console\)/);
     expect(await page.locator(".facts").innerText()).toMatch(/Worker\s+\S+:\d+/);
 
