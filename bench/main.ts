@@ -10,22 +10,13 @@ import { importExport, listAfterChange, requestsPerSecond, seedGlobalConfigs, wi
 import { scheduleRows } from "./schedule-rows.ts";
 import { cpuBoundRunsPerSecond, hashIterationsFor, idleWorkerMemoryMb } from "./thread-figures.ts";
 import { orgScope } from "../src/orgs/index.ts";
+import type { Row } from "./row.ts";
 
 // `npm run bench`: every figure of the benchmark table, on the embedded default (SQLite) and on
 // PostgreSQL, each next to its ceiling or peer measured in the same run; written to BENCHMARKS.md.
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const OUT = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));
-
-export interface Row {
-  figure: string;
-  value: string;
-  peer: string;
-  ratio: string;
-  goal: string;
-  met: boolean | null;
-  scale?: string;
-}
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 const ratioText = (r: number) => `${fmt(r, 2)}`;
@@ -88,7 +79,7 @@ async function providerRows(provider: Provider): Promise<Row[]> {
       }),
     );
     const { cold, http, floor } = latency;
-    // Parts of the execute figure measured alone, to show what it is made of (docs/benchmarks.md).
+    // Parts of the execute figure measured alone, to show what it is made of (docs/performance.md).
     await httpLatencies(env, "/health", 300);
     const health = percentile(await httpLatencies(env, "/health", 1_000), 50);
     await tokenLookupLatencies(env, 300);

@@ -40,7 +40,7 @@ try {
   const workers = NEEDS_WORKER.has(figure) ? await env.startWorkers(1, 100, ["--cpu-prof", `--cpu-prof-dir=${dir}`]) : [];
   if (figure === "list") await seedGlobalConfigs(env, 1_000);
   await (NEEDS_WORKER.has(figure) ? platformThroughput(env, 200) : Promise.resolve()); // warm-up
-  // The HTTP path compiles over its first ~1,000 requests (docs/benchmarks.md), as in `npm run bench`.
+  // The HTTP path compiles over its first ~1,000 requests: warm it up, as `npm run bench` does.
   if (figure === "latency") await httpWaitLatencies(env, 1_000);
 
   const session = new Session();

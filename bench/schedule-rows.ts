@@ -1,6 +1,6 @@
 import type { BenchEnvironment } from "./environment.ts";
 import { stopWorkers } from "./environment.ts";
-import type { Row } from "./main.ts";
+import type { Row } from "./row.ts";
 import { fmt, percentile, range, summarize } from "./measure.ts";
 import { platformThroughput } from "./queue-figures.ts";
 import { SCHEDULES, YEARLY, deleteSchedules, fireLateness, seedSchedules, setCrons, setEnabled, spreadCron, untilRegistered } from "./schedule-figures.ts";

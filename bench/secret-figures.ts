@@ -21,15 +21,22 @@ export async function seedSecret(env: BenchEnvironment) {
   return org;
 }
 
-async function execute(env: BenchEnvironment, workflow: string, params: unknown): Promise<any> {
+/** The fields of an execution the figures read. */
+interface ExecutionAnswer {
+  status: string;
+  error?: string;
+  result?: unknown;
+}
+
+async function execute<R>(env: BenchEnvironment, workflow: string, params: unknown): Promise<R> {
   const res = await fetch(`${env.server.url}/api/workflows/${workflow}/executions?scope=bench-org&wait=60000`, {
     method: "POST",
     headers: { authorization: `Bearer ${env.adminToken}`, "content-type": "application/json" },
     body: JSON.stringify({ params }),
   });
-  const body = (await res.json()) as any;
+  const body = (await res.json()) as ExecutionAnswer;
   if (body.status !== "success") throw new Error(`${workflow} ended ${body.status}: ${body.error}`);
-  return body.result;
+  return body.result as R;
 }
 
 /** `config.get` of the org-overridden secret inside a workflow, `n` times in one run. */
@@ -48,7 +55,7 @@ export async function freshReads(env: BenchEnvironment, times: number): Promise<
       body: JSON.stringify({ type: "secret", value }),
     });
     if (!res.ok) throw new Error(`PUT answered ${res.status}`);
-    const result = await execute(env, "bench_fresh", { sha256: createHash("sha256").update(value).digest("hex") });
+    const result = await execute<{ fresh: boolean }>(env, "bench_fresh", { sha256: createHash("sha256").update(value).digest("hex") });
     if (result.fresh) fresh++;
   }
   return fresh;

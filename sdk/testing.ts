@@ -54,6 +54,7 @@ export interface TestRun<R> {
  * the result, the log and a thrown error's message and stack hold `[REDACTED]` where a secret of
  * `options.configs` or a per-user value was, so a test can check that a workflow leaks nothing.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tsyringe's own constructor type
 export async function runWorkflow<R = unknown>(target: new (...args: any[]) => object, method: string, params: unknown = {}, options: RunWorkflowOptions = {}): Promise<TestRun<R>> {
   const definition = findWorkflow(target, method);
   if (!definition) throw new Error(`${target.name}.${method} is not a @workflow method`);

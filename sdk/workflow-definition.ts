@@ -58,6 +58,7 @@ export interface WorkflowDefinition {
   /** null: the worker's default. */
   memoryLimitMb: number | null;
   /** The class that holds the method; resolved through tsyringe for each run. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tsyringe's own constructor type
   target: new (...args: any[]) => object;
   method: string;
 }

@@ -25,6 +25,6 @@ export function registryMark(): number {
 }
 
 /** The workflow a class method was registered as, or undefined. */
-export function findWorkflow(target: Function, method: string): WorkflowDefinition | undefined {
+export function findWorkflow(target: object, method: string): WorkflowDefinition | undefined {
   return registry().find((d) => d.target === target && d.method === method);
 }

@@ -79,6 +79,6 @@ function secretName(workflowName: string, key: string): string {
     return normalizeConfigKey(key);
   } catch (error) {
     if (!(error instanceof InvalidConfigKeyError)) throw error;
-    throw new Error(`@workflow "${workflowName}": secret ${JSON.stringify(key)} is not a config key: ${error.reason}`);
+    throw new Error(`@workflow "${workflowName}": secret ${JSON.stringify(key)} is not a config key: ${error.reason}`, { cause: error });
   }
 }

@@ -106,7 +106,7 @@ const EQUALS = 0x3d;
  *
  * Node's decoder skips what is not base64 instead of refusing it, so the decoded bytes are encoded
  * again and must give back the text: one native pass each way, where regular expressions checking
- * the alphabet and taking off the padding cost half of a 10 KB secret's decrypt (docs/benchmarks.md).
+ * the alphabet and taking off the padding cost half of a 10 KB secret's decrypt (docs/performance.md).
  * This also refuses a last character whose unused low bits are not zero, which no encoder writes.
  */
 export function decodeBase64Url(text: string): Buffer | null {

@@ -85,7 +85,3 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
   if (!parsed.success) throw ValidationError.fromZod(parsed.error, "env");
   return parsed.data;
 }
-
-export function isSqliteUrl(url: string): boolean {
-  return url.startsWith("file:");
-}

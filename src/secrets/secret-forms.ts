@@ -99,6 +99,7 @@ export const INSPECT_IN_ONE_PIECE = { maxStringLength: Infinity, breakLength: In
  * inspected alone: without one, inspect quotes it with `'` and escapes no quote.
  */
 function inspected(text: string): string[] {
+  // eslint-disable-next-line no-control-regex -- the characters util.inspect escapes
   if (!/[\x00-\x1f'\\\x7f-\x9f]/.test(text)) return [text];
   const pieces = text.split("'").map((piece) => inspect(piece, INSPECT_IN_ONE_PIECE).slice(1, -1));
   return pieces.length === 1 ? pieces : [pieces.join("'"), pieces.join("\\'")];

@@ -3,7 +3,8 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { SecretKeyError } from "../errors/index.ts";
 import type { Logger } from "../logging/logger.ts";
-import { isSqliteUrl, type Settings } from "../platform/settings.ts";
+import type { Settings } from "../platform/settings.ts";
+import { isSqliteUrl } from "../storage/database-url.ts";
 
 export const MIN_SECRET_KEY_LENGTH = 32;
 

@@ -4,7 +4,7 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { Prisma, PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client.ts";
-import { isSqliteUrl } from "../platform/settings.ts";
+import { isSqliteUrl } from "./database-url.ts";
 import { isBusyError } from "./database-errors.ts";
 import { WriteLock, openPgDirect, openSqliteDirect, type DirectSql } from "./direct-sql.ts";
 import { GroupCommit } from "./group-commit.ts";

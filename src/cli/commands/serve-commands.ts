@@ -1,5 +1,15 @@
 import { Option, type Command } from "commander";
 import type { Platform } from "../../platform/platform.ts";
+import type { WorkflowCatalog } from "../../workflows/workflow-catalog.ts";
+
+/**
+ * Starts a worker in this process. The executable passes it in (bin/bifrost.mjs): workers/ is a
+ * deployable built on src/, so src/ never imports it.
+ */
+export type StartWorker = (
+  platform: Platform,
+  options: { concurrency?: number; catalog?: WorkflowCatalog },
+) => Promise<{ worker: { id: string }; catalog: WorkflowCatalog; close(): Promise<void> }>;
 
 const concurrencyOption = () =>
   new Option("--concurrency <n>", "executions this process runs at once (default: BIFROST_WORKER_CONCURRENCY or 10)").argParser((value) => {
@@ -13,26 +23,26 @@ const concurrencyOption = () =>
  * `bifrost worker` (a worker only: run as many as the load needs, on any machine that reaches
  * the same database and Redis).
  */
-export function registerServeCommands(program: Command): void {
+export function registerServeCommands(program: Command, startWorker: StartWorker): void {
   program
     .command("start")
     .description("run the API and a worker in one process (the embedded default: SQLite + local Redis)")
     .addOption(concurrencyOption())
-    .action((options: { concurrency?: number }) => serve({ api: true, worker: true, concurrency: options.concurrency }));
+    .action((options: { concurrency?: number }) => serve(startWorker, { api: true, worker: true, concurrency: options.concurrency }));
 
   program
     .command("server")
     .description("run the API only (scale workers separately with `bifrost worker`)")
-    .action(() => serve({ api: true, worker: false }));
+    .action(() => serve(startWorker, { api: true, worker: false }));
 
   program
     .command("worker")
     .description("run executions from the queue (several workers, on several machines, share one queue)")
     .addOption(concurrencyOption())
-    .action((options: { concurrency?: number }) => serve({ api: false, worker: true, concurrency: options.concurrency }));
+    .action((options: { concurrency?: number }) => serve(startWorker, { api: false, worker: true, concurrency: options.concurrency }));
 }
 
-async function serve(options: { api: boolean; worker: boolean; concurrency?: number }): Promise<void> {
+async function serve(startWorker: StartWorker, options: { api: boolean; worker: boolean; concurrency?: number }): Promise<void> {
   const { openPlatform } = await import("../../platform/platform.ts");
   const platform = await openPlatform();
   const { logger, db, settings } = platform;
@@ -48,14 +58,19 @@ async function serve(options: { api: boolean; worker: boolean; concurrency?: num
     await warnWithoutTokens(platform);
   }
   if (options.worker) {
-    const { startWorker } = await import("../../../workers/start-worker.ts");
     const { displayRedisUrl } = await import("../../queue/redis-connection.ts");
     const worker = await startWorker(platform, { concurrency: options.concurrency, catalog });
     // After the API (when there is one): no new runs come in while the running ones finish.
     closers.push(worker.close);
     const workflows = worker.catalog.list().map((w) => w.name);
     logger.info(
-      { worker: worker.worker.id, redis: displayRedisUrl(settings.redisUrl), queuePrefix: settings.queuePrefix, concurrency: options.concurrency ?? settings.workerConcurrency, workflows },
+      {
+        worker: worker.worker.id,
+        redis: displayRedisUrl(settings.redisUrl),
+        queuePrefix: settings.queuePrefix,
+        concurrency: options.concurrency ?? settings.workerConcurrency,
+        workflows,
+      },
       `worker ${worker.worker.id} taking executions (${workflows.length} workflows from ${settings.workflowsDirs.join(":")})`,
     );
   }

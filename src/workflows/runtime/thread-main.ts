@@ -25,6 +25,7 @@ const data = workerData as ThreadData;
 const port = data.port!;
 delete data.port;
 const post = (message: FromThread) => port.postMessage(message);
+// eslint-disable-next-line prefer-const -- assigned once the files load; read by the error handler set before
 let runs: ThreadRuns | undefined;
 handleThreadErrors(post, (log) => runs?.runOf(log));
 captureConsole();
