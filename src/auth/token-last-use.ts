@@ -1,5 +1,5 @@
 import type { Logger } from "../logging/logger.ts";
-import { sql, type Database } from "../storage/database.ts";
+import type { TokenStore } from "./token-store.ts";
 
 /** How stale a token's `lastUsedAt` may get: it is written at most this often per token. */
 export const LAST_USE_INTERVAL_MS = 60_000;
@@ -15,7 +15,7 @@ export class TokenLastUse {
   private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly db: Database,
+    private readonly store: Pick<TokenStore, "touchLastUse">,
     private readonly logger?: Logger,
   ) {}
 
@@ -24,12 +24,8 @@ export class TokenLastUse {
     if (stored && now.getTime() - stored.getTime() < LAST_USE_INTERVAL_MS) return;
     if (this.inFlight.has(tokenId)) return;
     const staleBefore = new Date(now.getTime() - LAST_USE_INTERVAL_MS);
-    const write = this.db.direct
-      .batch(
-        [sql`UPDATE "api_tokens" SET "lastUsedAt" = ${now} WHERE "id" = ${tokenId} AND ("lastUsedAt" IS NULL OR "lastUsedAt" < ${staleBefore})`],
-        // A lost moment of last-use times (power loss) is harmless.
-        { waitForDisk: false },
-      )
+    const write = this.store
+      .touchLastUse(tokenId, now, staleBefore)
       .then(
         () => undefined,
         (error: unknown) => this.logger?.debug({ err: error, tokenId }, "could not record a token's last use"),

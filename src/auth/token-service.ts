@@ -3,11 +3,11 @@ import { AuthenticationError, TokenNotFoundError, ValidationError } from "../err
 import type { AuditLog } from "../audit/index.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { OrgRef } from "../orgs/index.ts";
-import { sql, type Database } from "../storage/database.ts";
-import type { ApiToken } from "../storage/generated/sqlite/client.ts";
+import type { Database } from "../storage/database.ts";
 import type { Principal } from "./principal.ts";
 import { TokenName } from "./token-input.ts";
 import { TokenLastUse } from "./token-last-use.ts";
+import type { TokenStore } from "./token-store.ts";
 
 // The prefix makes a leaked token recognizable to secret scanners and to people.
 const TOKEN_PREFIX = "bft_";
@@ -39,8 +39,6 @@ export interface CreatedToken extends TokenView {
   token: string;
 }
 
-type AuthRow = Pick<ApiToken, "id" | "name" | "role" | "orgId" | "readOnly" | "lastUsedAt" | "expiresAt" | "revokedAt">;
-
 /**
  * API tokens: 32 random bytes, stored as SHA-256 (a fast hash is right here: the token has 256 bits
  * of entropy, so there is nothing to brute-force, unlike a password). Who may create, list and
@@ -50,11 +48,12 @@ export class TokenService {
   private readonly lastUse: TokenLastUse;
 
   constructor(
-    private readonly db: Database,
+    private readonly store: TokenStore,
+    private readonly db: Pick<Database, "write">,
     private readonly audit: AuditLog,
     logger?: Logger,
   ) {
-    this.lastUse = new TokenLastUse(db, logger);
+    this.lastUse = new TokenLastUse(store, logger);
   }
 
   /** @param rawName default: `<org>-token` or `admin` */
@@ -68,7 +67,7 @@ export class TokenService {
     const createdAt = new Date();
     const expiresAt = spec.lifetimeMs === undefined ? null : new Date(createdAt.getTime() + spec.lifetimeMs);
     await this.db.write(async (tx) => {
-      await tx.apiToken.create({ data: { id, name: name.data, tokenHash: hashToken(token), role: spec.role, orgId: org?.id ?? null, readOnly, createdAt, expiresAt } });
+      await this.store.insert(tx, { id, name: name.data, tokenHash: hashToken(token), role: spec.role, orgId: org?.id ?? null, readOnly, createdAt, expiresAt });
       await this.audit.record(tx, {
         actor,
         action: "token.create",
@@ -92,11 +91,7 @@ export class TokenService {
 
   /** Every token (orgId undefined) or one org's, oldest first; revoked and expired ones too. */
   async list(orgId: string | undefined): Promise<TokenView[]> {
-    const rows = await this.db.prisma.apiToken.findMany({
-      where: orgId === undefined ? {} : { orgId },
-      include: { org: { select: { id: true, name: true } } },
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    });
+    const rows = await this.store.list(orgId);
     return rows.map((row) => ({
       id: row.id,
       name: row.name,
@@ -118,10 +113,10 @@ export class TokenService {
   async revoke(id: string, orgId: string | undefined, actor: string): Promise<void> {
     if (!UUID.test(id)) throw new TokenNotFoundError(id);
     await this.db.write(async (tx) => {
-      const row = await tx.apiToken.findUnique({ where: { id: id.toLowerCase() }, select: { id: true, name: true, role: true, orgId: true, revokedAt: true } });
+      const row = await this.store.find(tx, id.toLowerCase());
       if (!row || (orgId !== undefined && row.orgId !== orgId)) throw new TokenNotFoundError(id);
       if (row.revokedAt) return;
-      await tx.apiToken.update({ where: { id: row.id }, data: { revokedAt: new Date() } });
+      await this.store.markRevoked(tx, row.id, new Date());
       await this.audit.record(tx, { actor, action: "token.revoke", scope: row.orgId ?? "global", details: { tokenId: row.id, role: row.role, name: row.name } });
     });
   }
@@ -130,11 +125,8 @@ export class TokenService {
   async authenticate(header: string | undefined): Promise<Principal> {
     const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
     if (!match || !TOKEN_FORMAT.test(match[1])) throw new AuthenticationError();
-    // Every request comes here: SQL on the driver (see DirectSql), and no cache, so a revoked or
-    // expired token is refused on the very next request, by every API process.
-    const [row] = await this.db.direct.query<AuthRow>(
-      sql`SELECT "id", "name", "role", "orgId", "readOnly", "lastUsedAt", "expiresAt", "revokedAt" FROM "api_tokens" WHERE "tokenHash" = ${hashToken(match[1])}`,
-    );
+    // Every request comes here; the store reads the row uncached (a revoked token fails at once).
+    const row = await this.store.findByHash(hashToken(match[1]));
     const now = new Date();
     if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) throw new AuthenticationError();
     const actor = `token:${row.name}`;

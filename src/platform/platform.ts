@@ -1,7 +1,7 @@
 import { AuditLog } from "../audit/index.ts";
 import { BundleExporter } from "../bundles/bundle-exporter.ts";
 import { BundleImporter } from "../bundles/bundle-importer.ts";
-import { TokenService } from "../auth/index.ts";
+import { TokenService, TokenStore } from "../auth/index.ts";
 import { ConfigService } from "../configs/index.ts";
 import { createLogger, type Logger } from "../logging/logger.ts";
 import { OrgService } from "../orgs/index.ts";
@@ -54,7 +54,7 @@ export async function openPlatform(options: PlatformOptions = {}): Promise<Platf
   }
   const audit = new AuditLog(db.prisma);
   const orgs = new OrgService(db, audit);
-  const tokens = new TokenService(db, audit, logger);
+  const tokens = new TokenService(new TokenStore(db), db, audit, logger);
   return {
     settings,
     logger,
