@@ -24,3 +24,9 @@ export function formatValue(config: { masked: boolean; hasValue?: boolean; value
   const text = typeof config.value === "string" ? config.value : JSON.stringify(config.value);
   return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }
+
+/** A command's outcome: `value` as JSON with --json, else the line for people. */
+export function printOutcome(options: { json?: boolean }, value: unknown, line: string): void {
+  if (options.json) printJson(value);
+  else process.stdout.write(`${line}\n`);
+}

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GLOBAL_SCOPE } from "../../src/orgs/index.ts";
 import { startTestPlatform, type TestPlatform } from "../support/test-platform.ts";
 import { lines, runCli, spawnCli, unusedPort } from "./cli-runner.ts";
 
@@ -45,6 +46,27 @@ describe("exit codes and the error format", () => {
     const result = await runCli(["executions", "get", "00000000-0000-4000-8000-000000000000", "--json"], { env: env() });
     expect(result.code).toBe(4);
     expect(JSON.parse(result.stderr)).toEqual({ error: { code: "EXECUTION_NOT_FOUND", message: expect.any(String), exitCode: 4 } });
+  });
+});
+
+describe("--json", () => {
+  it("is taken by the commands that change something, printing what they did", async () => {
+    await t.platform.configs.set(GLOBAL_SCOPE, "doomed", { type: "string", value: "x" }, "test");
+    const deleted = await runCli(["config", "delete", "doomed", "--json"], { env: env() });
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(JSON.parse(deleted.stdout)).toEqual({ deleted: "doomed", scope: "global" });
+
+    const created = await runCli(["tokens", "create", "--admin", "--name", "short-lived", "--json"], { env: env() });
+    expect(created.code, created.stderr).toBe(0);
+    const token = JSON.parse(created.stdout);
+    expect(token).toMatchObject({ name: "short-lived", kind: "admin", token: expect.stringMatching(/^bft_/) });
+    const revoked = await runCli(["tokens", "revoke", token.id, "--json"], { env: env() });
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(JSON.parse(revoked.stdout)).toEqual({ revoked: token.id, name: "short-lived", kind: "admin" });
+
+    const migrated = await runCli(["migrate", "--json"], { env: env() });
+    expect(migrated.code, migrated.stderr).toBe(0);
+    expect(JSON.parse(migrated.stdout)).toEqual({ applied: [] });
   });
 });
 

@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
 import { ApiClient } from "../api-client.ts";
 import { CliError } from "../cli-error.ts";
-import { MASK, formatValue, printJson, printTable } from "../output.ts";
+import { MASK, formatValue, printJson, printOutcome, printTable } from "../output.ts";
 import { readSecretValue } from "../read-secret.ts";
 
 interface ConfigView {
@@ -87,10 +87,12 @@ export function registerConfigCommands(program: Command): void {
     .command("delete <key>")
     .description("delete a config from a scope (an org's delete lets the global value show through)")
     .addOption(orgOption())
-    .action(async (key: string, options: { org?: string }) => {
+    .option("--json", "print the outcome as JSON")
+    .action(async (key: string, options: { org?: string; json?: boolean }) => {
       const client = new ApiClient();
       await client.request("DELETE", `/api/configs/${encodeURIComponent(key)}`, { query: { scope: options.org } });
-      process.stdout.write(`deleted ${key} from ${await scopeLabel(client, options.org)}\n`);
+      const scope = await scopeName(client, options.org);
+      printOutcome(options, { deleted: key, scope }, `deleted ${key} from ${scope === "global" ? "global scope" : `org ${scope}`}`);
     });
 
   config.addCommand(auditCommand("audit"));
@@ -102,9 +104,15 @@ export function registerConfigCommands(program: Command): void {
  * the API used the token's own scope (global for an admin token, its org for an org token).
  */
 async function scopeLabel(client: ApiClient, org: string | undefined): Promise<string> {
-  if (org !== undefined) return org.toLowerCase() === "global" ? "global scope" : `org ${org}`;
+  const scope = await scopeName(client, org);
+  return scope === "global" ? "global scope" : `org ${scope}`;
+}
+
+/** `global`, or the org's name (or id, as given). */
+async function scopeName(client: ApiClient, org: string | undefined): Promise<string> {
+  if (org !== undefined) return org.toLowerCase() === "global" ? "global" : org;
   const session = await client.request<{ org: { id: string; name: string } | null }>("GET", "/api/session");
-  return session.org ? `org ${session.org.name}` : "global scope";
+  return session.org?.name ?? "global";
 }
 
 /** `bifrost config audit` and `bifrost audit`: who changed or read what, newest first. */

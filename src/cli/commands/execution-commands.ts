@@ -3,7 +3,7 @@ import { ExecutionTrigger } from "../../executions/execution-trigger.ts";
 import type { ExecutionSummary, ExecutionView } from "../../executions/execution-view.ts";
 import { ApiClient } from "../api-client.ts";
 import { CliError, EXIT } from "../cli-error.ts";
-import { printJson, printTable } from "../output.ts";
+import { printJson, printOutcome, printTable } from "../output.ts";
 
 const STATUSES = ["pending", "running", "success", "failed", "timeout", "cancelled"];
 
@@ -86,9 +86,10 @@ export function registerExecutionCommands(program: Command): void {
   executions
     .command("cancel <id>")
     .description("cancel a pending or running execution (a running one is told to stop through ctx.signal)")
-    .action(async (id: string) => {
+    .option("--json", "print the outcome as JSON")
+    .action(async (id: string, options: { json?: boolean }) => {
       const execution = await new ApiClient().request<ExecutionView>("POST", `/api/executions/${encodeURIComponent(id)}/cancel`);
-      process.stdout.write(execution.status === "cancelled" ? `cancelled ${id}\n` : `asked ${id} to stop; it is ${execution.status}\n`);
+      printOutcome(options, execution, execution.status === "cancelled" ? `cancelled ${id}` : `asked ${id} to stop; it is ${execution.status}`);
     });
 }
 

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { CliError } from "../cli-error.ts";
-import { printJson, printTable } from "../output.ts";
+import { printJson, printOutcome, printTable } from "../output.ts";
 
 /**
  * `bifrost keys status|rotate`: key rotation without downtime. They work on the database directly,
@@ -31,12 +31,14 @@ export function registerKeyCommands(program: Command): void {
     .command("rotate")
     .description("re-encrypt every secret under BIFROST_SECRET_KEY (safe while serving; run again to resume)")
     .option("--batch-size <n>", "secrets per transaction", "500")
-    .action(async (options: { batchSize: string }) => {
+    .option("--json", "print the counts as JSON (no progress bar)")
+    .action(async (options: { batchSize: string; json?: boolean }) => {
       const batchSize = Number(options.batchSize);
       if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new CliError("--batch-size must be an integer from 1 to 10000");
       await withRotation(async (rotation) => {
-        const result = await rotation.rotate({ actor: "cli:keys rotate", batchSize, onProgress: progressBar() });
-        process.stdout.write(`rotated ${result.rotated} secret(s)${result.skipped ? `, ${result.skipped} changed meanwhile (already under the current key)` : ""}; ${result.remaining} left under other keys\n`);
+        const result = await rotation.rotate({ actor: "cli:keys rotate", batchSize, onProgress: options.json ? undefined : progressBar() });
+        const skipped = result.skipped ? `, ${result.skipped} changed meanwhile (already under the current key)` : "";
+        printOutcome(options, result, `rotated ${result.rotated} secret(s)${skipped}; ${result.remaining} left under other keys`);
         if (result.remaining > 0) throw new CliError(`${result.remaining} secret(s) are still under another key: run \`bifrost keys rotate\` again`);
       });
     });

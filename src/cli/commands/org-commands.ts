@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { ApiClient } from "../api-client.ts";
-import { printJson, printTable } from "../output.ts";
+import { printJson, printOutcome, printTable } from "../output.ts";
 
 interface Org {
   id: string;
@@ -35,8 +35,9 @@ export function registerOrgCommands(program: Command): void {
     .command("delete <name>")
     .description("delete an org and its tokens (admin); refused while it holds configs, unless --force; its executions and audit rows stay")
     .option("--force", "delete its configs with it")
-    .action(async (name: string, options: { force?: boolean }) => {
+    .option("--json", "print the outcome as JSON")
+    .action(async (name: string, options: { force?: boolean; json?: boolean }) => {
       await new ApiClient().request("DELETE", `/api/orgs/${encodeURIComponent(name)}`, { query: { force: options.force ? "true" : undefined } });
-      process.stdout.write(`deleted org ${name}\n`);
+      printOutcome(options, { deleted: name }, `deleted org ${name}`);
     });
 }

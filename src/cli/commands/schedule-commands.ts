@@ -2,7 +2,7 @@ import { Option, type Command } from "commander";
 import type { ScheduleView } from "../../schedules/schedule-view.ts";
 import { ApiClient } from "../api-client.ts";
 import { CliError } from "../cli-error.ts";
-import { printJson, printTable } from "../output.ts";
+import { printJson, printOutcome, printTable } from "../output.ts";
 
 /** `bifrost schedules create|list|pause|resume|delete`, through the API. */
 export function registerScheduleCommands(program: Command): void {
@@ -57,18 +57,20 @@ export function registerScheduleCommands(program: Command): void {
     schedules
       .command(`${name} <id>`)
       .description(enabled ? "start firing a paused schedule again" : "stop a schedule firing (it is kept; resume it later)")
-      .action(async (id: string) => {
+      .option("--json", "print the outcome as JSON")
+      .action(async (id: string, options: { json?: boolean }) => {
         const schedule = await new ApiClient().request<ScheduleView>("PATCH", `/api/schedules/${encodeURIComponent(id)}`, { body: { enabled } });
-        process.stdout.write(enabled ? `resumed schedule ${schedule.id}: next run ${schedule.nextRunAt}\n` : `paused schedule ${schedule.id}\n`);
+        printOutcome(options, schedule, enabled ? `resumed schedule ${schedule.id}: next run ${schedule.nextRunAt}` : `paused schedule ${schedule.id}`);
       });
   }
 
   schedules
     .command("delete <id>")
     .description("delete a schedule")
-    .action(async (id: string) => {
+    .option("--json", "print the outcome as JSON")
+    .action(async (id: string, options: { json?: boolean }) => {
       await new ApiClient().request("DELETE", `/api/schedules/${encodeURIComponent(id)}`);
-      process.stdout.write(`deleted schedule ${id}\n`);
+      printOutcome(options, { deleted: id }, `deleted schedule ${id}`);
     });
 }
 

@@ -3,7 +3,7 @@ import { ExpiresIn } from "../../auth/token-input.ts";
 import type { TokenView } from "../../auth/token-service.ts";
 import { ApiClient } from "../api-client.ts";
 import { CliError } from "../cli-error.ts";
-import { printJson, printTable } from "../output.ts";
+import { printJson, printOutcome, printTable } from "../output.ts";
 
 /** Exit codes of CONTRACT.md v2 "CLI exit codes" for the failures this file finds itself. */
 const USAGE = 2;
@@ -24,7 +24,8 @@ export function registerTokenCommands(program: Command): void {
     .option("--name <name>", "a label for audit rows, e.g. ci-deploy")
     .option("--read-only", "the token reads what its kind may read and changes nothing (no writes, no runs)")
     .option("--expires-in <duration>", "how long it lives: 90m, 12h, 30d (at most 365d); default: no expiry")
-    .action(async (options: { admin?: boolean; org?: string; name?: string; readOnly?: boolean; expiresIn?: string }) => {
+    .option("--json", "print the token and what it is as JSON")
+    .action(async (options: { admin?: boolean; org?: string; name?: string; readOnly?: boolean; expiresIn?: string; json?: boolean }) => {
       if (Boolean(options.admin) === Boolean(options.org)) throw new CliError("give exactly one of --admin or --org <name>", USAGE);
       const lifetime = options.expiresIn === undefined ? undefined : ExpiresIn.safeParse(options.expiresIn);
       if (lifetime && !lifetime.success) throw new CliError(`--expires-in ${JSON.stringify(options.expiresIn)}: ${lifetime.error.issues[0].message}`, USAGE);
@@ -45,7 +46,8 @@ export function registerTokenCommands(program: Command): void {
         process.stderr.write(
           `Created ${created.kind} token "${created.name}"${created.org ? ` for org ${created.org.name}` : ""}${traits.length ? ` (${traits.join(", ")})` : ""}. It is shown once; store it now.\n`,
         );
-        process.stdout.write(`${created.token}\n`);
+        if (options.json) printJson(created);
+        else process.stdout.write(`${created.token}\n`);
       } finally {
         await platform.close();
       }
@@ -77,11 +79,12 @@ export function registerTokenCommands(program: Command): void {
   tokens
     .command("revoke <token>")
     .description("revoke a token by id, or by name when one token not yet revoked has it; refused on the very next request")
-    .action(async (ref: string) => {
+    .option("--json", "print the outcome as JSON")
+    .action(async (ref: string, options: { json?: boolean }) => {
       const client = new ApiClient();
       const target = pick(await client.request<TokenView[]>("GET", "/api/tokens"), ref);
       await client.request("DELETE", `/api/tokens/${encodeURIComponent(target.id)}`);
-      process.stdout.write(`revoked ${target.kind} token ${target.name} (${target.id})\n`);
+      printOutcome(options, { revoked: target.id, name: target.name, kind: target.kind }, `revoked ${target.kind} token ${target.name} (${target.id})`);
     });
 }
 

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import type { WebhookView, WebhookWithSecret } from "../../webhooks/webhook-view.ts";
 import { ApiClient } from "../api-client.ts";
-import { printJson, printTable } from "../output.ts";
+import { printJson, printOutcome, printTable } from "../output.ts";
 
 /** `bifrost webhooks create|list|delete|rotate-secret`, through the API. */
 export function registerWebhookCommands(program: Command): void {
@@ -34,9 +34,10 @@ export function registerWebhookCommands(program: Command): void {
   webhooks
     .command("delete <id>")
     .description("delete a webhook (deliveries to its URL get 404 from then on)")
-    .action(async (id: string) => {
+    .option("--json", "print the outcome as JSON")
+    .action(async (id: string, options: { json?: boolean }) => {
       await new ApiClient().request("DELETE", `/api/webhooks/${encodeURIComponent(id)}`);
-      process.stdout.write(`deleted webhook ${id}\n`);
+      printOutcome(options, { deleted: id }, `deleted webhook ${id}`);
     });
 
   webhooks

@@ -32,7 +32,8 @@ export function registerWorkflowCommands(program: Command): void {
   workflows
     .command("check [dirs...]")
     .description("load and type-check workflow folders (default: BIFROST_WORKFLOWS_DIR); one `file:line:col message` line per problem")
-    .action(async (dirs: string[]) => {
+    .option("--json", "print {workflows, problems} as JSON")
+    .action(async (dirs: string[], options: { json?: boolean }) => {
       const folders = await foldersOr(dirs);
       const { loadWorkflowCatalog } = await import("../../workflows/workflow-catalog.ts");
       const { typeCheck } = await import("../../workflows/type-check.ts");
@@ -47,9 +48,11 @@ export function registerWorkflowCommands(program: Command): void {
         await catalog.close();
       }
       for (const problem of typeCheck(folders.flatMap(typeScriptFiles))) problems.push(`${problem.file}:${problem.line}:${problem.column} ${problem.message}`);
-      for (const problem of problems) process.stdout.write(`${problem}\n`);
+      const loaded = catalog.list().map((w) => w.name);
+      if (options.json) printJson({ workflows: loaded, problems });
+      else for (const problem of problems) process.stdout.write(`${problem}\n`);
       if (problems.length > 0) throw new CliError(`${problems.length} problem${problems.length === 1 ? "" : "s"} in ${folders.join(", ")}`);
-      process.stdout.write(`${catalog.list().length} workflow(s) load and type-check in ${folders.join(", ")}\n`);
+      if (!options.json) process.stdout.write(`${loaded.length} workflow(s) load and type-check in ${folders.join(", ")}\n`);
     });
 
   workflows
@@ -66,13 +69,15 @@ export function registerWorkflowCommands(program: Command): void {
   program
     .command("init <dir>")
     .description("write a starter workflow folder: a workflow, its unit test and a tsconfig")
-    .action(async (dir: string) => {
+    .option("--json", "print the files written as JSON")
+    .action(async (dir: string, options: { json?: boolean }) => {
       const { starterFiles } = await import("../../workflows/starter-files.ts");
       const files = starterFiles();
       const taken = Object.keys(files).filter((name) => existsSync(join(dir, name)));
       if (taken.length > 0) throw new CliError(`${dir} already has ${taken.join(", ")}: init writes only into a folder without them`, 2);
       mkdirSync(dir, { recursive: true });
       for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+      if (options.json) return printJson({ dir: resolve(dir), files: Object.keys(files) });
       process.stdout.write(
         `wrote ${Object.keys(files).join(", ")} in ${dir}\n` +
           `next: bifrost workflows check ${dir} && bifrost workflows test ${dir}\n` +
