@@ -158,9 +158,9 @@ export class ExecutionService {
   /**
    * `start`, then `waitForEnd`, listening for the end before the run is queued: so the row just
    * created need not be read again to learn that it has not ended yet (one query less).
+   * @param id the new execution's id, when the caller must know it before the end (to cancel it)
    */
-  startAndWait(input: StartExecution, timeoutMs: number): Promise<ExecutionRow> {
-    const id = randomUUID();
+  startAndWait(input: StartExecution, timeoutMs: number, id: string = randomUUID()): Promise<ExecutionRow> {
     return this.whileListening(id, timeoutMs, () => this.start(input, id));
   }
 
