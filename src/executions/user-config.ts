@@ -22,11 +22,6 @@ export function isUserConfigName(normalized: string): boolean {
   return NAME.test(normalized);
 }
 
-/** The header that carries a normalized name, as clients are shown it: `api-key` -> `Config-Api-Key`. */
-export function userConfigHeader(normalized: string): string {
-  return `Config-${normalized.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase())}`;
-}
-
 /**
  * The `Config-*` headers of a request, by normalized name. Every other header is ignored here,
  * so nothing without the prefix can reach a workflow. Problems name the header, never its value.
