@@ -158,7 +158,7 @@ export function ConfigurationPage() {
         </div>
       )}
 
-      {isOrg && <McpPanel scope={scope} scopeName={orgName(scope)} />}
+      {isOrg && configs.isSuccess && <McpPanel scope={scope} scopeName={orgName(scope)} />}
 
       <Dialog title={editing?.mode === "edit" ? `Edit ${editing.config.key}` : "Add config"} open={editing !== null} onClose={() => setEditing(null)}>
         {editing && (
