@@ -113,8 +113,8 @@ async function watchProgress(executions: ExecutionService, id: string, notify: (
       status = progress.status;
       for (const line of progress.lines) await notify(line);
     } catch (error) {
-      if (!(error instanceof ExecutionNotFoundError)) throw error;
-      // Not written yet: the next look will see it.
+      // Not written yet: the next look will see it. Anything else ends the progress, not the call.
+      if (!(error instanceof ExecutionNotFoundError)) return;
     }
   }
 }
