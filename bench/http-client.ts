@@ -11,7 +11,7 @@ export interface Answer {
   body: string;
 }
 
-export function request(url: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+export function request(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: options.method ?? "GET", headers: options.headers, agent }, (res) => {
       let body = "";
@@ -21,6 +21,6 @@ export function request(url: string, options: { method?: string; headers?: Recor
       res.on("error", reject);
     });
     req.on("error", reject);
-    req.end();
+    req.end(options.body);
   });
 }

@@ -9,6 +9,7 @@ import { bareDecryptsPerSecond, configGets, fernetTokens, freshReads, npmFernetD
 import { importExport, listAfterChange, requestsPerSecond, seedGlobalConfigs, withStaticBytes } from "./store-figures.ts";
 import { scheduleRows } from "./schedule-rows.ts";
 import { cpuBoundRunsPerSecond, hashIterationsFor, idleWorkerMemoryMb } from "./thread-figures.ts";
+import { mcpRow } from "./mcp-figures.ts";
 import { orgScope } from "../src/orgs/index.ts";
 import type { Row } from "./row.ts";
 
@@ -94,6 +95,9 @@ async function providerRows(provider: Provider): Promise<Row[]> {
       met: httpRatio <= 3,
       scale: `with 10 clients at once: p50 ${fmt(latency.http10, 1)} ms, raw BullMQ ${fmt(latency.raw10, 2)} ms (${fmt(latency.http10 / latency.raw10, 2)}x), the design floor ${fmt(latency.floor10, 2)} ms (${fmt(latency.floor10 / latency.raw10, 2)}x)`,
     });
+
+    log(`${provider}: MCP tools/call`);
+    rows.push(await mcpRow(env, RUNS));
 
     log(`${provider}: config.get`);
     await seedSecret(env);

@@ -27,6 +27,15 @@ export interface WorkflowOptions<P extends z.ZodType | undefined = z.ZodType | u
    */
   secrets?: SecretKey[];
   /**
+   * The per-user config (`Config-<Name>` request headers, read with `ctx.userConfig.get`) this
+   * workflow needs. A start without one of them fails before queueing (`USER_CONFIG_MISSING`);
+   * `bifrost mcp config` lists them as headers for AI clients. Names fold as the headers do
+   * (case-insensitive, `_` matches `-`).
+   */
+  userConfig?: string[];
+  /** Only reads, changes nothing: MCP clients see `readOnlyHint` and may call it without asking. @defaultValue false */
+  readOnly?: boolean;
+  /**
    * Abort the run (`ctx.signal`) and end it as `timeout` after this long.
    * @defaultValue 300000 (5 minutes)
    */
@@ -53,6 +62,9 @@ export interface WorkflowDefinition {
   result: z.ZodType | null;
   tool: boolean;
   secrets: string[];
+  /** Normalized names (normalizeUserConfigName: lower case, `-` for `_`). */
+  userConfig: string[];
+  readOnly: boolean;
   timeoutMs: number;
   retries: number;
   /** null: the worker's default. */

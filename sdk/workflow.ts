@@ -4,6 +4,7 @@ import type { WorkflowOptions } from "./workflow-definition.ts";
 import { registerWorkflow } from "./workflow-registry.ts";
 import { normalizeConfigKey } from "../src/configs/config-key.ts";
 import { InvalidConfigKeyError } from "../src/errors/index.ts";
+import { isUserConfigName, normalizeUserConfigName } from "../src/executions/user-config.ts";
 
 const NAME = /^[a-z0-9_]{1,100}$/;
 
@@ -55,6 +56,7 @@ export function workflow<P extends z.ZodType | undefined = undefined, R extends 
     throw new Error(`@workflow "${options.name}": memoryLimitMb must be an integer from 16 to 65536`);
   }
   const secrets = (options.secrets ?? []).map((key) => secretName(options.name, key));
+  const userConfig = [...new Set((options.userConfig ?? []).map((name) => userConfigName(options.name, name)))];
   return (target, propertyKey) => {
     registerWorkflow({
       name: options.name,
@@ -64,6 +66,8 @@ export function workflow<P extends z.ZodType | undefined = undefined, R extends 
       result: options.result ?? null,
       tool: options.tool ?? false,
       secrets,
+      userConfig,
+      readOnly: options.readOnly ?? false,
       timeoutMs: options.timeoutMs ?? 300_000,
       retries: options.retries ?? 0,
       memoryLimitMb: options.memoryLimitMb ?? null,
@@ -81,4 +85,13 @@ function secretName(workflowName: string, key: string): string {
     if (!(error instanceof InvalidConfigKeyError)) throw error;
     throw new Error(`@workflow "${workflowName}": secret ${JSON.stringify(key)} is not a config key: ${error.reason}`, { cause: error });
   }
+}
+
+/** A declared per-user config name, folded as `Config-*` headers are; one no header could carry is refused at once. */
+function userConfigName(workflowName: string, name: string): string {
+  const normalized = normalizeUserConfigName(name);
+  if (!isUserConfigName(normalized)) {
+    throw new Error(`@workflow "${workflowName}": userConfig ${JSON.stringify(name)} is not a Config-<Name> header name: use 1 to 100 of letters, digits, - and _, starting with a letter or digit`);
+  }
+  return normalized;
 }

@@ -5,7 +5,8 @@ import { config, workflow } from "bifrost-ts/sdk";
 
 /** Workflows the benchmarks run (BIFROST_WORKFLOWS_DIR=bench/workflows). */
 export class BenchWorkflows {
-  @workflow({ name: "bench_noop" })
+  /** Also an MCP tool: the MCP figure calls the same workflow as the HTTP execute figure. */
+  @workflow({ name: "bench_noop", tool: true })
   async noop() {
     return null;
   }

@@ -96,5 +96,12 @@ export function assertMethodAllowed(principal: Principal, method: string, path: 
   const upper = method.toUpperCase();
   if (READING_METHODS.has(upper)) return;
   if (READING_REQUESTS.has(`${upper} ${path.toLowerCase().replace(/\/+$/, "")}`)) return;
-  throw new ForbiddenError("This token is read-only: it cannot change anything or start runs");
+  throw new ForbiddenError(READ_ONLY_REFUSAL);
+}
+
+const READ_ONLY_REFUSAL = "This token is read-only: it cannot change anything or start runs";
+
+/** Starting a run where the method says nothing (an MCP `tools/call`): a read-only token may not. */
+export function assertCanStartRuns(principal: Principal): void {
+  if (principal.kind !== "system" && principal.readOnly) throw new ForbiddenError(READ_ONLY_REFUSAL);
 }

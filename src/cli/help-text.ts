@@ -56,6 +56,11 @@ const EXAMPLES: Record<string, string[]> = {
   "workflows test": ["bifrost workflows test ~/acme-workflows"],
   init: ["bifrost init ~/acme-workflows"],
   types: ["bifrost types -o ~/acme-workflows/bifrost-config.d.ts"],
+  "mcp config": [
+    "bifrost mcp config                      # Cursor, the token's own scope",
+    "bifrost mcp config --org acme --client claude > .mcp.json",
+    "bifrost mcp config --client vscode > .vscode/mcp.json",
+  ],
   whoami: ["bifrost whoami"],
   login: ["bifrost login --url https://bifrost.example.com   # prompts for the token, hidden"],
   logout: ["bifrost logout"],

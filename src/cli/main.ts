@@ -10,6 +10,7 @@ import { registerConfigCommands } from "./commands/config-commands.ts";
 import { registerDatabaseCommands } from "./commands/database-commands.ts";
 import { registerExecutionCommands } from "./commands/execution-commands.ts";
 import { registerKeyCommands } from "./commands/key-commands.ts";
+import { registerMcpCommands } from "./commands/mcp-commands.ts";
 import { registerOrgCommands } from "./commands/org-commands.ts";
 import { registerScheduleCommands } from "./commands/schedule-commands.ts";
 import { registerServeCommands, type StartWorker } from "./commands/serve-commands.ts";
@@ -42,6 +43,7 @@ export async function runCli(parts: { startWorker: StartWorker }): Promise<void>
   registerScheduleCommands(program);
   registerWebhookCommands(program);
   registerWorkflowCommands(program);
+  registerMcpCommands(program);
   decorateHelp(program);
 
   // A reader that stops early (`bifrost audit | head`) closes the pipe, and writes to it fail with

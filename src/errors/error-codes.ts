@@ -41,5 +41,6 @@ export const ErrorCode = z.enum([
   "SCHEDULE_NOT_FOUND",
   "WEBHOOK_NOT_FOUND",
   "WEBHOOK_SIGNATURE_INVALID",
+  "USER_CONFIG_MISSING",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

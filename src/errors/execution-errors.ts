@@ -91,3 +91,15 @@ export class IdempotencyKeyReusedError extends BifrostError<"IDEMPOTENCY_KEY_REU
     );
   }
 }
+
+/** A start without a `Config-<Name>` header its workflow declares in `userConfig`: refused before queueing. */
+export class UserConfigMissingError extends BifrostError<"USER_CONFIG_MISSING"> {
+  override name = "UserConfigMissingError";
+  constructor(readonly workflow: string, readonly missing: string[]) {
+    super(
+      "USER_CONFIG_MISSING",
+      `Workflow "${workflow}" needs per-user config that this request does not carry: send the header${missing.length > 1 ? "s" : ""} ${missing.map((name) => `Config-${name}`).join(", ")}`,
+      { workflow, missing },
+    );
+  }
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ConfigService } from "../configs/index.ts";
-import { ExecutionFinishedError, ExecutionNotFoundError, IdempotencyKeyReusedError, SecretsMissingError, WorkflowNotFoundError } from "../errors/index.ts";
+import { ExecutionFinishedError, ExecutionNotFoundError, IdempotencyKeyReusedError, SecretsMissingError, UserConfigMissingError, WorkflowNotFoundError } from "../errors/index.ts";
 import { scopeId, type Scope } from "../orgs/index.ts";
 import type { SecretCipher } from "../secrets/index.ts";
 import type { WorkflowCatalog } from "../workflows/index.ts";
@@ -108,6 +108,8 @@ export class ExecutionService {
     const definition = this.catalog.get(input.workflow);
     if (!definition) throw new WorkflowNotFoundError(input.workflow);
     await this.catalog.validateParams(definition.name, input.params ?? {});
+    const absent = definition.userConfig.filter((name) => !(name in input.userConfig));
+    if (absent.length > 0) throw new UserConfigMissingError(definition.name, absent);
     const missing = await this.configs.missingSecrets(input.scope, definition.secrets);
     if (missing.length > 0) {
       throw new SecretsMissingError(definition.name, input.scope.kind === "global" ? "global scope" : `org "${input.scope.org.name}"`, missing);
@@ -156,9 +158,9 @@ export class ExecutionService {
   /**
    * `start`, then `waitForEnd`, listening for the end before the run is queued: so the row just
    * created need not be read again to learn that it has not ended yet (one query less).
+   * @param id the new execution's id, when the caller must know it before the end (to cancel it)
    */
-  startAndWait(input: StartExecution, timeoutMs: number): Promise<ExecutionRow> {
-    const id = randomUUID();
+  startAndWait(input: StartExecution, timeoutMs: number, id: string = randomUUID()): Promise<ExecutionRow> {
     return this.whileListening(id, timeoutMs, () => this.start(input, id));
   }
 

@@ -17,6 +17,11 @@ export function normalizeUserConfigName(name: string): string {
   return asciiLowerCase(name).replace(/_/g, "-");
 }
 
+/** Whether a normalized name is one a `Config-<Name>` header can carry. */
+export function isUserConfigName(normalized: string): boolean {
+  return NAME.test(normalized);
+}
+
 /**
  * The `Config-*` headers of a request, by normalized name. Every other header is ignored here,
  * so nothing without the prefix can reach a workflow. Problems name the header, never its value.

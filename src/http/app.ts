@@ -14,6 +14,9 @@ import { executionRoutes, startExecutionRoutes } from "../executions/execution-r
 import type { ExecutionService } from "../executions/execution-service.ts";
 import { scheduleRoutes } from "../schedules/schedule-routes.ts";
 import type { ScheduleService } from "../schedules/schedule-service.ts";
+import { CallRegistry } from "../mcp/call-registry.ts";
+import { mcpConfigRoutes } from "../mcp/mcp-config-routes.ts";
+import { mcpRoutes } from "../mcp/mcp-routes.ts";
 import { hookRoutes } from "../webhooks/hook-routes.ts";
 import { baseUrlFrom, webhookRoutes } from "../webhooks/webhook-routes.ts";
 import type { WebhookService } from "../webhooks/webhook-service.ts";
@@ -79,9 +82,13 @@ export function createApp(platform: Platform, { catalog, executions, queue, sche
   api.use("/executions", executionRoutes(executions, platform.orgs));
   api.use("/schedules", scheduleRoutes(schedules, platform.orgs));
   api.use("/webhooks", webhookRoutes(webhooks, platform.orgs, baseUrlFrom(platform.settings.publicUrl)));
+  api.use("/mcp", mcpConfigRoutes(catalog, platform.orgs, baseUrlFrom(platform.settings.publicUrl)));
   api.use("/", bundleRoutes(platform.bundleExporter, platform.bundleImporter, platform.orgs));
   api.use(notFoundHandler);
   app.use("/api", api);
+  // MCP (src/mcp): workflows as tools for AI agents, same tokens and scopes as the API.
+  const mcp = { catalog, executions, logger: platform.logger, calls: new CallRegistry() };
+  app.use("/mcp", mcpRoutes(mcp, platform.orgs, platform.tokens, failures));
   app.use(QUEUES_PATH, queueDashboard(queue, platform.tokens, failures));
   app.use(consoleAssets());
 

@@ -6,8 +6,9 @@ import type { AuthFailureLimit } from "./auth-failure-limit.ts";
 /**
  * Resolves the bearer token into `res.locals.principal`, or fails with 401 (counted by `failures`);
  * then refuses (403) a read-only token's request that could change something, before any body is read.
+ * `byMethod: false` leaves that to the route: MCP's POSTs both read (tools/list) and run (tools/call).
  */
-export function authenticate(tokens: TokenService, failures: AuthFailureLimit): RequestHandler {
+export function authenticate(tokens: TokenService, failures: AuthFailureLimit, { byMethod = true }: { byMethod?: boolean } = {}): RequestHandler {
   return async (req, res, next) => {
     let principal: Principal;
     try {
@@ -16,7 +17,7 @@ export function authenticate(tokens: TokenService, failures: AuthFailureLimit): 
       if (error instanceof AuthenticationError) await failures.recordFailure(req);
       throw error;
     }
-    assertMethodAllowed(principal, req.method, req.baseUrl + req.path);
+    if (byMethod) assertMethodAllowed(principal, req.method, req.baseUrl + req.path);
     res.locals.principal = principal;
     next();
   };

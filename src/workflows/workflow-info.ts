@@ -18,6 +18,10 @@ export interface WorkflowInfo {
   /** Offered to AI agents as an MCP tool. */
   tool: boolean;
   secrets: string[];
+  /** The per-user config (`Config-<Name>` headers) it needs, normalized (`api-key`). */
+  userConfig: string[];
+  /** Only reads (MCP's `readOnlyHint`). */
+  readOnly: boolean;
   timeoutMs: number;
   retries: number;
   /** The heap its thread may use, in MB; null for the worker's default. */
@@ -49,6 +53,8 @@ export function toWorkflowInfo(definition: WorkflowDefinition, dir: string, file
     result: definition.result ? z.toJSONSchema(definition.result, { io: "output", unrepresentable: "any" }) : null,
     tool: definition.tool,
     secrets: definition.secrets,
+    userConfig: definition.userConfig,
+    readOnly: definition.readOnly,
     timeoutMs: definition.timeoutMs,
     retries: definition.retries,
     memoryLimitMb: definition.memoryLimitMb,

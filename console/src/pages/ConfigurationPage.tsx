@@ -4,6 +4,7 @@ import { useSearchParams } from "react-router";
 import { api, query, type Config } from "../api";
 import { ConfigForm } from "../components/ConfigForm";
 import { Dialog } from "../components/Dialog";
+import { McpPanel } from "../components/McpPanel";
 import { formatValue, formatWhen, MASK } from "../components/format";
 import { useSession } from "../session";
 
@@ -156,6 +157,8 @@ export function ConfigurationPage() {
           </table>
         </div>
       )}
+
+      {isOrg && configs.isSuccess && <McpPanel scope={scope} scopeName={orgName(scope)} />}
 
       <Dialog title={editing?.mode === "edit" ? `Edit ${editing.config.key}` : "Add config"} open={editing !== null} onClose={() => setEditing(null)}>
         {editing && (
