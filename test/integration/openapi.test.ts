@@ -6,6 +6,10 @@ import { ConfigWriteView, EffectiveConfigView } from "../../src/configs/config-v
 import { openApiDocument } from "../../src/http/openapi/openapi-document.ts";
 import { OrgView } from "../../src/orgs/org-view.ts";
 import { WorkflowList } from "../../src/workflows/workflow-info.ts";
+import { AuditRecord } from "../../src/audit/audit-view.ts";
+import { ExecutionSummary, ExecutionView } from "../../src/executions/execution-view.ts";
+import { ScheduleView } from "../../src/schedules/schedule-view.ts";
+import { WebhookView, WebhookWithSecret } from "../../src/webhooks/webhook-view.ts";
 import { startTestPlatform, type TestPlatform } from "../support/test-platform.ts";
 
 // The API document is generated from the views' zod schemas (src/http/openapi/); this checks what
@@ -92,6 +96,19 @@ describe("the API document", () => {
     exactly(ConfigWriteView).parse(written.body);
     exactly(EffectiveConfigView).parse((await admin("GET", "/api/configs/max_retries?scope=openapi-views")).body);
     WorkflowList.parse((await admin("GET", "/api/workflows")).body);
+    z.array(exactly(AuditRecord)).min(1).parse((await admin("GET", "/api/audit?scope=openapi-views")).body);
+
+    const run = await admin("POST", "/api/workflows/noop/executions?scope=openapi-views", { params: {} });
+    expect(run.status).toBe(202);
+    exactly(ExecutionView).parse(run.body);
+    z.array(exactly(ExecutionSummary)).min(1).parse((await admin("GET", "/api/executions?scope=openapi-views")).body);
+    const schedule = await admin("POST", "/api/schedules?scope=openapi-views", { workflow: "noop", cron: "0 3 * * *" });
+    expect(schedule.status).toBe(201);
+    exactly(ScheduleView).parse(schedule.body);
+    const hook = await admin("POST", "/api/webhooks?scope=openapi-views", { workflow: "noop" });
+    expect(hook.status).toBe(201);
+    exactly(WebhookWithSecret).parse(hook.body);
+    z.array(exactly(WebhookView)).min(1).parse((await admin("GET", "/api/webhooks?scope=openapi-views")).body);
   });
 });
 
