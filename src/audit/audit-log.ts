@@ -1,4 +1,5 @@
 import type { PrismaClient, Transaction } from "../storage/database.ts";
+import type { AuditRecord } from "./audit-view.ts";
 
 /** What an audit row says. There is deliberately no field for a value. */
 export interface AuditEntry {
@@ -39,15 +40,7 @@ export interface AuditQuery {
   limit: number;
 }
 
-export interface AuditRecord {
-  at: string;
-  actor: string;
-  action: string;
-  scope: string;
-  key: string | null;
-  executionId?: string;
-  details?: unknown;
-}
+export type { AuditRecord } from "./audit-view.ts";
 
 /** Appends audit rows (inside the caller's transaction, so a change and its audit row land together) and lists them. */
 export class AuditLog {

@@ -2,6 +2,7 @@ import { Router } from "express";
 import { principalOf } from "../http/authenticate.ts";
 import type { OrgService } from "../orgs/index.ts";
 import { assertAdmin } from "./access-policy.ts";
+import type { SessionView } from "./session-view.ts";
 
 /** The cookie that lets a browser tab open the queue dashboard, which is a page, not an API call. */
 export const QUEUES_COOKIE = "bifrost_queues";
@@ -14,7 +15,8 @@ export function sessionRoutes(orgs: OrgService): Router {
     const principal = principalOf(res);
     const org = principal.kind === "org" ? await orgs.get(principal.orgId) : null;
     const readOnly = principal.kind !== "system" && principal.readOnly;
-    res.json({ kind: principal.kind === "org" ? "org" : "admin", actor: principal.actor, org: org && { id: org.id, name: org.name }, readOnly });
+    const session: SessionView = { kind: principal.kind === "org" ? "org" : "admin", actor: principal.actor, org: org && { id: org.id, name: org.name }, readOnly };
+    res.json(session);
   });
 
   // The dashboard cannot send an Authorization header, so an admin's console hands it the token in

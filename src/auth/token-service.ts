@@ -6,6 +6,7 @@ import type { OrgRef } from "../orgs/index.ts";
 import type { Database } from "../storage/database.ts";
 import type { Principal } from "./principal.ts";
 import { TokenName } from "./token-input.ts";
+import type { CreatedToken, TokenView } from "./token-view.ts";
 import { TokenLastUse } from "./token-last-use.ts";
 import type { TokenStore } from "./token-store.ts";
 
@@ -21,23 +22,7 @@ export type TokenSpec = ({ role: "admin" } | { role: "org"; org: OrgRef }) & {
   lifetimeMs?: number;
 };
 
-/** A token as lists show it: never the token or its hash. */
-export interface TokenView {
-  id: string;
-  name: string;
-  kind: "admin" | "org";
-  org: OrgRef | null;
-  readOnly: boolean;
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-  revokedAt: string | null;
-}
-
-export interface CreatedToken extends TokenView {
-  /** Shown once; only its SHA-256 is stored. */
-  token: string;
-}
+export type { CreatedToken, TokenView } from "./token-view.ts";
 
 /**
  * API tokens: 32 random bytes, stored as SHA-256 (a fast hash is right here: the token has 256 bits

@@ -1,7 +1,9 @@
 import { z } from "zod";
 
 /** pending → running → success | failed | timeout | cancelled (running → pending again on a retry). */
-export const ExecutionStatus = z.enum(["pending", "running", "success", "failed", "timeout", "cancelled"]);
+export const ExecutionStatus = z
+  .enum(["pending", "running", "success", "failed", "timeout", "cancelled"])
+  .meta({ id: "ExecutionStatus", description: "pending → running → success | failed | timeout | cancelled" });
 export type ExecutionStatus = z.infer<typeof ExecutionStatus>;
 
 export type FinalStatus = Exclude<ExecutionStatus, "pending" | "running">;

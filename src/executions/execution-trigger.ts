@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** What asked for a run (../shared/CONTRACT.md, "Executions, everywhere"). */
-export const ExecutionTrigger = z.enum(["api", "cli", "console", "schedule", "webhook", "mcp"]);
+export const ExecutionTrigger = z.enum(["api", "cli", "console", "schedule", "webhook", "mcp"]).meta({ id: "ExecutionTrigger", description: "What asked for the run" });
 export type ExecutionTrigger = z.infer<typeof ExecutionTrigger>;
 
 /**

@@ -1,37 +1,52 @@
+import { z } from "zod";
 import type { ExecutionLogEntry } from "../../sdk/execution-context.ts";
 import type { Execution } from "../storage/generated/sqlite/client.ts";
-import type { ExecutionStatus } from "./execution-status.ts";
-import type { ExecutionTrigger } from "./execution-trigger.ts";
+import { OrgRefView, ScopeId, Timestamp } from "../views/view-fields.ts";
+import { ExecutionStatus } from "./execution-status.ts";
+import { ExecutionTrigger } from "./execution-trigger.ts";
 
 export type ExecutionRow = Execution;
 
-/** An execution as the API shows it. Result, error and logs were scrubbed before they were stored. */
-export interface ExecutionView {
-  id: string;
-  workflow: string;
-  /** "global" or the org's id. */
-  scope: string;
-  org: { id: string; name: string } | null;
-  status: ExecutionStatus;
-  /** What asked for the run. */
-  trigger: ExecutionTrigger;
-  /** `<hostname>:<pid>` of the worker that took it last; null until one did. */
-  workerId: string | null;
-  params: unknown;
-  result: unknown;
-  error: string | null;
-  logs: ExecutionLogEntry[];
-  /** Runs started so far (more than 1 after retries or an interrupted run). */
-  attempts: number;
-  createdAt: string;
-  createdBy: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-}
+/** One line a run logged, scrubbed of secrets before it was stored. */
+export const ExecutionLogView = z
+  .object({
+    at: Timestamp,
+    level: z.enum(["debug", "info", "warn", "error"]),
+    message: z.string().meta({ example: "charging 42" }),
+  })
+  .meta({ id: "ExecutionLog", description: "A line the run logged, scrubbed of secrets" });
+// The SDK declares the same shape for workflow authors (it imports nothing from src/): keep them equal.
+const logsAgree: [z.infer<typeof ExecutionLogView>, ExecutionLogEntry] extends [ExecutionLogEntry, z.infer<typeof ExecutionLogView>] ? true : never = true;
+void logsAgree;
 
-/** A list row: the view without the potentially large params, result and logs. */
-export type ExecutionSummary = Omit<ExecutionView, "params" | "result" | "logs">;
+/** A list row: an execution without the potentially large params, result and logs. */
+export const ExecutionSummary = z
+  .object({
+    id: z.string().meta({ example: "0f8e6a52-3c1b-4d7e-8f0a-2b9c4d5e6f70" }),
+    workflow: z.string().meta({ example: "charge_card" }),
+    scope: ScopeId,
+    org: OrgRefView.nullable(),
+    status: ExecutionStatus,
+    trigger: ExecutionTrigger,
+    workerId: z.string().nullable().meta({ description: "`<hostname>:<pid>` of the worker that took it last; null until one did" }),
+    error: z.string().nullable().meta({ description: "Scrubbed of secrets" }),
+    attempts: z.number().int().meta({ description: "Runs started so far (more than 1 after retries or an interrupted run)" }),
+    createdAt: Timestamp,
+    createdBy: z.string(),
+    startedAt: Timestamp.nullable(),
+    finishedAt: Timestamp.nullable(),
+    durationMs: z.number().int().nullable(),
+  })
+  .meta({ id: "ExecutionSummary", description: "An execution as lists show it (without params, result and logs)" });
+export type ExecutionSummary = z.infer<typeof ExecutionSummary>;
+
+/** An execution as the API shows it. Result, error and logs were scrubbed before they were stored. */
+export const ExecutionView = ExecutionSummary.extend({
+  params: z.unknown().meta({ description: "The params it was started with", example: { amount: 42 } }),
+  result: z.unknown().meta({ description: "The workflow's return value (null until it succeeds), scrubbed of secrets", example: { charged: 42 } }),
+  logs: z.array(ExecutionLogView),
+}).meta({ id: "Execution", description: "One execution: status, params, result, error and logs" });
+export type ExecutionView = z.infer<typeof ExecutionView>;
 
 export function toExecutionSummary(row: ExecutionRow, orgName: string | null): ExecutionSummary {
   return {

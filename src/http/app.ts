@@ -24,7 +24,8 @@ import type { WorkflowCatalog } from "../workflows/workflow-catalog.ts";
 import { workflowRoutes } from "../workflows/workflow-routes.ts";
 import { authFailureLimit } from "./auth-failure-limit.ts";
 import { authenticate } from "./authenticate.ts";
-import { openApiDocument } from "./openapi.ts";
+import { apiDocs } from "./openapi/api-docs.ts";
+import { openApiDocument } from "./openapi/openapi-document.ts";
 import { errorHandler, notFoundHandler } from "./error-handler.ts";
 import { checkJsonBody } from "./json-body-check.ts";
 import { requestLogger } from "./request-logger.ts";
@@ -65,6 +66,7 @@ export function createApp(platform: Platform, { catalog, executions, queue, sche
   api.get("/openapi.json", (_req, res) => {
     res.json(openApiDocument);
   });
+  api.use("/docs", apiDocs());
   // Authenticate before reading the body: an anonymous client must not make us buffer and parse it.
   api.use(failures.gate);
   api.use(authenticate(platform.tokens, failures));

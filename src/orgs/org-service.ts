@@ -5,6 +5,7 @@ import type { AuditLog } from "../audit/index.ts";
 import { bumpConfigRevisions } from "../configs/config-list-cache.ts";
 import type { ExecutionStatus } from "../executions/execution-status.ts";
 import { sql, type Database } from "../storage/database.ts";
+import type { OrgView } from "./org-view.ts";
 import { GLOBAL, GLOBAL_SCOPE, orgScope, type OrgRef, type Scope } from "./scope.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -19,9 +20,7 @@ export const OrgName = z
   .refine((name) => name.toLowerCase() !== GLOBAL, '"global" is reserved for the global scope')
   .refine((name) => !UUID.test(name), "an org name must not look like an org id (a UUID)");
 
-export interface OrgView extends OrgRef {
-  createdAt: string;
-}
+export type { OrgView } from "./org-view.ts";
 
 export class OrgService {
   constructor(

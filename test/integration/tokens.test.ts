@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openApiDocument } from "../../src/http/openapi.ts";
+import { openApiDocument } from "../../src/http/openapi/openapi-document.ts";
 import { startTestPlatform, type Api, type ApiResponse, type TestPlatform } from "../support/test-platform.ts";
 import { spawnCli, unusedPort, type CliProcess } from "./cli-runner.ts";
 
@@ -290,10 +290,12 @@ describe("read-only tokens", () => {
       .replace("{id}", template.startsWith("/api/tokens") ? tokenId : pendingExecution);
 
   // Every route of the API document that is not a GET and takes a token (not POST /hooks/{id},
-  // which its sender signs instead): a new one is covered without touching this list.
+  // which its sender signs instead), but those the document marks as open to read-only tokens
+  // (x-read-only-tokens: the queue dashboard's cookie, MCP's tools/list): a new one is covered
+  // without touching this list.
   const writes = Object.entries(openApiDocument.paths).flatMap(([path, operations]) =>
-    Object.entries(operations as Record<string, { security?: unknown[] }>)
-      .filter(([method, operation]) => method !== "get" && operation.security?.length !== 0)
+    Object.entries(operations as Record<string, { security?: unknown[]; "x-read-only-tokens"?: boolean }>)
+      .filter(([method, operation]) => method !== "get" && operation.security?.length !== 0 && !operation["x-read-only-tokens"])
       .map(([method]) => ({ route: `${method.toUpperCase()} ${path}`, method: method.toUpperCase(), path })),
   );
 
