@@ -1,9 +1,10 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { ConfigType } from "../src/configs/config-type.ts";
 
 /** A config as `config.list()` shows it: secrets masked. */
 export interface ConfigEntry {
   key: string;
-  type: "string" | "int" | "bool" | "json" | "secret";
+  type: ConfigType;
   value: unknown;
   masked: boolean;
   /** "global" or the org id it comes from. */
@@ -14,7 +15,7 @@ export interface ConfigSetOptions {
   /** Store as an encrypted secret (same as `type: "secret"`). */
   secret?: boolean;
   /** Default: from the value (string, int for integers, bool, json for the rest). */
-  type?: "string" | "int" | "bool" | "json" | "secret";
+  type?: ConfigType;
   /** Default: the execution's org, or global for a global execution. */
   scope?: "org" | "global";
 }

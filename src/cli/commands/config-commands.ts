@@ -3,22 +3,9 @@ import { ApiClient } from "../api-client.ts";
 import { CliError } from "../cli-error.ts";
 import { MASK, formatValue, printJson, printOutcome, printTable } from "../output.ts";
 import { readSecretValue } from "../read-secret.ts";
+import { ConfigType } from "../../configs/config-type.ts";
+import type { ConfigView, ConfigWriteView, EffectiveConfigView } from "../../configs/config-view.ts";
 
-interface ConfigView {
-  key: string;
-  type: string;
-  scope: string;
-  description: string | null;
-  value: unknown;
-  masked: boolean;
-  hasValue: boolean;
-  updatedAt: string;
-  updatedBy: string;
-  resolvedFrom?: string;
-  warnings?: string[];
-}
-
-const TYPES = ["string", "int", "bool", "json", "secret"];
 const orgOption = () => new Option("--org <name>", "the org (name or id); default: global scope for admin tokens, the token's org for org tokens");
 
 export function registerConfigCommands(program: Command): void {
@@ -27,7 +14,7 @@ export function registerConfigCommands(program: Command): void {
   config
     .command("set <key> [value]")
     .description("create or replace a config; a secret's value is prompted for (or read from stdin) when not given")
-    .addOption(new Option("--type <type>", "the value's type").choices(TYPES))
+    .addOption(new Option("--type <type>", "the value's type").choices(ConfigType.options))
     .option("--secret", "store as an encrypted, write-only secret (same as --type secret)")
     .addOption(orgOption())
     .option("--description <text>", "what the config is for")
@@ -41,7 +28,7 @@ export function registerConfigCommands(program: Command): void {
       }
       const body = { type, value, ...(options.description === undefined ? {} : { description: options.description }) };
       const client = new ApiClient();
-      const saved = await client.request<ConfigView>("PUT", `/api/configs/${encodeURIComponent(key)}`, { query: { scope: options.org }, body });
+      const saved = await client.request<ConfigWriteView>("PUT", `/api/configs/${encodeURIComponent(key)}`, { query: { scope: options.org }, body });
       for (const warning of saved.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
       if (options.json) printJson(saved);
       else process.stdout.write(`set ${saved.key} (${saved.type}) at ${saved.scope === "global" ? "global scope" : await scopeLabel(client, options.org)}\n`);
@@ -53,7 +40,7 @@ export function registerConfigCommands(program: Command): void {
     .addOption(orgOption())
     .option("--json", "print key, type, value, resolvedFrom as JSON")
     .action(async (key: string, options: { org?: string; json?: boolean }) => {
-      const found = await new ApiClient().request<ConfigView>("GET", `/api/configs/${encodeURIComponent(key)}`, { query: { scope: options.org } });
+      const found = await new ApiClient().request<EffectiveConfigView>("GET", `/api/configs/${encodeURIComponent(key)}`, { query: { scope: options.org } });
       if (options.json) printJson(found);
       else if (found.masked) process.stdout.write(`${found.hasValue ? MASK : "(no value)"}\n`);
       else process.stdout.write(`${typeof found.value === "string" ? found.value : JSON.stringify(found.value)}\n`);
@@ -66,7 +53,7 @@ export function registerConfigCommands(program: Command): void {
     .option("--effective", "for an org: every key it can read, with where each comes from")
     .option("--json", "print JSON")
     .action(async (options: { org?: string; effective?: boolean; json?: boolean }) => {
-      const list = await new ApiClient().request<ConfigView[]>("GET", "/api/configs", {
+      const list = await new ApiClient().request<(ConfigView & Partial<EffectiveConfigView>)[]>("GET", "/api/configs", {
         query: { scope: options.org, effective: options.effective ? "true" : undefined },
       });
       if (options.json) return printJson(list);

@@ -1,12 +1,8 @@
 import type { Command } from "commander";
 import { ApiClient } from "../api-client.ts";
 import { printJson, printOutcome, printTable } from "../output.ts";
+import type { OrgView } from "../../orgs/org-view.ts";
 
-interface Org {
-  id: string;
-  name: string;
-  createdAt: string;
-}
 
 export function registerOrgCommands(program: Command): void {
   const orgs = program.command("orgs").description("organisations (through the API)");
@@ -16,7 +12,7 @@ export function registerOrgCommands(program: Command): void {
     .description("create an org")
     .option("--json", "print JSON")
     .action(async (name: string, options: { json?: boolean }) => {
-      const org = await new ApiClient().request<Org>("POST", "/api/orgs", { body: { name } });
+      const org = await new ApiClient().request<OrgView>("POST", "/api/orgs", { body: { name } });
       if (options.json) printJson(org);
       else process.stdout.write(`created org ${org.name} (${org.id})\n`);
     });
@@ -26,7 +22,7 @@ export function registerOrgCommands(program: Command): void {
     .description("list orgs")
     .option("--json", "print JSON")
     .action(async (options: { json?: boolean }) => {
-      const list = await new ApiClient().request<Org[]>("GET", "/api/orgs");
+      const list = await new ApiClient().request<OrgView[]>("GET", "/api/orgs");
       if (options.json) printJson(list);
       else printTable(list.map((o) => ({ name: o.name, id: o.id, created: o.createdAt })), "(no orgs)");
     });

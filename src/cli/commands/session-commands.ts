@@ -4,13 +4,8 @@ import { CliError, EXIT } from "../cli-error.ts";
 import { credentialsPath, removeCredentials, writeCredentials } from "../credentials.ts";
 import { printJson } from "../output.ts";
 import { readSecretValue } from "../read-secret.ts";
+import type { SessionView } from "../../auth/session-view.ts";
 
-interface Session {
-  kind: "admin" | "org";
-  actor: string;
-  org: { id: string; name: string } | null;
-  readOnly?: boolean;
-}
 
 /** `bifrost whoami`, `bifrost login`, `bifrost logout`: who the CLI acts as, and where it keeps that. */
 export function registerSessionCommands(program: Command): void {
@@ -20,7 +15,7 @@ export function registerSessionCommands(program: Command): void {
     .option("--json", "print JSON")
     .action(async (options: { json?: boolean }) => {
       const client = new ApiClient();
-      const session = await client.request<Session>("GET", "/api/session");
+      const session = await client.request<SessionView>("GET", "/api/session");
       if (options.json) return printJson({ url: client.baseUrl, ...session });
       const what = session.kind === "admin" ? "an admin token" : `a token of org ${session.org?.name}`;
       process.stdout.write(`${session.actor}: ${what}${session.readOnly ? " (read-only)" : ""}, at ${client.baseUrl}\n`);
@@ -36,7 +31,7 @@ export function registerSessionCommands(program: Command): void {
       const token = (process.env.BIFROST_TOKEN ?? (await readSecretValue("token", "the API token"))).trim();
       if (!token) throw new CliError("no token given: paste one, or pipe it in (`bifrost tokens create --admin` makes one)", EXIT.usage);
       // Checked before it is kept: a wrong token or URL fails here, not at the next command.
-      const session = await new ApiClient({ url, token }).request<Session>("GET", "/api/session");
+      const session = await new ApiClient({ url, token }).request<SessionView>("GET", "/api/session");
       const path = writeCredentials({ url, token });
       if (options.json) return printJson({ url, path, actor: session.actor, kind: session.kind, org: session.org });
       process.stdout.write(`logged in to ${url} as ${session.actor}; kept in ${path} (mode 0600)\n`);
