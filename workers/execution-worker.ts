@@ -59,8 +59,12 @@ export class ExecutionWorker {
     private readonly deps: ExecutionWorkerDeps,
     private readonly options: ExecutionWorkerOptions,
   ) {
-    this.runner = new ExecutionRunner(deps.platform.configs, deps.platform.orgs, () => deps.pools.current());
     const { logger, settings } = deps.platform;
+    this.runner = new ExecutionRunner(deps.platform.configs, deps.platform.orgs, () => deps.pools.current(), {
+      store: deps.store.logs,
+      notify: (id) => void deps.signals.publishLogs(id),
+      logger,
+    });
     this.worker = new Worker<ExecutionJobData>(EXECUTIONS_QUEUE, (job) => this.process(job), {
       connection: deps.connection,
       prefix: settings.queuePrefix,
@@ -129,7 +133,7 @@ export class ExecutionWorker {
     const row = await store.find(id);
     if (!row || isFinal(row.status)) return null;
     const definition = catalog.get(row.workflow);
-    const logs: ExecutionLogEntry[] = JSON.parse(row.logs);
+    const logs: ExecutionLogEntry[] = [];
     if (row.status === "running" && definition) {
       const maxAttempts = definition.retries + 1;
       const note = `Attempt ${row.attempts} of ${maxAttempts} was interrupted: the worker running it stopped`;

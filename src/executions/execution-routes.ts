@@ -10,6 +10,7 @@ import { ExecutionNotFoundError } from "../errors/index.ts";
 import { ExecutionStatus, isFinal } from "./execution-status.ts";
 import { ClientTrigger, ExecutionTrigger, TRIGGER_HEADER } from "./execution-trigger.ts";
 import { userConfigFromHeaders } from "./user-config.ts";
+import { MAX_LOG_READ } from "./execution-log-store.ts";
 
 /** The longest `wait=` a request may hold its connection for. */
 export const MAX_WAIT_MS = 300_000;
@@ -30,6 +31,11 @@ const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(50),
 });
 const ExecutionId = z.string().min(1).max(100);
+const Seq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const LogsQuery = z.object({ after: Seq.default(0), limit: z.coerce.number().int().min(1).max(MAX_LOG_READ).default(MAX_LOG_READ) });
+const EventsInput = z.object({ after: Seq.optional(), "last-event-id": Seq.optional() });
+/** An SSE comment this often keeps proxies from closing a quiet stream. */
+const SSE_HEARTBEAT_MS = 15_000;
 /** Execution ids are UUIDs: anything else cannot name one (and never reaches the database). */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -74,6 +80,39 @@ export function executionRoutes(executions: ExecutionService, orgs: OrgService):
     const row = await executions.find(executionIdOf(req.params.id));
     assertCanSeeScopeId(principalOf(res), row.scope);
     res.json(await executions.view(row));
+  });
+
+  router.get("/:id/logs", async (req, res) => {
+    const row = await executions.find(executionIdOf(req.params.id));
+    assertCanSeeScopeId(principalOf(res), row.scope);
+    const { after, limit } = parseInput(LogsQuery, req.query, "query");
+    res.json(await executions.logsAfter(row.id, after, limit));
+  });
+
+  // Server-Sent Events: `log` (id: its seq, so a reconnect's Last-Event-ID resumes after it) and
+  // `status`; the stream ends when the run has.
+  router.get("/:id/events", async (req, res) => {
+    const row = await executions.find(executionIdOf(req.params.id));
+    assertCanSeeScopeId(principalOf(res), row.scope);
+    const input = parseInput(EventsInput, { after: req.query.after, "last-event-id": req.get("last-event-id") }, "query");
+    const after = input["last-event-id"] ?? input.after ?? 0;
+    const stop = new AbortController();
+    res.on("close", () => stop.abort());
+    res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", connection: "keep-alive", "x-accel-buffering": "no" });
+    res.flushHeaders();
+    const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), SSE_HEARTBEAT_MS);
+    try {
+      for await (const event of executions.follow(row.id, after, stop.signal)) {
+        if (event.event === "log") res.write(`id: ${event.entry.seq}\nevent: log\ndata: ${JSON.stringify(event.entry)}\n\n`);
+        else res.write(`event: status\ndata: ${JSON.stringify({ status: event.status })}\n\n`);
+      }
+    } catch (error) {
+      // Headers are sent: the stream can only say so and end (the client reconnects).
+      if (!stop.signal.aborted) res.write(`event: error\ndata: ${JSON.stringify({ message: (error as Error).message })}\n\n`);
+    } finally {
+      clearInterval(heartbeat);
+      res.end();
+    }
   });
 
   router.post("/:id/cancel", async (req, res) => {

@@ -9,7 +9,9 @@ import type { ExecutionSignals } from "./execution-signals.ts";
 import { isFinal } from "./execution-status.ts";
 import { ExecutionStore, type ExecutionFilter, type NewExecution, type RunAuthority } from "./execution-store.ts";
 import type { ExecutionTrigger } from "./execution-trigger.ts";
-import { toExecutionSummary, toExecutionView, type ExecutionRow, type ExecutionSummary, type ExecutionView } from "./execution-view.ts";
+import { followExecution, type FollowEvent } from "./execution-follow.ts";
+import type { StoredLogEntry } from "./execution-log-store.ts";
+import { legacyLogs, toExecutionSummary, toExecutionView, type ExecutionRow, type ExecutionSummary, type ExecutionView } from "./execution-view.ts";
 import { sealUserConfig } from "./user-config.ts";
 
 export interface StartExecution {
@@ -223,10 +225,31 @@ export class ExecutionService {
 
   /** @param scope the run's scope when the caller has it already (saves reading the org's name) */
   async view(row: ExecutionRow, scope?: Scope): Promise<ExecutionView> {
-    if (!row.orgId) return toExecutionView(row, null);
-    if (scope?.kind === "org" && scope.org.id === row.orgId) return toExecutionView(row, scope.org.name);
-    const names = await this.store.orgNames([row.orgId]);
-    return toExecutionView(row, names.get(row.orgId) ?? null);
+    const logs = this.allLogs(row);
+    if (!row.orgId) return toExecutionView(row, null, await logs);
+    if (scope?.kind === "org" && scope.org.id === row.orgId) return toExecutionView(row, scope.org.name, await logs);
+    const [names, lines] = await Promise.all([this.store.orgNames([row.orgId]), logs]);
+    return toExecutionView(row, names.get(row.orgId) ?? null, lines);
+  }
+
+  /** Every line stored so far (a run that has not logged yet costs no read: it is still pending). */
+  private async allLogs(row: ExecutionRow): Promise<StoredLogEntry[]> {
+    if (row.status === "pending" && row.attempts === 0) return [];
+    const lines = await this.store.logs.all(row.id);
+    return lines.length > 0 ? lines : legacyLogs(row);
+  }
+
+  /** The run's lines after seq `after` and its status changes, until it ends or `signal` aborts (GET /api/executions/:id/events). */
+  follow(id: string, after: number, signal: AbortSignal): AsyncGenerator<FollowEvent> {
+    return followExecution(id, after, (from, limit) => this.logsAfter(id, from, limit), this.signals, signal);
+  }
+
+  /** Lines after seq `after` (at most `limit`), and the run's status read before them: a status that is final means no line is missing. */
+  async logsAfter(id: string, after: number, limit: number): Promise<{ logs: StoredLogEntry[]; status: ExecutionRow["status"]; nextAfter: number }> {
+    const row = await this.find(id);
+    let logs = await this.store.logs.after(id, after, limit);
+    if (logs.length === 0 && after === 0) logs = legacyLogs(row).slice(0, limit);
+    return { logs, status: row.status, nextAfter: logs.at(-1)?.seq ?? after };
   }
 
   async summaries(rows: ExecutionRow[]): Promise<ExecutionSummary[]> {

@@ -4,6 +4,7 @@ import { join, sql, type Database } from "../storage/database.ts";
 import { isUniqueViolation } from "../storage/database-errors.ts";
 import type { SqlStatement } from "../storage/direct-sql.ts";
 import { ExecutionKeys } from "./execution-keys.ts";
+import { ExecutionLogStore } from "./execution-log-store.ts";
 import type { ExecutionStatus, FinalStatus } from "./execution-status.ts";
 import type { ExecutionTrigger } from "./execution-trigger.ts";
 import type { ExecutionRow } from "./execution-view.ts";
@@ -20,6 +21,7 @@ export interface ExecutionOutcome {
   /** JSON text, as stored (scrubbed); null when the run returned nothing or failed. */
   result: string | null;
   error: string | null;
+  /** This attempt's log, scrubbed: the worker stored it while the run went (workers/live-log.ts). */
   logs: ExecutionLogEntry[];
 }
 
@@ -59,9 +61,12 @@ export interface ExecutionFilter {
  */
 export class ExecutionStore {
   readonly keys: ExecutionKeys;
+  /** The runs' log lines (their own table, written while runs go). */
+  readonly logs: ExecutionLogStore;
 
   constructor(private readonly db: Database) {
     this.keys = new ExecutionKeys(db);
+    this.logs = new ExecutionLogStore(db);
   }
 
   /**
@@ -69,8 +74,13 @@ export class ExecutionStore {
    * writer in another process (API and workers share the file) makes it wait instead of failing
    * with SQLITE_BUSY(_SNAPSHOT) when Prisma's implicit read would have to upgrade.
    */
-  private update(args: Parameters<Database["prisma"]["execution"]["updateMany"]>[0]) {
-    return this.db.write((tx) => tx.execution.updateMany(args));
+  private update(args: Parameters<Database["prisma"]["execution"]["updateMany"]>[0], lines: ExecutionLogEntry[] = []) {
+    return this.db.write(async (tx) => {
+      const updated = await tx.execution.updateMany(args);
+      // The transition and its log lines (after every line stored so far) land together.
+      if (updated.count === 1) for (const line of lines) await tx.$executeRaw(ExecutionLogStore.appendAfterLastStatement(args.where!.id as string, line));
+      return updated;
+    });
   }
 
   /** A new row, pending unless `ended` says how it ended before it could start (a fire refused). */
@@ -171,12 +181,13 @@ export class ExecutionStore {
   }
 
   /**
-   * A worker takes the run: `row`, as the worker read it, moves to running with one more attempt.
+   * A worker takes the run: `row`, as the worker read it, moves to running with one more attempt;
+   * `logs` (notes about the claim) follow the lines stored so far.
    * @returns the claimed row, or null when someone else changed it first (cancelled, taken).
    */
   async claim(row: ExecutionRow, logs: ExecutionLogEntry[], workerId: string | null = null): Promise<ExecutionRow | null> {
-    const data = { status: "running", attempts: row.attempts + 1, startedAt: row.startedAt ?? new Date(), logs: JSON.stringify(logs), workerId };
-    const { count } = await this.update({ where: { id: row.id, status: row.status, attempts: row.attempts }, data });
+    const data = { status: "running", attempts: row.attempts + 1, startedAt: row.startedAt ?? new Date(), workerId };
+    const { count } = await this.update({ where: { id: row.id, status: row.status, attempts: row.attempts }, data }, logs);
     return count === 1 ? { ...row, ...data } : null;
   }
 
@@ -188,38 +199,35 @@ export class ExecutionStore {
     const finishedAt = new Date();
     const durationMs = finishedAt.getTime() - (claimed.startedAt ?? finishedAt).getTime();
     const { result } = outcome;
-    const logs = outcome.logs.length === 0 ? claimed.logs : JSON.stringify([...JSON.parse(claimed.logs), ...outcome.logs]);
+    // The log is in its own table already (stored while the run went).
     const { count } = await this.db.bookkeeping.write(
-      sql`UPDATE "executions" SET "status" = ${outcome.status}, "result" = ${result}, "error" = ${outcome.error}, "logs" = ${logs}, "finishedAt" = ${finishedAt}, "durationMs" = ${durationMs}
+      sql`UPDATE "executions" SET "status" = ${outcome.status}, "result" = ${result}, "error" = ${outcome.error}, "finishedAt" = ${finishedAt}, "durationMs" = ${durationMs}
         WHERE "id" = ${claimed.id} AND "status" = 'running' AND "attempts" = ${claimed.attempts}`,
     );
-    return count === 1 ? { ...claimed, status: outcome.status, result, error: outcome.error, logs, finishedAt, durationMs } : null;
+    return count === 1 ? { ...claimed, status: outcome.status, result, error: outcome.error, finishedAt, durationMs } : null;
   }
 
   /** A failed attempt with retries left goes back to pending, keeping its logs and error. */
   async scheduleRetry(claimed: ExecutionRow, outcome: ExecutionOutcome, note: string): Promise<boolean> {
-    const logs: ExecutionLogEntry[] = [...JSON.parse(claimed.logs), ...outcome.logs, { at: new Date().toISOString(), level: "warn", message: note }];
     const { count } = await this.update({
       where: { id: claimed.id, status: "running", attempts: claimed.attempts },
-      data: { status: "pending", error: outcome.error, logs: JSON.stringify(logs) },
-    });
+      data: { status: "pending", error: outcome.error },
+    }, [{ at: new Date().toISOString(), level: "warn", message: note }]);
     return count === 1;
   }
 
   /** Ends a run that cannot produce an outcome (its worker died, its job vanished, its workflow is not loaded). */
   async fail(row: ExecutionRow, message: string): Promise<boolean> {
     const finishedAt = new Date();
-    const logs: ExecutionLogEntry[] = [...JSON.parse(row.logs), { at: finishedAt.toISOString(), level: "error", message }];
     const { count } = await this.update({
       where: { id: row.id, status: row.status, attempts: row.attempts },
       data: {
         status: "failed",
         error: message,
-        logs: JSON.stringify(logs),
         finishedAt,
         durationMs: row.startedAt ? finishedAt.getTime() - row.startedAt.getTime() : null,
       },
-    });
+    }, [{ at: finishedAt.toISOString(), level: "error", message }]);
     return count === 1;
   }
 

@@ -1,4 +1,4 @@
-import type { ExecutionLogEntry } from "../../sdk/execution-context.ts";
+import type { StoredLogEntry } from "./execution-log-store.ts";
 import type { Execution } from "../storage/generated/sqlite/client.ts";
 import type { ExecutionStatus } from "./execution-status.ts";
 import type { ExecutionTrigger } from "./execution-trigger.ts";
@@ -20,7 +20,8 @@ export interface ExecutionView {
   params: unknown;
   result: unknown;
   error: string | null;
-  logs: ExecutionLogEntry[];
+  /** The lines stored so far (all of them once it ended), each with its `seq`. */
+  logs: StoredLogEntry[];
   /** Runs started so far (more than 1 after retries or an interrupted run). */
   attempts: number;
   createdAt: string;
@@ -52,11 +53,21 @@ export function toExecutionSummary(row: ExecutionRow, orgName: string | null): E
   };
 }
 
-export function toExecutionView(row: ExecutionRow, orgName: string | null): ExecutionView {
+/** @param logs the execution's stored lines (execution_logs) */
+export function toExecutionView(row: ExecutionRow, orgName: string | null, logs: StoredLogEntry[]): ExecutionView {
   return {
     ...toExecutionSummary(row, orgName),
     params: JSON.parse(row.params),
     result: row.result === null ? null : JSON.parse(row.result),
-    logs: JSON.parse(row.logs),
+    logs,
   };
+}
+
+/**
+ * Lines of a run stored before logs had a table of their own (the `logs` column, a JSON array),
+ * numbered as the table numbers them.
+ */
+export function legacyLogs(row: ExecutionRow): StoredLogEntry[] {
+  if (row.logs === "[]" || row.logs === "") return [];
+  return (JSON.parse(row.logs) as Omit<StoredLogEntry, "seq">[]).map((entry, i) => ({ ...entry, seq: i + 1 }));
 }

@@ -40,7 +40,7 @@ export async function startServer(platform: Platform, port = platform.settings.p
   const redis = createRedisConnection(settings.redisUrl, logger, { role: "api", failFast: true });
   const subscriber = createRedisConnection(settings.redisUrl, logger, { role: "api-signals" });
   const queue = new ExecutionQueue(redis, settings.queuePrefix, settings.redisUrl);
-  const signals = new ExecutionSignals(redis, subscriber, settings.queuePrefix, logger, ["finished"]);
+  const signals = new ExecutionSignals(redis, subscriber, settings.queuePrefix, logger, ["finished", "logs"]);
   // A moment for the first connection, so a request right after start is not refused needlessly.
   await waitForRedis(redis, REDIS_STARTUP_WAIT_MS);
   const store = new ExecutionStore(platform.db);

@@ -99,7 +99,7 @@ describe("running executions", () => {
     const res = await start(admin, "echo_params", { params: { n: 7 } }, "?wait=20000");
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: "success", params: { n: 7 }, result: { n: 7, tag: "none" }, error: null, attempts: 1 });
-    expect(res.body.logs).toEqual([{ at: expect.any(String), level: "info", message: "n is 7" }]);
+    expect(res.body.logs).toEqual([{ seq: 1, at: expect.any(String), level: "info", message: "n is 7" }]);
     const { startedAt, finishedAt, durationMs, createdAt } = res.body;
     expect(Date.parse(startedAt)).toBeGreaterThanOrEqual(Date.parse(createdAt));
     expect(Date.parse(finishedAt) - Date.parse(startedAt)).toBe(durationMs);
