@@ -4,6 +4,7 @@ import { assertCanManageScope, assertCanSeeScopeId, isAdmin } from "../auth/inde
 import { principalOf } from "../http/authenticate.ts";
 import { listScopeFilter, requestScope } from "../http/request-scope.ts";
 import { optionalJsonBody, parseInput } from "../http/validate.ts";
+import { cursorParam, sendPage } from "../http/cursor-page.ts";
 import type { OrgService } from "../orgs/index.ts";
 import type { ExecutionService } from "./execution-service.ts";
 import { ExecutionNotFoundError } from "../errors/index.ts";
@@ -29,6 +30,7 @@ const ListQuery = z.object({
   trigger: ExecutionTrigger.optional(),
   scope: z.string().trim().min(1).max(255).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(50),
+  cursor: cursorParam(z.tuple([z.iso.datetime(), z.string().min(1).max(100)])).optional(),
 });
 const ExecutionId = z.string().min(1).max(100);
 const Seq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -73,7 +75,9 @@ export function executionRoutes(executions: ExecutionService, orgs: OrgService):
     const principal = principalOf(res);
     const query = parseInput(ListQuery, req.query, "query");
     const scope = await listScopeFilter(orgs, principal, query.scope);
-    res.json(await executions.summaries(await executions.list({ workflow: query.workflow, status: query.status, trigger: query.trigger, scope, limit: query.limit })));
+    const before = query.cursor && { createdAt: new Date(query.cursor[0]), id: query.cursor[1] };
+    const rows = await executions.list({ workflow: query.workflow, status: query.status, trigger: query.trigger, scope, limit: query.limit + 1, before });
+    res.json(await executions.summaries(sendPage(req, res, rows, query.limit, (row) => [row.createdAt.toISOString(), row.id])));
   });
 
   router.get("/:id", async (req, res) => {

@@ -47,6 +47,8 @@ export interface ExecutionFilter {
   /** "global" or an org id. */
   scope?: string;
   limit: number;
+  /** Rows after this one in the order (createdAt desc, id desc): the cursor of the page before. */
+  before?: { createdAt: Date; id: string };
 }
 
 /**
@@ -141,10 +143,17 @@ export class ExecutionStore {
     return rows[0] ?? null;
   }
 
-  /** Newest first. */
+  /** Newest first: a keyset read on (createdAt, id), on the composite index that leads with the filter. */
   list(filter: ExecutionFilter): Promise<ExecutionRow[]> {
+    const { before } = filter;
     return this.db.prisma.execution.findMany({
-      where: { workflow: filter.workflow, status: filter.status, scope: filter.scope, trigger: filter.trigger },
+      where: {
+        workflow: filter.workflow,
+        status: filter.status,
+        scope: filter.scope,
+        trigger: filter.trigger,
+        ...(before ? { OR: [{ createdAt: { lt: before.createdAt } }, { createdAt: before.createdAt, id: { lt: before.id } }] } : {}),
+      },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: filter.limit,
     });

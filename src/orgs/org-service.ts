@@ -48,8 +48,9 @@ export class OrgService {
     }
   }
 
-  async list(): Promise<OrgView[]> {
-    const orgs = await this.db.prisma.org.findMany({ orderBy: { name: "asc" } });
+  /** By name; `after`: the last name of the page before (GET /api/orgs pages with a cursor). */
+  async list(page: { limit?: number; after?: string } = {}): Promise<OrgView[]> {
+    const orgs = await this.db.prisma.org.findMany({ where: page.after === undefined ? {} : { name: { gt: page.after } }, orderBy: { name: "asc" }, take: page.limit });
     return orgs.map((org) => ({ id: org.id, name: org.name, createdAt: org.createdAt.toISOString() }));
   }
 
