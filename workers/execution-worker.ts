@@ -115,6 +115,7 @@ export class ExecutionWorker {
     try {
       const claimed = (await this.deps.store.claimPending(id, this.id)) ?? (await this.claimInterrupted(id));
       if (claimed) {
+        this.deps.platform.logger.debug({ executionId: id, workflow: claimed.workflow, attempt: claimed.attempts, workerId: this.id }, "execution taken");
         const prepared = early && job.data.scope === claimed.scope ? early : this.prepareAhead(claimed.scope);
         await this.runClaimed(job, claimed, prepared, cancel.signal);
       }

@@ -32,6 +32,11 @@ const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(50),
   cursor: cursorParam(z.tuple([z.iso.datetime(), z.string().min(1).max(100)])).optional(),
 });
+const StatsQuery = z.object({
+  scope: z.string().trim().min(1).max(255).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  until: z.iso.datetime({ offset: true }).optional(),
+});
 const ExecutionId = z.string().min(1).max(100);
 const Seq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const LogsQuery = z.object({ after: Seq.default(0), limit: z.coerce.number().int().min(1).max(MAX_LOG_READ).default(MAX_LOG_READ) });
@@ -78,6 +83,13 @@ export function executionRoutes(executions: ExecutionService, orgs: OrgService):
     const before = query.cursor && { createdAt: new Date(query.cursor[0]), id: query.cursor[1] };
     const rows = await executions.list({ workflow: query.workflow, status: query.status, trigger: query.trigger, scope, limit: query.limit + 1, before });
     res.json(await executions.summaries(sendPage(req, res, rows, query.limit, (row) => [row.createdAt.toISOString(), row.id])));
+  });
+
+  // Before /:id, which would take "stats" for an id.
+  router.get("/stats", async (req, res) => {
+    const query = parseInput(StatsQuery, req.query, "query");
+    const scope = await listScopeFilter(orgs, principalOf(res), query.scope);
+    res.json(await executions.stats({ scope, since: query.since ? new Date(query.since) : undefined, until: query.until ? new Date(query.until) : undefined }));
   });
 
   router.get("/:id", async (req, res) => {

@@ -7,7 +7,7 @@ import type { WorkflowCatalog } from "../workflows/index.ts";
 import type { ExecutionQueue } from "./execution-queue.ts";
 import type { ExecutionSignals } from "./execution-signals.ts";
 import { isFinal } from "./execution-status.ts";
-import { ExecutionStore, type ExecutionFilter, type NewExecution, type RunAuthority } from "./execution-store.ts";
+import { ExecutionStore, type ExecutionFilter, type ExecutionStats, type NewExecution, type RunAuthority } from "./execution-store.ts";
 import type { ExecutionTrigger } from "./execution-trigger.ts";
 import { followExecution, type FollowEvent } from "./execution-follow.ts";
 import type { StoredLogEntry } from "./execution-log-store.ts";
@@ -145,6 +145,10 @@ export class ExecutionService {
 
   list(filter: ExecutionFilter): Promise<ExecutionRow[]> {
     return this.store.list(filter);
+  }
+
+  stats(filter: { scope?: string; since?: Date; until?: Date }): Promise<ExecutionStats> {
+    return this.store.stats(filter);
   }
 
   /**

@@ -40,6 +40,13 @@ export interface NewExecution {
   ended?: { error: string };
 }
 
+/** GET /api/executions/stats: how many executions, by each. */
+export interface ExecutionStats {
+  byStatus: Record<string, number>;
+  byWorkflow: Record<string, number>;
+  byTrigger: Record<string, number>;
+}
+
 export interface ExecutionFilter {
   workflow?: string;
   status?: ExecutionStatus;
@@ -157,6 +164,17 @@ export class ExecutionStore {
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: filter.limit,
     });
+  }
+
+  /** Counts by status, workflow and trigger (GROUP BY in the database, not by paging rows). */
+  async stats(filter: { scope?: string; since?: Date; until?: Date }): Promise<ExecutionStats> {
+    const where = { scope: filter.scope, createdAt: { gte: filter.since, lt: filter.until } };
+    const count = async (by: "status" | "workflow" | "trigger") => {
+      const groups = await this.db.prisma.execution.groupBy({ by: [by], where, _count: { _all: true } });
+      return Object.fromEntries(groups.map((g) => [(g as Record<string, unknown>)[by] as string, g._count._all]));
+    };
+    const [byStatus, byWorkflow, byTrigger] = await Promise.all([count("status"), count("workflow"), count("trigger")]);
+    return { byStatus, byWorkflow, byTrigger };
   }
 
   /** Rows not ended that were created before `before`, oldest first: the sweeper checks their jobs. */

@@ -90,6 +90,22 @@ describe("cursor pages", () => {
     expect([...names].sort()).toEqual(names);
   });
 
+  it("stats: counts by status, workflow and trigger for a scope and time range", async () => {
+    const since = new Date().toISOString();
+    await Promise.all([startNoop(), startNoop(), admin("POST", "/api/workflows/echo_params/executions", { params: { n: 1 } }, { "Bifrost-Trigger": "cli" })]);
+    const org = t.api(await t.orgToken("stats-acme"));
+    expect((await org("POST", "/api/workflows/noop/executions", {})).status).toBe(202);
+    const res = await admin("GET", `/api/executions/stats?since=${encodeURIComponent(since)}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ byStatus: { pending: 4 }, byWorkflow: { noop: 3, echo_params: 1 }, byTrigger: { api: 3, cli: 1 } });
+    expect((await admin("GET", `/api/executions/stats?since=${encodeURIComponent(since)}&scope=global`)).body.byWorkflow).toEqual({ noop: 2, echo_params: 1 });
+    // An org token counts its own org's only; `until` bounds the range.
+    expect((await org("GET", `/api/executions/stats?since=${encodeURIComponent(since)}`)).body).toEqual({ byStatus: { pending: 1 }, byWorkflow: { noop: 1 }, byTrigger: { api: 1 } });
+    expect((await admin("GET", `/api/executions/stats?until=${encodeURIComponent(since)}&scope=stats-acme`)).body).toEqual({ byStatus: {}, byWorkflow: {}, byTrigger: {} });
+    for (const query of ["since=yesterday", "until=1", "scope="]) expect((await admin("GET", `/api/executions/stats?${query}`)).status, query).toBe(400);
+    expect((await org("GET", "/api/executions/stats?scope=global")).status).toBe(403);
+  });
+
   it("refuses a cursor it did not give, and a limit out of range, with 400 VALIDATION_ERROR", async () => {
     const auditCursor = Buffer.from(JSON.stringify([5])).toString("base64url");
     for (const path of [
