@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { z } from "zod";
-import { assertCanManageScope, assertCanSeeScopeId, isAdmin } from "../auth/index.ts";
+import { assertAdmin, assertCanManageScope, assertCanSeeScopeId, isAdmin } from "../auth/index.ts";
 import { principalOf } from "../http/authenticate.ts";
 import { listScopeFilter, requestScope } from "../http/request-scope.ts";
 import { optionalJsonBody, parseInput } from "../http/validate.ts";
@@ -37,6 +37,12 @@ const StatsQuery = z.object({
   since: z.iso.datetime({ offset: true }).optional(),
   until: z.iso.datetime({ offset: true }).optional(),
 });
+/** A duration as operators write it: 30s, 15m, 12h, 7d. */
+const Duration = z
+  .string()
+  .regex(/^\d{1,6}[smhd]$/, "is a duration such as 30s, 15m, 12h or 7d")
+  .transform((text) => Number(text.slice(0, -1)) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[text.at(-1) as "s" | "m" | "h" | "d"]);
+const PruneBody = z.strictObject({ olderThan: Duration.optional(), dryRun: z.boolean().default(false) });
 const ExecutionId = z.string().min(1).max(100);
 const Seq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const LogsQuery = z.object({ after: Seq.default(0), limit: z.coerce.number().int().min(1).max(MAX_LOG_READ).default(MAX_LOG_READ) });
@@ -83,6 +89,13 @@ export function executionRoutes(executions: ExecutionService, orgs: OrgService):
     const before = query.cursor && { createdAt: new Date(query.cursor[0]), id: query.cursor[1] };
     const rows = await executions.list({ workflow: query.workflow, status: query.status, trigger: query.trigger, scope, limit: query.limit + 1, before });
     res.json(await executions.summaries(sendPage(req, res, rows, query.limit, (row) => [row.createdAt.toISOString(), row.id])));
+  });
+
+  // Deletes finished executions older than `olderThan` (default: the retention setting). Admin only.
+  router.post("/prune", async (req, res) => {
+    assertAdmin(principalOf(res), "prune executions");
+    const { olderThan, dryRun } = parseInput(PruneBody, optionalJsonBody(req), "body");
+    res.json(await executions.prune(olderThan, dryRun));
   });
 
   // Before /:id, which would take "stats" for an id.

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ConfigService } from "../configs/index.ts";
-import { ExecutionFinishedError, ExecutionNotFoundError, IdempotencyKeyReusedError, SecretsMissingError, WorkflowNotFoundError } from "../errors/index.ts";
+import { ExecutionFinishedError, ExecutionNotFoundError, IdempotencyKeyReusedError, SecretsMissingError, ValidationError, WorkflowNotFoundError } from "../errors/index.ts";
 import { scopeId, type Scope } from "../orgs/index.ts";
 import type { SecretCipher } from "../secrets/index.ts";
 import type { WorkflowCatalog } from "../workflows/index.ts";
@@ -9,6 +9,7 @@ import type { ExecutionSignals } from "./execution-signals.ts";
 import { isFinal } from "./execution-status.ts";
 import { ExecutionStore, type ExecutionFilter, type ExecutionStats, type NewExecution, type RunAuthority } from "./execution-store.ts";
 import type { ExecutionTrigger } from "./execution-trigger.ts";
+import type { ExecutionRetention, PruneResult } from "./execution-retention.ts";
 import { followExecution, type FollowEvent } from "./execution-follow.ts";
 import type { StoredLogEntry } from "./execution-log-store.ts";
 import { legacyLogs, toExecutionSummary, toExecutionView, type ExecutionRow, type ExecutionSummary, type ExecutionView } from "./execution-view.ts";
@@ -54,7 +55,17 @@ export class ExecutionService {
     private readonly queue: ExecutionQueue,
     private readonly signals: ExecutionSignals,
     private readonly cipher: SecretCipher,
+    /** Deletes old executions (POST /api/executions/prune); the API process's only. */
+    private readonly retention?: ExecutionRetention,
+    /** BIFROST_EXECUTION_RETENTION_DAYS: what a prune without `olderThan` uses. */
+    private readonly retentionDays: number | "never" = "never",
   ) {}
+
+  /** Ends every events stream this process serves (it is shutting down: clients reconnect elsewhere). */
+  private readonly streams = new AbortController();
+  endStreams(): void {
+    this.streams.abort();
+  }
 
   /** @param id the new execution's id (a random UUID unless given: startAndWait listens for it first) */
   async start(input: StartExecution, id: string = randomUUID()): Promise<ExecutionRow> {
@@ -145,6 +156,17 @@ export class ExecutionService {
 
   list(filter: ExecutionFilter): Promise<ExecutionRow[]> {
     return this.store.list(filter);
+  }
+
+  /**
+   * Deletes (or counts, `dryRun`) the executions that ended more than `olderThanMs` ago (default:
+   * the retention setting), with their log lines.
+   */
+  async prune(olderThanMs: number | undefined, dryRun: boolean): Promise<PruneResult> {
+    if (!this.retention) throw new Error("Pruning runs in API processes only");
+    const ms = olderThanMs ?? (this.retentionDays === "never" ? undefined : this.retentionDays * 86_400_000);
+    if (ms === undefined) throw new ValidationError([{ path: "body.olderThan", message: "is required: BIFROST_EXECUTION_RETENTION_DAYS is never" }]);
+    return this.retention.pruneExecutions(new Date(Date.now() - ms), dryRun);
   }
 
   stats(filter: { scope?: string; since?: Date; until?: Date }): Promise<ExecutionStats> {
@@ -245,7 +267,7 @@ export class ExecutionService {
 
   /** The run's lines after seq `after` and its status changes, until it ends or `signal` aborts (GET /api/executions/:id/events). */
   follow(id: string, after: number, signal: AbortSignal): AsyncGenerator<FollowEvent> {
-    return followExecution(id, after, (from, limit) => this.logsAfter(id, from, limit), this.signals, signal);
+    return followExecution(id, after, (from, limit) => this.logsAfter(id, from, limit), this.signals, AbortSignal.any([signal, this.streams.signal]));
   }
 
   /** Lines after seq `after` (at most `limit`), and the run's status read before them: a status that is final means no line is missing. */

@@ -114,6 +114,20 @@ export function registerExecutionCommands(program: Command): void {
     });
 
   executions
+    .command("prune")
+    .description("delete finished executions (and their log lines) older than a duration; default: BIFROST_EXECUTION_RETENTION_DAYS of the API (admin)")
+    .option("--older-than <duration>", "30s, 15m, 12h, 7d: finished longer ago than this")
+    .option("--dry-run", "count what would be deleted, delete nothing")
+    .option("--json", "print JSON")
+    .action(async (options: { olderThan?: string; dryRun?: boolean; json?: boolean }) => {
+      const result = await new ApiClient().request<{ executions: number; logLines: number; before: string; dryRun: boolean }>("POST", "/api/executions/prune", {
+        body: { ...(options.olderThan === undefined ? {} : { olderThan: options.olderThan }), dryRun: options.dryRun === true },
+      });
+      if (options.json) return printJson(result);
+      process.stdout.write(`${result.dryRun ? "would delete" : "deleted"} ${result.executions} execution(s) and ${result.logLines} log line(s) finished before ${result.before}\n`);
+    });
+
+  executions
     .command("cancel <id>")
     .description("cancel a pending or running execution (a running one is told to stop through ctx.signal)")
     .action(async (id: string) => {
