@@ -5,6 +5,7 @@ import type { AuditLog } from "../audit/index.ts";
 import { bumpConfigRevisions } from "../configs/config-list-cache.ts";
 import type { ExecutionStatus } from "../executions/execution-status.ts";
 import { sql, type Database } from "../storage/database.ts";
+import { isUniqueViolation } from "../storage/database-errors.ts";
 import { GLOBAL, GLOBAL_SCOPE, orgScope, type OrgRef, type Scope } from "./scope.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -43,7 +44,7 @@ export class OrgService {
       });
       return { id: org.id, name: org.name, createdAt: org.createdAt.toISOString() };
     } catch (error) {
-      if ((error as { code?: string }).code === "P2002") throw new OrgExistsError(name);
+      if ((error as { code?: string }).code === "P2002" || isUniqueViolation(error)) throw new OrgExistsError(name);
       throw error;
     }
   }
@@ -117,9 +118,10 @@ export class OrgService {
   }
 
   private async nameTaken(name: string): Promise<boolean> {
-    // Portable case-insensitive check (SQLite has no `mode: "insensitive"`); orgs are few.
-    const all = await this.db.prisma.org.findMany({ select: { name: true } });
-    return all.some((org) => org.name.toLowerCase() === name.toLowerCase());
+    // One lookup on the unique index on lower("name") (migration org_folded_name): names are
+    // ASCII, so lower() folds them as toLowerCase does; the index also refuses a racing twin.
+    const rows = await this.db.direct.query<{ id: string }>(sql`SELECT "id" FROM "orgs" WHERE lower("name") = ${name.toLowerCase()}`);
+    return rows.length > 0;
   }
 }
 

@@ -55,7 +55,7 @@ describe("the execution page", () => {
     const elapsed = page.getByLabel("Elapsed");
     const before = await elapsed.innerText();
     expect(before).toMatch(/^\d+ s$/);
-    await page.waitForFunction((text) => document.querySelector('[aria-label="Elapsed"]')?.textContent !== text, before);
+    await page.waitForFunction((text) => (globalThis as any).document.querySelector('[aria-label="Elapsed"]')?.textContent !== text, before);
 
     // The run goes on: new lines show without a reload, then its end and result.
     writeFileSync(gate, "");

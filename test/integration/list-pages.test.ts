@@ -106,6 +106,13 @@ describe("cursor pages", () => {
     expect((await org("GET", "/api/executions/stats?scope=global")).status).toBe(403);
   });
 
+  it("orgs: names differing only in case are refused, by the unique index on the folded name even when created at once", async () => {
+    const results = await Promise.all(["Twin-Org", "twin-org", "TWIN-ORG"].map((name) => admin("POST", "/api/orgs", { name })));
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+    for (const r of results.filter((r) => r.status === 409)) expect(r.body.error.code).toBe("ORG_EXISTS");
+    expect((await admin("POST", "/api/orgs", { name: "twin-Org" })).status).toBe(409);
+  });
+
   it("refuses a cursor it did not give, and a limit out of range, with 400 VALIDATION_ERROR", async () => {
     const auditCursor = Buffer.from(JSON.stringify([5])).toString("base64url");
     for (const path of [
