@@ -9,6 +9,7 @@ import { MIN_SECRET_LENGTH, SecretScrubber, type ScopeScrubber } from "../src/se
 import { SharedReads } from "../src/storage/shared-reads.ts";
 import type { ConfigCall } from "../src/workflows/thread-protocol.ts";
 import type { WorkflowInfo } from "../src/workflows/workflow-info.ts";
+import { LiveLog, type LiveLogDeps } from "./live-log.ts";
 import type { ThreadPool } from "./thread-pool.ts";
 import { MAX_THREAD_SECRETS, threadSecrets, type ThreadSecrets } from "./thread-secrets.ts";
 
@@ -60,6 +61,8 @@ export class ExecutionRunner {
     orgs: OrgService,
     /** The pool a run starting now goes to (that of the current generation of the code). */
     private readonly pool: () => ThreadPool,
+    /** Where runs' lines are stored while they go; without it they only come back in the outcome. */
+    private readonly liveLogs?: LiveLogDeps,
   ) {
     // Asked as the worker claims a run: the read goes with the claim where it can.
     this.orgReads = new SharedReads((id: string) => orgs.get(id, { alongBookkeeping: true }));
@@ -79,9 +82,10 @@ export class ExecutionRunner {
   async run(request: ExecutionRequest): Promise<ExecutionOutcome> {
     const { definition, executionId, prepared } = request;
     const logs: ExecutionLogEntry[] = [];
+    const warnings: ExecutionLogEntry[] = [];
     for (const [name, value] of Object.entries(request.userConfig)) {
       if (value.length > 0 && value.length < MIN_SECRET_LENGTH) {
-        logs.push({ at: new Date().toISOString(), level: "warn", message: `Per-user config "${name}" is shorter than ${MIN_SECRET_LENGTH} characters: it is not scrubbed from this run's output` });
+        warnings.push({ at: new Date().toISOString(), level: "warn", message: `Per-user config "${name}" is shorter than ${MIN_SECRET_LENGTH} characters: it is not scrubbed from this run's output` });
       }
     }
     // Secret values the thread was handed, this run's (those it reads or writes, a value set after
@@ -101,6 +105,12 @@ export class ExecutionRunner {
       declaredSecrets: { workflow: definition.name, keys: definition.secrets },
     });
     const access = this.accessFor(request, reader, handed, scrubberNow);
+    const live = this.liveLogs ? new LiveLog(executionId, this.liveLogs, scrubberNow, (text) => storableText(escapeNuls(text))) : null;
+    const logged = (entries: ExecutionLogEntry[]) => {
+      logs.push(...entries);
+      live?.add(entries);
+    };
+    logged(warnings);
     const runId = randomUUID();
     let ended = false;
 
@@ -131,7 +141,7 @@ export class ExecutionRunner {
           { runId, workflow: definition.name, params: request.params, executionId, org: prepared.scope.kind === "org" ? { ...prepared.scope.org } : null, userConfig: request.userConfig },
           {
             onLogs: (entries) => {
-              if (!ended) logs.push(...entries);
+              if (!ended) logged(entries);
             },
             onConfig: (call) => (ended ? Promise.reject(new Error("The run has ended")) : configCall(access, call)),
           },
@@ -147,6 +157,8 @@ export class ExecutionRunner {
 
     try {
       const { status, result, error, secretReads } = await outcome;
+      // Every line is stored before the run's end is: a reader that sees it ended has them all.
+      await live?.flush();
       await reader.close(secretReads);
       const scrub = await scrubberNow();
       try {

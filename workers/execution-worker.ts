@@ -35,6 +35,18 @@ export interface ExecutionWorkerDeps {
   pools: PoolGenerations;
 }
 
+/**
+ * BullMQ's stalled check (moveStalledJobsToWait) moves an active job back to wait when it was
+ * marked by the check before and its lock is gone; each check marks every active job again, and a
+ * live worker's lock renewal unmarks its own. So a killed worker's run is taken back by the first
+ * check after its lock expires: at most lockMs + this after the kill. Checking every lock period
+ * (as before) made that up to two periods and more (72 s measured with a 30 s lock); a sixth of it
+ * keeps the figure near the lock (35 s for 30 s) at one cheap Lua call a few seconds.
+ */
+export function stalledIntervalFor(lockMs: number): number {
+  return Math.max(100, Math.round(lockMs / 6));
+}
+
 /** Thrown to hand a failed attempt back to BullMQ for a retry; says nothing about the failure itself. */
 class RetryAttempt extends Error {
   override name = "RetryAttempt";
@@ -59,14 +71,18 @@ export class ExecutionWorker {
     private readonly deps: ExecutionWorkerDeps,
     private readonly options: ExecutionWorkerOptions,
   ) {
-    this.runner = new ExecutionRunner(deps.platform.configs, deps.platform.orgs, () => deps.pools.current());
     const { logger, settings } = deps.platform;
+    this.runner = new ExecutionRunner(deps.platform.configs, deps.platform.orgs, () => deps.pools.current(), {
+      store: deps.store.logs,
+      notify: (id) => void deps.signals.publishLogs(id),
+      logger,
+    });
     this.worker = new Worker<ExecutionJobData>(EXECUTIONS_QUEUE, (job) => this.process(job), {
       connection: deps.connection,
       prefix: settings.queuePrefix,
       concurrency: options.concurrency,
       lockDuration: options.lockMs,
-      stalledInterval: options.lockMs,
+      stalledInterval: stalledIntervalFor(options.lockMs),
       // Our own rule (above) decides what a stalled run becomes; BullMQ must only hand it on.
       maxStalledCount: MAX_ATTEMPTS,
       autorun: false,
@@ -111,6 +127,7 @@ export class ExecutionWorker {
     try {
       const claimed = (await this.deps.store.claimPending(id, this.id)) ?? (await this.claimInterrupted(id));
       if (claimed) {
+        this.deps.platform.logger.debug({ executionId: id, workflow: claimed.workflow, attempt: claimed.attempts, workerId: this.id }, "execution taken");
         const prepared = early && job.data.scope === claimed.scope ? early : this.prepareAhead(claimed.scope);
         await this.runClaimed(job, claimed, prepared, cancel.signal);
       }
@@ -129,7 +146,7 @@ export class ExecutionWorker {
     const row = await store.find(id);
     if (!row || isFinal(row.status)) return null;
     const definition = catalog.get(row.workflow);
-    const logs: ExecutionLogEntry[] = JSON.parse(row.logs);
+    const logs: ExecutionLogEntry[] = [];
     if (row.status === "running" && definition) {
       const maxAttempts = definition.retries + 1;
       const note = `Attempt ${row.attempts} of ${maxAttempts} was interrupted: the worker running it stopped`;

@@ -111,7 +111,8 @@ export interface Execution {
   params?: unknown;
   result?: unknown;
   error: string | null;
-  logs?: { at: string; level: string; message: string }[];
+  /** Each line's `seq` is 1, 2, 3, ... per execution. */
+  logs?: { seq?: number; at: string; level: string; message: string }[];
   attempts: number;
   createdAt: string;
   createdBy: string;

@@ -67,13 +67,15 @@ export class AuditLog {
     await tx.auditEvent.update({ where: { id }, data: { details: JSON.stringify(details) } });
   }
 
-  async list(query: AuditQuery): Promise<AuditRecord[]> {
+  /** Newest first (by id); each record carries its `id`, the page cursor (not shown by the API). */
+  async list(query: AuditQuery & { beforeId?: number }): Promise<(AuditRecord & { id: number })[]> {
     const rows = await this.prisma.auditEvent.findMany({
-      where: { scope: query.scope, key: query.key, action: query.action },
+      where: { scope: query.scope, key: query.key, action: query.action, ...(query.beforeId === undefined ? {} : { id: { lt: query.beforeId } }) },
       orderBy: { id: "desc" },
       take: query.limit,
     });
     return rows.map((row) => ({
+      id: row.id,
       at: row.at.toISOString(),
       actor: row.actor,
       action: row.action,

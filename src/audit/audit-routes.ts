@@ -4,6 +4,7 @@ import { normalizeConfigKey } from "../configs/config-key.ts";
 import { principalOf } from "../http/authenticate.ts";
 import { listScopeFilter } from "../http/request-scope.ts";
 import { parseInput } from "../http/validate.ts";
+import { cursorParam, sendPage } from "../http/cursor-page.ts";
 import type { OrgService } from "../orgs/index.ts";
 import type { AuditLog } from "./audit-log.ts";
 
@@ -12,6 +13,7 @@ const AuditQuery = z.object({
   key: z.string().min(1).max(300).optional(),
   action: z.string().regex(/^[a-z]+\.[a-z]+$/, "an action looks like config.update").optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: cursorParam(z.tuple([z.number().int().min(1)])).optional(),
 });
 
 /** /api/audit: newest first. An org token sees only its own org's rows. */
@@ -22,7 +24,8 @@ export function auditRoutes(audit: AuditLog, orgs: OrgService): Router {
     const query = parseInput(AuditQuery, req.query, "query");
     const scope = await listScopeFilter(orgs, principal, query.scope);
     const key = query.key === undefined ? undefined : normalizeConfigKey(query.key);
-    res.json(await audit.list({ scope, key, action: query.action, limit: query.limit }));
+    const rows = await audit.list({ scope, key, action: query.action, limit: query.limit + 1, beforeId: query.cursor?.[0] });
+    res.json(sendPage(req, res, rows, query.limit, (row) => [row.id]).map(({ id: _cursor, ...row }) => row));
   });
   return router;
 }

@@ -47,8 +47,10 @@ export class ApiClient {
           ...options.headers,
         },
         body: options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body),
+        signal: options.signal,
       });
     } catch (error) {
+      if (options.signal?.aborted) throw error;
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
       throw new CliError(`cannot reach the Bifrost API at ${this.baseUrl} (${cause}): is \`bifrost start\` running, and is BIFROST_URL right?`);
     }
@@ -60,7 +62,8 @@ export class ApiClient {
       }
       throw this.notTheApi(method, path, response);
     }
-    if (response.status !== 204 && !/\bjson\b/i.test(response.headers.get("content-type") ?? "")) {
+    const expected = options.stream ? /^text\/event-stream\b/i : /\bjson\b/i;
+    if (response.status !== 204 && !expected.test(response.headers.get("content-type") ?? "")) {
       await response.body?.cancel();
       throw this.notTheApi(method, path, response);
     }
@@ -78,6 +81,9 @@ interface RequestOptions {
   /** Sent as JSON; a string is sent as it is (already JSON text). */
   body?: unknown;
   headers?: Record<string, string>;
+  /** The answer is a text/event-stream (Server-Sent Events), not JSON. */
+  stream?: boolean;
+  signal?: AbortSignal;
 }
 
 function safeJson(text: string): unknown {

@@ -37,6 +37,8 @@ const EXAMPLES: Record<string, string[]> = {
   run: ["bifrost run greet --param name=Ada --org acme", "bifrost run charge_card --params '{\"amount\": 500}' --user-config api_key=...", "bifrost run nightly_sync --no-wait"],
   "executions list": ["bifrost executions list --status failed --workflow charge_card"],
   "executions get": ["bifrost executions get 0f8c..."],
+  "executions logs": ["bifrost executions logs 0f8c...", "bifrost executions logs 0f8c... --follow", "bifrost executions logs 0f8c... --json | jq -r .message"],
+  "executions prune": ["bifrost executions prune --older-than 7d --dry-run", "bifrost executions prune --older-than 90d --json"],
   "executions cancel": ["bifrost executions cancel 0f8c..."],
   "schedules create": ['bifrost schedules create nightly_sync --cron "0 2 * * *" --tz Europe/Paris --org acme'],
   "schedules list": ["bifrost schedules list --org acme"],

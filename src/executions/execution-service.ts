@@ -1,15 +1,18 @@
 import { randomUUID } from "node:crypto";
 import type { ConfigService } from "../configs/index.ts";
-import { ExecutionFinishedError, ExecutionNotFoundError, IdempotencyKeyReusedError, SecretsMissingError, UserConfigMissingError, WorkflowNotFoundError } from "../errors/index.ts";
+import { ExecutionFinishedError, ExecutionNotFoundError, IdempotencyKeyReusedError, SecretsMissingError, UserConfigMissingError, ValidationError, WorkflowNotFoundError } from "../errors/index.ts";
 import { scopeId, type Scope } from "../orgs/index.ts";
 import type { SecretCipher } from "../secrets/index.ts";
 import type { WorkflowCatalog } from "../workflows/index.ts";
 import type { ExecutionQueue } from "./execution-queue.ts";
 import type { ExecutionSignals } from "./execution-signals.ts";
 import { isFinal } from "./execution-status.ts";
-import { ExecutionStore, type ExecutionFilter, type NewExecution, type RunAuthority } from "./execution-store.ts";
+import { ExecutionStore, type ExecutionFilter, type ExecutionStats, type NewExecution, type RunAuthority } from "./execution-store.ts";
 import type { ExecutionTrigger } from "./execution-trigger.ts";
-import { toExecutionSummary, toExecutionView, type ExecutionRow, type ExecutionSummary, type ExecutionView } from "./execution-view.ts";
+import type { ExecutionRetention, PruneResult } from "./execution-retention.ts";
+import { followExecution, type FollowEvent } from "./execution-follow.ts";
+import type { StoredLogEntry } from "./execution-log-store.ts";
+import { legacyLogs, toExecutionSummary, toExecutionView, type ExecutionRow, type ExecutionSummary, type ExecutionView } from "./execution-view.ts";
 import { sealUserConfig } from "./user-config.ts";
 
 export interface StartExecution {
@@ -52,7 +55,17 @@ export class ExecutionService {
     private readonly queue: ExecutionQueue,
     private readonly signals: ExecutionSignals,
     private readonly cipher: SecretCipher,
+    /** Deletes old executions (POST /api/executions/prune); the API process's only. */
+    private readonly retention?: ExecutionRetention,
+    /** BIFROST_EXECUTION_RETENTION_DAYS: what a prune without `olderThan` uses. */
+    private readonly retentionDays: number | "never" = "never",
   ) {}
+
+  /** Ends every events stream this process serves (it is shutting down: clients reconnect elsewhere). */
+  private readonly streams = new AbortController();
+  endStreams(): void {
+    this.streams.abort();
+  }
 
   /** @param id the new execution's id (a random UUID unless given: startAndWait listens for it first) */
   async start(input: StartExecution, id: string = randomUUID()): Promise<ExecutionRow> {
@@ -148,6 +161,21 @@ export class ExecutionService {
   }
 
   /**
+   * Deletes (or counts, `dryRun`) the executions that ended more than `olderThanMs` ago (default:
+   * the retention setting), with their log lines.
+   */
+  async prune(olderThanMs: number | undefined, dryRun: boolean): Promise<PruneResult> {
+    if (!this.retention) throw new Error("Pruning runs in API processes only");
+    const ms = olderThanMs ?? (this.retentionDays === "never" ? undefined : this.retentionDays * 86_400_000);
+    if (ms === undefined) throw new ValidationError([{ path: "body.olderThan", message: "is required: BIFROST_EXECUTION_RETENTION_DAYS is never" }]);
+    return this.retention.pruneExecutions(new Date(Date.now() - ms), dryRun);
+  }
+
+  stats(filter: { scope?: string; since?: Date; until?: Date }): Promise<ExecutionStats> {
+    return this.store.stats(filter);
+  }
+
+  /**
    * Re-reads the execution until it has ended or `timeoutMs` has passed, woken by the worker's
    * "finished" notice. Returns the row as it is at that point.
    */
@@ -225,10 +253,31 @@ export class ExecutionService {
 
   /** @param scope the run's scope when the caller has it already (saves reading the org's name) */
   async view(row: ExecutionRow, scope?: Scope): Promise<ExecutionView> {
-    if (!row.orgId) return toExecutionView(row, null);
-    if (scope?.kind === "org" && scope.org.id === row.orgId) return toExecutionView(row, scope.org.name);
-    const names = await this.store.orgNames([row.orgId]);
-    return toExecutionView(row, names.get(row.orgId) ?? null);
+    const logs = this.allLogs(row);
+    if (!row.orgId) return toExecutionView(row, null, await logs);
+    if (scope?.kind === "org" && scope.org.id === row.orgId) return toExecutionView(row, scope.org.name, await logs);
+    const [names, lines] = await Promise.all([this.store.orgNames([row.orgId]), logs]);
+    return toExecutionView(row, names.get(row.orgId) ?? null, lines);
+  }
+
+  /** Every line stored so far (a run that has not logged yet costs no read: it is still pending). */
+  private async allLogs(row: ExecutionRow): Promise<StoredLogEntry[]> {
+    if (row.status === "pending" && row.attempts === 0) return [];
+    const lines = await this.store.logs.all(row.id);
+    return lines.length > 0 ? lines : legacyLogs(row);
+  }
+
+  /** The run's lines after seq `after` and its status changes, until it ends or `signal` aborts (GET /api/executions/:id/events). */
+  follow(id: string, after: number, signal: AbortSignal): AsyncGenerator<FollowEvent> {
+    return followExecution(id, after, (from, limit) => this.logsAfter(id, from, limit), this.signals, AbortSignal.any([signal, this.streams.signal]));
+  }
+
+  /** Lines after seq `after` (at most `limit`), and the run's status read before them: a status that is final means no line is missing. */
+  async logsAfter(id: string, after: number, limit: number): Promise<{ logs: StoredLogEntry[]; status: ExecutionRow["status"]; nextAfter: number }> {
+    const row = await this.find(id);
+    let logs = await this.store.logs.after(id, after, limit);
+    if (logs.length === 0 && after === 0) logs = legacyLogs(row).slice(0, limit);
+    return { logs, status: row.status, nextAfter: logs.at(-1)?.seq ?? after };
   }
 
   async summaries(rows: ExecutionRow[]): Promise<ExecutionSummary[]> {

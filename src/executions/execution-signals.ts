@@ -3,8 +3,11 @@ import type { Logger } from "../logging/logger.ts";
 import type { ExecutionRow } from "./execution-view.ts";
 
 type Listener = (executionId: string) => void;
-/** What a process hears: API processes wait for runs to end, workers are told to cancel runs. */
-export type Notice = "finished" | "cancel";
+/**
+ * What a process hears: API processes wait for runs to end and for their log lines (live logs),
+ * workers are told to cancel runs.
+ */
+export type Notice = "finished" | "cancel" | "logs";
 /** @param ended the ended row, when the notice carried it (else read it) */
 type FinishedListener = (executionId: string, ended: ExecutionRow | null) => void;
 
@@ -27,6 +30,8 @@ const MAX_NOTICE_ROW_BYTES = 16 * 1024;
 export class ExecutionSignals {
   private readonly finishedChannel: string;
   private readonly cancelChannel: string;
+  private readonly logsChannel: string;
+  private readonly logsListeners = new Map<string, Set<Listener>>();
   private readonly finishedListeners = new Map<string, Set<FinishedListener>>();
   private readonly cancelListeners = new Set<Listener>();
   private readonly hears: ReadonlySet<Notice>;
@@ -42,12 +47,14 @@ export class ExecutionSignals {
     this.hears = new Set(hears);
     this.finishedChannel = `${prefix}:executions:finished`;
     this.cancelChannel = `${prefix}:executions:cancel`;
+    this.logsChannel = `${prefix}:executions:logs`;
     subscriber.on("message", (channel: string, message: string) => {
       if (channel === this.finishedChannel) this.heardFinished(message);
+      else if (channel === this.logsChannel) for (const listener of this.logsListeners.get(message) ?? []) listener(message);
       else if (channel === this.cancelChannel) for (const listener of this.cancelListeners) listener(message);
     });
     // ioredis subscribes again by itself after a reconnect.
-    const channels = [...this.hears].map((notice) => (notice === "finished" ? this.finishedChannel : this.cancelChannel));
+    const channels = [...this.hears].map((notice) => ({ finished: this.finishedChannel, cancel: this.cancelChannel, logs: this.logsChannel })[notice]);
     if (channels.length === 0) return;
     subscriber.subscribe(...channels).catch((error: Error) => {
       logger.debug({ err: error }, "execution signals: subscribe deferred until Redis is reachable");
@@ -64,6 +71,23 @@ export class ExecutionSignals {
       listeners.delete(listener);
       if (listeners.size === 0) this.finishedListeners.delete(executionId);
     };
+  }
+
+  /** Calls `listener` when lines of `executionId` were stored; returns the function that stops listening. */
+  onLogs(executionId: string, listener: Listener): () => void {
+    this.assertHears("logs");
+    let listeners = this.logsListeners.get(executionId);
+    if (!listeners) this.logsListeners.set(executionId, (listeners = new Set()));
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0) this.logsListeners.delete(executionId);
+    };
+  }
+
+  /** Lines of `executionId` were stored (a hint: readers read them from the database). */
+  async publishLogs(executionId: string): Promise<void> {
+    await this.publish(this.logsChannel, executionId);
   }
 
   onCancel(listener: Listener): () => void {
@@ -120,6 +144,7 @@ export class ExecutionSignals {
 
   async close(): Promise<void> {
     this.finishedListeners.clear();
+    this.logsListeners.clear();
     this.cancelListeners.clear();
     await this.subscriber.unsubscribe().catch(() => undefined);
   }

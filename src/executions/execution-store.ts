@@ -4,6 +4,7 @@ import { join, sql, type Database } from "../storage/database.ts";
 import { isUniqueViolation } from "../storage/database-errors.ts";
 import type { SqlStatement } from "../storage/direct-sql.ts";
 import { ExecutionKeys } from "./execution-keys.ts";
+import { ExecutionLogStore } from "./execution-log-store.ts";
 import type { ExecutionStatus, FinalStatus } from "./execution-status.ts";
 import type { ExecutionTrigger } from "./execution-trigger.ts";
 import type { ExecutionRow } from "./execution-view.ts";
@@ -20,6 +21,7 @@ export interface ExecutionOutcome {
   /** JSON text, as stored (scrubbed); null when the run returned nothing or failed. */
   result: string | null;
   error: string | null;
+  /** This attempt's log, scrubbed: the worker stored it while the run went (workers/live-log.ts). */
   logs: ExecutionLogEntry[];
 }
 
@@ -38,6 +40,13 @@ export interface NewExecution {
   ended?: { error: string };
 }
 
+/** GET /api/executions/stats: how many executions, by each. */
+export interface ExecutionStats {
+  byStatus: Record<string, number>;
+  byWorkflow: Record<string, number>;
+  byTrigger: Record<string, number>;
+}
+
 export interface ExecutionFilter {
   workflow?: string;
   status?: ExecutionStatus;
@@ -45,6 +54,8 @@ export interface ExecutionFilter {
   /** "global" or an org id. */
   scope?: string;
   limit: number;
+  /** Rows after this one in the order (createdAt desc, id desc): the cursor of the page before. */
+  before?: { createdAt: Date; id: string };
 }
 
 /**
@@ -59,9 +70,12 @@ export interface ExecutionFilter {
  */
 export class ExecutionStore {
   readonly keys: ExecutionKeys;
+  /** The runs' log lines (their own table, written while runs go). */
+  readonly logs: ExecutionLogStore;
 
   constructor(private readonly db: Database) {
     this.keys = new ExecutionKeys(db);
+    this.logs = new ExecutionLogStore(db);
   }
 
   /**
@@ -69,8 +83,13 @@ export class ExecutionStore {
    * writer in another process (API and workers share the file) makes it wait instead of failing
    * with SQLITE_BUSY(_SNAPSHOT) when Prisma's implicit read would have to upgrade.
    */
-  private update(args: Parameters<Database["prisma"]["execution"]["updateMany"]>[0]) {
-    return this.db.write((tx) => tx.execution.updateMany(args));
+  private update(args: Parameters<Database["prisma"]["execution"]["updateMany"]>[0], lines: ExecutionLogEntry[] = []) {
+    return this.db.write(async (tx) => {
+      const updated = await tx.execution.updateMany(args);
+      // The transition and its log lines (after every line stored so far) land together.
+      if (updated.count === 1) for (const line of lines) await tx.$executeRaw(ExecutionLogStore.appendAfterLastStatement(args.where!.id as string, line));
+      return updated;
+    });
   }
 
   /** A new row, pending unless `ended` says how it ended before it could start (a fire refused). */
@@ -131,13 +150,31 @@ export class ExecutionStore {
     return rows[0] ?? null;
   }
 
-  /** Newest first. */
+  /** Newest first: a keyset read on (createdAt, id), on the composite index that leads with the filter. */
   list(filter: ExecutionFilter): Promise<ExecutionRow[]> {
+    const { before } = filter;
     return this.db.prisma.execution.findMany({
-      where: { workflow: filter.workflow, status: filter.status, scope: filter.scope, trigger: filter.trigger },
+      where: {
+        workflow: filter.workflow,
+        status: filter.status,
+        scope: filter.scope,
+        trigger: filter.trigger,
+        ...(before ? { OR: [{ createdAt: { lt: before.createdAt } }, { createdAt: before.createdAt, id: { lt: before.id } }] } : {}),
+      },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: filter.limit,
     });
+  }
+
+  /** Counts by status, workflow and trigger (GROUP BY in the database, not by paging rows). */
+  async stats(filter: { scope?: string; since?: Date; until?: Date }): Promise<ExecutionStats> {
+    const where = { scope: filter.scope, createdAt: { gte: filter.since, lt: filter.until } };
+    const count = async (by: "status" | "workflow" | "trigger") => {
+      const groups = await this.db.prisma.execution.groupBy({ by: [by], where, _count: { _all: true } });
+      return Object.fromEntries(groups.map((g) => [(g as Record<string, unknown>)[by] as string, g._count._all]));
+    };
+    const [byStatus, byWorkflow, byTrigger] = await Promise.all([count("status"), count("workflow"), count("trigger")]);
+    return { byStatus, byWorkflow, byTrigger };
   }
 
   /** Rows not ended that were created before `before`, oldest first: the sweeper checks their jobs. */
@@ -171,12 +208,13 @@ export class ExecutionStore {
   }
 
   /**
-   * A worker takes the run: `row`, as the worker read it, moves to running with one more attempt.
+   * A worker takes the run: `row`, as the worker read it, moves to running with one more attempt;
+   * `logs` (notes about the claim) follow the lines stored so far.
    * @returns the claimed row, or null when someone else changed it first (cancelled, taken).
    */
   async claim(row: ExecutionRow, logs: ExecutionLogEntry[], workerId: string | null = null): Promise<ExecutionRow | null> {
-    const data = { status: "running", attempts: row.attempts + 1, startedAt: row.startedAt ?? new Date(), logs: JSON.stringify(logs), workerId };
-    const { count } = await this.update({ where: { id: row.id, status: row.status, attempts: row.attempts }, data });
+    const data = { status: "running", attempts: row.attempts + 1, startedAt: row.startedAt ?? new Date(), workerId };
+    const { count } = await this.update({ where: { id: row.id, status: row.status, attempts: row.attempts }, data }, logs);
     return count === 1 ? { ...row, ...data } : null;
   }
 
@@ -188,38 +226,35 @@ export class ExecutionStore {
     const finishedAt = new Date();
     const durationMs = finishedAt.getTime() - (claimed.startedAt ?? finishedAt).getTime();
     const { result } = outcome;
-    const logs = outcome.logs.length === 0 ? claimed.logs : JSON.stringify([...JSON.parse(claimed.logs), ...outcome.logs]);
+    // The log is in its own table already (stored while the run went).
     const { count } = await this.db.bookkeeping.write(
-      sql`UPDATE "executions" SET "status" = ${outcome.status}, "result" = ${result}, "error" = ${outcome.error}, "logs" = ${logs}, "finishedAt" = ${finishedAt}, "durationMs" = ${durationMs}
+      sql`UPDATE "executions" SET "status" = ${outcome.status}, "result" = ${result}, "error" = ${outcome.error}, "finishedAt" = ${finishedAt}, "durationMs" = ${durationMs}
         WHERE "id" = ${claimed.id} AND "status" = 'running' AND "attempts" = ${claimed.attempts}`,
     );
-    return count === 1 ? { ...claimed, status: outcome.status, result, error: outcome.error, logs, finishedAt, durationMs } : null;
+    return count === 1 ? { ...claimed, status: outcome.status, result, error: outcome.error, finishedAt, durationMs } : null;
   }
 
   /** A failed attempt with retries left goes back to pending, keeping its logs and error. */
   async scheduleRetry(claimed: ExecutionRow, outcome: ExecutionOutcome, note: string): Promise<boolean> {
-    const logs: ExecutionLogEntry[] = [...JSON.parse(claimed.logs), ...outcome.logs, { at: new Date().toISOString(), level: "warn", message: note }];
     const { count } = await this.update({
       where: { id: claimed.id, status: "running", attempts: claimed.attempts },
-      data: { status: "pending", error: outcome.error, logs: JSON.stringify(logs) },
-    });
+      data: { status: "pending", error: outcome.error },
+    }, [{ at: new Date().toISOString(), level: "warn", message: note }]);
     return count === 1;
   }
 
   /** Ends a run that cannot produce an outcome (its worker died, its job vanished, its workflow is not loaded). */
   async fail(row: ExecutionRow, message: string): Promise<boolean> {
     const finishedAt = new Date();
-    const logs: ExecutionLogEntry[] = [...JSON.parse(row.logs), { at: finishedAt.toISOString(), level: "error", message }];
     const { count } = await this.update({
       where: { id: row.id, status: row.status, attempts: row.attempts },
       data: {
         status: "failed",
         error: message,
-        logs: JSON.stringify(logs),
         finishedAt,
         durationMs: row.startedAt ? finishedAt.getTime() - row.startedAt.getTime() : null,
       },
-    });
+    }, [{ at: finishedAt.toISOString(), level: "error", message }]);
     return count === 1;
   }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ExecutionLogEntry } from "../../sdk/execution-context.ts";
+import type { StoredLogEntry } from "./execution-log-store.ts";
 import type { Execution } from "../storage/generated/sqlite/client.ts";
 import { OrgRefView, ScopeId, Timestamp } from "../views/view-fields.ts";
 import { ExecutionStatus } from "./execution-status.ts";
@@ -10,13 +11,15 @@ export type ExecutionRow = Execution;
 /** One line a run logged, scrubbed of secrets before it was stored. */
 export const ExecutionLogView = z
   .object({
+    seq: z.number().int().meta({ description: "1, 2, 3, ... per execution: read on with `GET /api/executions/{id}/logs?after=<seq>`" }),
     at: Timestamp,
     level: z.enum(["debug", "info", "warn", "error"]),
     message: z.string().meta({ example: "charging 42" }),
   })
   .meta({ id: "ExecutionLog", description: "A line the run logged, scrubbed of secrets" });
 // The SDK declares the same shape for workflow authors (it imports nothing from src/): keep them equal.
-const logsAgree: [z.infer<typeof ExecutionLogView>, ExecutionLogEntry] extends [ExecutionLogEntry, z.infer<typeof ExecutionLogView>] ? true : never = true;
+type LogLine = Omit<z.infer<typeof ExecutionLogView>, "seq">;
+const logsAgree: [LogLine, ExecutionLogEntry] extends [ExecutionLogEntry, LogLine] ? true : never = true;
 void logsAgree;
 
 /** A list row: an execution without the potentially large params, result and logs. */
@@ -67,11 +70,21 @@ export function toExecutionSummary(row: ExecutionRow, orgName: string | null): E
   };
 }
 
-export function toExecutionView(row: ExecutionRow, orgName: string | null): ExecutionView {
+/** @param logs the execution's stored lines (execution_logs) */
+export function toExecutionView(row: ExecutionRow, orgName: string | null, logs: StoredLogEntry[]): ExecutionView {
   return {
     ...toExecutionSummary(row, orgName),
     params: JSON.parse(row.params),
     result: row.result === null ? null : JSON.parse(row.result),
-    logs: JSON.parse(row.logs),
+    logs,
   };
+}
+
+/**
+ * Lines of a run stored before logs had a table of their own (the `logs` column, a JSON array),
+ * numbered as the table numbers them.
+ */
+export function legacyLogs(row: ExecutionRow): StoredLogEntry[] {
+  if (row.logs === "[]" || row.logs === "") return [];
+  return (JSON.parse(row.logs) as Omit<StoredLogEntry, "seq">[]).map((entry, i) => ({ ...entry, seq: i + 1 }));
 }

@@ -2,12 +2,17 @@ import { Router } from "express";
 import { z } from "zod";
 import { assertAdmin } from "../auth/index.ts";
 import { principalOf } from "../http/authenticate.ts";
+import { cursorParam, sendPage } from "../http/cursor-page.ts";
 import { jsonBody, parseInput } from "../http/validate.ts";
 import type { OrgService } from "./org-service.ts";
 
 const CreateOrg = z.strictObject({ name: z.unknown() });
 const DeleteQuery = z.object({ force: z.enum(["true", "false"]).default("false") });
 const OrgRef = z.string().trim().min(1).max(255);
+const OrgListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+  cursor: cursorParam(z.tuple([z.string().min(1).max(255)])).optional(),
+});
 
 /** /api/orgs: admins create, list and delete orgs; an org token sees only its own org. */
 export function orgRoutes(orgs: OrgService): Router {
@@ -20,9 +25,11 @@ export function orgRoutes(orgs: OrgService): Router {
     res.status(201).json(await orgs.create(name, principal.actor));
   });
 
-  router.get("/", async (_req, res) => {
+  router.get("/", async (req, res) => {
     const principal = principalOf(res);
-    res.json(principal.kind === "org" ? [await orgs.get(principal.orgId)] : await orgs.list());
+    const query = parseInput(OrgListQuery, req.query, "query");
+    if (principal.kind === "org") return void res.json([await orgs.get(principal.orgId)]);
+    res.json(sendPage(req, res, await orgs.list({ limit: query.limit + 1, after: query.cursor?.[0] }), query.limit, (org) => [org.name]));
   });
 
   router.delete("/:org", async (req, res) => {

@@ -5,6 +5,7 @@ import type { AuditLog } from "../audit/index.ts";
 import { bumpConfigRevisions } from "../configs/config-list-cache.ts";
 import type { ExecutionStatus } from "../executions/execution-status.ts";
 import { sql, type Database } from "../storage/database.ts";
+import { isUniqueViolation } from "../storage/database-errors.ts";
 import type { OrgView } from "./org-view.ts";
 import { GLOBAL, GLOBAL_SCOPE, orgScope, type OrgRef, type Scope } from "./scope.ts";
 
@@ -42,13 +43,14 @@ export class OrgService {
       });
       return { id: org.id, name: org.name, createdAt: org.createdAt.toISOString() };
     } catch (error) {
-      if ((error as { code?: string }).code === "P2002") throw new OrgExistsError(name);
+      if ((error as { code?: string }).code === "P2002" || isUniqueViolation(error)) throw new OrgExistsError(name);
       throw error;
     }
   }
 
-  async list(): Promise<OrgView[]> {
-    const orgs = await this.db.prisma.org.findMany({ orderBy: { name: "asc" } });
+  /** By name; `after`: the last name of the page before (GET /api/orgs pages with a cursor). */
+  async list(page: { limit?: number; after?: string } = {}): Promise<OrgView[]> {
+    const orgs = await this.db.prisma.org.findMany({ where: page.after === undefined ? {} : { name: { gt: page.after } }, orderBy: { name: "asc" }, take: page.limit });
     return orgs.map((org) => ({ id: org.id, name: org.name, createdAt: org.createdAt.toISOString() }));
   }
 
@@ -115,9 +117,10 @@ export class OrgService {
   }
 
   private async nameTaken(name: string): Promise<boolean> {
-    // Portable case-insensitive check (SQLite has no `mode: "insensitive"`); orgs are few.
-    const all = await this.db.prisma.org.findMany({ select: { name: true } });
-    return all.some((org) => org.name.toLowerCase() === name.toLowerCase());
+    // One lookup on the unique index on lower("name") (migration org_folded_name): names are
+    // ASCII, so lower() folds them as toLowerCase does; the index also refuses a racing twin.
+    const rows = await this.db.direct.query<{ id: string }>(sql`SELECT "id" FROM "orgs" WHERE lower("name") = ${name.toLowerCase()}`);
+    return rows.length > 0;
   }
 }
 

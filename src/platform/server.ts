@@ -1,5 +1,6 @@
 import type { Server } from "node:http";
 import { ExecutionQueue } from "../executions/execution-queue.ts";
+import { ExecutionRetention } from "../executions/execution-retention.ts";
 import { ExecutionService } from "../executions/execution-service.ts";
 import { ExecutionSignals } from "../executions/execution-signals.ts";
 import { ExecutionStore } from "../executions/execution-store.ts";
@@ -40,11 +41,13 @@ export async function startServer(platform: Platform, port = platform.settings.p
   const redis = createRedisConnection(settings.redisUrl, logger, { role: "api", failFast: true });
   const subscriber = createRedisConnection(settings.redisUrl, logger, { role: "api-signals" });
   const queue = new ExecutionQueue(redis, settings.queuePrefix, settings.redisUrl);
-  const signals = new ExecutionSignals(redis, subscriber, settings.queuePrefix, logger, ["finished"]);
+  const signals = new ExecutionSignals(redis, subscriber, settings.queuePrefix, logger, ["finished", "logs"]);
   // A moment for the first connection, so a request right after start is not refused needlessly.
   await waitForRedis(redis, REDIS_STARTUP_WAIT_MS);
   const store = new ExecutionStore(platform.db);
-  const executions = new ExecutionService(store, platform.configs, catalog, queue, signals, platform.cipher);
+  const retention = new ExecutionRetention(platform.db, redis, settings.queuePrefix, logger, settings);
+  retention.start();
+  const executions = new ExecutionService(store, platform.configs, catalog, queue, signals, platform.cipher, retention, settings.executionRetentionDays);
   const scheduleQueue = new ScheduleQueue(redis, settings.queuePrefix);
   const schedules = new ScheduleService(platform.db, new ScheduleStore(platform.db), platform.audit, catalog, scheduleQueue, logger, { minIntervalS: settings.scheduleMinIntervalS });
   const webhooks = new WebhookService(platform.db, new WebhookStore(platform.db), platform.audit, platform.cipher, catalog, platform.orgs, executions);
@@ -65,11 +68,14 @@ export async function startServer(platform: Platform, port = platform.settings.p
     executions,
     signals,
     async close() {
+      // Open events streams would hold the close until their runs end: they end now (clients reconnect).
+      executions.endStreams();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
       clearInterval(purging);
+      await retention.close();
       await signals.close();
       await queue.close();
       await scheduleQueue.close();

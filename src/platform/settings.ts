@@ -29,6 +29,15 @@ export const Settings = z.object({
    * (killed, or its event loop blocked) loses the job to the stalled-job check.
    */
   workerLockMs: z.coerce.number().int().min(500).max(600_000),
+  /**
+   * Finished executions (and their log lines) older than this many days are deleted in the
+   * background (BIFROST_EXECUTION_RETENTION_DAYS; "never" keeps them). Fractions allowed.
+   */
+  executionRetentionDays: z.union([z.literal("never"), z.coerce.number().positive().max(36_500)]),
+  /** Audit rows older than this many days are deleted (BIFROST_AUDIT_RETENTION_DAYS; default "never"). */
+  auditRetentionDays: z.union([z.literal("never"), z.coerce.number().positive().max(36_500)]),
+  /** How often one API process (a Redis lock decides which) runs the retention pass. */
+  retentionIntervalMs: z.coerce.number().int().min(100).max(86_400_000),
   /** How often a process checks the workflow files for changes (0: never; they are read once at start). */
   workflowsWatchMs: z.coerce.number().int().min(0).max(600_000),
   /** Threads a worker process runs workflow code in (unset: one a core, at least two). */
@@ -73,6 +82,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     workerLockMs: env.BIFROST_WORKER_LOCK_MS ?? 30_000,
     workerThreads: env.BIFROST_WORKER_THREADS || undefined,
     workflowsWatchMs: env.BIFROST_WORKFLOWS_WATCH_MS ?? 1_000,
+    executionRetentionDays: env.BIFROST_EXECUTION_RETENTION_DAYS || 30,
+    auditRetentionDays: env.BIFROST_AUDIT_RETENTION_DAYS || "never",
+    retentionIntervalMs: env.BIFROST_RETENTION_INTERVAL_MS ?? 600_000,
     workflowMemoryMb: env.BIFROST_WORKFLOW_MEMORY_MB ?? 512,
     authFailuresPerMinute: env.BIFROST_AUTH_FAILURES_PER_MINUTE ?? 30,
     logLevel: env.LOG_LEVEL ?? "info",

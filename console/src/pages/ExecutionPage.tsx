@@ -3,6 +3,7 @@ import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { api, type Execution } from "../api";
 import { formatDuration, formatWhen } from "../components/format";
+import { Elapsed, LiveLogs } from "../components/LiveLogs";
 import { StatusBadge, isActive } from "../components/StatusBadge";
 
 /** One execution as stored (result, error and logs were scrubbed of secrets before they were). */
@@ -13,7 +14,8 @@ export function ExecutionPage() {
   const execution = useQuery({
     queryKey: ["execution", id],
     queryFn: () => api<Execution>("GET", `/api/executions/${encodeURIComponent(id!)}`),
-    refetchInterval: (q) => (q.state.data && isActive(q.state.data.status) ? 1_000 : false),
+    // The events stream (LiveLogs) says when the status changes; this re-read is the fallback.
+    refetchInterval: (q) => (q.state.data && isActive(q.state.data.status) ? 5_000 : false),
   });
 
   async function cancel() {
@@ -52,7 +54,7 @@ export function ExecutionPage() {
         <dt>Finished</dt>
         <dd>{formatWhen(e.finishedAt)}</dd>
         <dt>Duration</dt>
-        <dd>{formatDuration(e.durationMs)}</dd>
+        <dd>{e.durationMs === null && e.startedAt && isActive(e.status) ? <Elapsed since={e.startedAt} running /> : formatDuration(e.durationMs)}</dd>
         <dt>Attempts</dt>
         <dd>{e.attempts}</dd>
         <dt>Started by</dt>
@@ -80,33 +82,15 @@ export function ExecutionPage() {
           <pre className="code-block error-block">{e.error}</pre>
         </>
       )}
-      <h2>Logs</h2>
-      {e.logs?.length ? (
-        <div className="table-wrap">
-          <table aria-label="Logs" className="logs">
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Level</th>
-                <th scope="col">Message</th>
-              </tr>
-            </thead>
-            <tbody>
-              {e.logs.map((line, i) => (
-                <tr key={i} className={`log-${line.level}`}>
-                  <td>{new Date(line.at).toLocaleTimeString(undefined, { hour12: false })}</td>
-                  <td>{line.level}</td>
-                  <td>
-                    <code>{line.message}</code>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : (
-        <p className="empty">{isActive(e.status) ? "No logs yet." : "No logs."}</p>
-      )}
+      <LiveLogs
+        key={e.id}
+        executionId={e.id}
+        initial={(e.logs ?? []).map((line, i) => ({ seq: i + 1, ...line }))}
+        status={e.status}
+        onStatus={(status) => {
+          if (status !== e.status) void queryClient.invalidateQueries({ queryKey: ["execution", id] });
+        }}
+      />
     </section>
   );
 }

@@ -3,6 +3,8 @@ import { ExecutionTrigger } from "../../executions/execution-trigger.ts";
 import type { ExecutionSummary, ExecutionView } from "../../executions/execution-view.ts";
 import { ApiClient } from "../api-client.ts";
 import { CliError, EXIT } from "../cli-error.ts";
+import { followExecution } from "../event-stream.ts";
+import type { StoredLogEntry } from "../../executions/execution-log-store.ts";
 import { printJson, printOutcome, printTable } from "../output.ts";
 
 const STATUSES = ["pending", "running", "success", "failed", "timeout", "cancelled"];
@@ -11,7 +13,7 @@ const STATUSES = ["pending", "running", "success", "failed", "timeout", "cancell
 export function registerExecutionCommands(program: Command): void {
   program
     .command("run <workflow>")
-    .description("run a workflow and wait for its end; exits non-zero unless it succeeds")
+    .description("run a workflow and wait for its end, printing its log lines as they come; exits non-zero unless it succeeds")
     .option("--org <name>", "run for this org (its configs shadow the global ones); default: global for admin tokens, the token's org for org tokens")
     .option("--param <key=value>", "a param; the value is JSON when it parses as JSON (5, true, [1]), else text (repeatable)", collect, [])
     .option("--params <json>", "all params as one JSON object (--param entries are merged over it)")
@@ -26,13 +28,21 @@ export function registerExecutionCommands(program: Command): void {
         return [`Config-${name}`, value];
       }));
       const wait = options.wait === false ? undefined : String(parseWait(options.wait));
-      const execution = await new ApiClient().request<ExecutionView>("POST", `/api/workflows/${encodeURIComponent(workflow)}/executions`, {
-        query: { scope: options.org, wait },
+      const api = new ApiClient();
+      // Human output follows the run's lines as they are stored; --json waits and prints the whole execution.
+      const live = !options.json && wait !== undefined;
+      const started = await api.request<ExecutionView>("POST", `/api/workflows/${encodeURIComponent(workflow)}/executions`, {
+        query: { scope: options.org, wait: live ? undefined : wait },
         body: { params },
         headers: { ...headers, "Bifrost-Trigger": "cli" },
       });
+      let execution = started;
+      if (live) {
+        await followExecution(api, started.id, printLine, { until: Date.now() + Number(wait) });
+        execution = await api.request<ExecutionView>("GET", `/api/executions/${encodeURIComponent(started.id)}`);
+      }
       if (options.json) printJson(execution);
-      else printExecution(execution);
+      else printExecution(execution, { logs: !live });
       if (execution.status === "pending" || execution.status === "running") {
         if (wait !== undefined) process.stderr.write(`still ${execution.status} after ${wait} ms: follow it with \`bifrost executions get ${execution.id}\`\n`);
         return;
@@ -81,6 +91,40 @@ export function registerExecutionCommands(program: Command): void {
       const execution = await new ApiClient().request<ExecutionView>("GET", `/api/executions/${encodeURIComponent(id)}`);
       if (options.json) printJson(execution);
       else printExecution(execution);
+    });
+
+  executions
+    .command("logs <id>")
+    .description("print an execution's log lines (as stored: scrubbed of secrets); --follow prints new ones as they come until it ends")
+    .option("-f, --follow", "keep printing lines as the run writes them, until it ends")
+    .option("--json", "one JSON object a line: {seq, at, level, message}")
+    .action(async (id: string, options: { follow?: boolean; json?: boolean }) => {
+      const api = new ApiClient();
+      const print = options.json ? (line: StoredLogEntry) => process.stdout.write(`${JSON.stringify(line)}\n`) : printLine;
+      if (options.follow) {
+        await followExecution(api, id, print);
+        return;
+      }
+      for (let after = 0; ; ) {
+        const page = await api.request<{ logs: StoredLogEntry[]; nextAfter: number }>("GET", `/api/executions/${encodeURIComponent(id)}/logs`, { query: { after } });
+        page.logs.forEach(print);
+        if (page.logs.length === 0) return;
+        after = page.nextAfter;
+      }
+    });
+
+  executions
+    .command("prune")
+    .description("delete finished executions (and their log lines) older than a duration; default: BIFROST_EXECUTION_RETENTION_DAYS of the API (admin)")
+    .option("--older-than <duration>", "30s, 15m, 12h, 7d: finished longer ago than this")
+    .option("--dry-run", "count what would be deleted, delete nothing")
+    .option("--json", "print JSON")
+    .action(async (options: { olderThan?: string; dryRun?: boolean; json?: boolean }) => {
+      const result = await new ApiClient().request<{ executions: number; logLines: number; before: string; dryRun: boolean }>("POST", "/api/executions/prune", {
+        body: { ...(options.olderThan === undefined ? {} : { olderThan: options.olderThan }), dryRun: options.dryRun === true },
+      });
+      if (options.json) return printJson(result);
+      process.stdout.write(`${result.dryRun ? "would delete" : "deleted"} ${result.executions} execution(s) and ${result.logLines} log line(s) finished before ${result.before}\n`);
     });
 
   executions
@@ -139,10 +183,15 @@ function parseWait(text: string): number {
   return ms;
 }
 
-function printExecution(e: ExecutionView): void {
+function printLine(line: StoredLogEntry): void {
+  process.stdout.write(`  ${line.at} ${line.level.padEnd(5)} ${line.message}\n`);
+}
+
+/** @param options.logs false when the lines were printed already (followed live) */
+function printExecution(e: ExecutionView, options: { logs: boolean } = { logs: true }): void {
   const where = e.org ? `org ${e.org.name}` : "global";
   process.stdout.write(`${e.workflow} ${e.status} (${where}, id ${e.id}${e.durationMs === null ? "" : `, ${e.durationMs} ms`}${e.attempts > 1 ? `, ${e.attempts} attempts` : ""})\n`);
-  for (const line of e.logs ?? []) process.stdout.write(`  ${line.at} ${line.level.padEnd(5)} ${line.message}\n`);
+  if (options.logs) for (const line of e.logs ?? []) printLine(line);
   if (e.error) process.stdout.write(`error: ${e.error}\n`);
   if (e.result !== null && e.result !== undefined) process.stdout.write(`${JSON.stringify(e.result, null, 2)}\n`);
 }

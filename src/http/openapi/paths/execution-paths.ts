@@ -11,13 +11,9 @@ const IdParam = z.object({ id: z.string().meta({ description: "Execution id (a U
 const Seq = z.coerce.number().int().min(0);
 
 // Shapes of the v2 contract's live logs, stats and retention (../shared/CONTRACT.md).
-const StoredLog = ExecutionLogView.extend({ seq: z.number().int().min(1).meta({ description: "1, 2, 3, ... per execution" }) }).meta({
-  id: "StoredLog",
-  description: "A stored log line with its number",
-});
 const LogPage = z
   .object({
-    logs: z.array(StoredLog),
+    logs: z.array(ExecutionLogView),
     status: ExecutionStatus,
     nextAfter: z.number().int().meta({ description: "Pass as `after=` to read the lines after these" }),
   })
@@ -32,13 +28,18 @@ const ExecutionStats = z
   .meta({ id: "ExecutionStats", description: "Execution counts, counted in the database" });
 const PruneRequest = z
   .object({
-    olderThanDays: z.number().int().min(1).optional().meta({ description: "Default: BIFROST_EXECUTION_RETENTION_DAYS (30)" }),
+    olderThan: z.string().regex(/^\d{1,6}[smhd]$/).optional().meta({ description: "A duration: `30s`, `15m`, `12h`, `7d` (default: BIFROST_EXECUTION_RETENTION_DAYS)" }),
     dryRun: z.boolean().optional().meta({ description: "Count without deleting" }),
   })
-  .meta({ id: "PruneRequest", example: { olderThanDays: 7, dryRun: true } });
+  .meta({ id: "PruneRequest", example: { olderThan: "7d", dryRun: true } });
 const PruneResult = z
-  .union([z.object({ deleted: z.number().int() }), z.object({ wouldDelete: z.number().int() })])
-  .meta({ id: "PruneResult", description: "`deleted`, or with `dryRun` `wouldDelete`" });
+  .object({
+    executions: z.number().int().meta({ description: "Executions deleted (or, dry run, that would be)" }),
+    logLines: z.number().int().meta({ description: "Their log lines" }),
+    before: Timestamp.meta({ description: "Finished before this" }),
+    dryRun: z.boolean(),
+  })
+  .meta({ id: "PruneResult", description: "What went (or, dry run, would go)" });
 
 export function registerExecutionPaths(registry: OpenAPIRegistry): void {
   registry.registerPath({
@@ -112,7 +113,11 @@ export function registerExecutionPaths(registry: OpenAPIRegistry): void {
     summary: "Read an execution's log lines after a seq",
     description: "Poll with `after=<nextAfter>` until `status` is final.",
     tags,
-    request: { params: IdParam, query: z.object({ after: Seq.optional().meta({ description: "Lines with a larger seq (default 0: from the start)" }) }) },
+    request: { params: IdParam, query: z.object({
+        after: Seq.optional().meta({ description: "Lines with a larger seq (default 0: from the start)" }),
+        limit: z.coerce.number().int().min(1).max(1000).optional().meta({ description: "Lines per answer (default and most: 1000)" }),
+      }),
+    },
     responses: { 200: json("The lines and the run's status", LogPage), ...errors(400, ...AUTH_ERRORS, 403, 404) },
   });
 
@@ -122,7 +127,7 @@ export function registerExecutionPaths(registry: OpenAPIRegistry): void {
     operationId: "followExecution",
     summary: "Follow an execution live (Server-Sent Events)",
     description:
-      "A `text/event-stream` of `log` events (`id:` the line's seq, `data:` a StoredLog) and `status` events (`data: {\"status\": ...}`), closed when the run ends. Reconnect with `Last-Event-ID` (or `after=`) to resume after the last line seen.",
+      "A `text/event-stream` of `log` events (`id:` the line's seq, `data:` an ExecutionLog) and `status` events (`data: {\"status\": ...}`), closed when the run ends. Reconnect with `Last-Event-ID` (or `after=`) to resume after the last line seen.",
     tags,
     request: {
       params: IdParam,
