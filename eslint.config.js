@@ -2,6 +2,7 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import globals from "globals";
+import reactHooks from "eslint-plugin-react-hooks";
 
 export default tseslint.config(
   { ignores: ["node_modules/", "console/dist/", "src/storage/generated/", "bench/profiles/", "test/types-failing/"] },
@@ -17,6 +18,7 @@ export default tseslint.config(
       ],
     },
   },
+  { files: ["console/src/**"], plugins: { "react-hooks": reactHooks }, rules: reactHooks.configs.recommended.rules },
   // Tests read JSON answers of every shape, including wrong ones on purpose.
   { files: ["test/**"], rules: { "@typescript-eslint/no-explicit-any": "off" } },
   { files: ["**/*.cjs"], languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } } },

@@ -29,7 +29,7 @@ export async function* followExecution(
   signals: ExecutionSignals,
   signal: AbortSignal,
 ): AsyncGenerator<FollowEvent> {
-  let woken = false;
+  let woken: boolean;
   let wake = () => {
     woken = true;
   };

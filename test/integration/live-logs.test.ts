@@ -199,7 +199,7 @@ describe("live logs", () => {
     const gate = gateFile();
     const run = spawn(["run", "log_then_wait", "--params", JSON.stringify({ lines: 3, gate })]);
     // Printed while the run still waits on its gate: followed live, not at the end.
-    await run.waitFor(/info  line 3\n/, 15_000);
+    await run.waitFor(/info {2}line 3\n/, 15_000);
     expect(run.output()).not.toMatch(/log_then_wait success/);
     const id = (await admin("GET", "/api/executions?workflow=log_then_wait&status=running")).body[0].id as string;
 
@@ -212,7 +212,7 @@ describe("live logs", () => {
     open(gate);
     const exited = (p: CliProcess) => new Promise<number | null>((resolve) => (p.child.exitCode !== null ? resolve(p.child.exitCode) : p.child.once("exit", (code) => resolve(code))));
     expect(await exited(run)).toBe(0);
-    expect(run.output()).toMatch(/info  line 3\n {2}\S+ info  after gate 1\nlog_then_wait success \(global, id [0-9a-f-]{36}, \d+ ms\)\n/);
+    expect(run.output()).toMatch(/info {2}line 3\n {2}\S+ info {2}after gate 1\nlog_then_wait success \(global, id [0-9a-f-]{36}, \d+ ms\)\n/);
     expect(await exited(follow)).toBe(0);
     expect(lines(follow.output()).map((l) => JSON.parse(l))).toEqual([1, 2, 3, 4].map((seq) => ({ seq, at: expect.any(String), level: "info", message: seq === 4 ? "after gate 1" : `line ${seq}` })));
     const missing = await runCli(["executions", "logs", "00000000-0000-0000-0000-000000000000"], { env: t.env() });
