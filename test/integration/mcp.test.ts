@@ -207,6 +207,8 @@ describe("progress, cancellation and disconnects", () => {
     expect(result.structuredContent).toMatchObject({ waited: 1_500, cancelled: false });
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.map((p) => p.message)).toContainEqual(expect.stringMatching(/^running \(execution [0-9a-f-]{36}\)$/));
+    // The run's log line, stored while it runs, reaches the client before the answer.
+    expect(progress.map((p) => p.message)).toContain("info: started waiting");
     expect(progress.map((p) => p.progress)).toEqual(progress.map((_, i) => i + 1));
   });
 
