@@ -65,7 +65,7 @@ export class ExecutionRunner {
     private readonly liveLogs?: LiveLogDeps,
   ) {
     // Asked as the worker claims a run: the read goes with the claim where it can.
-    this.orgReads = new SharedReads((id: string) => orgs.get(id, { alongBookkeeping: true }));
+    this.orgReads = new SharedReads((id: string) => orgs.getForClaim(id));
   }
 
   /**

@@ -4,7 +4,7 @@ import { BundleImporter } from "../bundles/bundle-importer.ts";
 import { TokenService, TokenStore } from "../auth/index.ts";
 import { ConfigService } from "../configs/index.ts";
 import { createLogger, type Logger } from "../logging/logger.ts";
-import { OrgService } from "../orgs/index.ts";
+import { OrgService, OrgStore } from "../orgs/index.ts";
 import { SecretCipher, assertSecretKeyMatches, loadPreviousSecretKeys, loadSecretKey } from "../secrets/index.ts";
 import { openDatabase, type Database } from "../storage/database.ts";
 import { migrate } from "../storage/migrator.ts";
@@ -53,7 +53,7 @@ export async function openPlatform(options: PlatformOptions = {}): Promise<Platf
     throw error;
   }
   const audit = new AuditLog(db.prisma);
-  const orgs = new OrgService(db, audit);
+  const orgs = new OrgService(new OrgStore(db), db, audit);
   const tokens = new TokenService(new TokenStore(db), db, audit, logger);
   return {
     settings,

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigService } from "../../src/configs/index.ts";
 import { ExecutionStore } from "../../src/executions/execution-store.ts";
-import { GLOBAL_SCOPE, OrgService, orgScope, scopeId, type Scope } from "../../src/orgs/index.ts";
+import { GLOBAL_SCOPE, OrgService, OrgStore, orgScope, scopeId, type Scope } from "../../src/orgs/index.ts";
 import { loadWorkflowCatalog, type WorkflowCatalog } from "../../src/workflows/index.ts";
 import { ExecutionRunner, type PreparedScope } from "../../workers/execution-runner.ts";
 import { ThreadPool } from "../../workers/thread-pool.ts";
@@ -150,7 +150,7 @@ describe("execution runner", () => {
     // The platform's services on its database, with the driver's round trips counted.
     const { db, trips, reset } = countedDatabase(t.platform.db);
     const store = new ExecutionStore(db);
-    const counted = new ExecutionRunner(new ConfigService(db, t.platform.cipher, t.platform.audit), new OrgService(db, t.platform.audit), () => pool);
+    const counted = new ExecutionRunner(new ConfigService(db, t.platform.cipher, t.platform.audit), new OrgService(new OrgStore(db), db, t.platform.audit), () => pool);
     const claimInAcme = async () => {
       const row = await store.create({ id: randomUUID(), workflow: "read_cascade", scope: acme, params: {}, createdBy: "test", hasUserConfig: false });
       await new Promise((resolve) => setImmediate(resolve)); // an idle worker: no batch in flight
