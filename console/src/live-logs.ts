@@ -2,6 +2,7 @@
 // EventSource cannot send the Authorization header the console authenticates with (the token
 // lives in sessionStorage, not a cookie), so the stream is read with fetch; a dropped stream is
 // opened again after the last seq seen (Last-Event-ID), so no line shows twice or goes missing.
+import { createParser } from "eventsource-parser";
 import { useEffect, useState } from "react";
 import { tokenStore, type ExecutionStatus } from "./api";
 
@@ -18,37 +19,6 @@ export interface LiveLogs {
   status: ExecutionStatus | null;
   /** False while the stream is being opened again after a drop. */
   connected: boolean;
-}
-
-interface SseEvent {
-  id?: string;
-  event: string;
-  data: string;
-}
-
-/** Parses text/event-stream chunks into events (a blank line ends one; `:` lines are comments). */
-export function sseParser(onEvent: (event: SseEvent) => void): (chunk: string) => void {
-  let buffer = "";
-  let event: { id?: string; event?: string; data?: string } = {};
-  return (chunk) => {
-    buffer += chunk;
-    let newline: number;
-    while ((newline = buffer.search(/\r\n|\r|\n/)) !== -1) {
-      const line = buffer.slice(0, newline);
-      buffer = buffer.slice(newline + (buffer.startsWith("\r\n", newline) ? 2 : 1));
-      if (line === "") {
-        if (event.data !== undefined) onEvent({ id: event.id, event: event.event ?? "message", data: event.data });
-        event = {};
-      } else if (!line.startsWith(":")) {
-        const colon = line.indexOf(":");
-        const field = colon === -1 ? line : line.slice(0, colon);
-        const text = colon === -1 ? "" : line.slice(colon + 1).replace(/^ /, "");
-        if (field === "data") event.data = event.data === undefined ? text : `${event.data}\n${text}`;
-        else if (field === "event") event.event = text;
-        else if (field === "id") event.id = text;
-      }
-    }
-  };
 }
 
 const FINAL: ExecutionStatus[] = ["success", "failed", "timeout", "cancelled"];
@@ -78,7 +48,8 @@ export function useLiveLogs(executionId: string, initial: LogLine[] = []): LiveL
           if (!response.ok || !response.body) return;
           setState((s) => ({ ...s, connected: true }));
           const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-          const parse = sseParser((event) => {
+          const parser = createParser({
+            onEvent: (event) => {
             failures = 0;
             if (event.event === "log") {
               const line = JSON.parse(event.data) as LogLine;
@@ -91,11 +62,12 @@ export function useLiveLogs(executionId: string, initial: LogLine[] = []): LiveL
               ended = FINAL.includes(status);
               setState((s) => ({ ...s, status }));
             }
+            },
           });
           for (;;) {
             const { value, done } = await reader.read();
             if (done) break;
-            parse(value);
+            parser.feed(value);
           }
           if (ended) return;
         } catch {

@@ -1,40 +1,12 @@
+import type { EventSourceMessage } from "eventsource-parser";
+import { EventSourceParserStream } from "eventsource-parser/stream";
 import type { StoredLogEntry } from "../executions/execution-log-store.ts";
 import type { ApiClient } from "./api-client.ts";
 import { CliError } from "./cli-error.ts";
 
-/** One Server-Sent Event (fields id, event, data). */
-interface SseEvent {
-  id?: string;
-  event: string;
-  data: string;
-}
-
-/** Reads a text/event-stream body event by event (the WHATWG rules: a blank line ends an event, `:` starts a comment). */
-async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  let event: { id?: string; event?: string; data?: string } = {};
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buffer += value;
-    let newline: number;
-    while ((newline = buffer.search(/\r\n|\r|\n/)) !== -1) {
-      const line = buffer.slice(0, newline);
-      buffer = buffer.slice(newline + (buffer.startsWith("\r\n", newline) ? 2 : 1));
-      if (line === "") {
-        if (event.data !== undefined) yield { id: event.id, event: event.event ?? "message", data: event.data };
-        event = {};
-      } else if (!line.startsWith(":")) {
-        const colon = line.indexOf(":");
-        const field = colon === -1 ? line : line.slice(0, colon);
-        const text = colon === -1 ? "" : line.slice(colon + 1).replace(/^ /, "");
-        if (field === "data") event.data = event.data === undefined ? text : `${event.data}\n${text}`;
-        else if (field === "event") event.event = text;
-        else if (field === "id") event.id = text;
-      }
-    }
-  }
+/** Reads a text/event-stream body event by event. */
+function readSse(body: ReadableStream<Uint8Array>): AsyncIterable<EventSourceMessage> {
+  return body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()) as unknown as AsyncIterable<EventSourceMessage>;
 }
 
 /** How often a dropped stream is opened again before giving up. */

@@ -1,38 +1,17 @@
-/** One Server-Sent Event as the spec parses it (fields id, event, data). */
+import type { EventSourceMessage } from "eventsource-parser";
+import { EventSourceParserStream } from "eventsource-parser/stream";
+
+/** One Server-Sent Event: `event` is "message" when the stream named none. */
 export interface SseEvent {
   id?: string;
   event: string;
   data: string;
 }
 
-/**
- * Reads a text/event-stream response with fetch, event by event (a small parser after the
- * WHATWG rules: lines, `field: value`, a blank line ends the event, `:` starts a comment).
- */
+/** Reads a text/event-stream response with fetch, event by event (eventsource-parser, as the CLI and console do). */
 export async function* readSse(response: Response): AsyncGenerator<SseEvent> {
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  let event: Partial<SseEvent> & { data?: string } = {};
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buffer += value;
-    let newline: number;
-    while ((newline = buffer.search(/\r\n|\r|\n/)) !== -1) {
-      const line = buffer.slice(0, newline);
-      buffer = buffer.slice(newline + (buffer.startsWith("\r\n", newline) ? 2 : 1));
-      if (line === "") {
-        if (event.data !== undefined) yield { id: event.id, event: event.event ?? "message", data: event.data };
-        event = {};
-        continue;
-      }
-      if (line.startsWith(":")) continue;
-      const colon = line.indexOf(":");
-      const field = colon === -1 ? line : line.slice(0, colon);
-      const text = colon === -1 ? "" : line.slice(colon + 1).replace(/^ /, "");
-      if (field === "data") event.data = event.data === undefined ? text : `${event.data}\n${text}`;
-      else if (field === "event") event.event = text;
-      else if (field === "id") event.id = text;
-    }
+  const events = response.body!.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
+  for await (const message of events as unknown as AsyncIterable<EventSourceMessage>) {
+    yield { id: message.id, event: message.event ?? "message", data: message.data };
   }
 }
