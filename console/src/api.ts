@@ -80,6 +80,27 @@ export interface Config {
   updatedBy: string;
   resolvedFrom?: string;
   shadowsGlobal?: boolean;
+  /** In an org's effective view, the global row an org row hides (a secret: set or not, never its value). */
+  shadowed?: Pick<Config, "type" | "value" | "masked" | "hasValue" | "description">;
+}
+
+/** One scope's row of a key in the matrix (GET /api/config-matrix): never a secret's value. */
+export interface MatrixCell {
+  type: ConfigType;
+  value: unknown;
+  masked: boolean;
+  hasValue: boolean;
+  updatedAt: string;
+}
+
+export interface ConfigMatrix {
+  orgs: Org[];
+  keys: { key: string; global: MatrixCell | null; orgs: Record<string, MatrixCell>; differs: boolean }[];
+}
+
+/** A config key as the API stores it (see the contract): lowercase, `-`, `.` and spaces as `_`. */
+export function canonicalKey(raw: string): string {
+  return raw.trim().toLowerCase().replace(/[-. ]/g, "_");
 }
 
 export interface Org {

@@ -25,6 +25,8 @@ export interface EffectiveConfigView extends ConfigView {
   resolvedFrom: string;
   /** The org's own row hides a global row of the same key. */
   shadowsGlobal: boolean;
+  /** When it does: the global row it hides (a secret as set or not, never its value). */
+  shadowed?: Pick<ConfigView, "type" | "value" | "masked" | "hasValue" | "description">;
 }
 
 export type ConfigRow = Config;
@@ -45,6 +47,11 @@ export function toConfigView(row: ConfigRow): ConfigView {
 }
 
 /** `shadowsGlobal`: an org row that hides a global one (deleting it lets the global value show). */
-export function toEffectiveView(row: ConfigRow, shadowsGlobal = false): EffectiveConfigView {
-  return { ...toConfigView(row), resolvedFrom: row.scope, shadowsGlobal };
+export function toEffectiveView(row: ConfigRow, shadowsGlobal = false, globalRow?: ConfigRow): EffectiveConfigView {
+  const view: EffectiveConfigView = { ...toConfigView(row), resolvedFrom: row.scope, shadowsGlobal };
+  if (shadowsGlobal && globalRow && globalRow !== row) {
+    const { type, value, masked, hasValue, description } = toConfigView(globalRow);
+    view.shadowed = { type, value, masked, hasValue, description };
+  }
+  return view;
 }

@@ -122,8 +122,10 @@ describe("web console", () => {
     expect(await field.inputValue()).toBe("");
     expect(await field.getAttribute("type")).toBe("password");
     await field.fill(newSecret.plaintext);
+    // The add's "Saved stripe_api_key." may still show: wait for this save's answer.
+    const saved = page.waitForResponse((r) => r.request().method() === "PUT" && r.url().includes("/api/configs/stripe_api_key"));
     await dialog().getByRole("button", { name: "Save" }).click();
-    await page.getByText("Saved stripe_api_key.").waitFor();
+    expect((await saved).status()).toBe(200);
     expect((await t.platform.configs.resolve(GLOBAL_SCOPE, "stripe_api_key", { actor: "test" })).value).toBe(newSecret.plaintext);
     expect(await leaksSoFar()).toEqual([]);
   });
@@ -131,7 +133,7 @@ describe("web console", () => {
   it("shows an org's effective values; an override changes the view, deleting it brings the global value back", async () => {
     await page.screenshot({ path: screenshot("configuration.png"), fullPage: true });
     await page.getByLabel("Scope").selectOption({ label: "acme (effective)" });
-    await row("max_retries").getByText("Global").waitFor();
+    await row("max_retries").getByText("Global", { exact: true }).waitFor();
     await row("max_retries").getByRole("button", { name: "Override max_retries in acme" }).click();
     expect(await dialog().getByLabel("Key").inputValue()).toBe("max_retries");
     await dialog().getByLabel("Value").fill("5");
@@ -142,7 +144,7 @@ describe("web console", () => {
     await row("max_retries").getByRole("button", { name: "Delete max_retries" }).click();
     expect(await dialog().innerText()).toContain("The global value will take over for acme.");
     await dialog().getByRole("button", { name: "Delete", exact: true }).click();
-    await row("max_retries").getByText("Global").waitFor();
+    await row("max_retries").getByText("Global", { exact: true }).waitFor();
     expect(await row("max_retries").locator("td").nth(1).innerText()).toBe("3");
   });
 

@@ -13,7 +13,7 @@ export function formatDuration(ms: number | null): string {
 }
 
 /** How a config's value reads in a table: never a secret's. */
-export function formatValue(config: Config): string {
+export function formatValue(config: Pick<Config, "type" | "value" | "hasValue">): string {
   if (config.type === "secret") return config.hasValue ? MASK : "no value yet";
   if (config.type === "bool") return config.value ? "true" : "false";
   if (config.type === "json") return JSON.stringify(config.value);

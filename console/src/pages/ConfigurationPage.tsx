@@ -1,8 +1,9 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { useSearchParams } from "react-router";
-import { api, query, type Config } from "../api";
+import { api, canonicalKey, query, type Config, type ConfigMatrix } from "../api";
 import { ConfigForm } from "../components/ConfigForm";
+import { ConfigMatrixView } from "../components/ConfigMatrixView";
 import { Dialog } from "../components/Dialog";
 import { formatValue, formatWhen, MASK } from "../components/format";
 import { useSession } from "../session";
@@ -25,6 +26,13 @@ export function ConfigurationPage() {
   const queryClient = useQueryClient();
 
   const isOrg = scope !== "global";
+  const compare = isAdmin && params.get("view") === "compare";
+  // The global view says which orgs override each key (admins only: the matrix covers every org).
+  const matrix = useQuery({ queryKey: ["config-matrix"], queryFn: () => api<ConfigMatrix>("GET", "/api/config-matrix"), enabled: isAdmin && !isOrg });
+  const overriddenIn = (key: string) => {
+    const row = matrix.data?.keys.find((k) => k.key === key);
+    return row ? matrix.data!.orgs.filter((org) => row.orgs[org.id]).map((org) => org.name) : [];
+  };
   const configs = useQuery({
     queryKey: ["configs", scope],
     queryFn: () => api<Config[]>("GET", `/api/configs${query({ scope, effective: isOrg ? "true" : undefined })}`),
@@ -37,7 +45,16 @@ export function ConfigurationPage() {
   const refresh = (message: string) => {
     setNotice(message);
     void queryClient.invalidateQueries({ queryKey: ["configs"] });
+    void queryClient.invalidateQueries({ queryKey: ["config-matrix"] });
   };
+
+  /** "Edit instead" from the add dialog: the existing row of that key in that scope. */
+  async function editInstead(rawKey: string, target: string) {
+    const key = canonicalKey(rawKey);
+    const list = await queryClient.fetchQuery({ queryKey: ["configs", target, "own"], queryFn: () => api<Config[]>("GET", `/api/configs${query({ scope: target })}`) });
+    const found = list.find((c) => c.key === key);
+    if (found) setEditing({ mode: "edit", config: found });
+  }
 
   return (
     <section aria-labelledby="config-title">
@@ -54,7 +71,7 @@ export function ConfigurationPage() {
       <div className="filters" role="search">
         <div className="field">
           <label htmlFor="scope-switch">Scope</label>
-          <select id="scope-switch" value={scope} onChange={(e) => setParams({ scope: e.target.value })}>
+          <select id="scope-switch" value={scope} onChange={(e) => setParams({ scope: e.target.value })} disabled={compare}>
             {isAdmin && <option value="global">Global</option>}
             {orgs.map((org) => (
               <option key={org.id} value={org.id}>
@@ -78,12 +95,25 @@ export function ConfigurationPage() {
         </div>
       </div>
 
-      {isOrg && <p className="muted">Showing what workflows running for <strong>{orgName(scope)}</strong> read: the org's own values, and global values where the org has none.</p>}
+      {isAdmin && (
+        <div className="view-switch" role="group" aria-label="View">
+          <button type="button" aria-pressed={!compare} onClick={() => setParams({ scope })}>
+            Table
+          </button>
+          <button type="button" aria-pressed={compare} onClick={() => setParams({ scope, view: "compare" })}>
+            Compare orgs
+          </button>
+        </div>
+      )}
+
+      {isOrg && !compare && <p className="muted">Showing what workflows running for <strong>{orgName(scope)}</strong> read: the org's own values, and global values where the org has none.</p>}
       <p role="status" className="notice">
         {notice}
       </p>
 
-      {configs.isError ? (
+      {compare ? (
+        <ConfigMatrixView search={canonicalKey(search)} />
+      ) : configs.isError ? (
         <p role="alert" className="page-error">
           {(configs.error as Error).message}
         </p>
@@ -123,9 +153,20 @@ export function ConfigurationPage() {
                     </td>
                     <td>
                       {isOrg ? (
-                        <span className={`badge ${inherited ? "badge-global" : "badge-org"}`}>{inherited ? "Global" : c.shadowsGlobal ? "Org override" : "Org"}</span>
+                        <>
+                          <span className={`badge ${inherited ? "badge-global" : "badge-org"}`}>{inherited ? "Global" : c.shadowsGlobal ? "Org override" : "Org"}</span>
+                      {c.shadowed && (
+                        <span className="shadowed">
+                          hides global:{" "}
+                          {c.shadowed.type === "secret" ? <em>secret ({c.shadowed.hasValue ? "set" : "no value"})</em> : <code>{formatValue(c.shadowed)}</code>}
+                        </span>
+                      )}
+                        </>
                       ) : (
-                        orgName(c.scope)
+                        <>
+                          {orgName(c.scope)}
+                          {overriddenIn(c.key).length > 0 && <span className="overridden-in">overridden in {overriddenIn(c.key).join(", ")}</span>}
+                        </>
                       )}
                     </td>
                     <td>{c.description ?? <span className="muted">—</span>}</td>
@@ -157,10 +198,16 @@ export function ConfigurationPage() {
         </div>
       )}
 
-      <Dialog title={editing?.mode === "edit" ? `Edit ${editing.config.key}` : "Add config"} open={editing !== null} onClose={() => setEditing(null)}>
+      <Dialog
+        title={editing?.mode === "edit" ? `Edit ${editing.config.key}${editing.config.scope === "global" ? "" : ` in ${orgName(editing.config.scope)}`}` : editing?.preset ? `Override ${editing.preset.key} in ${orgName(scope)}` : "Add config"}
+        open={editing !== null}
+        onClose={() => setEditing(null)}
+      >
         {editing && (
           <ConfigForm
-            scope={scope}
+            key={editing.mode === "edit" ? `edit:${editing.config.scope}:${editing.config.key}` : "add"}
+            scope={editing.mode === "edit" ? editing.config.scope : scope}
+            onEditInstead={(key, target) => void editInstead(key, target)}
             existing={editing.mode === "edit" ? editing.config : undefined}
             preset={editing.mode === "add" ? editing.preset : undefined}
             onDone={(saved) => {
