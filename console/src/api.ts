@@ -30,6 +30,27 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Whether the API answered the last request at all: false after a network failure (server down,
+ * connection refused), true again at the next answer. The layout shows a banner with a retry.
+ */
+export const connection = {
+  down: false,
+  listeners: new Set<() => void>(),
+  set(down: boolean) {
+    if (down === this.down) return;
+    this.down = down;
+    for (const listener of this.listeners) listener();
+  },
+  subscribe(listener: () => void) {
+    connection.listeners.add(listener);
+    return () => void connection.listeners.delete(listener);
+  },
+};
+
+/** The code of a request that never got an answer (no HTTP status). */
+export const NETWORK_ERROR = "NETWORK_ERROR";
+
 let onUnauthorized = () => {};
 export function setUnauthorizedHandler(handler: () => void): void {
   onUnauthorized = handler;
@@ -37,20 +58,37 @@ export function setUnauthorizedHandler(handler: () => void): void {
 
 export async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   const token = tokenStore.get();
-  const response = await fetch(path, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (response.status === 204) return undefined as T;
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    connection.set(true);
+    throw new ApiError(0, NETWORK_ERROR, "The Bifrost API cannot be reached: the server may be down or restarting.", undefined);
+  }
+  // A proxy in front of a stopped server answers, but not with our JSON.
+  const gatewayDown = response.status === 502 || response.status === 503 || response.status === 504;
+  if (response.status === 204) {
+    connection.set(false);
+    return undefined as T;
+  }
   const text = await response.text();
-  const parsed = text ? JSON.parse(text) : undefined;
+  let parsed: { error?: { code: string; message: string; details?: unknown } } | undefined;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  connection.set(gatewayDown && !parsed?.error);
   if (!response.ok) {
-    const error = parsed?.error ?? { code: "HTTP_ERROR", message: `HTTP ${response.status}` };
+    const error: { code: string; message: string; details?: unknown } = parsed?.error ?? { code: gatewayDown ? NETWORK_ERROR : "HTTP_ERROR", message: `The server answered HTTP ${response.status}.` };
     if (response.status === 401) onUnauthorized();
     throw new ApiError(response.status, error.code, error.message, error.details);
   }

@@ -3,7 +3,9 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router";
 import { ApiError, setUnauthorizedHandler, tokenStore } from "./api";
+import { ConnectionBanner } from "./components/ConnectionBanner";
 import { Layout } from "./components/Layout";
+import { ToastProvider } from "./components/Toasts";
 import { AuditPage } from "./pages/AuditPage";
 import { ConfigurationPage } from "./pages/ConfigurationPage";
 import { ExecutionPage } from "./pages/ExecutionPage";
@@ -35,6 +37,8 @@ function RequireToken({ children }: { children: React.ReactNode }) {
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
+      <ConnectionBanner />
+      <ToastProvider>
       <BrowserRouter>
         <Routes>
           <Route path="/sign-in" element={<SignInPage />} />
@@ -56,6 +60,7 @@ createRoot(document.getElementById("root")!).render(
           </Route>
         </Routes>
       </BrowserRouter>
+      </ToastProvider>
     </QueryClientProvider>
   </StrictMode>,
 );

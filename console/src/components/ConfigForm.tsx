@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { ApiError, api, query, type Config, type ConfigType } from "../api";
 import { useSession } from "../session";
+import { describeError, describeIssue } from "../error-messages";
 import { formatWhen } from "./format";
 
 const TYPES: { value: ConfigType; label: string }[] = [
@@ -15,15 +16,15 @@ type Field = "key" | "type" | "value" | "description" | "scope" | "form";
 
 /** Which field a server error is about: the API says it by code and by issue path. */
 function fieldErrors(error: ApiError): Partial<Record<Field, string>> {
-  if (error.code === "CONFIG_EXISTS") return { key: "This key exists in this scope — edit it instead." };
-  if (error.code === "INVALID_CONFIG_KEY") return { key: error.message };
-  if (error.code === "INVALID_CONFIG_VALUE") return { value: error.message };
+  if (error.code === "CONFIG_EXISTS" || error.code === "INVALID_CONFIG_KEY") return { key: describeError(error) };
+  if (error.code === "INVALID_CONFIG_VALUE") return { value: describeError(error) };
   const out: Partial<Record<Field, string>> = {};
   for (const issue of error.issues) {
     const field = (["value", "description", "type"] as const).find((f) => issue.path === `body.${f}`) ?? (issue.path === "query.scope" ? "scope" : "form");
-    out[field] = out[field] ? `${out[field]}; ${issue.message}` : issue.message;
+    const words = describeIssue(field, issue.message);
+    out[field] = out[field] ? `${out[field]} ${words}` : words;
   }
-  return Object.keys(out).length ? out : { form: error.message };
+  return Object.keys(out).length ? out : { form: describeError(error) };
 }
 
 /** The value as the form edits it: text for every type but bool. */
@@ -81,6 +82,10 @@ export function ConfigForm({
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (jsonProblem || (unsecreting && !confirmUnsecret)) return;
+    if (key.trim() === "") {
+      setErrors({ key: "Enter a key, e.g. stripe_api_key." });
+      return;
+    }
     setBusy(true);
     setErrors({});
     setExists(false);
@@ -91,7 +96,7 @@ export function ConfigForm({
       onDone(saved);
     } catch (error) {
       setExists(error instanceof ApiError && error.code === "CONFIG_EXISTS");
-      setErrors(error instanceof ApiError ? fieldErrors(error) : { form: (error as Error).message });
+      setErrors(error instanceof ApiError ? fieldErrors(error) : { form: describeError(error) });
     } finally {
       setBusy(false);
     }

@@ -1,3 +1,4 @@
+import { describeError } from "../error-messages";
 import type { UseQueryResult } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { useSearchParams } from "react-router";
@@ -40,7 +41,7 @@ export function ListState<T>({ query, empty, children }: { query: UseQueryResult
   if (query.isError)
     return (
       <p role="alert" className="page-error">
-        {(query.error as Error).message}
+        {describeError(query.error)}
       </p>
     );
   if (!query.data) return <p className="loading">Loading…</p>;

@@ -1,11 +1,13 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useSearchParams } from "react-router";
 import { api, canonicalKey, query, type Config, type ConfigMatrix } from "../api";
 import { ConfigForm } from "../components/ConfigForm";
 import { ConfigMatrixView } from "../components/ConfigMatrixView";
 import { Dialog } from "../components/Dialog";
 import { formatValue, formatWhen, MASK } from "../components/format";
+import { TOAST_MS, useToast } from "../components/Toasts";
+import { describeError } from "../error-messages";
 import { useSession } from "../session";
 
 type Editing = { mode: "add"; preset?: Config } | { mode: "edit"; config: Config } | null;
@@ -22,7 +24,8 @@ export function ConfigurationPage() {
   const [typeFilter, setTypeFilter] = useState("");
   const [editing, setEditing] = useState<Editing>(null);
   const [deleting, setDeleting] = useState<Config | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [changed, setChanged] = useState<string | null>(null);
+  const toast = useToast();
   const queryClient = useQueryClient();
 
   const isOrg = scope !== "global";
@@ -42,8 +45,16 @@ export function ConfigurationPage() {
     [configs.data, search, typeFilter],
   );
 
-  const refresh = (message: string) => {
-    setNotice(message);
+  // The row just saved is highlighted for a moment, so the eye finds it in a long table.
+  useEffect(() => {
+    if (!changed) return;
+    const timer = setTimeout(() => setChanged(null), TOAST_MS);
+    return () => clearTimeout(timer);
+  }, [changed]);
+
+  const refresh = (message: string, key?: string) => {
+    toast(message);
+    setChanged(key ?? null);
     void queryClient.invalidateQueries({ queryKey: ["configs"] });
     void queryClient.invalidateQueries({ queryKey: ["config-matrix"] });
   };
@@ -107,23 +118,24 @@ export function ConfigurationPage() {
       )}
 
       {isOrg && !compare && <p className="muted">Showing what workflows running for <strong>{orgName(scope)}</strong> read: the org's own values, and global values where the org has none.</p>}
-      <p role="status" className="notice">
-        {notice}
-      </p>
 
       {compare ? (
         <ConfigMatrixView search={canonicalKey(search)} />
       ) : configs.isError ? (
         <p role="alert" className="page-error">
-          {(configs.error as Error).message}
+          {describeError(configs.error)}
         </p>
       ) : configs.isLoading ? (
         <p className="loading">Loading…</p>
       ) : rows.length === 0 ? (
-        <p className="empty">{configs.data?.length ? "No config matches." : "No configs in this scope yet."}</p>
+        <p className="empty">
+          {configs.data?.length
+            ? "No config matches the search or type: clear them to see every key."
+            : `No configs in ${orgName(scope)} yet. Add one with “+ Add Config”${isOrg ? "; workflows of this org then read it instead of the global value" : ""}.`}
+        </p>
       ) : (
         <div className="table-wrap">
-          <table aria-label={`Configs of ${orgName(scope)}`}>
+          <table aria-label={`Configs of ${orgName(scope)}`} className="cards">
             <thead>
               <tr>
                 <th scope="col">Key</th>
@@ -141,17 +153,17 @@ export function ConfigurationPage() {
               {rows.map((c) => {
                 const inherited = isOrg && c.resolvedFrom === "global";
                 return (
-                  <tr key={c.key} data-key={c.key}>
+                  <tr key={c.key} data-key={c.key} className={changed === c.key ? "changed" : undefined}>
                     <th scope="row">
                       <code>{c.key}</code>
                     </th>
-                    <td>
+                    <td data-label="Type">
                       <span className={`type type-${c.type}`}>{c.type}</span>
                     </td>
-                    <td className="value">
+                    <td className="value" data-label="Value">
                       {c.type === "secret" ? <span aria-label={c.hasValue ? "secret value hidden" : "secret without a value"}>{c.hasValue ? MASK : <em>no value yet</em>}</span> : <code>{formatValue(c)}</code>}
                     </td>
-                    <td>
+                    <td data-label={isOrg ? "From" : "Scope"}>
                       {isOrg ? (
                         <>
                           <span className={`badge ${inherited ? "badge-global" : "badge-org"}`}>{inherited ? "Global" : c.shadowsGlobal ? "Org override" : "Org"}</span>
@@ -169,8 +181,8 @@ export function ConfigurationPage() {
                         </>
                       )}
                     </td>
-                    <td>{c.description ?? <span className="muted">—</span>}</td>
-                    <td>
+                    <td data-label="Description">{c.description ?? <span className="muted">—</span>}</td>
+                    <td data-label="Last updated">
                       <span className="when">{formatWhen(c.updatedAt)}</span>
                       <span className="muted"> by {c.updatedBy}</span>
                     </td>
@@ -212,7 +224,7 @@ export function ConfigurationPage() {
             preset={editing.mode === "add" ? editing.preset : undefined}
             onDone={(saved) => {
               setEditing(null);
-              refresh(`Saved ${saved.key}.`);
+              refresh(`Saved ${saved.key}.`, saved.key);
             }}
           />
         )}
@@ -252,7 +264,7 @@ function DeleteConfirmation({ config, scope, scopeName, onCancel, onDeleted }: {
       await api("DELETE", `/api/configs/${encodeURIComponent(config.key)}${query({ scope })}`);
       onDeleted();
     } catch (caught) {
-      setError((caught as Error).message);
+      setError(describeError(caught));
     }
   }
   return (
