@@ -56,7 +56,7 @@ export function setUnauthorizedHandler(handler: () => void): void {
   onUnauthorized = handler;
 }
 
-export async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+export async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, onResponse?: (response: Response) => void): Promise<T> {
   const token = tokenStore.get();
   let response: Response;
   try {
@@ -73,6 +73,7 @@ export async function api<T>(method: string, path: string, body?: unknown, heade
     connection.set(true);
     throw new ApiError(0, NETWORK_ERROR, "The Bifrost API cannot be reached: the server may be down or restarting.", undefined);
   }
+  onResponse?.(response);
   // A proxy in front of a stopped server answers, but not with our JSON.
   const gatewayDown = response.status === 502 || response.status === 503 || response.status === 504;
   if (response.status === 204) {
@@ -93,6 +94,18 @@ export async function api<T>(method: string, path: string, body?: unknown, heade
     throw new ApiError(response.status, error.code, error.message, error.details);
   }
   return parsed as T;
+}
+
+/** One page of a list and the URL of the next (the `Link: <url>; rel="next"` header), if any. */
+export async function apiPage<T>(path: string): Promise<{ rows: T[]; next: string | null }> {
+  let next: string | null = null;
+  const rows = await api<T[]>("GET", path, undefined, {}, (response) => {
+    const link = response.headers.get("link");
+    const match = link ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(link) : null;
+    // The server may answer with an absolute URL: keep the path, the console talks to its own origin.
+    next = match ? new URL(match[1]!, location.origin).pathname + new URL(match[1]!, location.origin).search : null;
+  });
+  return { rows, next };
 }
 
 export function query(params: Record<string, string | undefined>): string {
@@ -177,6 +190,8 @@ export interface Execution {
   startedAt: string | null;
   finishedAt: string | null;
   durationMs: number | null;
+  /** A cancelled run: who asked to cancel it. */
+  cancelledBy?: string;
 }
 
 export interface WorkflowSummary {

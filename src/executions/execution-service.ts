@@ -7,6 +7,7 @@ import type { WorkflowCatalog } from "../workflows/index.ts";
 import type { ExecutionQueue } from "./execution-queue.ts";
 import type { ExecutionSignals } from "./execution-signals.ts";
 import { isFinal } from "./execution-status.ts";
+import type { ExecutionCancellations } from "./execution-cancellations.ts";
 import { ExecutionStore, type ExecutionFilter, type NewExecution, type RunAuthority } from "./execution-store.ts";
 import type { ExecutionTrigger } from "./execution-trigger.ts";
 import { toExecutionSummary, toExecutionView, type ExecutionRow, type ExecutionSummary, type ExecutionView } from "./execution-view.ts";
@@ -52,6 +53,7 @@ export class ExecutionService {
     private readonly queue: ExecutionQueue,
     private readonly signals: ExecutionSignals,
     private readonly cipher: SecretCipher,
+    private readonly cancellations?: ExecutionCancellations,
   ) {}
 
   /** @param id the new execution's id (a random UUID unless given: startAndWait listens for it first) */
@@ -209,8 +211,9 @@ export class ExecutionService {
    * takes it); a running one is told to stop through `ctx.signal`, and this waits a little for
    * its worker to store the `cancelled` end.
    */
-  async cancel(row: ExecutionRow): Promise<ExecutionRow> {
+  async cancel(row: ExecutionRow, actor?: string): Promise<ExecutionRow> {
     if (isFinal(row.status)) throw new ExecutionFinishedError(row.id, row.status);
+    if (actor) await this.cancellations?.record(row.id, row.scope, actor);
     if (row.status === "pending" && (await this.store.cancelPending(row.id))) {
       await this.queue.remove(row.id);
       await this.signals.publishFinished(row.id);
@@ -223,6 +226,12 @@ export class ExecutionService {
 
   /** @param scope the run's scope when the caller has it already (saves reading the org's name) */
   async view(row: ExecutionRow, scope?: Scope): Promise<ExecutionView> {
+    const view = await this.plainView(row, scope);
+    const by = await this.cancelledBy([row]);
+    return by.has(row.id) ? { ...view, cancelledBy: by.get(row.id)! } : view;
+  }
+
+  private async plainView(row: ExecutionRow, scope?: Scope): Promise<ExecutionView> {
     if (!row.orgId) return toExecutionView(row, null);
     if (scope?.kind === "org" && scope.org.id === row.orgId) return toExecutionView(row, scope.org.name);
     const names = await this.store.orgNames([row.orgId]);
@@ -230,7 +239,16 @@ export class ExecutionService {
   }
 
   async summaries(rows: ExecutionRow[]): Promise<ExecutionSummary[]> {
-    const names = await this.store.orgNames(rows.map((r) => r.orgId));
-    return rows.map((row) => toExecutionSummary(row, row.orgId ? (names.get(row.orgId) ?? null) : null));
+    const [names, by] = await Promise.all([this.store.orgNames(rows.map((r) => r.orgId)), this.cancelledBy(rows)]);
+    return rows.map((row) => {
+      const summary = toExecutionSummary(row, row.orgId ? (names.get(row.orgId) ?? null) : null);
+      return by.has(row.id) ? { ...summary, cancelledBy: by.get(row.id)! } : summary;
+    });
+  }
+
+  /** Who cancelled the cancelled runs among `rows` (one query, none when no row is cancelled). */
+  private cancelledBy(rows: ExecutionRow[]): Promise<Map<string, string>> {
+    const cancelled = rows.filter((r) => r.status === "cancelled").map((r) => r.id);
+    return this.cancellations && cancelled.length ? this.cancellations.cancelledBy(cancelled) : Promise.resolve(new Map());
   }
 }

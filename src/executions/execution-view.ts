@@ -28,6 +28,8 @@ export interface ExecutionView {
   startedAt: string | null;
   finishedAt: string | null;
   durationMs: number | null;
+  /** For a cancelled run: the actor who asked to cancel it (absent when not recorded). */
+  cancelledBy?: string;
 }
 
 /** A list row: the view without the potentially large params, result and logs. */

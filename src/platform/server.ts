@@ -1,3 +1,4 @@
+import { ExecutionCancellations } from "../executions/execution-cancellations.ts";
 import type { Server } from "node:http";
 import { ExecutionQueue } from "../executions/execution-queue.ts";
 import { ExecutionService } from "../executions/execution-service.ts";
@@ -44,7 +45,7 @@ export async function startServer(platform: Platform, port = platform.settings.p
   // A moment for the first connection, so a request right after start is not refused needlessly.
   await waitForRedis(redis, REDIS_STARTUP_WAIT_MS);
   const store = new ExecutionStore(platform.db);
-  const executions = new ExecutionService(store, platform.configs, catalog, queue, signals, platform.cipher);
+  const executions = new ExecutionService(store, platform.configs, catalog, queue, signals, platform.cipher, new ExecutionCancellations(platform.db, platform.audit));
   const scheduleQueue = new ScheduleQueue(redis, settings.queuePrefix);
   const schedules = new ScheduleService(platform.db, new ScheduleStore(platform.db), platform.audit, catalog, scheduleQueue, logger, { minIntervalS: settings.scheduleMinIntervalS });
   const webhooks = new WebhookService(platform.db, new WebhookStore(platform.db), platform.audit, platform.cipher, catalog, platform.orgs, executions);

@@ -171,7 +171,8 @@ describe("web console", () => {
     await dialog().getByLabel("Workflow").selectOption("wait_for_cancel");
     await dialog().getByRole("button", { name: "Run" }).click();
     await page.locator(".status-running").waitFor({ timeout: 20_000 });
-    await page.getByRole("button", { name: "Cancel" }).click();
+    await page.getByRole("button", { name: "Cancel", exact: true }).click();
+    await dialog().getByRole("button", { name: "Cancel run" }).click();
     await page.locator(".status-cancelled").waitFor();
     expect(await page.getByRole("table", { name: "Logs" }).innerText()).toContain("waiting to be cancelled");
   });

@@ -37,7 +37,7 @@ export function ScopeFilter({ id, label, value, onChange }: { id: string; label:
 }
 
 /** A list query's error, loading and empty states, or its table. */
-export function ListState<T>({ query, empty, children }: { query: UseQueryResult<T[]>; empty: string; children: (rows: T[]) => ReactNode }) {
+export function ListState<T>({ query, empty, children }: { query: Pick<UseQueryResult<T[]>, "isError" | "error" | "data">; empty: string; children: (rows: T[]) => ReactNode }) {
   if (query.isError)
     return (
       <p role="alert" className="page-error">

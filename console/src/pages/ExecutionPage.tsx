@@ -1,29 +1,19 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router";
 import { api, type Execution } from "../api";
+import { CancelledNote } from "../components/CancelledNote";
+import { ExecutionActions } from "../components/ExecutionActions";
 import { formatDuration, formatWhen } from "../components/format";
 import { StatusBadge, isActive } from "../components/StatusBadge";
 
 /** One execution as stored (result, error and logs were scrubbed of secrets before they were). */
 export function ExecutionPage() {
   const { id } = useParams();
-  const queryClient = useQueryClient();
-  const [cancelError, setCancelError] = useState<string | null>(null);
   const execution = useQuery({
     queryKey: ["execution", id],
     queryFn: () => api<Execution>("GET", `/api/executions/${encodeURIComponent(id!)}`),
     refetchInterval: (q) => (q.state.data && isActive(q.state.data.status) ? 1_000 : false),
   });
-
-  async function cancel() {
-    setCancelError(null);
-    try {
-      queryClient.setQueryData(["execution", id], await api<Execution>("POST", `/api/executions/${encodeURIComponent(id!)}/cancel`));
-    } catch (error) {
-      setCancelError((error as Error).message);
-    }
-  }
 
   if (execution.isError) return <p role="alert" className="page-error">{(execution.error as Error).message}</p>;
   const e = execution.data;
@@ -37,13 +27,8 @@ export function ExecutionPage() {
         <h1 id="execution-title">
           {e.workflow} <StatusBadge status={e.status} />
         </h1>
-        {isActive(e.status) && (
-          <button type="button" className="danger" onClick={cancel}>
-            Cancel
-          </button>
-        )}
+        <ExecutionActions execution={e} />
       </div>
-      {cancelError && <p role="alert" className="field-error">{cancelError}</p>}
       <dl className="facts">
         <dt>Org</dt>
         <dd>{e.org?.name ?? "Global"}</dd>
@@ -74,11 +59,15 @@ export function ExecutionPage() {
           <pre className="code-block">{JSON.stringify(e.result, null, 2)}</pre>
         </>
       )}
-      {e.error && (
-        <>
-          <h2>Error</h2>
-          <pre className="code-block error-block">{e.error}</pre>
-        </>
+      {e.status === "cancelled" ? (
+        <CancelledNote execution={e} />
+      ) : (
+        e.error && (
+          <>
+            <h2>Error</h2>
+            <pre className="code-block error-block">{e.error}</pre>
+          </>
+        )
       )}
       <h2>Logs</h2>
       {e.logs?.length ? (
