@@ -2,6 +2,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GLOBAL_SCOPE } from "../../src/orgs/index.ts";
 import { findLeaks, makeSecret, needlesFor, type Haystack } from "../support/leak-search.ts";
+import { screenshotPath } from "../support/screenshots.ts";
 import { startTestPlatform, type TestPlatform } from "../support/test-platform.ts";
 
 // The configuration page's editing rules in Chromium against the real platform: adding never
@@ -152,7 +153,7 @@ describe("configuration page: comparing scopes", () => {
     expect(await cell("api_key", "acme").innerText()).toBe("set");
     expect(await matrix.locator('tr[data-key="max_retries"]').getAttribute("class")).toBe("differs");
     expect(await matrix.locator('tr[data-key="old_token"]').getAttribute("class")).toBeNull();
-    await page.screenshot({ path: `${t.db.dir}/compare.png`, fullPage: true });
+    await page.screenshot({ path: screenshotPath("compare.png", t.db.dir), fullPage: true });
     await expectNoLeaks();
   });
 });

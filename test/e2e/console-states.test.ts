@@ -2,6 +2,7 @@ import { chromium, type Browser, type Locator, type Page } from "playwright-core
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GLOBAL_SCOPE } from "../../src/orgs/index.ts";
 import { findLeaks, makeSecret, needlesFor, type Haystack } from "../support/leak-search.ts";
+import { screenshotPath } from "../support/screenshots.ts";
 import { startTestPlatform, type TestPlatform } from "../support/test-platform.ts";
 
 // The console's states in Chromium against the real platform: empty pages that say what to do,
@@ -117,6 +118,7 @@ describe("console states", () => {
     const value = row("region").locator('td[data-label="Value"]');
     expect(await value.innerText()).toBe("eu-west");
     expect(await styleOf(value, "content", "::before")).toBe('"Value"');
+    await page.screenshot({ path: screenshotPath("phone.png", t.db.dir), fullPage: true });
 
     const audit = page.getByRole("link", { name: "Audit" });
     expect(await audit.isVisible()).toBe(false);
@@ -130,12 +132,32 @@ describe("console states", () => {
     await page.goBack();
     await row("region").getByRole("button", { name: "Edit region" }).click();
     expect(await noSideways()).toBe(true);
-    await page.screenshot({ path: `${t.db.dir}/phone.png`, fullPage: true });
     await dialog().getByRole("button", { name: "Cancel" }).click();
 
     await page.setViewportSize({ width: 1280, height: 860 });
     expect(await styleOf(row("region"), "display")).toBe("table-row");
     expect(await page.getByRole("link", { name: "Audit" }).isVisible()).toBe(true);
     await expectNoLeaks();
+  });
+
+  it("follows the system's dark mode, and `/` focuses search while `n` opens a new config", async () => {
+    const background = () => page.evaluate("getComputedStyle(document.documentElement).backgroundColor");
+    const light = await background();
+    await page.emulateMedia({ colorScheme: "dark" });
+    expect(await background()).toBe("rgb(15, 20, 32)");
+    await page.emulateMedia({ colorScheme: "light" });
+    expect(await background()).toBe(light);
+
+    await page.locator("h1").click();
+    await page.keyboard.press("/");
+    expect(await page.evaluate("document.activeElement.id")).toBe("key-search");
+    await page.keyboard.type("n");
+    expect(await page.getByRole("dialog").count()).toBe(0);
+    await page.locator("#key-search").fill("");
+    await page.locator("h1").click();
+    await page.keyboard.press("n");
+    await dialog().getByRole("heading", { name: "Add config" }).waitFor();
+    expect(await page.evaluate("document.activeElement.id")).toBe("config-key");
+    await dialog().getByRole("button", { name: "Cancel" }).click();
   });
 });

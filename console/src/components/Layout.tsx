@@ -3,6 +3,7 @@ import { useState } from "react";
 import { NavLink, Outlet, useNavigate } from "react-router";
 import { api, tokenStore } from "../api";
 import { useSession } from "../session";
+import { useShortcuts } from "./useShortcuts";
 
 export function Layout() {
   const { session, isAdmin } = useSession();
@@ -10,6 +11,7 @@ export function Layout() {
   const queryClient = useQueryClient();
   // Under 720 px the navigation folds behind a Menu button (styles.css); picking a page folds it again.
   const [menuOpen, setMenuOpen] = useState(false);
+  useShortcuts();
   const close = () => setMenuOpen(false);
 
   async function signOut() {

@@ -74,7 +74,7 @@ export function ConfigurationPage() {
           <p className="crumb">Settings</p>
           <h1 id="config-title">Configuration</h1>
         </div>
-        <button type="button" className="primary" onClick={() => setEditing({ mode: "add" })}>
+        <button type="button" className="primary" onClick={() => setEditing({ mode: "add" })} data-shortcut="new" aria-keyshortcuts="n">
           + Add Config
         </button>
       </div>
@@ -93,7 +93,7 @@ export function ConfigurationPage() {
         </div>
         <div className="field">
           <label htmlFor="key-search">Search by key</label>
-          <input id="key-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="e.g. stripe" />
+          <input id="key-search" type="search" data-shortcut="search" aria-keyshortcuts="/" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="e.g. stripe" />
         </div>
         <div className="field">
           <label htmlFor="type-filter">Type</label>
