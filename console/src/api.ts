@@ -2,11 +2,21 @@
 
 const TOKEN_KEY = "bifrost.token";
 
-/** The token lives in sessionStorage: this tab only, gone when it closes. */
+/**
+ * The token lives in sessionStorage: this tab, gone when it closes (other tabs get it by handoff,
+ * session-handoff.ts). Only when the user opts in to "remember on this device" is it also kept in
+ * localStorage. Never in a cookie.
+ */
 export const tokenStore = {
-  get: () => sessionStorage.getItem(TOKEN_KEY),
-  set: (token: string) => sessionStorage.setItem(TOKEN_KEY, token),
-  clear: () => sessionStorage.removeItem(TOKEN_KEY),
+  get: () => sessionStorage.getItem(TOKEN_KEY) ?? localStorage.getItem(TOKEN_KEY),
+  set: (token: string, { remember = false }: { remember?: boolean } = {}) => {
+    sessionStorage.setItem(TOKEN_KEY, token);
+    if (remember) localStorage.setItem(TOKEN_KEY, token);
+  },
+  clear: () => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    localStorage.removeItem(TOKEN_KEY);
+  },
 };
 
 export interface Issue {

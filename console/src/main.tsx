@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { StrictMode } from "react";
+import { StrictMode, useEffect, useState } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router";
 import { ApiError, setUnauthorizedHandler, tokenStore } from "./api";
@@ -14,6 +14,7 @@ import { SignInPage } from "./pages/SignInPage";
 import { WorkflowPage } from "./pages/WorkflowPage";
 import { WorkflowsPage } from "./pages/WorkflowsPage";
 import { SessionProvider } from "./session";
+import { listenForHandoff, requestTokenFromOtherTabs } from "./session-handoff";
 import "./styles.css";
 
 const queryClient = new QueryClient({
@@ -28,8 +29,29 @@ setUnauthorizedHandler(() => {
   if (location.pathname !== "/sign-in") location.assign(`/sign-in?expired=1`);
 });
 
+// Another tab signed out: so does this one.
+listenForHandoff(() => {
+  tokenStore.clear();
+  queryClient.clear();
+  if (location.pathname !== "/sign-in") location.assign("/sign-in");
+});
+
 function RequireToken({ children }: { children: React.ReactNode }) {
   const location = useLocation();
+  const [asking, setAsking] = useState(() => !tokenStore.get());
+  useEffect(() => {
+    if (!asking) return;
+    let live = true;
+    void requestTokenFromOtherTabs().then((token) => {
+      if (!live) return;
+      if (token) tokenStore.set(token);
+      setAsking(false);
+    });
+    return () => {
+      live = false;
+    };
+  }, [asking]);
+  if (asking) return <p className="loading">Signing in…</p>;
   if (!tokenStore.get()) return <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search }} />;
   return <SessionProvider>{children}</SessionProvider>;
 }

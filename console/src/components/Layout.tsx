@@ -3,6 +3,7 @@ import { useState } from "react";
 import { NavLink, Outlet, useNavigate } from "react-router";
 import { api, tokenStore } from "../api";
 import { useSession } from "../session";
+import { broadcastSignOut } from "../session-handoff";
 import { useShortcuts } from "./useShortcuts";
 
 export function Layout() {
@@ -17,6 +18,7 @@ export function Layout() {
   async function signOut() {
     await api("DELETE", "/api/session/queues-cookie").catch(() => undefined);
     tokenStore.clear();
+    broadcastSignOut();
     queryClient.clear();
     navigate("/sign-in", { replace: true });
   }
