@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GLOBAL_SCOPE } from "../../src/orgs/index.ts";
@@ -154,6 +155,21 @@ describe("configuration page: comparing scopes", () => {
     expect(await matrix.locator('tr[data-key="max_retries"]').getAttribute("class")).toBe("differs");
     expect(await matrix.locator('tr[data-key="old_token"]').getAttribute("class")).toBeNull();
     await page.screenshot({ path: screenshotPath("compare.png", t.db.dir), fullPage: true });
+    await expectNoLeaks();
+  });
+
+  it("downloads a scope's portable bundle: values of plain configs, secrets as null", async () => {
+    await page.getByRole("button", { name: "Table" }).click();
+    const downloading = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Download bundle" }).click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toBe("bifrost-acme-bundle.json");
+    const bundle = JSON.parse(readFileSync((await download.path())!, "utf8"));
+    expect(bundle).toMatchObject({ format: "bifrost-ts/bundle", portable: true, orgs: [{ name: "acme" }] });
+    const byKey = Object.fromEntries((bundle.configs as { key: string }[]).map((c) => [c.key, c]));
+    expect(byKey.max_retries).toMatchObject({ org: "acme", type: "int", value: 5 });
+    expect(byKey.api_key).toMatchObject({ org: "acme", type: "secret", value: null });
+    expect(byKey.old_token).toBeUndefined();
     await expectNoLeaks();
   });
 });

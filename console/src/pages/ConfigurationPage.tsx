@@ -5,6 +5,7 @@ import { api, canonicalKey, query, type Config, type ConfigMatrix } from "../api
 import { ConfigForm } from "../components/ConfigForm";
 import { ConfigMatrixView } from "../components/ConfigMatrixView";
 import { Dialog } from "../components/Dialog";
+import { DownloadBundle } from "../components/DownloadBundle";
 import { formatValue, formatWhen, MASK } from "../components/format";
 import { TOAST_MS, useToast } from "../components/Toasts";
 import { describeError } from "../error-messages";
@@ -74,9 +75,12 @@ export function ConfigurationPage() {
           <p className="crumb">Settings</p>
           <h1 id="config-title">Configuration</h1>
         </div>
-        <button type="button" className="primary" onClick={() => setEditing({ mode: "add" })} data-shortcut="new" aria-keyshortcuts="n">
-          + Add Config
-        </button>
+        <div className="actions">
+          <DownloadBundle scope={scope} scopeName={orgName(scope)} />
+          <button type="button" className="primary" onClick={() => setEditing({ mode: "add" })} data-shortcut="new" aria-keyshortcuts="n">
+            + Add Config
+          </button>
+        </div>
       </div>
 
       <div className="filters" role="search">
