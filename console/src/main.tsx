@@ -11,6 +11,7 @@ import { ConfigurationPage } from "./pages/ConfigurationPage";
 import { ExecutionPage } from "./pages/ExecutionPage";
 import { ExecutionsPage } from "./pages/ExecutionsPage";
 import { SignInPage } from "./pages/SignInPage";
+import { TokensPage } from "./pages/TokensPage";
 import { WorkflowPage } from "./pages/WorkflowPage";
 import { WorkflowsPage } from "./pages/WorkflowsPage";
 import { SessionProvider } from "./session";
@@ -78,6 +79,7 @@ createRoot(document.getElementById("root")!).render(
             <Route path="/executions" element={<ExecutionsPage />} />
             <Route path="/executions/:id" element={<ExecutionPage />} />
             <Route path="/audit" element={<AuditPage />} />
+            <Route path="/settings/tokens" element={<TokensPage />} />
             <Route path="*" element={<p className="page-error">No such page.</p>} />
           </Route>
         </Routes>

@@ -78,3 +78,39 @@ describe("sessions across tabs", () => {
     await later.waitForURL(/\/sign-in/);
   });
 });
+
+describe("tokens page", () => {
+  it("creates a token shown once, lists it without its value, and revokes it", async () => {
+    await t.platform.orgs.create("acme", "test");
+    const page = await context.newPage();
+    await signIn(page);
+    await page.getByRole("link", { name: "Tokens" }).click();
+    await page.getByRole("heading", { name: "API tokens" }).waitFor();
+    await page.getByRole("button", { name: "+ New token" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Name").fill("bad/name");
+    await dialog.getByRole("button", { name: "Create token" }).click();
+    expect(await dialog.locator("#token-form-error").innerText()).toMatch(/^A token name holds only letters/);
+    await dialog.getByLabel("Name").fill("ci-deploy");
+    await dialog.getByLabel("Access").selectOption({ label: "Org acme" });
+    await dialog.getByRole("checkbox", { name: "Read-only" }).check();
+    await dialog.getByRole("button", { name: "Create token" }).click();
+    const shown = dialog.getByLabel("Token");
+    await shown.waitFor();
+    const token = await shown.inputValue();
+    expect(token).toMatch(/^bft_/);
+    expect((await t.api(token)("GET", "/api/session")).status).toBe(200);
+    await dialog.getByRole("button", { name: "Done" }).click();
+
+    const row = page.locator('tr[data-token="ci-deploy"]');
+    await row.waitFor();
+    expect(await row.innerText()).toContain("Org acme · read-only");
+    expect(await page.content()).not.toContain(token);
+
+    await row.getByRole("button", { name: "Revoke ci-deploy" }).click();
+    await dialog.getByRole("button", { name: "Revoke" }).click();
+    await row.getByText("revoked").waitFor();
+    expect((await t.api(token)("GET", "/api/session")).status).toBe(401);
+  });
+});
+

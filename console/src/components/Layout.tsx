@@ -52,6 +52,9 @@ export function Layout() {
           <NavLink to="/audit" onClick={close}>
             Audit
           </NavLink>
+          <NavLink to="/settings/tokens" onClick={close}>
+            Tokens
+          </NavLink>
           {isAdmin && (
             <button type="button" className="link" onClick={openQueues}>
               Queues
