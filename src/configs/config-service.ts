@@ -206,8 +206,8 @@ export class ConfigService implements CascadeReads {
 
   /**
    * Creates or replaces `key` in `scope`. A secret is only ever replaced by a full new value; a
-   * write without `value` to a row of the same type keeps the stored value (or ciphertext), so a
-   * description can change without anyone re-entering a secret. `createOnly` refuses an existing
+   * write with a `description` and no `value` to a row of the same type keeps the stored value (or
+   * ciphertext), so a description can change without anyone re-entering a secret. `createOnly` refuses an existing
    * key with ConfigExistsError instead of overwriting it.
    */
   async set(scope: Scope, rawKey: unknown, input: unknown, actor: string, options: { createOnly?: boolean } = {}): Promise<ConfigWriteResult> {
@@ -225,8 +225,9 @@ export class ConfigService implements CascadeReads {
     const { row, created } = await this.db.write(async (tx) => {
       const existing = await tx.config.findUnique({ where });
       if (existing && options.createOnly) throw new ConfigExistsError(key, scope.kind === "global" ? GLOBAL : scope.org.name);
-      // Keeping the stored value needs a row of the same type to keep it from.
-      if (!stored && (!existing || existing.type !== type)) acceptConfigValue(key, type, undefined);
+      // Keeping the stored value is for changing the description alone: it needs one, and a row of
+      // the same type to keep the value from. A bare `{type}` stays "a value is required".
+      if (!stored && (!existing || existing.type !== type || description === undefined)) acceptConfigValue(key, type, undefined);
       const row = existing
         ? await tx.config.update({
             where,

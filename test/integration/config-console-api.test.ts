@@ -59,7 +59,10 @@ describe("writes without a value", () => {
     expect(findLeaks([{ where: "audit", content: JSON.stringify(audit) }, { where: "response", content: res.text }], needlesFor(secret))).toEqual([]);
   });
 
-  it("need a value when the type changes or the key is new", async () => {
+  it("need a value when the type changes, the key is new, or no description is given", async () => {
+    const bare = await api("PUT", "/api/configs/desc_secret", { type: "secret" });
+    expect(bare.status).toBe(400);
+    expect(bare.body.error.message).toMatch(/value is required/);
     const retype = await api("PUT", "/api/configs/desc_secret", { type: "string", description: "x" });
     expect(retype.status).toBe(400);
     expect(retype.body.error.code).toBe("INVALID_CONFIG_VALUE");
