@@ -3,7 +3,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GLOBAL_SCOPE } from "../../src/orgs/index.ts";
 import { findLeaks, makeSecret, needlesFor, type Haystack } from "../support/leak-search.ts";
-import { screenshotPath } from "../support/screenshots.ts";
+import { dismissToasts, screenshotPath } from "../support/screenshots.ts";
 import { startTestPlatform, type TestPlatform } from "../support/test-platform.ts";
 
 // The configuration page's editing rules in Chromium against the real platform: adding never
@@ -154,6 +154,7 @@ describe("configuration page: comparing scopes", () => {
     expect(await cell("api_key", "acme").innerText()).toBe("set");
     expect(await matrix.locator('tr[data-key="max_retries"]').getAttribute("class")).toBe("differs");
     expect(await matrix.locator('tr[data-key="old_token"]').getAttribute("class")).toBeNull();
+    await dismissToasts(page);
     await page.screenshot({ path: screenshotPath("compare.png", t.db.dir), fullPage: true });
     await expectNoLeaks();
   });

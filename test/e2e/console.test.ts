@@ -3,6 +3,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GLOBAL_SCOPE } from "../../src/orgs/index.ts";
 import { findLeaks, makeSecret, needlesFor, type Haystack } from "../support/leak-search.ts";
+import { dismissToasts } from "../support/screenshots.ts";
 import { startTestPlatform, type TestPlatform } from "../support/test-platform.ts";
 
 // The web console in Debian's Chromium, driven through playwright-core, against the real platform
@@ -131,6 +132,7 @@ describe("web console", () => {
   });
 
   it("shows an org's effective values; an override changes the view, deleting it brings the global value back", async () => {
+    await dismissToasts(page);
     await page.screenshot({ path: screenshot("configuration.png"), fullPage: true });
     await page.getByLabel("Scope").selectOption({ label: "acme (effective)" });
     await row("max_retries").getByText("Global", { exact: true }).waitFor();
@@ -159,6 +161,7 @@ describe("web console", () => {
     await page.locator(".status-success").waitFor({ timeout: 20_000 });
     const logs = await page.getByRole("table", { name: "Logs" }).innerText();
     expect(logs).toContain("plain [REDACTED]");
+    await dismissToasts(page);
     await page.screenshot({ path: screenshot("execution.png"), fullPage: true });
     expect(await leaksSoFar()).toEqual([]);
 
