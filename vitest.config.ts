@@ -8,8 +8,8 @@ export default defineConfig(({ mode }) => ({
     exclude: ["node_modules/**", "dist/**"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // `npm run screenshots` (--mode screenshots): the console test writes README's screenshots.
-    env: mode === "screenshots" ? { BIFROST_SCREENSHOTS: "docs/screenshots" } : {},
+    // `npm run screenshots` (--mode screenshots): the console tests write README's pictures.
+    env: mode === "screenshots" ? { BIFROST_SCREENSHOTS: "docs/images" } : {},
     projects: [
       { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
       { extends: true, test: { name: "sqlite", include: integration, env: { BIFROST_TEST_DB: "sqlite" } } },

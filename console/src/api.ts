@@ -2,11 +2,21 @@
 
 const TOKEN_KEY = "bifrost.token";
 
-/** The token lives in sessionStorage: this tab only, gone when it closes. */
+/**
+ * The token lives in sessionStorage: this tab, gone when it closes (other tabs get it by handoff,
+ * session-handoff.ts). Only when the user opts in to "remember on this device" is it also kept in
+ * localStorage. Never in a cookie.
+ */
 export const tokenStore = {
-  get: () => sessionStorage.getItem(TOKEN_KEY),
-  set: (token: string) => sessionStorage.setItem(TOKEN_KEY, token),
-  clear: () => sessionStorage.removeItem(TOKEN_KEY),
+  get: () => sessionStorage.getItem(TOKEN_KEY) ?? localStorage.getItem(TOKEN_KEY),
+  set: (token: string, { remember = false }: { remember?: boolean } = {}) => {
+    sessionStorage.setItem(TOKEN_KEY, token);
+    if (remember) localStorage.setItem(TOKEN_KEY, token);
+  },
+  clear: () => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    localStorage.removeItem(TOKEN_KEY);
+  },
 };
 
 export interface Issue {
@@ -30,31 +40,82 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Whether the API answered the last request at all: false after a network failure (server down,
+ * connection refused), true again at the next answer. The layout shows a banner with a retry.
+ */
+export const connection = {
+  down: false,
+  listeners: new Set<() => void>(),
+  set(down: boolean) {
+    if (down === this.down) return;
+    this.down = down;
+    for (const listener of this.listeners) listener();
+  },
+  subscribe(listener: () => void) {
+    connection.listeners.add(listener);
+    return () => void connection.listeners.delete(listener);
+  },
+};
+
+/** The code of a request that never got an answer (no HTTP status). */
+export const NETWORK_ERROR = "NETWORK_ERROR";
+
 let onUnauthorized = () => {};
 export function setUnauthorizedHandler(handler: () => void): void {
   onUnauthorized = handler;
 }
 
-export async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+export async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, onResponse?: (response: Response) => void): Promise<T> {
   const token = tokenStore.get();
-  const response = await fetch(path, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (response.status === 204) return undefined as T;
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    connection.set(true);
+    throw new ApiError(0, NETWORK_ERROR, "The Bifrost API cannot be reached: the server may be down or restarting.", undefined);
+  }
+  onResponse?.(response);
+  // A proxy in front of a stopped server answers, but not with our JSON.
+  const gatewayDown = response.status === 502 || response.status === 503 || response.status === 504;
+  if (response.status === 204) {
+    connection.set(false);
+    return undefined as T;
+  }
   const text = await response.text();
-  const parsed = text ? JSON.parse(text) : undefined;
+  let parsed: { error?: { code: string; message: string; details?: unknown } } | undefined;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  connection.set(gatewayDown && !parsed?.error);
   if (!response.ok) {
-    const error = parsed?.error ?? { code: "HTTP_ERROR", message: `HTTP ${response.status}` };
+    const error: { code: string; message: string; details?: unknown } = parsed?.error ?? { code: gatewayDown ? NETWORK_ERROR : "HTTP_ERROR", message: `The server answered HTTP ${response.status}.` };
     if (response.status === 401) onUnauthorized();
     throw new ApiError(response.status, error.code, error.message, error.details);
   }
   return parsed as T;
+}
+
+/** One page of a list and the URL of the next (the `Link: <url>; rel="next"` header), if any. */
+export async function apiPage<T>(path: string): Promise<{ rows: T[]; next: string | null }> {
+  let next: string | null = null;
+  const rows = await api<T[]>("GET", path, undefined, {}, (response) => {
+    const link = response.headers.get("link");
+    const match = link ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(link) : null;
+    // The server may answer with an absolute URL: keep the path, the console talks to its own origin.
+    next = match ? new URL(match[1]!, location.origin).pathname + new URL(match[1]!, location.origin).search : null;
+  });
+  return { rows, next };
 }
 
 export function query(params: Record<string, string | undefined>): string {
@@ -80,6 +141,27 @@ export interface Config {
   updatedBy: string;
   resolvedFrom?: string;
   shadowsGlobal?: boolean;
+  /** In an org's effective view, the global row an org row hides (a secret: set or not, never its value). */
+  shadowed?: Pick<Config, "type" | "value" | "masked" | "hasValue" | "description">;
+}
+
+/** One scope's row of a key in the matrix (GET /api/config-matrix): never a secret's value. */
+export interface MatrixCell {
+  type: ConfigType;
+  value: unknown;
+  masked: boolean;
+  hasValue: boolean;
+  updatedAt: string;
+}
+
+export interface ConfigMatrix {
+  orgs: Org[];
+  keys: { key: string; global: MatrixCell | null; orgs: Record<string, MatrixCell>; differs: boolean }[];
+}
+
+/** A config key as the API stores it (see the contract): lowercase, `-`, `.` and spaces as `_`. */
+export function canonicalKey(raw: string): string {
+  return raw.trim().toLowerCase().replace(/[-. ]/g, "_");
 }
 
 export interface Org {
@@ -119,6 +201,8 @@ export interface Execution {
   startedAt: string | null;
   finishedAt: string | null;
   durationMs: number | null;
+  /** A cancelled run: who asked to cancel it. */
+  cancelledBy?: string;
 }
 
 export interface WorkflowSummary {

@@ -1,17 +1,21 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { StrictMode } from "react";
+import { StrictMode, useEffect, useState } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router";
 import { ApiError, setUnauthorizedHandler, tokenStore } from "./api";
+import { ConnectionBanner } from "./components/ConnectionBanner";
 import { Layout } from "./components/Layout";
+import { ToastProvider } from "./components/Toasts";
 import { AuditPage } from "./pages/AuditPage";
 import { ConfigurationPage } from "./pages/ConfigurationPage";
 import { ExecutionPage } from "./pages/ExecutionPage";
 import { ExecutionsPage } from "./pages/ExecutionsPage";
 import { SignInPage } from "./pages/SignInPage";
+import { TokensPage } from "./pages/TokensPage";
 import { WorkflowPage } from "./pages/WorkflowPage";
 import { WorkflowsPage } from "./pages/WorkflowsPage";
 import { SessionProvider } from "./session";
+import { listenForHandoff, requestTokenFromOtherTabs } from "./session-handoff";
 import "./styles.css";
 
 const queryClient = new QueryClient({
@@ -26,8 +30,29 @@ setUnauthorizedHandler(() => {
   if (location.pathname !== "/sign-in") location.assign(`/sign-in?expired=1`);
 });
 
+// Another tab signed out: so does this one.
+listenForHandoff(() => {
+  tokenStore.clear();
+  queryClient.clear();
+  if (location.pathname !== "/sign-in") location.assign("/sign-in");
+});
+
 function RequireToken({ children }: { children: React.ReactNode }) {
   const location = useLocation();
+  const [asking, setAsking] = useState(() => !tokenStore.get());
+  useEffect(() => {
+    if (!asking) return;
+    let live = true;
+    void requestTokenFromOtherTabs().then((token) => {
+      if (!live) return;
+      if (token) tokenStore.set(token);
+      setAsking(false);
+    });
+    return () => {
+      live = false;
+    };
+  }, [asking]);
+  if (asking) return <p className="loading">Signing in…</p>;
   if (!tokenStore.get()) return <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search }} />;
   return <SessionProvider>{children}</SessionProvider>;
 }
@@ -35,6 +60,8 @@ function RequireToken({ children }: { children: React.ReactNode }) {
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
+      <ConnectionBanner />
+      <ToastProvider>
       <BrowserRouter>
         <Routes>
           <Route path="/sign-in" element={<SignInPage />} />
@@ -52,10 +79,12 @@ createRoot(document.getElementById("root")!).render(
             <Route path="/executions" element={<ExecutionsPage />} />
             <Route path="/executions/:id" element={<ExecutionPage />} />
             <Route path="/audit" element={<AuditPage />} />
+            <Route path="/settings/tokens" element={<TokensPage />} />
             <Route path="*" element={<p className="page-error">No such page.</p>} />
           </Route>
         </Routes>
       </BrowserRouter>
+      </ToastProvider>
     </QueryClientProvider>
   </StrictMode>,
 );

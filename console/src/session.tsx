@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { createContext, useContext, type ReactNode } from "react";
 import { api, type Org, type Session } from "./api";
+import { describeError } from "./error-messages";
 
 interface SessionValue {
   session: Session;
@@ -16,7 +17,16 @@ const SessionContext = createContext<SessionValue | null>(null);
 export function SessionProvider({ children }: { children: ReactNode }) {
   const session = useQuery({ queryKey: ["session"], queryFn: () => api<Session>("GET", "/api/session") });
   const orgs = useQuery({ queryKey: ["orgs"], queryFn: () => api<Org[]>("GET", "/api/orgs"), enabled: session.isSuccess });
-  if (session.isError) return <p role="alert" className="page-error">Could not load your session: {(session.error as Error).message}</p>;
+  if (session.isError || orgs.isError) {
+    return (
+      <div role="alert" className="page-error">
+        <p>Could not load your session. {describeError(session.error ?? orgs.error)}</p>
+        <button type="button" onClick={() => void (session.isError ? session.refetch() : orgs.refetch())}>
+          Retry
+        </button>
+      </div>
+    );
+  }
   if (!session.data || !orgs.data) return <p className="loading">Loading…</p>;
   const names = new Map(orgs.data.map((o) => [o.id, o.name]));
   const value: SessionValue = {

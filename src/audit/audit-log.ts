@@ -31,7 +31,8 @@ export type AuditAction =
   | "schedule.delete"
   | "webhook.create"
   | "webhook.delete"
-  | "webhook.rotate_secret";
+  | "webhook.rotate_secret"
+  | "execution.cancel";
 
 export interface AuditQuery {
   scope?: string;

@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { z } from "zod";
-import { assertCanManageScope, assertCanReadEffective } from "../auth/index.ts";
+import { assertAdmin, assertCanManageScope, assertCanReadEffective } from "../auth/index.ts";
 import { principalOf } from "../http/authenticate.ts";
 import { requestScope } from "../http/request-scope.ts";
 import { jsonBody, parseInput } from "../http/validate.ts";
@@ -34,7 +34,9 @@ export function configRoutes(configs: ConfigService, orgs: OrgService): Router {
     const scope = await requestScope(orgs, req, res);
     const principal = principalOf(res);
     assertCanManageScope(principal, scope);
-    const result = await configs.set(scope, req.params.key, jsonBody(req), principal.actor);
+    // `If-None-Match: *` makes the write create-only (RFC 9110): an existing key is 409 CONFIG_EXISTS.
+    const createOnly = req.get("if-none-match")?.trim() === "*";
+    const result = await configs.set(scope, req.params.key, jsonBody(req), principal.actor, { createOnly });
     res.status(result.created ? 201 : 200).json({ ...result.config, ...(result.warnings.length ? { warnings: result.warnings } : {}) });
   });
 
@@ -46,5 +48,15 @@ export function configRoutes(configs: ConfigService, orgs: OrgService): Router {
     res.status(204).end();
   });
 
+  return router;
+}
+
+/** /api/config-matrix: keys × scopes for comparing orgs (admin only; secrets as set or unset). */
+export function configMatrixRoutes(configs: ConfigService): Router {
+  const router = Router();
+  router.get("/", async (_req, res) => {
+    assertAdmin(principalOf(res), "compare every org's configs");
+    res.json(await configs.matrix());
+  });
   return router;
 }

@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { AuditLog } from "../audit/index.ts";
-import { ConfigNotFoundError, SecretAccessError, SecretValueMissingError, ValidationError, type MissingSecret } from "../errors/index.ts";
+import { ConfigExistsError, ConfigNotFoundError, SecretAccessError, SecretValueMissingError, ValidationError, type MissingSecret } from "../errors/index.ts";
 import { GLOBAL, scopeId, type Scope } from "../orgs/index.ts";
 import { ScopeScrubbers, type ScopeScrubber, type SecretCipher } from "../secrets/index.ts";
 import { join, sql, type Database } from "../storage/database.ts";
 import { SharedReads } from "../storage/shared-reads.ts";
 import { normalizeConfigKey } from "./config-key.ts";
+import { readConfigMatrix, type ConfigMatrix } from "./config-matrix.ts";
 import { ConfigListCache, bumpConfigRevisions, readEachConfigRevision, type RenderedList } from "./config-list-cache.ts";
 import { ExecutionConfigReader, type CascadeReads, type ReadContext, type ResolvedConfig } from "./execution-config-reader.ts";
 import { ConfigType } from "./config-type.ts";
@@ -66,6 +67,11 @@ export class ConfigService implements CascadeReads {
     return this.lists.get(`effective:${scopeId(scope)}`, cascadeOf(scope), () => this.listEffective(scope));
   }
 
+  /** Keys × scopes without any secret value (admins compare orgs with it). */
+  matrix(): Promise<ConfigMatrix> {
+    return readConfigMatrix(this.db);
+  }
+
   /** The rows stored in one scope (no cascade). */
   async list(scope: Scope): Promise<ConfigView[]> {
     // Lists are the API's biggest reads: on the driver (see DirectSql), and rendered once per change
@@ -79,13 +85,16 @@ export class ConfigService implements CascadeReads {
     const rows = await this.db.direct.query<ConfigRow>(sql`SELECT * FROM "configs" WHERE "scope" IN (${join(cascadeOf(scope))}) ORDER BY "key"`);
     const byKey = new Map<string, ConfigRow[]>();
     for (const row of rows) byKey.set(row.key, [...(byKey.get(row.key) ?? []), row]);
-    return [...byKey.values()].map((found) => toEffectiveView(effectiveRow(found)!, found.length > 1));
+    return [...byKey.values()].map((found) => toEffectiveView(effectiveRow(found)!, found.length > 1, found.find((r) => r.scope === GLOBAL)));
   }
 
   /** The effective config of `key` for `scope`, without its secret value. */
   async getEffective(scope: Scope, rawKey: unknown): Promise<EffectiveConfigView> {
-    const { row, shadowsGlobal } = await this.findCascaded(scope, normalizeConfigKey(rawKey));
-    return toEffectiveView(row, shadowsGlobal);
+    const key = normalizeConfigKey(rawKey);
+    const rows = await this.db.direct.query<ConfigRow>(sql`SELECT * FROM "configs" WHERE "key" = ${key} AND "scope" IN (${join(cascadeOf(scope))})`);
+    const row = effectiveRow(rows);
+    if (!row) throw new ConfigNotFoundError(key, scope.kind === "global" ? GLOBAL : scope.org.name);
+    return toEffectiveView(row, rows.length > 1, rows.find((r) => r.scope === GLOBAL));
   }
 
   /**
@@ -195,24 +204,34 @@ export class ConfigService implements CascadeReads {
     return rows.map((row) => this.cipher.decrypt(row.encrypted!, `secret "${row.key}" (${row.scope})`, row.keyFingerprint));
   }
 
-  /** Creates or replaces `key` in `scope`. A secret is only ever replaced by a full new value. */
-  async set(scope: Scope, rawKey: unknown, input: unknown, actor: string): Promise<ConfigWriteResult> {
+  /**
+   * Creates or replaces `key` in `scope`. A secret is only ever replaced by a full new value; a
+   * write with a `description` and no `value` to a row of the same type keeps the stored value (or
+   * ciphertext), so a description can change without anyone re-entering a secret. `createOnly` refuses an existing
+   * key with ConfigExistsError instead of overwriting it.
+   */
+  async set(scope: Scope, rawKey: unknown, input: unknown, actor: string, options: { createOnly?: boolean } = {}): Promise<ConfigWriteResult> {
     const key = normalizeConfigKey(rawKey);
     const parsed = ConfigWrite.safeParse(input);
     if (!parsed.success) throw ValidationError.fromZod(parsed.error, "body");
     const { type, value, description } = parsed.data;
-    const accepted = acceptConfigValue(key, type, value);
+    // Checked before the row is read, so a bad value is refused whether the key exists or not.
+    const accepted = value === undefined ? undefined : acceptConfigValue(key, type, value);
 
-    const warnings = accepted.kind === "secret" ? secretWarnings(key, accepted.plaintext, scope) : [];
-    const stored = this.storageColumns(accepted);
+    const warnings = accepted?.kind === "secret" ? secretWarnings(key, accepted.plaintext, scope) : [];
+    const stored = accepted ? this.storageColumns(accepted) : undefined;
 
     const where = { scope_key: { scope: scopeId(scope), key } };
     const { row, created } = await this.db.write(async (tx) => {
       const existing = await tx.config.findUnique({ where });
+      if (existing && options.createOnly) throw new ConfigExistsError(key, scope.kind === "global" ? GLOBAL : scope.org.name);
+      // Keeping the stored value is for changing the description alone: it needs one, and a row of
+      // the same type to keep the value from. A bare `{type}` stays "a value is required".
+      if (!stored && (!existing || existing.type !== type || description === undefined)) acceptConfigValue(key, type, undefined);
       const row = existing
         ? await tx.config.update({
             where,
-            data: { type, ...stored, ...(description === undefined ? {} : { description }), updatedBy: actor },
+            data: { type, ...(stored ?? {}), ...(description === undefined ? {} : { description }), updatedBy: actor },
           })
         : await tx.config.create({
             data: {
@@ -221,19 +240,15 @@ export class ConfigService implements CascadeReads {
               orgId: scope.kind === "org" ? scope.org.id : null,
               key,
               type,
-              ...stored,
+              ...stored!,
               description: description ?? null,
               createdBy: actor,
               updatedBy: actor,
             },
           });
-      await this.audit.record(tx, {
-        actor,
-        action: existing ? "config.update" : "config.create",
-        scope: row.scope,
-        key,
-        details: existing && existing.type !== type ? { type, previousType: existing.type } : { type },
-      });
+      const details: Record<string, string | boolean> = existing && existing.type !== type ? { type, previousType: existing.type } : { type };
+      if (existing && !stored) details.valueKept = true;
+      await this.audit.record(tx, { actor, action: existing ? "config.update" : "config.create", scope: row.scope, key, details });
       await bumpConfigRevisions(tx, [row.scope]);
       return { row, created: !existing };
     });

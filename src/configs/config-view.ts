@@ -28,6 +28,9 @@ export type ConfigView = z.infer<typeof ConfigView>;
 export const EffectiveConfigView = ConfigView.extend({
   resolvedFrom: z.string().meta({ description: '"global" or the org id the value comes from' }),
   shadowsGlobal: z.boolean().meta({ description: "The org's own row hides a global row of the same key" }),
+  shadowed: ConfigView.pick({ type: true, value: true, masked: true, hasValue: true, description: true })
+    .optional()
+    .meta({ description: "When it shadows: the global row it hides (a secret as set or not, never its value)" }),
 }).meta({ id: "EffectiveConfigView", description: "A config after the global → org cascade" });
 export type EffectiveConfigView = z.infer<typeof EffectiveConfigView>;
 
@@ -55,6 +58,11 @@ export function toConfigView(row: ConfigRow): ConfigView {
 }
 
 /** `shadowsGlobal`: an org row that hides a global one (deleting it lets the global value show). */
-export function toEffectiveView(row: ConfigRow, shadowsGlobal = false): EffectiveConfigView {
-  return { ...toConfigView(row), resolvedFrom: row.scope, shadowsGlobal };
+export function toEffectiveView(row: ConfigRow, shadowsGlobal = false, globalRow?: ConfigRow): EffectiveConfigView {
+  const view: EffectiveConfigView = { ...toConfigView(row), resolvedFrom: row.scope, shadowsGlobal };
+  if (shadowsGlobal && globalRow && globalRow !== row) {
+    const { type, value, masked, hasValue, description } = toConfigView(globalRow);
+    view.shadowed = { type, value, masked, hasValue, description };
+  }
+  return view;
 }

@@ -30,6 +30,14 @@ export class ConfigNotFoundError extends BifrostError<"CONFIG_NOT_FOUND"> {
   }
 }
 
+/** A create-only write (`If-None-Match: *`) met a key that the scope already holds. */
+export class ConfigExistsError extends BifrostError<"CONFIG_EXISTS"> {
+  override name = "ConfigExistsError";
+  constructor(readonly key: string, readonly scope: string) {
+    super("CONFIG_EXISTS", `Config "${key}" already exists ${scope === "global" ? "at global scope" : `in org ${scope}`}: edit it instead`, { key, scope });
+  }
+}
+
 /** A typed getter (getInt, getBool, ...) asked for a config stored as another type. */
 export class ConfigTypeError extends BifrostError<"CONFIG_TYPE_ERROR"> {
   override name = "ConfigTypeError";

@@ -147,7 +147,7 @@ export function executionRoutes(executions: ExecutionService, orgs: OrgService):
   router.post("/:id/cancel", async (req, res) => {
     const row = await executions.find(executionIdOf(req.params.id));
     assertCanSeeScopeId(principalOf(res), row.scope);
-    const after = await executions.cancel(row);
+    const after = await executions.cancel(row, principalOf(res).actor);
     res.status(isFinal(after.status) ? 200 : 202).json(await executions.view(after));
   });
 

@@ -7,6 +7,7 @@ import type { WorkflowCatalog } from "../workflows/index.ts";
 import type { ExecutionQueue } from "./execution-queue.ts";
 import type { ExecutionSignals } from "./execution-signals.ts";
 import { isFinal } from "./execution-status.ts";
+import type { ExecutionCancellations } from "./execution-cancellations.ts";
 import { ExecutionStore, type ExecutionFilter, type ExecutionStats, type NewExecution, type RunAuthority } from "./execution-store.ts";
 import type { ExecutionTrigger } from "./execution-trigger.ts";
 import type { ExecutionRetention, PruneResult } from "./execution-retention.ts";
@@ -55,10 +56,13 @@ export class ExecutionService {
     private readonly queue: ExecutionQueue,
     private readonly signals: ExecutionSignals,
     private readonly cipher: SecretCipher,
-    /** Deletes old executions (POST /api/executions/prune); the API process's only. */
-    private readonly retention?: ExecutionRetention,
-    /** BIFROST_EXECUTION_RETENTION_DAYS: what a prune without `olderThan` uses. */
-    private readonly retentionDays: number | "never" = "never",
+    /** What the API process adds: retention (POST /api/executions/prune) and who cancelled runs. */
+    private readonly extras: {
+      retention?: ExecutionRetention;
+      /** BIFROST_EXECUTION_RETENTION_DAYS: what a prune without `olderThan` uses. */
+      retentionDays?: number | "never";
+      cancellations?: ExecutionCancellations;
+    } = {},
   ) {}
 
   /** Ends every events stream this process serves (it is shutting down: clients reconnect elsewhere). */
@@ -165,10 +169,11 @@ export class ExecutionService {
    * the retention setting), with their log lines.
    */
   async prune(olderThanMs: number | undefined, dryRun: boolean): Promise<PruneResult> {
-    if (!this.retention) throw new Error("Pruning runs in API processes only");
-    const ms = olderThanMs ?? (this.retentionDays === "never" ? undefined : this.retentionDays * 86_400_000);
+    const { retention, retentionDays = "never" } = this.extras;
+    if (!retention) throw new Error("Pruning runs in API processes only");
+    const ms = olderThanMs ?? (retentionDays === "never" ? undefined : retentionDays * 86_400_000);
     if (ms === undefined) throw new ValidationError([{ path: "body.olderThan", message: "is required: BIFROST_EXECUTION_RETENTION_DAYS is never" }]);
-    return this.retention.pruneExecutions(new Date(Date.now() - ms), dryRun);
+    return retention.pruneExecutions(new Date(Date.now() - ms), dryRun);
   }
 
   stats(filter: { scope?: string; since?: Date; until?: Date }): Promise<ExecutionStats> {
@@ -239,8 +244,9 @@ export class ExecutionService {
    * takes it); a running one is told to stop through `ctx.signal`, and this waits a little for
    * its worker to store the `cancelled` end.
    */
-  async cancel(row: ExecutionRow): Promise<ExecutionRow> {
+  async cancel(row: ExecutionRow, actor?: string): Promise<ExecutionRow> {
     if (isFinal(row.status)) throw new ExecutionFinishedError(row.id, row.status);
+    if (actor) await this.extras.cancellations?.record(row.id, row.scope, actor);
     if (row.status === "pending" && (await this.store.cancelPending(row.id))) {
       await this.queue.remove(row.id);
       await this.signals.publishFinished(row.id);
@@ -253,6 +259,12 @@ export class ExecutionService {
 
   /** @param scope the run's scope when the caller has it already (saves reading the org's name) */
   async view(row: ExecutionRow, scope?: Scope): Promise<ExecutionView> {
+    const view = await this.plainView(row, scope);
+    const by = await this.cancelledBy([row]);
+    return by.has(row.id) ? { ...view, cancelledBy: by.get(row.id)! } : view;
+  }
+
+  private async plainView(row: ExecutionRow, scope?: Scope): Promise<ExecutionView> {
     const logs = this.allLogs(row);
     if (!row.orgId) return toExecutionView(row, null, await logs);
     if (scope?.kind === "org" && scope.org.id === row.orgId) return toExecutionView(row, scope.org.name, await logs);
@@ -281,7 +293,16 @@ export class ExecutionService {
   }
 
   async summaries(rows: ExecutionRow[]): Promise<ExecutionSummary[]> {
-    const names = await this.store.orgNames(rows.map((r) => r.orgId));
-    return rows.map((row) => toExecutionSummary(row, row.orgId ? (names.get(row.orgId) ?? null) : null));
+    const [names, by] = await Promise.all([this.store.orgNames(rows.map((r) => r.orgId)), this.cancelledBy(rows)]);
+    return rows.map((row) => {
+      const summary = toExecutionSummary(row, row.orgId ? (names.get(row.orgId) ?? null) : null);
+      return by.has(row.id) ? { ...summary, cancelledBy: by.get(row.id)! } : summary;
+    });
+  }
+
+  /** Who cancelled the cancelled runs among `rows` (one query, none when no row is cancelled). */
+  private cancelledBy(rows: ExecutionRow[]): Promise<Map<string, string>> {
+    const cancelled = rows.filter((r) => r.status === "cancelled").map((r) => r.id);
+    return this.extras.cancellations && cancelled.length ? this.extras.cancellations.cancelledBy(cancelled) : Promise.resolve(new Map());
   }
 }

@@ -39,6 +39,7 @@ export const ExecutionSummary = z
     startedAt: Timestamp.nullable(),
     finishedAt: Timestamp.nullable(),
     durationMs: z.number().int().nullable(),
+    cancelledBy: z.string().optional().meta({ description: "For a cancelled run: the actor who asked to cancel it (absent when not recorded)", example: "token:ops" }),
   })
   .meta({ id: "ExecutionSummary", description: "An execution as lists show it (without params, result and logs)" });
 export type ExecutionSummary = z.infer<typeof ExecutionSummary>;

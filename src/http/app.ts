@@ -7,7 +7,7 @@ import { tokenRoutes } from "../auth/token-routes.ts";
 import { bundleRoutes } from "../bundles/bundle-routes.ts";
 import { consoleAssets } from "../console/console-assets.ts";
 import { queueDashboard } from "../console/queue-dashboard.ts";
-import { configRoutes } from "../configs/config-routes.ts";
+import { configMatrixRoutes, configRoutes } from "../configs/config-routes.ts";
 import { orgRoutes } from "../orgs/org-routes.ts";
 import type { Platform } from "../platform/platform.ts";
 import { executionRoutes, startExecutionRoutes } from "../executions/execution-routes.ts";
@@ -78,6 +78,7 @@ export function createApp(platform: Platform, { catalog, executions, queue, sche
   api.use("/orgs", orgRoutes(platform.orgs));
   api.use("/tokens", tokenRoutes(platform.tokens, platform.orgs));
   api.use("/configs", configRoutes(platform.configs, platform.orgs));
+  api.use("/config-matrix", configMatrixRoutes(platform.configs));
   api.use("/audit", auditRoutes(platform.audit, platform.orgs));
   api.use("/workflows", workflowRoutes(catalog));
   api.use("/workflows", startExecutionRoutes(executions, platform.orgs));

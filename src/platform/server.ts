@@ -1,3 +1,4 @@
+import { ExecutionCancellations } from "../executions/execution-cancellations.ts";
 import type { Server } from "node:http";
 import { ExecutionQueue } from "../executions/execution-queue.ts";
 import { ExecutionRetention } from "../executions/execution-retention.ts";
@@ -47,7 +48,11 @@ export async function startServer(platform: Platform, port = platform.settings.p
   const store = new ExecutionStore(platform.db);
   const retention = new ExecutionRetention(platform.db, redis, settings.queuePrefix, logger, settings);
   retention.start();
-  const executions = new ExecutionService(store, platform.configs, catalog, queue, signals, platform.cipher, retention, settings.executionRetentionDays);
+  const executions = new ExecutionService(store, platform.configs, catalog, queue, signals, platform.cipher, {
+    retention,
+    retentionDays: settings.executionRetentionDays,
+    cancellations: new ExecutionCancellations(platform.db, platform.audit),
+  });
   const scheduleQueue = new ScheduleQueue(redis, settings.queuePrefix);
   const schedules = new ScheduleService(platform.db, new ScheduleStore(platform.db), platform.audit, catalog, scheduleQueue, logger, { minIntervalS: settings.scheduleMinIntervalS });
   const webhooks = new WebhookService(platform.db, new WebhookStore(platform.db), platform.audit, platform.cipher, catalog, platform.orgs, executions);

@@ -3,6 +3,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GLOBAL_SCOPE } from "../../src/orgs/index.ts";
 import { findLeaks, makeSecret, needlesFor, type Haystack } from "../support/leak-search.ts";
+import { dismissToasts } from "../support/screenshots.ts";
 import { startTestPlatform, type TestPlatform } from "../support/test-platform.ts";
 
 // The web console in Debian's Chromium, driven through playwright-core, against the real platform
@@ -122,16 +123,19 @@ describe("web console", () => {
     expect(await field.inputValue()).toBe("");
     expect(await field.getAttribute("type")).toBe("password");
     await field.fill(newSecret.plaintext);
+    // The add's "Saved stripe_api_key." may still show: wait for this save's answer.
+    const saved = page.waitForResponse((r) => r.request().method() === "PUT" && r.url().includes("/api/configs/stripe_api_key"));
     await dialog().getByRole("button", { name: "Save" }).click();
-    await page.getByText("Saved stripe_api_key.").waitFor();
+    expect((await saved).status()).toBe(200);
     expect((await t.platform.configs.resolve(GLOBAL_SCOPE, "stripe_api_key", { actor: "test" })).value).toBe(newSecret.plaintext);
     expect(await leaksSoFar()).toEqual([]);
   });
 
   it("shows an org's effective values; an override changes the view, deleting it brings the global value back", async () => {
+    await dismissToasts(page);
     await page.screenshot({ path: screenshot("configuration.png"), fullPage: true });
     await page.getByLabel("Scope").selectOption({ label: "acme (effective)" });
-    await row("max_retries").getByText("Global").waitFor();
+    await row("max_retries").getByText("Global", { exact: true }).waitFor();
     await row("max_retries").getByRole("button", { name: "Override max_retries in acme" }).click();
     expect(await dialog().getByLabel("Key").inputValue()).toBe("max_retries");
     await dialog().getByLabel("Value").fill("5");
@@ -142,7 +146,7 @@ describe("web console", () => {
     await row("max_retries").getByRole("button", { name: "Delete max_retries" }).click();
     expect(await dialog().innerText()).toContain("The global value will take over for acme.");
     await dialog().getByRole("button", { name: "Delete", exact: true }).click();
-    await row("max_retries").getByText("Global").waitFor();
+    await row("max_retries").getByText("Global", { exact: true }).waitFor();
     expect(await row("max_retries").locator("td").nth(1).innerText()).toBe("3");
   });
 
@@ -157,6 +161,7 @@ describe("web console", () => {
     await page.locator(".status-success").waitFor({ timeout: 20_000 });
     const logs = await page.getByRole("table", { name: "Logs" }).innerText();
     expect(logs).toContain("plain [REDACTED]");
+    await dismissToasts(page);
     await page.screenshot({ path: screenshot("execution.png"), fullPage: true });
     expect(await leaksSoFar()).toEqual([]);
 
@@ -169,7 +174,8 @@ describe("web console", () => {
     await dialog().getByLabel("Workflow").selectOption("wait_for_cancel");
     await dialog().getByRole("button", { name: "Run" }).click();
     await page.locator(".status-running").waitFor({ timeout: 20_000 });
-    await page.getByRole("button", { name: "Cancel" }).click();
+    await page.getByRole("button", { name: "Cancel", exact: true }).click();
+    await dialog().getByRole("button", { name: "Cancel run" }).click();
     await page.locator(".status-cancelled").waitFor();
     expect(await page.getByRole("table", { name: "Logs" }).innerText()).toContain("waiting to be cancelled");
   });

@@ -1,16 +1,24 @@
 import { useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { NavLink, Outlet, useNavigate } from "react-router";
 import { api, tokenStore } from "../api";
 import { useSession } from "../session";
+import { broadcastSignOut } from "../session-handoff";
+import { useShortcuts } from "./useShortcuts";
 
 export function Layout() {
   const { session, isAdmin } = useSession();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
+  // Under 720 px the navigation folds behind a Menu button (styles.css); picking a page folds it again.
+  const [menuOpen, setMenuOpen] = useState(false);
+  useShortcuts();
+  const close = () => setMenuOpen(false);
 
   async function signOut() {
     await api("DELETE", "/api/session/queues-cookie").catch(() => undefined);
     tokenStore.clear();
+    broadcastSignOut();
     queryClient.clear();
     navigate("/sign-in", { replace: true });
   }
@@ -28,11 +36,25 @@ export function Layout() {
       </a>
       <header className="top">
         <span className="brand">Bifrost</span>
-        <nav aria-label="Main">
-          <NavLink to="/settings/configuration">Configuration</NavLink>
-          <NavLink to="/workflows">Workflows</NavLink>
-          <NavLink to="/executions">Executions</NavLink>
-          <NavLink to="/audit">Audit</NavLink>
+        <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen(!menuOpen)}>
+          Menu
+        </button>
+        <nav aria-label="Main" id="main-nav" className={menuOpen ? "open" : undefined}>
+          <NavLink to="/settings/configuration" onClick={close}>
+            Configuration
+          </NavLink>
+          <NavLink to="/workflows" onClick={close}>
+            Workflows
+          </NavLink>
+          <NavLink to="/executions" onClick={close}>
+            Executions
+          </NavLink>
+          <NavLink to="/audit" onClick={close}>
+            Audit
+          </NavLink>
+          <NavLink to="/settings/tokens" onClick={close}>
+            Tokens
+          </NavLink>
           {isAdmin && (
             <button type="button" className="link" onClick={openQueues}>
               Queues

@@ -1,3 +1,4 @@
+import { describeError } from "../error-messages";
 import type { UseQueryResult } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { useSearchParams } from "react-router";
@@ -36,11 +37,11 @@ export function ScopeFilter({ id, label, value, onChange }: { id: string; label:
 }
 
 /** A list query's error, loading and empty states, or its table. */
-export function ListState<T>({ query, empty, children }: { query: UseQueryResult<T[]>; empty: string; children: (rows: T[]) => ReactNode }) {
+export function ListState<T>({ query, empty, children }: { query: Pick<UseQueryResult<T[]>, "isError" | "error" | "data">; empty: string; children: (rows: T[]) => ReactNode }) {
   if (query.isError)
     return (
       <p role="alert" className="page-error">
-        {(query.error as Error).message}
+        {describeError(query.error)}
       </p>
     );
   if (!query.data) return <p className="loading">Loading…</p>;

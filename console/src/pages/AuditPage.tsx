@@ -18,7 +18,7 @@ export function AuditPage() {
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
         <div className="field">
           <label htmlFor="audit-key">Key</label>
-          <input id="audit-key" type="search" defaultValue={filter.key} onBlur={(e) => set("key", e.target.value.trim())} onKeyDown={(e) => e.key === "Enter" && set("key", e.currentTarget.value.trim())} />
+          <input id="audit-key" type="search" data-shortcut="search" aria-keyshortcuts="/" defaultValue={filter.key} onBlur={(e) => set("key", e.target.value.trim())} onKeyDown={(e) => e.key === "Enter" && set("key", e.currentTarget.value.trim())} />
         </div>
         <div className="field">
           <label htmlFor="audit-action">Action</label>

@@ -1,11 +1,15 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useSearchParams } from "react-router";
-import { api, query, type Config } from "../api";
+import { api, canonicalKey, query, type Config, type ConfigMatrix } from "../api";
 import { ConfigForm } from "../components/ConfigForm";
+import { ConfigMatrixView } from "../components/ConfigMatrixView";
 import { Dialog } from "../components/Dialog";
 import { McpPanel } from "../components/McpPanel";
+import { DownloadBundle } from "../components/DownloadBundle";
 import { formatValue, formatWhen, MASK } from "../components/format";
+import { TOAST_MS, useToast } from "../components/Toasts";
+import { describeError } from "../error-messages";
 import { useSession } from "../session";
 
 type Editing = { mode: "add"; preset?: Config } | { mode: "edit"; config: Config } | null;
@@ -22,10 +26,18 @@ export function ConfigurationPage() {
   const [typeFilter, setTypeFilter] = useState("");
   const [editing, setEditing] = useState<Editing>(null);
   const [deleting, setDeleting] = useState<Config | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [changed, setChanged] = useState<string | null>(null);
+  const toast = useToast();
   const queryClient = useQueryClient();
 
   const isOrg = scope !== "global";
+  const compare = isAdmin && params.get("view") === "compare";
+  // The global view says which orgs override each key (admins only: the matrix covers every org).
+  const matrix = useQuery({ queryKey: ["config-matrix"], queryFn: () => api<ConfigMatrix>("GET", "/api/config-matrix"), enabled: isAdmin && !isOrg });
+  const overriddenIn = (key: string) => {
+    const row = matrix.data?.keys.find((k) => k.key === key);
+    return row ? matrix.data!.orgs.filter((org) => row.orgs[org.id]).map((org) => org.name) : [];
+  };
   const configs = useQuery({
     queryKey: ["configs", scope],
     queryFn: () => api<Config[]>("GET", `/api/configs${query({ scope, effective: isOrg ? "true" : undefined })}`),
@@ -35,10 +47,27 @@ export function ConfigurationPage() {
     [configs.data, search, typeFilter],
   );
 
-  const refresh = (message: string) => {
-    setNotice(message);
+  // The row just saved is highlighted for a moment, so the eye finds it in a long table.
+  useEffect(() => {
+    if (!changed) return;
+    const timer = setTimeout(() => setChanged(null), TOAST_MS);
+    return () => clearTimeout(timer);
+  }, [changed]);
+
+  const refresh = (message: string, key?: string) => {
+    toast(message);
+    setChanged(key ?? null);
     void queryClient.invalidateQueries({ queryKey: ["configs"] });
+    void queryClient.invalidateQueries({ queryKey: ["config-matrix"] });
   };
+
+  /** "Edit instead" from the add dialog: the existing row of that key in that scope. */
+  async function editInstead(rawKey: string, target: string) {
+    const key = canonicalKey(rawKey);
+    const list = await queryClient.fetchQuery({ queryKey: ["configs", target, "own"], queryFn: () => api<Config[]>("GET", `/api/configs${query({ scope: target })}`) });
+    const found = list.find((c) => c.key === key);
+    if (found) setEditing({ mode: "edit", config: found });
+  }
 
   return (
     <section aria-labelledby="config-title">
@@ -47,15 +76,18 @@ export function ConfigurationPage() {
           <p className="crumb">Settings</p>
           <h1 id="config-title">Configuration</h1>
         </div>
-        <button type="button" className="primary" onClick={() => setEditing({ mode: "add" })}>
-          + Add Config
-        </button>
+        <div className="actions">
+          <DownloadBundle scope={scope} scopeName={orgName(scope)} />
+          <button type="button" className="primary" onClick={() => setEditing({ mode: "add" })} data-shortcut="new" aria-keyshortcuts="n">
+            + Add Config
+          </button>
+        </div>
       </div>
 
       <div className="filters" role="search">
         <div className="field">
           <label htmlFor="scope-switch">Scope</label>
-          <select id="scope-switch" value={scope} onChange={(e) => setParams({ scope: e.target.value })}>
+          <select id="scope-switch" value={scope} onChange={(e) => setParams({ scope: e.target.value })} disabled={compare}>
             {isAdmin && <option value="global">Global</option>}
             {orgs.map((org) => (
               <option key={org.id} value={org.id}>
@@ -66,7 +98,7 @@ export function ConfigurationPage() {
         </div>
         <div className="field">
           <label htmlFor="key-search">Search by key</label>
-          <input id="key-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="e.g. stripe" />
+          <input id="key-search" type="search" data-shortcut="search" aria-keyshortcuts="/" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="e.g. stripe" />
         </div>
         <div className="field">
           <label htmlFor="type-filter">Type</label>
@@ -79,22 +111,36 @@ export function ConfigurationPage() {
         </div>
       </div>
 
-      {isOrg && <p className="muted">Showing what workflows running for <strong>{orgName(scope)}</strong> read: the org's own values, and global values where the org has none.</p>}
-      <p role="status" className="notice">
-        {notice}
-      </p>
+      {isAdmin && (
+        <div className="view-switch" role="group" aria-label="View">
+          <button type="button" aria-pressed={!compare} onClick={() => setParams({ scope })}>
+            Table
+          </button>
+          <button type="button" aria-pressed={compare} onClick={() => setParams({ scope, view: "compare" })}>
+            Compare orgs
+          </button>
+        </div>
+      )}
 
-      {configs.isError ? (
+      {isOrg && !compare && <p className="muted">Showing what workflows running for <strong>{orgName(scope)}</strong> read: the org's own values, and global values where the org has none.</p>}
+
+      {compare ? (
+        <ConfigMatrixView search={canonicalKey(search)} />
+      ) : configs.isError ? (
         <p role="alert" className="page-error">
-          {(configs.error as Error).message}
+          {describeError(configs.error)}
         </p>
       ) : configs.isLoading ? (
         <p className="loading">Loading…</p>
       ) : rows.length === 0 ? (
-        <p className="empty">{configs.data?.length ? "No config matches." : "No configs in this scope yet."}</p>
+        <p className="empty">
+          {configs.data?.length
+            ? "No config matches the search or type: clear them to see every key."
+            : `No configs in ${orgName(scope)} yet. Add one with “+ Add Config”${isOrg ? "; workflows of this org then read it instead of the global value" : ""}.`}
+        </p>
       ) : (
         <div className="table-wrap">
-          <table aria-label={`Configs of ${orgName(scope)}`}>
+          <table aria-label={`Configs of ${orgName(scope)}`} className="cards">
             <thead>
               <tr>
                 <th scope="col">Key</th>
@@ -112,25 +158,36 @@ export function ConfigurationPage() {
               {rows.map((c) => {
                 const inherited = isOrg && c.resolvedFrom === "global";
                 return (
-                  <tr key={c.key} data-key={c.key}>
+                  <tr key={c.key} data-key={c.key} className={changed === c.key ? "changed" : undefined}>
                     <th scope="row">
                       <code>{c.key}</code>
                     </th>
-                    <td>
+                    <td data-label="Type">
                       <span className={`type type-${c.type}`}>{c.type}</span>
                     </td>
-                    <td className="value">
+                    <td className="value" data-label="Value">
                       {c.type === "secret" ? <span aria-label={c.hasValue ? "secret value hidden" : "secret without a value"}>{c.hasValue ? MASK : <em>no value yet</em>}</span> : <code>{formatValue(c)}</code>}
                     </td>
-                    <td>
+                    <td data-label={isOrg ? "From" : "Scope"}>
                       {isOrg ? (
-                        <span className={`badge ${inherited ? "badge-global" : "badge-org"}`}>{inherited ? "Global" : c.shadowsGlobal ? "Org override" : "Org"}</span>
+                        <>
+                          <span className={`badge ${inherited ? "badge-global" : "badge-org"}`}>{inherited ? "Global" : c.shadowsGlobal ? "Org override" : "Org"}</span>
+                      {c.shadowed && (
+                        <span className="shadowed">
+                          hides global:{" "}
+                          {c.shadowed.type === "secret" ? <em>secret ({c.shadowed.hasValue ? "set" : "no value"})</em> : <code>{formatValue(c.shadowed)}</code>}
+                        </span>
+                      )}
+                        </>
                       ) : (
-                        orgName(c.scope)
+                        <>
+                          {orgName(c.scope)}
+                          {overriddenIn(c.key).length > 0 && <span className="overridden-in">overridden in {overriddenIn(c.key).join(", ")}</span>}
+                        </>
                       )}
                     </td>
-                    <td>{c.description ?? <span className="muted">—</span>}</td>
-                    <td>
+                    <td data-label="Description">{c.description ?? <span className="muted">—</span>}</td>
+                    <td data-label="Last updated">
                       <span className="when">{formatWhen(c.updatedAt)}</span>
                       <span className="muted"> by {c.updatedBy}</span>
                     </td>
@@ -160,15 +217,21 @@ export function ConfigurationPage() {
 
       {isOrg && configs.isSuccess && <McpPanel scope={scope} scopeName={orgName(scope)} />}
 
-      <Dialog title={editing?.mode === "edit" ? `Edit ${editing.config.key}` : "Add config"} open={editing !== null} onClose={() => setEditing(null)}>
+      <Dialog
+        title={editing?.mode === "edit" ? `Edit ${editing.config.key}${editing.config.scope === "global" ? "" : ` in ${orgName(editing.config.scope)}`}` : editing?.preset ? `Override ${editing.preset.key} in ${orgName(scope)}` : "Add config"}
+        open={editing !== null}
+        onClose={() => setEditing(null)}
+      >
         {editing && (
           <ConfigForm
-            scope={scope}
+            key={editing.mode === "edit" ? `edit:${editing.config.scope}:${editing.config.key}` : "add"}
+            scope={editing.mode === "edit" ? editing.config.scope : scope}
+            onEditInstead={(key, target) => void editInstead(key, target)}
             existing={editing.mode === "edit" ? editing.config : undefined}
             preset={editing.mode === "add" ? editing.preset : undefined}
             onDone={(saved) => {
               setEditing(null);
-              refresh(`Saved ${saved.key}.`);
+              refresh(`Saved ${saved.key}.`, saved.key);
             }}
           />
         )}
@@ -208,7 +271,7 @@ function DeleteConfirmation({ config, scope, scopeName, onCancel, onDeleted }: {
       await api("DELETE", `/api/configs/${encodeURIComponent(config.key)}${query({ scope })}`);
       onDeleted();
     } catch (caught) {
-      setError((caught as Error).message);
+      setError(describeError(caught));
     }
   }
   return (

@@ -1,7 +1,8 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { api, type Execution } from "../api";
+import { CancelledNote } from "../components/CancelledNote";
+import { ExecutionActions } from "../components/ExecutionActions";
 import { formatDuration, formatWhen } from "../components/format";
 import { Elapsed, LiveLogs } from "../components/LiveLogs";
 import { StatusBadge, isActive } from "../components/StatusBadge";
@@ -10,22 +11,12 @@ import { StatusBadge, isActive } from "../components/StatusBadge";
 export function ExecutionPage() {
   const { id } = useParams();
   const queryClient = useQueryClient();
-  const [cancelError, setCancelError] = useState<string | null>(null);
   const execution = useQuery({
     queryKey: ["execution", id],
     queryFn: () => api<Execution>("GET", `/api/executions/${encodeURIComponent(id!)}`),
     // The events stream (LiveLogs) says when the status changes; this re-read is the fallback.
     refetchInterval: (q) => (q.state.data && isActive(q.state.data.status) ? 5_000 : false),
   });
-
-  async function cancel() {
-    setCancelError(null);
-    try {
-      queryClient.setQueryData(["execution", id], await api<Execution>("POST", `/api/executions/${encodeURIComponent(id!)}/cancel`));
-    } catch (error) {
-      setCancelError((error as Error).message);
-    }
-  }
 
   if (execution.isError) return <p role="alert" className="page-error">{(execution.error as Error).message}</p>;
   const e = execution.data;
@@ -39,13 +30,8 @@ export function ExecutionPage() {
         <h1 id="execution-title">
           {e.workflow} <StatusBadge status={e.status} />
         </h1>
-        {isActive(e.status) && (
-          <button type="button" className="danger" onClick={cancel}>
-            Cancel
-          </button>
-        )}
+        <ExecutionActions execution={e} />
       </div>
-      {cancelError && <p role="alert" className="field-error">{cancelError}</p>}
       <dl className="facts">
         <dt>Org</dt>
         <dd>{e.org?.name ?? "Global"}</dd>
@@ -76,11 +62,15 @@ export function ExecutionPage() {
           <pre className="code-block">{JSON.stringify(e.result, null, 2)}</pre>
         </>
       )}
-      {e.error && (
-        <>
-          <h2>Error</h2>
-          <pre className="code-block error-block">{e.error}</pre>
-        </>
+      {e.status === "cancelled" ? (
+        <CancelledNote execution={e} />
+      ) : (
+        e.error && (
+          <>
+            <h2>Error</h2>
+            <pre className="code-block error-block">{e.error}</pre>
+          </>
+        )
       )}
       <LiveLogs
         key={e.id}

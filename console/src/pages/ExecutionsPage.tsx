@@ -1,10 +1,11 @@
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useNavigate } from "react-router";
-import { api, query, type Execution, type WorkflowSummary } from "../api";
+import { api, apiPage, query, type Execution, type WorkflowSummary } from "../api";
 import { Dialog } from "../components/Dialog";
 import { ListState, ScopeFilter, useUrlFilters } from "../components/filters";
-import { formatDuration, formatWhen } from "../components/format";
+import { firstLine, formatDuration } from "../components/format";
+import { When } from "../components/When";
 import { RunWorkflowForm } from "../components/RunWorkflowForm";
 import { StatusBadge, isActive } from "../components/StatusBadge";
 import { useSession } from "../session";
@@ -18,18 +19,22 @@ export function ExecutionsPage() {
   const [running, setRunning] = useState(false);
   const navigate = useNavigate();
   const workflows = useQuery({ queryKey: ["workflows"], queryFn: () => api<{ workflows: WorkflowSummary[]; errors: { file: string; message: string }[] }>("GET", "/api/workflows") });
-  const executions = useQuery({
+  // Pages follow the API's `Link: <…>; rel="next"`; "Load more" appears only when there is one.
+  const pages = useInfiniteQuery({
     queryKey: ["executions", filter],
-    queryFn: () => api<Execution[]>("GET", `/api/executions${query({ ...filter, limit: "200" })}`),
+    queryFn: ({ pageParam }) => apiPage<Execution>(pageParam ?? `/api/executions${query({ ...filter, limit: "50" })}`),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next,
     // Keep the list live while anything in it has not ended.
-    refetchInterval: (q) => ((q.state.data ?? []).some((e) => isActive(e.status)) ? 1_500 : false),
+    refetchInterval: (q) => ((q.state.data?.pages ?? []).some((p) => p.rows.some((e) => isActive(e.status))) ? 1_500 : false),
   });
+  const executions = { isError: pages.isError, error: pages.error, data: pages.data?.pages.flatMap((p) => p.rows) };
 
   return (
     <section aria-labelledby="executions-title">
       <div className="page-head">
         <h1 id="executions-title">Executions</h1>
-        <button type="button" className="primary" onClick={() => setRunning(true)} disabled={!workflows.data?.workflows.length}>
+        <button type="button" className="primary" data-shortcut="new" aria-keyshortcuts="n" onClick={() => setRunning(true)} disabled={!workflows.data?.workflows.length}>
           Run workflow
         </button>
       </div>
@@ -75,33 +80,49 @@ export function ExecutionsPage() {
         </div>
         {isAdmin && <ScopeFilter id="filter-scope" label="Org" value={filter.scope} onChange={(v) => set("scope", v)} />}
       </div>
-      <ListState query={executions} empty="No executions yet.">
+      <ListState query={executions} empty="No executions match. Start one with “Run workflow”, or clear the filters.">
         {(data) => (
           <div className="table-wrap">
-            <table aria-label="Executions">
+            <table aria-label="Executions" className="cards">
               <thead>
                 <tr>
                   <th scope="col">Workflow</th>
                   <th scope="col">Org</th>
                   <th scope="col">Status</th>
                   <th scope="col">Started by</th>
+                  <th scope="col">Worker</th>
                   <th scope="col">Started</th>
                   <th scope="col">Duration</th>
                 </tr>
               </thead>
               <tbody>
                 {data.map((e) => (
-                  <tr key={e.id}>
+                  <tr key={e.id} data-execution={e.id}>
                     <th scope="row">
                       <Link to={`/executions/${e.id}`}>{e.workflow}</Link>
                     </th>
-                    <td>{e.org?.name ?? "Global"}</td>
-                    <td>
+                    <td data-label="Org">{e.org?.name ?? "Global"}</td>
+                    <td data-label="Status">
                       <StatusBadge status={e.status} />
+                      {e.status === "cancelled" ? (
+                        <span className="error-line">{e.cancelledBy ? `Cancelled by ${e.cancelledBy}` : "Cancelled"}</span>
+                      ) : (
+                        e.error && (
+                          <span className="error-line" title={firstLine(e.error)}>
+                            {firstLine(e.error)}
+                          </span>
+                        )
+                      )}
                     </td>
-                    <td>{e.trigger}</td>
-                    <td>{formatWhen(e.startedAt ?? e.createdAt)}</td>
-                    <td>{formatDuration(e.durationMs)}</td>
+                    <td data-label="Started by">
+                      {e.trigger}
+                      <span className="muted"> · {e.createdBy}</span>
+                    </td>
+                    <td data-label="Worker">{e.workerId ? <code>{e.workerId}</code> : <span className="muted">—</span>}</td>
+                    <td data-label="Started">
+                      <When at={e.startedAt ?? e.createdAt} />
+                    </td>
+                    <td data-label="Duration">{formatDuration(e.durationMs)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -109,6 +130,11 @@ export function ExecutionsPage() {
           </div>
         )}
       </ListState>
+      {pages.hasNextPage && (
+        <button type="button" className="load-more" onClick={() => void pages.fetchNextPage()} disabled={pages.isFetchingNextPage}>
+          {pages.isFetchingNextPage ? "Loading…" : "Load more"}
+        </button>
+      )}
       <Dialog title="Run a workflow" open={running} onClose={() => setRunning(false)}>
         {running && workflows.data && <RunWorkflowForm workflows={workflows.data.workflows} onStarted={(e) => navigate(`/executions/${e.id}`)} />}
         <button type="button" className="close" onClick={() => setRunning(false)}>

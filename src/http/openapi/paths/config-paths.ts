@@ -1,6 +1,7 @@
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import { ConfigWrite } from "../../../configs/config-service.ts";
+import { ConfigMatrix } from "../../../configs/config-matrix.ts";
 import { ConfigView, ConfigWriteView, EffectiveConfigView } from "../../../configs/config-view.ts";
 import { AUTH_ERRORS, TrueFalse, errors, json, ScopeQuery } from "../openapi-helpers.ts";
 
@@ -52,9 +53,14 @@ export function registerConfigPaths(registry: OpenAPIRegistry): void {
     path: "/api/configs/{key}",
     operationId: "putConfig",
     summary: "Create or replace a config",
-    description: "Creates (201) or replaces (200) the scope's row. A secret is only ever replaced by a whole new value, never read back.",
+    description:
+      "Creates (201) or replaces (200) the scope's row. A secret is only ever replaced by a whole new value, never read back; a body with a `description` and no `value` changes only the description of a row of the same type. With `If-None-Match: *` it only creates: an existing key is 409 `CONFIG_EXISTS`.",
     tags,
-    request: { params: KeyParam, query: z.object({ scope: ScopeQuery }), body: { required: true, content: { "application/json": { schema: write } } } },
+    request: {
+      params: KeyParam,
+      query: z.object({ scope: ScopeQuery }),
+      headers: z.object({ "If-None-Match": z.literal("*").optional().meta({ description: "`*`: create only, never replace" }) }),
+      body: { required: true, content: { "application/json": { schema: write } } } },
     responses: {
       200: json("Replaced", ConfigWriteView),
       201: json("Created", ConfigWriteView),
@@ -71,5 +77,15 @@ export function registerConfigPaths(registry: OpenAPIRegistry): void {
     tags,
     request: { params: KeyParam, query: z.object({ scope: ScopeQuery }) },
     responses: { 204: { description: "Deleted" }, ...errors(400, ...AUTH_ERRORS, 403, 404) },
+  });
+
+  registry.registerPath({
+    method: "get",
+    path: "/api/config-matrix",
+    operationId: "getConfigMatrix",
+    summary: "Compare every org's configs",
+    description: "Keys × orgs (admin only): each key's global row and each org's own row, and whether some org differs. A secret shows as set or not, never its value.",
+    tags,
+    responses: { 200: json("The matrix", ConfigMatrix), ...errors(...AUTH_ERRORS, 403) },
   });
 }
