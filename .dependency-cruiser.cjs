@@ -8,7 +8,13 @@ const SHARED_LEAVES =
 
 module.exports = {
   forbidden: [
-    { name: "no-cycles", severity: "error", comment: "An import cycle makes load order matter.", from: {}, to: { circular: true } },
+    {
+      name: "no-cycles",
+      severity: "error",
+      comment: "An import cycle makes load order matter.",
+      from: {},
+      to: { circular: true },
+    },
     {
       name: "sdk-only-shared-leaves",
       severity: "error",
@@ -19,7 +25,8 @@ module.exports = {
     {
       name: "shared-leaves-stay-leaves",
       severity: "error",
-      comment: "A shared leaf imports only other shared leaves (types aside), or sdk/ would reach the platform through it.",
+      comment:
+        "A shared leaf imports only other shared leaves (types aside), or sdk/ would reach the platform through it.",
       from: { path: SHARED_LEAVES },
       to: { path: "^src/", pathNot: SHARED_LEAVES, dependencyTypesNot: ["type-only"] },
     },

@@ -14,12 +14,20 @@ export default tseslint.config(
       // A leading underscore names what is left out on purpose (a destructured field, a callback's argument).
       "@typescript-eslint/no-unused-vars": [
         "error",
-        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_", ignoreRestSiblings: true },
+        {
+          argsIgnorePattern: "^_",
+          varsIgnorePattern: "^_",
+          destructuredArrayIgnorePattern: "^_",
+          ignoreRestSiblings: true,
+        },
       ],
     },
   },
   { files: ["console/src/**"], plugins: { "react-hooks": reactHooks }, rules: reactHooks.configs.recommended.rules },
   // Tests read JSON answers of every shape, including wrong ones on purpose.
   { files: ["test/**"], rules: { "@typescript-eslint/no-explicit-any": "off" } },
-  { files: ["**/*.cjs"], languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } } },
+  {
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } },
+  },
 );

@@ -29,7 +29,9 @@ export async function openFloorDatabase(url) {
     connection.pragma("synchronous = NORMAL");
     connection.pragma("busy_timeout = 5000");
     for (const text of FLOOR_SCHEMA) connection.exec(text);
-    const prepared = Object.fromEntries(Object.entries(STATEMENTS).map(([name, text]) => [name, connection.prepare(text.replace(/\$\d/g, "?"))]));
+    const prepared = Object.fromEntries(
+      Object.entries(STATEMENTS).map(([name, text]) => [name, connection.prepare(text.replace(/\$\d/g, "?"))]),
+    );
     return {
       run: async (name, ...values) => prepared[name].run(...values).changes,
       get: async (name, ...values) => prepared[name].get(...values),
@@ -39,8 +41,10 @@ export async function openFloorDatabase(url) {
   const pool = new pg.Pool({ connectionString: url, max: 10, options: "-c synchronous_commit=off" });
   for (const text of FLOOR_SCHEMA) await pool.query(text);
   return {
-    run: async (name, ...values) => (await pool.query({ name: `floor_${name}`, text: STATEMENTS[name], values })).rowCount,
-    get: async (name, ...values) => (await pool.query({ name: `floor_${name}`, text: STATEMENTS[name], values })).rows[0],
+    run: async (name, ...values) =>
+      (await pool.query({ name: `floor_${name}`, text: STATEMENTS[name], values })).rowCount,
+    get: async (name, ...values) =>
+      (await pool.query({ name: `floor_${name}`, text: STATEMENTS[name], values })).rows[0],
     close: () => pool.end(),
   };
 }

@@ -32,7 +32,10 @@ export interface DesignFloor {
 
 export async function withDesignFloor<T>(env: BenchEnvironment, fn: (floor: DesignFloor) => Promise<T>): Promise<T> {
   // SQLite: a file of its own beside the platform's, so that the two never share a write lock.
-  const databaseUrl = env.provider === "sqlite" ? `file:${join(dirname(env.env.DATABASE_URL.slice("file:".length)), "floor.db")}` : env.env.DATABASE_URL;
+  const databaseUrl =
+    env.provider === "sqlite"
+      ? `file:${join(dirname(env.env.DATABASE_URL.slice("file:".length)), "floor.db")}`
+      : env.env.DATABASE_URL;
   const prefix = `bifrost-bench-floor-${randomBytes(3).toString("hex")}`;
   const db = await openFloorDatabase(databaseUrl);
   const token = randomBytes(32).toString("base64url");
@@ -69,7 +72,9 @@ export async function withDesignFloor<T>(env: BenchEnvironment, fn: (floor: Desi
         clearTimeout(timer);
         waiting.delete(id);
       }
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id, status: "success", result: null }));
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ id, status: "success", result: null }));
     })().catch((error: Error) => res.writeHead(500).end(error.message));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -26,7 +26,12 @@ export interface BenchEnvironment {
   adminToken: string;
   env: Record<string, string>;
   /** `nodeArgs` go to node itself (e.g. `--cpu-prof`); `extraEnv` to the workers' environment. */
-  startWorkers(count: number, concurrency: number, nodeArgs?: string[], extraEnv?: Record<string, string>): Promise<ChildProcess[]>;
+  startWorkers(
+    count: number,
+    concurrency: number,
+    nodeArgs?: string[],
+    extraEnv?: Record<string, string>,
+  ): Promise<ChildProcess[]>;
   close(): Promise<void>;
 }
 
@@ -52,7 +57,10 @@ export async function benchEnvironment(provider: Provider): Promise<BenchEnviron
     BIFROST_WORKFLOWS_DIR: WORKFLOWS,
     LOG_LEVEL: "warn",
   };
-  const platform = await openPlatform({ settings: loadSettings({ ...env, PORT: "0" }), logger: createLogger({ level: "warn" }) });
+  const platform = await openPlatform({
+    settings: loadSettings({ ...env, PORT: "0" }),
+    logger: createLogger({ level: "warn" }),
+  });
   const server = await startServer(platform, 0);
   const { token } = await platform.tokens.create({ role: "admin" }, "bench", "bench");
   const workers: ChildProcess[] = [];
@@ -66,7 +74,10 @@ export async function benchEnvironment(provider: Provider): Promise<BenchEnviron
     async startWorkers(count, concurrency, nodeArgs = [], extraEnv = {}) {
       const started = await Promise.all(
         Array.from({ length: count }, () =>
-          spawnUntilReady([...nodeArgs, BIN, "worker", "--concurrency", String(concurrency)], { ready: "taking executions", env: { ...env, LOG_LEVEL: "info", ...extraEnv } }).then((child) => {
+          spawnUntilReady([...nodeArgs, BIN, "worker", "--concurrency", String(concurrency)], {
+            ready: "taking executions",
+            env: { ...env, LOG_LEVEL: "info", ...extraEnv },
+          }).then((child) => {
             workers.push(child); // close() ends it, even when another failed to start
             return child;
           }),
@@ -86,8 +97,14 @@ export async function benchEnvironment(provider: Provider): Promise<BenchEnviron
 }
 
 /** A process of this Node running `args` (a script and its arguments), once its output says `ready`. */
-export async function spawnUntilReady(args: string[], { ready = "ready", env = {} }: { ready?: string; env?: Record<string, string> } = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, REDIS_URL, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+export async function spawnUntilReady(
+  args: string[],
+  { ready = "ready", env = {} }: { ready?: string; env?: Record<string, string> } = {},
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, REDIS_URL, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   let out = "";
   await new Promise<void>((resolve, reject) => {
     // Read on after it is ready: a pipe nobody reads would stop the child once full.
@@ -103,7 +120,14 @@ export async function spawnUntilReady(args: string[], { ready = "ready", env = {
 
 /** SIGTERM lets a worker finish its runs and write what it was asked to (a CPU profile). */
 export async function stopWorkers(workers: ChildProcess[], signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
-  await Promise.all(workers.map((w) => new Promise<void>((resolve) => (w.exitCode !== null ? resolve() : (w.once("exit", () => resolve()), w.kill(signal))))));
+  await Promise.all(
+    workers.map(
+      (w) =>
+        new Promise<void>((resolve) =>
+          w.exitCode !== null ? resolve() : (w.once("exit", () => resolve()), w.kill(signal)),
+        ),
+    ),
+  );
 }
 
 async function withPg<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
@@ -120,7 +144,8 @@ export async function deleteKeys(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL);
   try {
     const keys: string[] = [];
-    for await (const batch of redis.scanStream({ match: `${prefix}:*`, count: 1000 })) keys.push(...(batch as string[]));
+    for await (const batch of redis.scanStream({ match: `${prefix}:*`, count: 1000 }))
+      keys.push(...(batch as string[]));
     for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
   } finally {
     redis.disconnect();

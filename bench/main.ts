@@ -4,9 +4,34 @@ import { fileURLToPath } from "node:url";
 import { floorLatencies, withDesignFloor } from "./design-floor.ts";
 import { benchEnvironment, stopWorkers, type Provider } from "./environment.ts";
 import { fmt, latencySummary, percentile, range, repeat, summarize } from "./measure.ts";
-import { httpLatencies, httpWaitLatencies, machineBusy, platformThroughput, rawLatencies, rawThroughput, tokenLookupLatencies, withRawBullmq } from "./queue-figures.ts";
-import { bareDecryptsPerSecond, configGets, fernetTokens, freshReads, npmFernetDecryptsPerSecond, oursDecryptsPerSecond, pythonDecryptsPerSecond, scrubbing, seedSecret } from "./secret-figures.ts";
-import { importExport, listAfterChange, requestsPerSecond, seedGlobalConfigs, withStaticBytes } from "./store-figures.ts";
+import {
+  httpLatencies,
+  httpWaitLatencies,
+  machineBusy,
+  platformThroughput,
+  rawLatencies,
+  rawThroughput,
+  tokenLookupLatencies,
+  withRawBullmq,
+} from "./queue-figures.ts";
+import {
+  bareDecryptsPerSecond,
+  configGets,
+  fernetTokens,
+  freshReads,
+  npmFernetDecryptsPerSecond,
+  oursDecryptsPerSecond,
+  pythonDecryptsPerSecond,
+  scrubbing,
+  seedSecret,
+} from "./secret-figures.ts";
+import {
+  importExport,
+  listAfterChange,
+  requestsPerSecond,
+  seedGlobalConfigs,
+  withStaticBytes,
+} from "./store-figures.ts";
 import { scheduleRows } from "./schedule-rows.ts";
 import { cpuBoundRunsPerSecond, hashIterationsFor, idleWorkerMemoryMb } from "./thread-figures.ts";
 import { mcpRow } from "./mcp-figures.ts";
@@ -42,7 +67,9 @@ async function providerRows(provider: Provider): Promise<Row[]> {
       return result;
     });
     const small = await platformThroughput(env, executions / 10);
-    const raw = await withRawBullmq(async (queue) => ({ throughput: await repeat(RUNS, () => rawThroughput(queue, 20_000)) }));
+    const raw = await withRawBullmq(async (queue) => ({
+      throughput: await repeat(RUNS, () => rawThroughput(queue, 20_000)),
+    }));
     const r1 = platform1.median / raw.throughput.median;
     rows.push({
       figure: "no-op executions/s end to end, 1 worker process (enqueue → worker → stored)",
@@ -76,7 +103,15 @@ async function providerRows(provider: Provider): Promise<Row[]> {
         const raw10 = percentile(await rawLatencies(queue, events, 1_000, 10), 50);
         const floor10 = percentile(await floorLatencies(floor, 1_000, 10), 50);
         const http10 = percentile(await httpWaitLatencies(env, 1_000, 10), 50);
-        return { cold, raw: latencySummary(rawRuns), floor: latencySummary(floorRuns), http: latencySummary(httpRuns), raw10, floor10, http10 };
+        return {
+          cold,
+          raw: latencySummary(rawRuns),
+          floor: latencySummary(floorRuns),
+          http: latencySummary(httpRuns),
+          raw10,
+          floor10,
+          http10,
+        };
       }),
     );
     const { cold, http, floor } = latency;
@@ -118,7 +153,14 @@ async function providerRows(provider: Provider): Promise<Row[]> {
       scale: `${fmt(getsSmall)}/s over 200 reads, ${fmt(gets.median)}/s over 2,000`,
     });
     const fresh = await freshReads(env, 30);
-    rows.push({ figure: "same, right after the value changed through the API", value: `${fresh}/30 runs read the new value`, peer: "—", ratio: "—", goal: "the new value, always", met: fresh === 30 });
+    rows.push({
+      figure: "same, right after the value changed through the API",
+      value: `${fresh}/30 runs read the new value`,
+      peer: "—",
+      ratio: "—",
+      goal: "the new value, always",
+      met: fresh === 30,
+    });
 
     await stopWorkers(workers);
     log(`${provider}: two worker processes`);
@@ -192,7 +234,13 @@ async function providerRows(provider: Provider): Promise<Row[]> {
 
     log(`${provider}: GET /api/configs`);
     await seedGlobalConfigs(env, 1_000);
-    const listBody = Buffer.from(await (await fetch(`${env.server.url}/api/configs?scope=global`, { headers: { authorization: `Bearer ${env.adminToken}` } })).arrayBuffer());
+    const listBody = Buffer.from(
+      await (
+        await fetch(`${env.server.url}/api/configs?scope=global`, {
+          headers: { authorization: `Bearer ${env.adminToken}` },
+        })
+      ).arrayBuffer(),
+    );
     // Runs of the three alternate, so that the machine's drift falls on all alike.
     const { list, stat, bytes } = await withStaticBytes(env, listBody, async (staticBytes) => {
       const runs = { list: [] as number[], stat: [] as number[], bytes: [] as number[] };
@@ -227,7 +275,13 @@ async function providerRows(provider: Provider): Promise<Row[]> {
     const withSecrets: string[] = [];
     let seeded = 0;
     for (const count of [10, 100, 1_000]) {
-      for (; seeded < count; seeded++) await env.platform.configs.set(org, `scope_secret_${seeded}`, { type: "secret", value: `secret-value-${seeded}-${"s".repeat(24)}` }, "bench");
+      for (; seeded < count; seeded++)
+        await env.platform.configs.set(
+          org,
+          `scope_secret_${seeded}`,
+          { type: "secret", value: `secret-value-${seeded}-${"s".repeat(24)}` },
+          "bench",
+        );
       await platformThroughput(env, executions / 4, { scope: org });
       withSecrets.push(`${fmt(await platformThroughput(env, executions, { scope: org }))}/s with ${fmt(count)}`);
     }
@@ -257,7 +311,10 @@ async function sharedRows(): Promise<Row[]> {
       figure: "Fernet decrypt/s (20k tokens of a 43-byte secret)",
       value: `${range(ours)}/s`,
       peer: `npm \`fernet\` ${range(npm)}/s; Python \`cryptography\` ${python === null ? "not installed" : `${fmt(python)}/s`}`,
-      ratio: python === null ? `${ratioText(ours.median / npm.median)}x npm` : `${ratioText(ours.median / python)}x Python, ${ratioText(ours.median / npm.median)}x npm`,
+      ratio:
+        python === null
+          ? `${ratioText(ours.median / npm.median)}x npm`
+          : `${ratioText(ours.median / python)}x Python, ${ratioText(ours.median / npm.median)}x npm`,
       goal: "≥ 1.5x Python",
       met: python === null ? null : ours.median / python >= 1.5,
       scale: `${fmt(oursLong.median)}/s for a 430-byte secret${pythonLong === null ? "" : ` (Python ${fmt(pythonLong)}/s: ${ratioText(oursLong.median / pythonLong)}x)`}, ${fmt(ours.median)}/s for 43 bytes`,
@@ -283,8 +340,12 @@ async function sharedRows(): Promise<Row[]> {
 }
 
 function table(rows: Row[]): string {
-  const head = "| figure | measured: median (min–max) | ceiling or peer, same run | ratio | goal | met |\n|---|---|---|---|---|---|\n";
-  return head + rows.map((r) => `| ${r.figure} | ${r.value} | ${r.peer} | ${r.ratio} | ${r.goal} | ${verdict(r.met)} |`).join("\n");
+  const head =
+    "| figure | measured: median (min–max) | ceiling or peer, same run | ratio | goal | met |\n|---|---|---|---|---|---|\n";
+  return (
+    head +
+    rows.map((r) => `| ${r.figure} | ${r.value} | ${r.peer} | ${r.ratio} | ${r.goal} | ${verdict(r.met)} |`).join("\n")
+  );
 }
 
 function scaling(rows: Row[]): string {
@@ -299,7 +360,8 @@ const shared = await sharedRows();
 // BENCH_ORDER=postgresql,sqlite runs PostgreSQL first: a shared machine's speed can drift
 // within a run, and the order shows whether a difference between the two comes from that.
 const results = new Map<Provider, Row[]>();
-for (const provider of (process.env.BENCH_ORDER ?? "sqlite,postgresql").split(",") as Provider[]) results.set(provider, await providerRows(provider));
+for (const provider of (process.env.BENCH_ORDER ?? "sqlite,postgresql").split(",") as Provider[])
+  results.set(provider, await providerRows(provider));
 const sqlite = results.get("sqlite") ?? [];
 const postgresql = results.get("postgresql") ?? [];
 const doc = `# Benchmarks

@@ -9,7 +9,12 @@ import { httpWaitLatencies } from "./queue-figures.ts";
 // JSON-RPC POST on the same node:http client as the HTTP figure (stateless Streamable HTTP needs
 // no initialize round trip), so the ratio is the server's cost, not a client library's.
 
-const CALL = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "bench_noop", arguments: {} } });
+const CALL = JSON.stringify({
+  jsonrpc: "2.0",
+  id: 1,
+  method: "tools/call",
+  params: { name: "bench_noop", arguments: {} },
+});
 
 /** MCP tools/call of bench_noop, one at a time per client (ms per call). */
 export function mcpCallLatencies(env: BenchEnvironment, count: number, clients = 1): Promise<number[]> {
@@ -23,7 +28,8 @@ export function mcpCallLatencies(env: BenchEnvironment, count: number, clients =
     count,
     async () => {
       const res = await request(`${env.server.url}/mcp`, { method: "POST", headers, body: CALL });
-      if (res.status !== 200 || !res.body.includes('"result"') || res.body.includes('"isError":true')) throw new Error(`POST /mcp answered ${res.status}: ${res.body}`);
+      if (res.status !== 200 || !res.body.includes('"result"') || res.body.includes('"isError":true'))
+        throw new Error(`POST /mcp answered ${res.status}: ${res.body}`);
     },
     clients,
   );

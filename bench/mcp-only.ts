@@ -11,7 +11,9 @@ for (const provider of (process.env.BENCH_ORDER ?? "sqlite,postgresql").split(",
     const workers = await env.startWorkers(1, 100);
     const row = await mcpRow(env, RUNS);
     await stopWorkers(workers);
-    process.stdout.write(`${provider}: ${row.figure}: ${row.value}; ${row.peer}; ratio ${row.ratio} (goal ${row.goal}: ${row.met ? "met" : "NOT met"}); ${row.scale}\n`);
+    process.stdout.write(
+      `${provider}: ${row.figure}: ${row.value}; ${row.peer}; ratio ${row.ratio} (goal ${row.goal}: ${row.met ? "met" : "NOT met"}); ${row.scale}\n`,
+    );
   } finally {
     await env.close();
   }

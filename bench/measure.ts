@@ -26,7 +26,11 @@ export async function timings(count: number, fn: () => Promise<unknown>, clients
     }
     return out;
   };
-  return (await Promise.all(Array.from({ length: clients }, (_, i) => loop(Math.floor(count / clients) + (i < count % clients ? 1 : 0))))).flat();
+  return (
+    await Promise.all(
+      Array.from({ length: clients }, (_, i) => loop(Math.floor(count / clients) + (i < count % clients ? 1 : 0))),
+    )
+  ).flat();
 }
 
 /** `pass` run `count` times, synchronous work with nothing awaited between: how long each took (ms). */
@@ -47,7 +51,12 @@ export function latencySummary(runs: number[][]): { p50: Measured; p99: Measured
 
 export function summarize(values: number[]): Measured {
   const sorted = [...values].sort((a, b) => a - b);
-  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1], runs: values };
+  return {
+    median: sorted[Math.floor(sorted.length / 2)],
+    min: sorted[0],
+    max: sorted[sorted.length - 1],
+    runs: values,
+  };
 }
 
 export function percentile(values: number[], p: number): number {

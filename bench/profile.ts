@@ -19,7 +19,11 @@ const FIGURES: Record<string, (env: BenchEnvironment) => Promise<string>> = {
   latency: async (env) => `p50 ${percentile(await httpWaitLatencies(env, 2_000), 50).toFixed(1)} ms`,
   list: async (env) => `${(await requestsPerSecond(env, "/api/configs", 5)).toFixed(0)} requests/s`,
   import: async (env) => {
-    await env.platform.bundleImporter.import(bundleImportSource(bundleOf(100, 10_000, "profiled")), { dryRun: false, actor: "bench", format: "bundle" });
+    await env.platform.bundleImporter.import(bundleImportSource(bundleOf(100, 10_000, "profiled")), {
+      dryRun: false,
+      actor: "bench",
+      format: "bundle",
+    });
     return "10,000 configs imported";
   },
 };
@@ -37,7 +41,9 @@ for (const f of readdirSync(dir)) if (f.endsWith(".cpuprofile")) rmSync(join(dir
 
 const env = await benchEnvironment(provider);
 try {
-  const workers = NEEDS_WORKER.has(figure) ? await env.startWorkers(1, 100, ["--cpu-prof", `--cpu-prof-dir=${dir}`]) : [];
+  const workers = NEEDS_WORKER.has(figure)
+    ? await env.startWorkers(1, 100, ["--cpu-prof", `--cpu-prof-dir=${dir}`])
+    : [];
   if (figure === "list") await seedGlobalConfigs(env, 1_000);
   await (NEEDS_WORKER.has(figure) ? platformThroughput(env, 200) : Promise.resolve()); // warm-up
   // The HTTP path compiles over its first ~1,000 requests: warm it up, as `npm run bench` does.
@@ -59,7 +65,9 @@ try {
   session.disconnect();
 
   await stopWorkers(workers, "SIGTERM");
-  console.log(`${provider} ${figure}: ${result} in ${elapsed.toFixed(0)} ms, under the profiler (slower than \`npm run bench\`)\n`);
+  console.log(
+    `${provider} ${figure}: ${result} in ${elapsed.toFixed(0)} ms, under the profiler (slower than \`npm run bench\`)\n`,
+  );
   // CPU.<date>.<time>.<pid>.<thread>.<seq>: thread 0 is the main thread (1 is the TypeScript loader's).
   for (const file of readdirSync(dir).filter((f) => f === "api.cpuprofile" || /^CPU\.\d+\.\d+\.\d+\.0\./.test(f))) {
     const text = readFileSync(join(dir, file), "utf8");
@@ -120,5 +128,8 @@ function areaOf(url: string, fn: string): string {
 }
 
 function shortUrl(url: string): string {
-  return url.replace(/^file:\/\//, "").replace(ROOT, "").replace(/.*node_modules\//, "");
+  return url
+    .replace(/^file:\/\//, "")
+    .replace(ROOT, "")
+    .replace(/.*node_modules\//, "");
 }

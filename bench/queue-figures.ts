@@ -10,9 +10,14 @@ import { sleep, timings } from "./measure.ts";
 const RAW_WORKER = fileURLToPath(new URL("./raw-bullmq-worker.mjs", import.meta.url));
 
 /** Bare BullMQ worker processes (`processes` of them) on the same Redis: the ceiling for queue figures. */
-export async function withRawBullmq<T>(fn: (queue: Queue, events: QueueEvents) => Promise<T>, processes = 1): Promise<T> {
+export async function withRawBullmq<T>(
+  fn: (queue: Queue, events: QueueEvents) => Promise<T>,
+  processes = 1,
+): Promise<T> {
   const prefix = `bifrost-bench-raw-${randomBytes(3).toString("hex")}`;
-  const children = await Promise.all(Array.from({ length: processes }, () => spawnUntilReady([RAW_WORKER, prefix, "100"])));
+  const children = await Promise.all(
+    Array.from({ length: processes }, () => spawnUntilReady([RAW_WORKER, prefix, "100"])),
+  );
   const connection = { url: REDIS_URL, maxRetriesPerRequest: null };
   const queue = new Queue("raw", { connection, prefix });
   // From the stream's start (the prefix is new): from "$", the first job could end before the
@@ -34,7 +39,13 @@ export async function rawThroughput(queue: Queue, jobs: number): Promise<number>
   await queue.obliterate({ force: true }).catch(() => undefined);
   const started = performance.now();
   for (let i = 0; i < jobs; i += 1000) {
-    await queue.addBulk(Array.from({ length: Math.min(1000, jobs - i) }, () => ({ name: "noop", data: {}, opts: { removeOnComplete: false } })));
+    await queue.addBulk(
+      Array.from({ length: Math.min(1000, jobs - i) }, () => ({
+        name: "noop",
+        data: {},
+        opts: { removeOnComplete: false },
+      })),
+    );
   }
   while ((await queue.getCompletedCount()) < jobs) await sleep(10);
   return (jobs / (performance.now() - started)) * 1000;
@@ -85,7 +96,11 @@ const STALL_MS = 60_000;
  * until stored. Only runs that succeeded count: a figure of runs that failed fast (a workflow
  * missing from the worker, a broken database) would look like speed, so any other end throws.
  */
-export async function platformThroughput(env: BenchEnvironment, executions: number, { scope = GLOBAL_SCOPE, userConfig = {}, workflow = "bench_noop", params = {} }: ThroughputOptions = {}): Promise<number> {
+export async function platformThroughput(
+  env: BenchEnvironment,
+  executions: number,
+  { scope = GLOBAL_SCOPE, userConfig = {}, workflow = "bench_noop", params = {} }: ThroughputOptions = {},
+): Promise<number> {
   // A run is stored when its "finished" notice is sent, which this process (the API) hears anyway:
   // counting notices costs the machine nothing, where counting rows in the database every few ms
   // (what this did before) took 1.5–2 ms of PostgreSQL's time each, on the cores the run shares.
@@ -93,17 +108,26 @@ export async function platformThroughput(env: BenchEnvironment, executions: numb
   const unheard = new Set(ids);
   /** Runs whose notice carried a status other than success, or no row (those are read afterwards). */
   const unsure: string[] = [];
-  const ended = ids.map((id) => new Promise<void>((resolve) => {
-    const stop = env.server.signals.onFinished(id, (_, row) => {
-      stop();
-      unheard.delete(id);
-      if (row?.status !== "success") unsure.push(id);
-      resolve();
-    });
-  }));
+  const ended = ids.map(
+    (id) =>
+      new Promise<void>((resolve) => {
+        const stop = env.server.signals.onFinished(id, (_, row) => {
+          stop();
+          unheard.delete(id);
+          if (row?.status !== "success") unsure.push(id);
+          resolve();
+        });
+      }),
+  );
   const started = performance.now();
   for (let i = 0; i < executions; i += 100) {
-    await Promise.all(ids.slice(i, i + 100).map((id) => env.server.executions.start({ workflow, scope, params, userConfig, actor: "bench", authority: "admin" }, id)));
+    await Promise.all(
+      ids
+        .slice(i, i + 100)
+        .map((id) =>
+          env.server.executions.start({ workflow, scope, params, userConfig, actor: "bench", authority: "admin" }, id),
+        ),
+    );
   }
   const lost = await allEnded(env, unheard, Promise.all(ended));
   const elapsed = performance.now() - started;
@@ -131,7 +155,9 @@ async function allEnded(env: BenchEnvironment, unheard: Set<string>, all: Promis
     const now = ids.length - stored.length;
     if (now < left) [left, progressed] = [now, performance.now()];
     else if (performance.now() - progressed > STALL_MS) {
-      throw new Error(`${now} of the figure's runs have not ended, and none has for ${STALL_MS / 1000} s: is the worker running?`);
+      throw new Error(
+        `${now} of the figure's runs have not ended, and none has for ${STALL_MS / 1000} s: is the worker running?`,
+      );
     }
   }
 }
@@ -145,17 +171,29 @@ async function inChunks<T>(ids: string[], find: (chunk: string[]) => Promise<T[]
 
 /** The ones of `ids` whose run has ended, as stored. */
 async function endedAmong(env: BenchEnvironment, ids: string[]): Promise<string[]> {
-  const rows = await inChunks(ids, (chunk) => env.platform.db.prisma.execution.findMany({ where: { id: { in: chunk }, finishedAt: { not: null } }, select: { id: true } }));
+  const rows = await inChunks(ids, (chunk) =>
+    env.platform.db.prisma.execution.findMany({
+      where: { id: { in: chunk }, finishedAt: { not: null } },
+      select: { id: true },
+    }),
+  );
   return rows.map((row) => row.id);
 }
 
 /** Throws unless every one of `ids` succeeded, as stored: naming how the others ended, and the first error. */
 async function assertSucceeded(env: BenchEnvironment, ids: string[], workflow: string): Promise<void> {
-  const failed = await inChunks(ids, (chunk) => env.platform.db.prisma.execution.findMany({ where: { id: { in: chunk }, status: { not: "success" } }, select: { status: true, error: true } }));
+  const failed = await inChunks(ids, (chunk) =>
+    env.platform.db.prisma.execution.findMany({
+      where: { id: { in: chunk }, status: { not: "success" } },
+      select: { status: true, error: true },
+    }),
+  );
   if (failed.length === 0) return;
   const counts = new Map<string, number>();
   for (const row of failed) counts.set(row.status, (counts.get(row.status) ?? 0) + 1);
-  throw new Error(`${failed.length} runs of ${workflow} did not succeed (${[...counts].map(([status, n]) => `${n} ${status}`).join(", ")}); the first error: ${failed.find((row) => row.error)?.error ?? "none stored"}`);
+  throw new Error(
+    `${failed.length} runs of ${workflow} did not succeed (${[...counts].map(([status, n]) => `${n} ${status}`).join(", ")}); the first error: ${failed.find((row) => row.error)?.error ?? "none stored"}`,
+  );
 }
 
 /** GET round trips to `path`, one at a time (ms each): the HTTP part of the execute figure. */
@@ -173,7 +211,12 @@ export function tokenLookupLatencies(env: BenchEnvironment, count: number): Prom
 
 /** HTTP execute with `wait` on a no-op workflow, one at a time per client (ms per request). */
 export function httpWaitLatencies(env: BenchEnvironment, count: number, clients = 1): Promise<number[]> {
-  return postLatencies(`${env.server.url}/api/workflows/bench_noop/executions?wait=10000`, env.adminToken, count, clients);
+  return postLatencies(
+    `${env.server.url}/api/workflows/bench_noop/executions?wait=10000`,
+    env.adminToken,
+    count,
+    clients,
+  );
 }
 
 /** The `status` of a JSON answer (undefined for any other answer). */
@@ -191,9 +234,9 @@ export function postLatencies(url: string, token: string, count: number, clients
     count,
     async () => {
       const res = await request(url, { method: "POST", headers: { authorization: `Bearer ${token}` } });
-      if (res.status !== 200 || statusOf(res.body) !== "success") throw new Error(`${url} answered ${res.status}: ${res.body}`);
+      if (res.status !== 200 || statusOf(res.body) !== "success")
+        throw new Error(`${url} answered ${res.status}: ${res.body}`);
     },
     clients,
   );
 }
-

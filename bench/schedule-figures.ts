@@ -23,10 +23,27 @@ export function spreadCron(i: number): string {
 export const YEARLY = "0 0 0 1 1 *";
 
 /** Writes `count` global schedules of bench_noop, each with the cron `cronOf(i)`. @returns their ids */
-export async function seedSchedules(env: BenchEnvironment, count: number, cronOf: (i: number) => string, enabled = true): Promise<string[]> {
+export async function seedSchedules(
+  env: BenchEnvironment,
+  count: number,
+  cronOf: (i: number) => string,
+  enabled = true,
+): Promise<string[]> {
   const ids = Array.from({ length: count }, () => randomUUID());
   await env.platform.db.prisma.schedule.createMany({
-    data: ids.map((id, i) => ({ id, scope: "global", orgId: null, workflow: "bench_noop", cron: cronOf(i), timezone: "UTC", params: "{}", enabled, overlap: "allow", createdBy: "bench", updatedBy: "bench" })),
+    data: ids.map((id, i) => ({
+      id,
+      scope: "global",
+      orgId: null,
+      workflow: "bench_noop",
+      cron: cronOf(i),
+      timezone: "UTC",
+      params: "{}",
+      enabled,
+      overlap: "allow",
+      createdBy: "bench",
+      updatedBy: "bench",
+    })),
   });
   return ids;
 }
@@ -37,11 +54,15 @@ export async function seedSchedules(env: BenchEnvironment, count: number, cronOf
  */
 export async function setEnabled(env: BenchEnvironment, enabled: boolean): Promise<void> {
   await env.platform.db.prisma.schedule.updateMany({ where: { createdBy: "bench" }, data: { enabled } });
-  const rows = await env.platform.db.prisma.schedule.findMany({ where: { createdBy: "bench" }, select: { id: true, workflow: true, cron: true, timezone: true } });
+  const rows = await env.platform.db.prisma.schedule.findMany({
+    where: { createdBy: "bench" },
+    select: { id: true, workflow: true, cron: true, timezone: true },
+  });
   const redis = new Redis(REDIS_URL);
   const queue = new ScheduleQueue(redis, env.env.BIFROST_QUEUE_PREFIX);
   try {
-    for (let i = 0; i < rows.length; i += 100) await Promise.all(rows.slice(i, i + 100).map((row) => (enabled ? queue.upsert(row) : queue.remove(row.id))));
+    for (let i = 0; i < rows.length; i += 100)
+      await Promise.all(rows.slice(i, i + 100).map((row) => (enabled ? queue.upsert(row) : queue.remove(row.id))));
   } finally {
     await queue.close();
     redis.disconnect();
@@ -56,7 +77,9 @@ export async function deleteSchedules(env: BenchEnvironment): Promise<void> {
 /** Sets each schedule's cron to `cronOf(i)`. */
 export async function setCrons(env: BenchEnvironment, ids: string[], cronOf: (i: number) => string): Promise<void> {
   for (const [chunk, from] of chunks(ids)) {
-    await env.platform.db.prisma.$transaction(chunk.map((id, i) => env.platform.db.prisma.schedule.update({ where: { id }, data: { cron: cronOf(from + i) } })));
+    await env.platform.db.prisma.$transaction(
+      chunk.map((id, i) => env.platform.db.prisma.schedule.update({ where: { id }, data: { cron: cronOf(from + i) } })),
+    );
   }
 }
 
@@ -72,13 +95,17 @@ export async function untilRegistered(env: BenchEnvironment, timeoutMs = 60_000)
   const redis = new Redis(REDIS_URL);
   const queue = new ScheduleQueue(redis, env.env.BIFROST_QUEUE_PREFIX);
   try {
-    const rows = await env.platform.db.prisma.schedule.findMany({ where: { createdBy: "bench" }, select: { id: true, cron: true } });
+    const rows = await env.platform.db.prisma.schedule.findMany({
+      where: { createdBy: "bench" },
+      select: { id: true, cron: true },
+    });
     const wanted = new Map(rows.map((r) => [r.id, r.cron]));
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const held = await queue.schedulers();
       if (held.filter((s) => wanted.get(s.id) === s.pattern).length === wanted.size) return;
-      if (Date.now() > deadline) throw new Error(`the workers' sync registered ${held.length} of ${wanted.size} schedules in ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`the workers' sync registered ${held.length} of ${wanted.size} schedules in ${timeoutMs} ms`);
       await sleep(250);
     }
   } finally {
@@ -110,10 +137,20 @@ export async function fireLateness(env: BenchEnvironment, ids: string[], seconds
   const deadline = Date.now() + 30_000;
   for (;;) {
     const keys = (await env.platform.db.prisma.executionKey.findMany({ where: { key: { startsWith: "schedule:" } } }))
-      .map((k) => ({ scheduleId: k.key.split(":")[1], fireAt: Number(k.key.split(":")[2]), executionId: k.executionId }))
+      .map((k) => ({
+        scheduleId: k.key.split(":")[1],
+        fireAt: Number(k.key.split(":")[2]),
+        executionId: k.executionId,
+      }))
       .filter((k) => idSet.has(k.scheduleId) && k.fireAt >= from && k.fireAt < to);
     const found = [];
-    for (const [chunk] of chunks(keys.map((k) => k.executionId))) found.push(...(await env.platform.db.prisma.execution.findMany({ where: { id: { in: chunk } }, select: { id: true, createdAt: true, startedAt: true } })));
+    for (const [chunk] of chunks(keys.map((k) => k.executionId)))
+      found.push(
+        ...(await env.platform.db.prisma.execution.findMany({
+          where: { id: { in: chunk } },
+          select: { id: true, createdAt: true, startedAt: true },
+        })),
+      );
     const runs = new Map(found.map((r) => [r.id, r]));
     const started = keys.filter((k) => runs.get(k.executionId)?.startedAt);
     if ((started.length >= expected && started.length === keys.length) || Date.now() > deadline) {
@@ -130,6 +167,7 @@ export async function fireLateness(env: BenchEnvironment, ids: string[], seconds
 /** How many fires `count` spread schedules have in [from, to): one a schedule every SPREAD_S seconds. */
 function expectedFires(count: number, from: number, to: number): number {
   let fires = 0;
-  for (let second = Math.ceil(from / 1000); second * 1000 < to; second++) fires += Math.floor(count / SPREAD_S) + (second % SPREAD_S < count % SPREAD_S ? 1 : 0);
+  for (let second = Math.ceil(from / 1000); second * 1000 < to; second++)
+    fires += Math.floor(count / SPREAD_S) + (second % SPREAD_S < count % SPREAD_S ? 1 : 0);
   return fires;
 }

@@ -3,7 +3,17 @@ import { stopWorkers } from "./environment.ts";
 import type { Row } from "./row.ts";
 import { fmt, percentile, range, summarize } from "./measure.ts";
 import { platformThroughput } from "./queue-figures.ts";
-import { SCHEDULES, YEARLY, deleteSchedules, fireLateness, seedSchedules, setCrons, setEnabled, spreadCron, untilRegistered } from "./schedule-figures.ts";
+import {
+  SCHEDULES,
+  YEARLY,
+  deleteSchedules,
+  fireLateness,
+  seedSchedules,
+  setCrons,
+  setEnabled,
+  spreadCron,
+  untilRegistered,
+} from "./schedule-figures.ts";
 
 /** Fires watched for the lateness figure: 50 a second for this long. */
 const WATCH_S = 20;
@@ -16,7 +26,11 @@ const EXECUTIONS = 2_000;
  * falls on both alike), then those schedules firing 50 times a second and how late each fire's
  * run was recorded and started.
  */
-export async function scheduleRows(env: BenchEnvironment, runs: number, log: (message: string) => void): Promise<Row[]> {
+export async function scheduleRows(
+  env: BenchEnvironment,
+  runs: number,
+  log: (message: string) => void,
+): Promise<Row[]> {
   const workers = await env.startWorkers(1, 100);
   try {
     const ids = await seedSchedules(env, SCHEDULES, () => YEARLY, false);

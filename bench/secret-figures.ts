@@ -16,7 +16,12 @@ const SECRET = "sk_live_0123456789abcdefghijklmnopqrstuvwx"; // 43 bytes, as in 
 /** Sets `bench_secret` globally and overridden in org "bench-org"; returns the org scope. */
 export async function seedSecret(env: BenchEnvironment) {
   const org = orgScope(await env.platform.orgs.create("bench-org", "bench"));
-  await env.platform.configs.set(GLOBAL_SCOPE, "bench_secret", { type: "secret", value: "global-value-not-read" }, "bench");
+  await env.platform.configs.set(
+    GLOBAL_SCOPE,
+    "bench_secret",
+    { type: "secret", value: "global-value-not-read" },
+    "bench",
+  );
   await env.platform.configs.set(org, "bench_secret", { type: "secret", value: SECRET }, "bench");
   return org;
 }
@@ -55,7 +60,9 @@ export async function freshReads(env: BenchEnvironment, times: number): Promise<
       body: JSON.stringify({ type: "secret", value }),
     });
     if (!res.ok) throw new Error(`PUT answered ${res.status}`);
-    const result = await execute<{ fresh: boolean }>(env, "bench_fresh", { sha256: createHash("sha256").update(value).digest("hex") });
+    const result = await execute<{ fresh: boolean }>(env, "bench_fresh", {
+      sha256: createHash("sha256").update(value).digest("hex"),
+    });
     if (result.fresh) fresh++;
   }
   return fresh;
@@ -134,7 +141,9 @@ export function scrubbing(secrets: number, megabytes: number): { scrubMs: number
   // a scan against 0.40–0.47 flat, 1,000: 1.45–1.61 against 0.89–0.97, in quiet stretches).
   const lines: string[] = [];
   for (let i = 0, length = 0; length < megabytes * 1024 * 1024; i++) {
-    lines.push(`${words[i % words.length]} ${i % 97 === 0 ? values[i % values.length] : words[(i * 7) % words.length]}\n`);
+    lines.push(
+      `${words[i % words.length]} ${i % 97 === 0 ? values[i % values.length] : words[(i * 7) % words.length]}\n`,
+    );
     length += lines[i].length;
   }
   const text = lines.join("");

@@ -16,9 +16,17 @@ export function bundleOf(orgs: number, configs: number, prefix: string) {
     version: 1,
     portable: true,
     orgs: names,
-    configs: names.flatMap((o, i) =>
-      Array.from({ length: perOrg }, (_, k) => ({ org: o.name, key: `key_${k}`, type: k % 10 === 0 ? "secret" : "int", description: null, value: k % 10 === 0 ? null : i * 1000 + k })),
-    ).slice(0, configs),
+    configs: names
+      .flatMap((o, i) =>
+        Array.from({ length: perOrg }, (_, k) => ({
+          org: o.name,
+          key: `key_${k}`,
+          type: k % 10 === 0 ? "secret" : "int",
+          description: null,
+          value: k % 10 === 0 ? null : i * 1000 + k,
+        })),
+      )
+      .slice(0, configs),
   };
 }
 
@@ -28,30 +36,64 @@ export async function importExport(env: BenchEnvironment, orgs: number, configs:
   global.gc?.();
   const rss0 = process.memoryUsage().rss;
   const t0 = performance.now();
-  const report = await env.platform.bundleImporter.import(bundleImportSource(doc), { dryRun: false, actor: "bench", format: "bundle" });
+  const report = await env.platform.bundleImporter.import(bundleImportSource(doc), {
+    dryRun: false,
+    actor: "bench",
+    format: "bundle",
+  });
   const importMs = performance.now() - t0;
   if (report.configs.created !== configs) throw new Error(`imported ${report.configs.created} of ${configs}`);
   const rss1 = process.memoryUsage().rss;
   const t1 = performance.now();
   let bytes = 0;
-  for await (const chunk of env.platform.bundleExporter.export({ portable: true, actor: "bench" })) bytes += chunk.length;
+  for await (const chunk of env.platform.bundleExporter.export({ portable: true, actor: "bench" }))
+    bytes += chunk.length;
   const exportMs = performance.now() - t1;
   const rss2 = process.memoryUsage().rss;
   return { importMs, exportMs, importRssMb: (rss1 - rss0) / 1e6, exportRssMb: (rss2 - rss1) / 1e6, bytes };
 }
 
 /** Seeds `count` configs for the list figure: global ones, or in `org` (created). */
-export async function seedGlobalConfigs(env: BenchEnvironment, count: number, org: string | null = null): Promise<void> {
-  const doc = { format: "bifrost-ts/bundle", version: 1, portable: true, orgs: org ? [{ name: org }] : [], configs: Array.from({ length: count }, (_, i) => ({ org, key: `list_${i}`, type: "string", description: "a config to list", value: `value number ${i}` })) };
-  await env.platform.bundleImporter.import(bundleImportSource(doc), { dryRun: false, actor: "bench", format: "bundle" });
+export async function seedGlobalConfigs(
+  env: BenchEnvironment,
+  count: number,
+  org: string | null = null,
+): Promise<void> {
+  const doc = {
+    format: "bifrost-ts/bundle",
+    version: 1,
+    portable: true,
+    orgs: org ? [{ name: org }] : [],
+    configs: Array.from({ length: count }, (_, i) => ({
+      org,
+      key: `list_${i}`,
+      type: "string",
+      description: "a config to list",
+      value: `value number ${i}`,
+    })),
+  };
+  await env.platform.bundleImporter.import(bundleImportSource(doc), {
+    dryRun: false,
+    actor: "bench",
+    format: "bundle",
+  });
 }
 
 /** Milliseconds of one `GET path` right after a config of its scope changed (the list is rendered anew), median of `times`. */
-export async function listAfterChange(env: BenchEnvironment, path: string, scope: string, times: number): Promise<number> {
+export async function listAfterChange(
+  env: BenchEnvironment,
+  path: string,
+  scope: string,
+  times: number,
+): Promise<number> {
   const headers = { authorization: `Bearer ${env.adminToken}`, "content-type": "application/json" };
   const out: number[] = [];
   for (let i = 0; i < times; i++) {
-    const put = await fetch(`${env.server.url}/api/configs/list_changed?scope=${scope}`, { method: "PUT", headers, body: JSON.stringify({ type: "int", value: i }) });
+    const put = await fetch(`${env.server.url}/api/configs/list_changed?scope=${scope}`, {
+      method: "PUT",
+      headers,
+      body: JSON.stringify({ type: "int", value: i }),
+    });
     if (!put.ok) throw new Error(`PUT answered ${put.status}`);
     const t0 = performance.now();
     const res = await fetch(env.server.url + path, { headers });
@@ -62,12 +104,28 @@ export async function listAfterChange(env: BenchEnvironment, path: string, scope
 }
 
 /** Requests/s of `path` with `concurrency` clients for `seconds`. */
-export function requestsPerSecond(env: BenchEnvironment, path: string, seconds: number, concurrency = 16, auth = true): Promise<number> {
-  return requestsPerSecondAt(env.server.url + path, auth ? { authorization: `Bearer ${env.adminToken}` } : {}, seconds, concurrency);
+export function requestsPerSecond(
+  env: BenchEnvironment,
+  path: string,
+  seconds: number,
+  concurrency = 16,
+  auth = true,
+): Promise<number> {
+  return requestsPerSecondAt(
+    env.server.url + path,
+    auth ? { authorization: `Bearer ${env.adminToken}` } : {},
+    seconds,
+    concurrency,
+  );
 }
 
 /** GETs of `url` answered 200, per second, from `concurrency` clients (fetch) each one request after the other. */
-async function requestsPerSecondAt(url: string, headers: Record<string, string>, seconds: number, concurrency: number): Promise<number> {
+async function requestsPerSecondAt(
+  url: string,
+  headers: Record<string, string>,
+  seconds: number,
+  concurrency: number,
+): Promise<number> {
   let done = 0;
   let stop = false;
   const client = async () => {
@@ -91,7 +149,11 @@ async function requestsPerSecondAt(url: string, headers: Record<string, string>,
  * sending `body` (a config list's bytes) from memory, with no authentication and no reads: what
  * answering with that many bytes costs here, whoever sends them. `fn` gets its requests/s meter.
  */
-export async function withStaticBytes<T>(env: BenchEnvironment, body: Buffer, fn: (requestsPerSecond: (seconds: number) => Promise<number>) => Promise<T>): Promise<T> {
+export async function withStaticBytes<T>(
+  env: BenchEnvironment,
+  body: Buffer,
+  fn: (requestsPerSecond: (seconds: number) => Promise<number>) => Promise<T>,
+): Promise<T> {
   const app = express();
   app.disable("x-powered-by");
   app.use(helmet({ contentSecurityPolicy: false }));

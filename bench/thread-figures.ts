@@ -13,7 +13,12 @@ export function hashIterationsFor(ms: number): number {
 }
 
 /** Runs/s of `runs` CPU-bound runs (`iterations` of PBKDF2 each) on one worker process with `threads` workflow threads. */
-export async function cpuBoundRunsPerSecond(env: BenchEnvironment, threads: number, runs: number, iterations: number): Promise<number> {
+export async function cpuBoundRunsPerSecond(
+  env: BenchEnvironment,
+  threads: number,
+  runs: number,
+  iterations: number,
+): Promise<number> {
   const workers = await env.startWorkers(1, 4, [], { BIFROST_WORKER_THREADS: String(threads) });
   try {
     const work = { workflow: "bench_hash", params: { iterations } };

@@ -17,7 +17,10 @@ try {
   const file = join(dir, "openapi.json");
   writeFileSync(file, JSON.stringify(openApiDocument, null, 2));
   const cli = createRequire(import.meta.url).resolve("@redocly/cli/bin/cli.js");
-  const lint = spawnSync(process.execPath, [cli, "lint", file, "--config", join(root, "redocly.yaml")], { stdio: "inherit", cwd: root });
+  const lint = spawnSync(process.execPath, [cli, "lint", file, "--config", join(root, "redocly.yaml")], {
+    stdio: "inherit",
+    cwd: root,
+  });
   process.exitCode = lint.status ?? 1;
 } finally {
   rmSync(dir, { recursive: true, force: true });

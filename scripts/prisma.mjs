@@ -66,7 +66,8 @@ function generate() {
 
 function diffSql(fromText, toText, provider) {
   const to = writeDerived(toText, "to")[provider];
-  const from = fromText === null ? ["--from-empty"] : ["--from-schema-datamodel", writeDerived(fromText, "from")[provider]];
+  const from =
+    fromText === null ? ["--from-empty"] : ["--from-schema-datamodel", writeDerived(fromText, "from")[provider]];
   return prisma(["migrate", "diff", ...from, "--to-schema-datamodel", to, "--script"]);
 }
 

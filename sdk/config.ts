@@ -11,7 +11,8 @@ async function getTyped<T>(key: string, expected: ConfigEntry["type"][], options
     if (options && "default" in options) return options.default;
     throw new ConfigNotFoundError(key, access.scope);
   }
-  if (expected.length > 0 && !expected.includes(found.type)) throw new ConfigTypeError(key, expected.join(" or "), found.type);
+  if (expected.length > 0 && !expected.includes(found.type))
+    throw new ConfigTypeError(key, expected.join(" or "), found.type);
   return found.value as T;
 }
 

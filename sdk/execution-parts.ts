@@ -15,7 +15,10 @@ export const RUN_LOG_LIMITS = { lines: 10_000, characters: 1_000_000 };
  * lines are dropped whole (a cut line could end in the first half of a secret, which the scrubber
  * would no longer recognise) and one last entry counts them.
  */
-export function collectingLogger(entries: ExecutionLogEntry[], limits = RUN_LOG_LIMITS): ExecutionLogger & { readonly note: ExecutionLogEntry | null } {
+export function collectingLogger(
+  entries: ExecutionLogEntry[],
+  limits = RUN_LOG_LIMITS,
+): ExecutionLogger & { readonly note: ExecutionLogEntry | null } {
   let characters = 0;
   let dropped = 0;
   let note: ExecutionLogEntry | null = null;
@@ -56,7 +59,8 @@ export const RESULT_LIMIT = 4_000_000;
  *   (no database stores that, and no reader could walk it back)
  */
 export function storedResult(workflow: string, value: unknown, limit = RESULT_LIMIT): string {
-  const unstorable = (path: string, message: string) => new ResultInvalidError(workflow, [{ path, message }], "the platform cannot store");
+  const unstorable = (path: string, message: string) =>
+    new ResultInvalidError(workflow, [{ path, message }], "the platform cannot store");
   let json: string;
   try {
     json = JSON.stringify(value) ?? "null";

@@ -54,13 +54,25 @@ export interface TestRun<R> {
  * the result, the log and a thrown error's message and stack hold `[REDACTED]` where a secret of
  * `options.configs` or a per-user value was, so a test can check that a workflow leaks nothing.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tsyringe's own constructor type
-export async function runWorkflow<R = unknown>(target: new (...args: any[]) => object, method: string, params: unknown = {}, options: RunWorkflowOptions = {}): Promise<TestRun<R>> {
+export async function runWorkflow<R = unknown>(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tsyringe's own constructor type
+  target: new (...args: any[]) => object,
+  method: string,
+  params: unknown = {},
+  options: RunWorkflowOptions = {},
+): Promise<TestRun<R>> {
   const definition = findWorkflow(target, method);
   if (!definition) throw new Error(`${target.name}.${method} is not a @workflow method`);
   // By canonical key, as the platform stores them: every reader normalizes a key the same way.
-  const configs: Record<string, TestConfig> = Object.fromEntries(Object.entries(structuredClone(options.configs ?? {})).map(([key, c]) => [normalizeConfigKey(key), c]));
-  const secrets = new Set([...Object.values(configs).filter((c) => c.type === "secret" && typeof c.value === "string").map((c) => c.value as string), ...Object.values(options.userConfig ?? {})]);
+  const configs: Record<string, TestConfig> = Object.fromEntries(
+    Object.entries(structuredClone(options.configs ?? {})).map(([key, c]) => [normalizeConfigKey(key), c]),
+  );
+  const secrets = new Set([
+    ...Object.values(configs)
+      .filter((c) => c.type === "secret" && typeof c.value === "string")
+      .map((c) => c.value as string),
+    ...Object.values(options.userConfig ?? {}),
+  ]);
   const logs: ExecutionLogEntry[] = [];
 
   const access: ConfigAccess = {
@@ -68,7 +80,8 @@ export async function runWorkflow<R = unknown>(target: new (...args: any[]) => o
     read: async (rawKey) => {
       const key = normalizeConfigKey(rawKey);
       const found = configs[key];
-      if (found?.type === "secret" && !definition.secrets.includes(key)) throw new SecretAccessError(key, definition.name);
+      if (found?.type === "secret" && !definition.secrets.includes(key))
+        throw new SecretAccessError(key, definition.name);
       // A copy: code that changes a json value it read must not change the next read.
       return found && { type: found.type, value: structuredClone(found.value) };
     },
@@ -79,11 +92,18 @@ export async function runWorkflow<R = unknown>(target: new (...args: any[]) => o
       const type = writeOptions.secret ? "secret" : (writeOptions.type ?? inferConfigType(value));
       const accepted = acceptConfigValue(key, type, value);
       if (accepted.kind === "secret") secrets.add(accepted.plaintext);
-      else if (new SecretScrubber(secrets).scrubValue(accepted.value) !== accepted.value) throw new SecretCopyError(key, definition.name);
+      else if (new SecretScrubber(secrets).scrubValue(accepted.value) !== accepted.value)
+        throw new SecretCopyError(key, definition.name);
       configs[key] = { type, value: accepted.kind === "secret" ? accepted.plaintext : accepted.value };
     },
     list: async () =>
-      Object.entries(configs).map(([key, c]) => ({ key, type: c.type, value: c.type === "secret" ? null : c.value, masked: c.type === "secret", resolvedFrom: "test" })),
+      Object.entries(configs).map(([key, c]) => ({
+        key,
+        type: c.type,
+        value: c.type === "secret" ? null : c.value,
+        masked: c.type === "secret",
+        resolvedFrom: "test",
+      })),
     remove: async (rawKey) => {
       const key = normalizeConfigKey(rawKey);
       if (!(key in configs)) throw new ConfigNotFoundError(key, options.org?.name ?? "global");
@@ -105,12 +125,19 @@ export async function runWorkflow<R = unknown>(target: new (...args: any[]) => o
     if (!check.success) throw ValidationError.fromZod(check.error, "params");
     parsed = check.data;
   }
-  const instance = (options.container ?? container).resolve(definition.target) as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const instance = (options.container ?? container).resolve(definition.target) as Record<
+    string,
+    (...args: unknown[]) => Promise<unknown>
+  >;
   try {
     const value = await runWithConfigAccess(access, () => instance[definition.method](ctx, parsed));
     const scrubber = new SecretScrubber(secrets);
     const stored = scrubber.scrubJson(storedResult(definition.name, checkedResult(definition, value)));
-    return { result: JSON.parse(stored) as R, logs: logs.map((entry) => ({ ...entry, message: scrubber.scrub(entry.message) })), configs };
+    return {
+      result: JSON.parse(stored) as R,
+      logs: logs.map((entry) => ({ ...entry, message: scrubber.scrub(entry.message) })),
+      configs,
+    };
   } catch (error) {
     // Thrown on, so that tests can match its class; with secrets scrubbed, as the worker stores it.
     if (error instanceof Error) {

@@ -2,7 +2,10 @@ import type { z } from "zod";
 import type { SecretKey } from "./config-types.ts";
 
 /** What `@workflow({...})` takes. */
-export interface WorkflowOptions<P extends z.ZodType | undefined = z.ZodType | undefined, R extends z.ZodType | undefined = z.ZodType | undefined> {
+export interface WorkflowOptions<
+  P extends z.ZodType | undefined = z.ZodType | undefined,
+  R extends z.ZodType | undefined = z.ZodType | undefined,
+> {
   /** Unique name; how the API and CLI call it (`[a-z0-9_]`, 1..100). */
   name: string;
   description?: string;

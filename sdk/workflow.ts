@@ -16,13 +16,16 @@ export type WorkflowMethod<P extends z.ZodType | undefined, R extends z.ZodType 
 type ResultOf<R extends z.ZodType | undefined> = R extends z.ZodType ? z.input<R> : unknown;
 
 /** A compile error that says what is wrong when a method does not fit its options. */
-type Fits<M, P extends z.ZodType | undefined, R extends z.ZodType | undefined> = M extends WorkflowMethod<P, R>
-  ? unknown
-  : M extends WorkflowMethod<P, undefined>
-    ? { "@workflow": "the method must return what `result` accepts (z.input<typeof result>)" }
-    : P extends z.ZodType
-      ? { "@workflow": "the method's second parameter must accept z.infer<typeof params>" }
-      : { "@workflow": "without `params`, the method takes only the context (add `params: z.object({...})` to take params)" };
+type Fits<M, P extends z.ZodType | undefined, R extends z.ZodType | undefined> =
+  M extends WorkflowMethod<P, R>
+    ? unknown
+    : M extends WorkflowMethod<P, undefined>
+      ? { "@workflow": "the method must return what `result` accepts (z.input<typeof result>)" }
+      : P extends z.ZodType
+        ? { "@workflow": "the method's second parameter must accept z.infer<typeof params>" }
+        : {
+            "@workflow": "without `params`, the method takes only the context (add `params: z.object({...})` to take params)";
+          };
 
 /**
  * Marks a method as a workflow. The method receives the execution context and the params, parsed
@@ -49,10 +52,16 @@ export function workflow<P extends z.ZodType | undefined = undefined, R extends 
   if (options.timeoutMs !== undefined && !(Number.isInteger(options.timeoutMs) && options.timeoutMs > 0)) {
     throw new Error(`@workflow "${options.name}": timeoutMs must be a positive integer`);
   }
-  if (options.retries !== undefined && !(Number.isInteger(options.retries) && options.retries >= 0 && options.retries <= 25)) {
+  if (
+    options.retries !== undefined &&
+    !(Number.isInteger(options.retries) && options.retries >= 0 && options.retries <= 25)
+  ) {
     throw new Error(`@workflow "${options.name}": retries must be an integer from 0 to 25`);
   }
-  if (options.memoryLimitMb !== undefined && !(Number.isInteger(options.memoryLimitMb) && options.memoryLimitMb >= 16 && options.memoryLimitMb <= 65_536)) {
+  if (
+    options.memoryLimitMb !== undefined &&
+    !(Number.isInteger(options.memoryLimitMb) && options.memoryLimitMb >= 16 && options.memoryLimitMb <= 65_536)
+  ) {
     throw new Error(`@workflow "${options.name}": memoryLimitMb must be an integer from 16 to 65536`);
   }
   const secrets = (options.secrets ?? []).map((key) => secretName(options.name, key));
@@ -83,7 +92,9 @@ function secretName(workflowName: string, key: string): string {
     return normalizeConfigKey(key);
   } catch (error) {
     if (!(error instanceof InvalidConfigKeyError)) throw error;
-    throw new Error(`@workflow "${workflowName}": secret ${JSON.stringify(key)} is not a config key: ${error.reason}`, { cause: error });
+    throw new Error(`@workflow "${workflowName}": secret ${JSON.stringify(key)} is not a config key: ${error.reason}`, {
+      cause: error,
+    });
   }
 }
 
@@ -91,7 +102,9 @@ function secretName(workflowName: string, key: string): string {
 function userConfigName(workflowName: string, name: string): string {
   const normalized = normalizeUserConfigName(name);
   if (!isUserConfigName(normalized)) {
-    throw new Error(`@workflow "${workflowName}": userConfig ${JSON.stringify(name)} is not a Config-<Name> header name: use 1 to 100 of letters, digits, - and _, starting with a letter or digit`);
+    throw new Error(
+      `@workflow "${workflowName}": userConfig ${JSON.stringify(name)} is not a Config-<Name> header name: use 1 to 100 of letters, digits, - and _, starting with a letter or digit`,
+    );
   }
   return normalized;
 }

@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { ConfigAccess } from "../sdk/config-access.ts";
 import type { ExecutionLogEntry } from "../sdk/execution-context.ts";
-import { ConfigType, asJsonValue, inferConfigType, normalizeConfigKey, type ConfigService, type ExecutionConfigReader } from "../src/configs/index.ts";
+import {
+  ConfigType,
+  asJsonValue,
+  inferConfigType,
+  normalizeConfigKey,
+  type ConfigService,
+  type ExecutionConfigReader,
+} from "../src/configs/index.ts";
 import { ScopeAccessError, SecretCopyError } from "../src/errors/index.ts";
 import type { ExecutionOutcome, FinalStatus, RunAuthority } from "../src/executions/index.ts";
 import { GLOBAL, GLOBAL_SCOPE, orgScope, type OrgService, type OrgView, type Scope } from "../src/orgs/index.ts";
@@ -85,7 +92,11 @@ export class ExecutionRunner {
     const warnings: ExecutionLogEntry[] = [];
     for (const [name, value] of Object.entries(request.userConfig)) {
       if (value.length > 0 && value.length < MIN_SECRET_LENGTH) {
-        warnings.push({ at: new Date().toISOString(), level: "warn", message: `Per-user config "${name}" is shorter than ${MIN_SECRET_LENGTH} characters: it is not scrubbed from this run's output` });
+        warnings.push({
+          at: new Date().toISOString(),
+          level: "warn",
+          message: `Per-user config "${name}" is shorter than ${MIN_SECRET_LENGTH} characters: it is not scrubbed from this run's output`,
+        });
       }
     }
     // Secret values the thread was handed, this run's (those it reads or writes, a value set after
@@ -105,7 +116,9 @@ export class ExecutionRunner {
       declaredSecrets: { workflow: definition.name, keys: definition.secrets },
     });
     const access = this.accessFor(request, reader, handed, scrubberNow);
-    const live = this.liveLogs ? new LiveLog(executionId, this.liveLogs, scrubberNow, (text) => storableText(escapeNuls(text))) : null;
+    const live = this.liveLogs
+      ? new LiveLog(executionId, this.liveLogs, scrubberNow, (text) => storableText(escapeNuls(text)))
+      : null;
     const logged = (entries: ExecutionLogEntry[]) => {
       logs.push(...entries);
       live?.add(entries);
@@ -114,8 +127,18 @@ export class ExecutionRunner {
     const runId = randomUUID();
     let ended = false;
 
-    const outcome = new Promise<{ status: FinalStatus; result: string | null; error: string | null; secretReads: Record<string, number> }>((resolve) => {
-      const end = (status: FinalStatus, result: string | null, error: string | null, secretReads: Record<string, number> = {}) => {
+    const outcome = new Promise<{
+      status: FinalStatus;
+      result: string | null;
+      error: string | null;
+      secretReads: Record<string, number>;
+    }>((resolve) => {
+      const end = (
+        status: FinalStatus,
+        result: string | null,
+        error: string | null,
+        secretReads: Record<string, number> = {},
+      ) => {
         if (ended) return;
         ended = true;
         clearTimeout(timer);
@@ -130,15 +153,28 @@ export class ExecutionRunner {
         // Code that goes on regardless holds up no drain; it ends with its thread.
         thread.abandon(runId);
         void answered.then((yes) => {
-          if (!yes) void thread.stop(`The thread running it was stopped: run ${executionId} (workflow ${definition.name}) kept it busy past its ${status === "timeout" ? "timeout" : "cancel"} without yielding`);
+          if (!yes)
+            void thread.stop(
+              `The thread running it was stopped: run ${executionId} (workflow ${definition.name}) kept it busy past its ${status === "timeout" ? "timeout" : "cancel"} without yielding`,
+            );
         });
       };
-      const timer = setTimeout(() => stop("timeout", `Execution timed out after ${definition.timeoutMs} ms`), definition.timeoutMs);
+      const timer = setTimeout(
+        () => stop("timeout", `Execution timed out after ${definition.timeoutMs} ms`),
+        definition.timeoutMs,
+      );
       const onCancel = () => stop("cancelled", "Execution was cancelled");
 
       thread
         .run(
-          { runId, workflow: definition.name, params: request.params, executionId, org: prepared.scope.kind === "org" ? { ...prepared.scope.org } : null, userConfig: request.userConfig },
+          {
+            runId,
+            workflow: definition.name,
+            params: request.params,
+            executionId,
+            org: prepared.scope.kind === "org" ? { ...prepared.scope.org } : null,
+            userConfig: request.userConfig,
+          },
           {
             onLogs: (entries) => {
               if (!ended) logged(entries);
@@ -147,7 +183,8 @@ export class ExecutionRunner {
           },
         )
         .then(
-          ({ end: done, secretReads }) => (done.ok ? end("success", done.result, null, secretReads) : end("failed", null, done.error, secretReads)),
+          ({ end: done, secretReads }) =>
+            done.ok ? end("success", done.result, null, secretReads) : end("failed", null, done.error, secretReads),
           (error: Error) => end("failed", null, error.message),
         );
       // After `thread.run` took the run: a cancel now keeps it from ever being sent to the thread.
@@ -170,7 +207,12 @@ export class ExecutionRunner {
         };
       } catch (failure) {
         // Output the scrubber could not walk (a thread that sent what no run of ours sends): none of it is kept.
-        return { status: "failed", result: null, error: `The run's output could not be checked for secrets, so none of it was kept (${(failure as Error).name})`, logs: [] };
+        return {
+          status: "failed",
+          result: null,
+          error: `The run's output could not be checked for secrets, so none of it was kept (${(failure as Error).name})`,
+          logs: [],
+        };
       }
     } finally {
       ended = true;
@@ -183,13 +225,20 @@ export class ExecutionRunner {
    * Writes stay within the run's authority, and a secret value it holds (read, or per-user config)
    * is never stored as a plain config: both refusals are audited.
    */
-  private accessFor(request: ExecutionRequest, configs: ExecutionConfigReader, handed: ThreadSecrets, scrubberNow: () => Promise<SecretScrubber>): ConfigAccess {
+  private accessFor(
+    request: ExecutionRequest,
+    configs: ExecutionConfigReader,
+    handed: ThreadSecrets,
+    scrubberNow: () => Promise<SecretScrubber>,
+  ): ConfigAccess {
     const { definition, executionId } = request;
     const { scope } = request.prepared;
     const actor = `workflow:${definition.name}`;
     const refuse = async (target: Scope, key: string, reason: "scope" | "secret_copy"): Promise<never> => {
       await this.configs.auditDenied(target, key, { actor, executionId }, reason);
-      throw reason === "scope" ? new ScopeAccessError(normalizeConfigKey(key), definition.name) : new SecretCopyError(normalizeConfigKey(key), definition.name);
+      throw reason === "scope"
+        ? new ScopeAccessError(normalizeConfigKey(key), definition.name)
+        : new SecretCopyError(normalizeConfigKey(key), definition.name);
     };
     return {
       scope: scope.kind === "org" ? scope.org.name : "global",
@@ -202,14 +251,22 @@ export class ExecutionRunner {
         const value = asJsonValue(normalizeConfigKey(key), raw);
         const type = options.secret ? "secret" : (options.type ?? inferConfigType(value));
         const target = options.scope === "global" ? GLOBAL_SCOPE : scope;
-        if (target.kind === "global" && scope.kind === "org" && request.authority !== "admin") await refuse(target, key, "scope");
-        if (type !== "secret" && (await scrubberNow()).scrubValue(value) !== value) await refuse(target, key, "secret_copy");
+        if (target.kind === "global" && scope.kind === "org" && request.authority !== "admin")
+          await refuse(target, key, "scope");
+        if (type !== "secret" && (await scrubberNow()).scrubValue(value) !== value)
+          await refuse(target, key, "secret_copy");
         if (type === "secret" && typeof value === "string") handed.add(value);
         await this.configs.set(target, key, { type: ConfigType.parse(type), value }, actor);
         configs.forget(key);
       },
       list: async () =>
-        (await this.configs.listEffective(scope)).map((c) => ({ key: c.key, type: c.type, value: c.value, masked: c.masked, resolvedFrom: c.resolvedFrom })),
+        (await this.configs.listEffective(scope)).map((c) => ({
+          key: c.key,
+          type: c.type,
+          value: c.value,
+          masked: c.masked,
+          resolvedFrom: c.resolvedFrom,
+        })),
       remove: async (key) => {
         await this.configs.delete(scope, key, actor);
         configs.forget(key);
@@ -240,7 +297,9 @@ function configCall(access: ConfigAccess, call: ConfigCall): Promise<unknown> {
 export const ERROR_LIMIT = 64_000;
 
 function cut(text: string, limit: number): string {
-  return text.length <= limit ? text : `${text.slice(0, limit)}… (${(text.length - limit).toLocaleString("en-US")} more characters not stored)`;
+  return text.length <= limit
+    ? text
+    : `${text.slice(0, limit)}… (${(text.length - limit).toLocaleString("en-US")} more characters not stored)`;
 }
 
 /**

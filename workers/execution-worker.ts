@@ -89,13 +89,15 @@ export class ExecutionWorker {
     });
     // Connection trouble is logged once by the connection; the rest is worth a line.
     this.worker.on("error", (error) => {
-      if (!/ECONNREFUSED|ETIMEDOUT|Connection is closed|ENOTFOUND|EHOSTUNREACH/.test(error.message)) logger.error({ err: error }, "worker error");
+      if (!/ECONNREFUSED|ETIMEDOUT|Connection is closed|ENOTFOUND|EHOSTUNREACH/.test(error.message))
+        logger.error({ err: error }, "worker error");
     });
     this.worker.on("failed", (job, error) => {
       if (error instanceof RetryAttempt) return;
       // Not the workflow failing (that is an outcome, stored): the platform could not run or store it.
       logger.error({ err: error, executionId: job?.data.executionId }, "execution job failed");
-      if (job && error.name === "UnrecoverableError") void this.failWithoutOutcome(job.data.executionId, `The run could not go on: ${error.message}`);
+      if (job && error.name === "UnrecoverableError")
+        void this.failWithoutOutcome(job.data.executionId, `The run could not go on: ${error.message}`);
     });
     this.stopCancelListener = deps.signals.onCancel((id) => this.active.get(id)?.abort());
   }
@@ -127,7 +129,10 @@ export class ExecutionWorker {
     try {
       const claimed = (await this.deps.store.claimPending(id, this.id)) ?? (await this.claimInterrupted(id));
       if (claimed) {
-        this.deps.platform.logger.debug({ executionId: id, workflow: claimed.workflow, attempt: claimed.attempts, workerId: this.id }, "execution taken");
+        this.deps.platform.logger.debug(
+          { executionId: id, workflow: claimed.workflow, attempt: claimed.attempts, workerId: this.id },
+          "execution taken",
+        );
         const prepared = early && job.data.scope === claimed.scope ? early : this.prepareAhead(claimed.scope);
         await this.runClaimed(job, claimed, prepared, cancel.signal);
       }
@@ -151,7 +156,10 @@ export class ExecutionWorker {
       const maxAttempts = definition.retries + 1;
       const note = `Attempt ${row.attempts} of ${maxAttempts} was interrupted: the worker running it stopped`;
       if (row.attempts >= maxAttempts) {
-        await this.end(row, definition.retries === 0 ? `${note} (not retried: retries is 0)` : `${note}; no attempts left`);
+        await this.end(
+          row,
+          definition.retries === 0 ? `${note} (not retried: retries is 0)` : `${note}; no attempts left`,
+        );
         return null;
       }
       logs.push(logLine("warn", `${note}; retrying`));
@@ -169,12 +177,20 @@ export class ExecutionWorker {
     return prepared;
   }
 
-  private async runClaimed(job: Job<ExecutionJobData>, claimed: ExecutionRow, prepared: Promise<PreparedScope>, cancelSignal: AbortSignal): Promise<void> {
+  private async runClaimed(
+    job: Job<ExecutionJobData>,
+    claimed: ExecutionRow,
+    prepared: Promise<PreparedScope>,
+    cancelSignal: AbortSignal,
+  ): Promise<void> {
     const { store, catalog, signals, platform, pools } = this.deps;
     await pools.ready();
     const definition = catalog.get(claimed.workflow);
     if (!definition) {
-      await this.end(claimed, `Workflow "${claimed.workflow}" is not loaded in worker ${this.id} (from ${catalog.dir}): see that worker's log for files that failed to load`);
+      await this.end(
+        claimed,
+        `Workflow "${claimed.workflow}" is not loaded in worker ${this.id} (from ${catalog.dir}): see that worker's log for files that failed to load`,
+      );
       return;
     }
     const maxAttempts = definition.retries + 1;
@@ -223,18 +239,33 @@ export class ExecutionWorker {
           // The list is a moment old: a run may have ended (and its job gone) since.
           if ((await store.find(row.id))?.status !== "pending") continue;
           if (row.hasUserConfig) {
-            await this.end(row, "Its queued job was lost (was Redis restarted or flushed?) with the per-user config it carried, which is never stored: run it again");
+            await this.end(
+              row,
+              "Its queued job was lost (was Redis restarted or flushed?) with the per-user config it carried, which is never stored: run it again",
+            );
             continue;
           }
-          platform.logger.warn({ executionId: row.id }, "execution was pending but its job is gone from Redis: queueing it again");
-          await queue.enqueue({ executionId: row.id, scope: row.scope, userConfig: null }, { workflow: row.workflow, attempts: (definition?.retries ?? 0) + 1 });
+          platform.logger.warn(
+            { executionId: row.id },
+            "execution was pending but its job is gone from Redis: queueing it again",
+          );
+          await queue.enqueue(
+            { executionId: row.id, scope: row.scope, userConfig: null },
+            { workflow: row.workflow, attempts: (definition?.retries ?? 0) + 1 },
+          );
           continue;
         }
         const timeoutMs = definition?.timeoutMs ?? 300_000;
         const allowedMs = timeoutMs * row.attempts + 2 ** row.attempts * 1_000 + 2 * this.options.lockMs;
         if (row.startedAt && Date.now() - row.startedAt.getTime() < allowedMs) continue;
-        platform.logger.warn({ executionId: row.id }, "execution was running but its job is gone from Redis: marking it failed");
-        await this.end(row, "The run's job vanished from the queue (was Redis restarted or flushed?) and it did not finish within its timeout");
+        platform.logger.warn(
+          { executionId: row.id },
+          "execution was running but its job is gone from Redis: marking it failed",
+        );
+        await this.end(
+          row,
+          "The run's job vanished from the queue (was Redis restarted or flushed?) and it did not finish within its timeout",
+        );
       }
     } catch (error) {
       platform.logger.debug({ err: error }, "execution sweep skipped");

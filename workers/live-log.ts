@@ -70,7 +70,10 @@ export class LiveLog {
       this.deps.notify(this.executionId);
     } catch (error) {
       // Never stored unscrubbed; a database that failed this batch may take the next.
-      this.deps.logger.warn({ err: error, executionId: this.executionId, lines: batch.length }, "execution log lines could not be stored");
+      this.deps.logger.warn(
+        { err: error, executionId: this.executionId, lines: batch.length },
+        "execution log lines could not be stored",
+      );
     }
   }
 }

@@ -49,11 +49,18 @@ export class PoolGenerations {
 
   private async swap(): Promise<void> {
     if (this.pool.generation === this.catalog.generation) return;
-    const next = new ThreadPool({ ...this.options, snapshot: this.catalog.snapshot, generation: this.catalog.generation });
+    const next = new ThreadPool({
+      ...this.options,
+      snapshot: this.catalog.snapshot,
+      generation: this.catalog.generation,
+    });
     await next.start();
     const previous = this.pool;
     this.pool = next;
-    this.logger.info({ generation: this.catalog.generation, workflows: this.catalog.list().map((w) => w.name) }, "workflow files reloaded: new runs use them, runs in flight finish on the code they started with");
+    this.logger.info(
+      { generation: this.catalog.generation, workflows: this.catalog.list().map((w) => w.name) },
+      "workflow files reloaded: new runs use them, runs in flight finish on the code they started with",
+    );
     const drained = previous.drain().finally(() => this.draining.delete(drained));
     this.draining.add(drained);
   }

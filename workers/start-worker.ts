@@ -30,7 +30,9 @@ export async function startWorker(
 ): Promise<RunningWorker> {
   const { settings, logger } = platform;
   const catalog = options.catalog ?? (await loadWorkflowCatalog(settings.workflowsDirs, { logger }));
-  if (!options.catalog) for (const error of catalog.errors) logger.error({ file: error.file }, `workflow file not loaded: ${error.message}`);
+  if (!options.catalog)
+    for (const error of catalog.errors)
+      logger.error({ file: error.file }, `workflow file not loaded: ${error.message}`);
 
   const connection = createRedisConnection(settings.redisUrl, logger, { role: "worker" });
   const subscriber = createRedisConnection(settings.redisUrl, logger, { role: "worker-signals" });
@@ -39,7 +41,11 @@ export async function startWorker(
   const store = new ExecutionStore(platform.db);
   const concurrency = options.concurrency ?? settings.workerConcurrency;
   const threads = Math.min(concurrency, settings.workerThreads ?? defaultThreads(concurrency));
-  const pools = new PoolGenerations(catalog, { threads, runsPerThread: Math.ceil(concurrency / threads), memoryLimitMb: settings.workflowMemoryMb, logger }, logger);
+  const pools = new PoolGenerations(
+    catalog,
+    { threads, runsPerThread: Math.ceil(concurrency / threads), memoryLimitMb: settings.workflowMemoryMb, logger },
+    logger,
+  );
   await pools.start();
   if (!options.catalog) catalog.watch(settings.workflowsWatchMs);
   const worker = new ExecutionWorker(
@@ -52,7 +58,16 @@ export async function startWorker(
   const schedules = new ScheduleStore(platform.db);
   const scheduleQueue = new ScheduleQueue(scheduleConnection, settings.queuePrefix);
   const executions = new ExecutionService(store, platform.configs, catalog, queue, signals, platform.cipher);
-  const firer = new ScheduleFirer({ schedules, queue: scheduleQueue, executions, executionStore: store, orgs: platform.orgs, logger, connection: scheduleConnection, prefix: settings.queuePrefix });
+  const firer = new ScheduleFirer({
+    schedules,
+    queue: scheduleQueue,
+    executions,
+    executionStore: store,
+    orgs: platform.orgs,
+    logger,
+    connection: scheduleConnection,
+    prefix: settings.queuePrefix,
+  });
   const sync = new ScheduleSync(schedules, scheduleQueue, scheduleConnection, logger, settings.scheduleSyncMs);
   worker.start();
   firer.start();

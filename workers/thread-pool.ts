@@ -50,8 +50,12 @@ export class ThreadPool {
   acquire(memoryLimitMb: number | null): WorkflowThread {
     const limit = memoryLimitMb ?? this.options.memoryLimitMb;
     const group = (this.groups.get(limit) ?? []).filter((thread) => thread.isAlive);
-    let least = group.reduce<WorkflowThread | undefined>((best, thread) => (!best || thread.load < best.load ? thread : best), undefined);
-    if (!least || (least.load >= this.options.runsPerThread && group.length < this.options.threads)) least = this.spawn(limit);
+    let least = group.reduce<WorkflowThread | undefined>(
+      (best, thread) => (!best || thread.load < best.load ? thread : best),
+      undefined,
+    );
+    if (!least || (least.load >= this.options.runsPerThread && group.length < this.options.threads))
+      least = this.spawn(limit);
     return least;
   }
 
@@ -62,7 +66,10 @@ export class ThreadPool {
   retire(thread: WorkflowThread): void {
     for (const [limit, group] of this.groups) {
       if (!group.includes(thread)) continue;
-      this.groups.set(limit, group.filter((other) => other !== thread));
+      this.groups.set(
+        limit,
+        group.filter((other) => other !== thread),
+      );
       void thread.whenIdle().then(() => thread.stop("Retired after it was handed many secret values"));
     }
   }
@@ -78,10 +85,12 @@ export class ThreadPool {
    */
   async drain(): Promise<void> {
     this.closing = true;
-    await Promise.all(this.threads().map(async (thread) => {
-      await thread.whenIdle();
-      await thread.stop("The worker loaded a newer version of the workflow files");
-    }));
+    await Promise.all(
+      this.threads().map(async (thread) => {
+        await thread.whenIdle();
+        await thread.stop("The worker loaded a newer version of the workflow files");
+      }),
+    );
   }
 
   /** Stops every thread (their runs, if any, fail with `reason`). */
@@ -93,7 +102,10 @@ export class ThreadPool {
   private spawn(limit: number): WorkflowThread {
     const thread = new WorkflowThread(limit, this.options.snapshot);
     thread.onStray = (executionId, workflow) =>
-      this.options.logger.warn({ executionId, workflow }, "a promise of a workflow's was rejected after its run ended, and nothing handled it (not awaited?); its message is not logged, as it may hold a secret");
+      this.options.logger.warn(
+        { executionId, workflow },
+        "a promise of a workflow's was rejected after its run ended, and nothing handled it (not awaited?); its message is not logged, as it may hold a secret",
+      );
     const group = this.groups.get(limit) ?? [];
     group.push(thread);
     this.groups.set(limit, group);
@@ -105,9 +117,13 @@ export class ThreadPool {
       // Threads that keep ending soon after they start (code that throws in a timer at load) are
       // started again less and less often, so they cannot keep the worker's cores busy.
       this.quickEnds = Date.now() - born < QUICK_END_MS ? this.quickEnds + 1 : 0;
-      const delayMs = this.quickEnds === 0 ? 0 : Math.min(MAX_RESTART_DELAY_MS, FIRST_RESTART_DELAY_MS * 2 ** (this.quickEnds - 1));
+      const delayMs =
+        this.quickEnds === 0 ? 0 : Math.min(MAX_RESTART_DELAY_MS, FIRST_RESTART_DELAY_MS * 2 ** (this.quickEnds - 1));
       const next = delayMs === 0 ? "" : `, another starts in ${delayMs / 1000} s`;
-      this.options.logger.warn({ memoryLimitMb: limit, cause: thread.endCause }, `a workflow thread ended (${thread.endCause}); the runs it held failed, saying why${next}`);
+      this.options.logger.warn(
+        { memoryLimitMb: limit, cause: thread.endCause },
+        `a workflow thread ended (${thread.endCause}); the runs it held failed, saying why${next}`,
+      );
       if (limit !== this.options.memoryLimitMb) return;
       setTimeout(() => {
         if (!this.closing && (this.groups.get(limit) ?? []).length < this.options.threads) this.spawn(limit);

@@ -66,7 +66,13 @@ export function setUnauthorizedHandler(handler: () => void): void {
   onUnauthorized = handler;
 }
 
-export async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, onResponse?: (response: Response) => void): Promise<T> {
+export async function api<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  onResponse?: (response: Response) => void,
+): Promise<T> {
   const token = tokenStore.get();
   let response: Response;
   try {
@@ -81,7 +87,12 @@ export async function api<T>(method: string, path: string, body?: unknown, heade
     });
   } catch {
     connection.set(true);
-    throw new ApiError(0, NETWORK_ERROR, "The Bifrost API cannot be reached: the server may be down or restarting.", undefined);
+    throw new ApiError(
+      0,
+      NETWORK_ERROR,
+      "The Bifrost API cannot be reached: the server may be down or restarting.",
+      undefined,
+    );
   }
   onResponse?.(response);
   // A proxy in front of a stopped server answers, but not with our JSON.
@@ -99,7 +110,10 @@ export async function api<T>(method: string, path: string, body?: unknown, heade
   }
   connection.set(gatewayDown && !parsed?.error);
   if (!response.ok) {
-    const error: { code: string; message: string; details?: unknown } = parsed?.error ?? { code: gatewayDown ? NETWORK_ERROR : "HTTP_ERROR", message: `The server answered HTTP ${response.status}.` };
+    const error: { code: string; message: string; details?: unknown } = parsed?.error ?? {
+      code: gatewayDown ? NETWORK_ERROR : "HTTP_ERROR",
+      message: `The server answered HTTP ${response.status}.`,
+    };
     if (response.status === 401) onUnauthorized();
     throw new ApiError(response.status, error.code, error.message, error.details);
   }

@@ -24,7 +24,9 @@ export function describeError(error: unknown): string {
   if (error.code === "INVALID_CONFIG_KEY") return "Use letters, digits and _ (up to 255); - . and spaces become _.";
   if (error.code === "INVALID_CONFIG_VALUE") {
     const type = (error.details as { type?: string } | undefined)?.type ?? "this type";
-    return sentence(`Not accepted as ${type}: ${error.message.replace(/^Invalid value for config "[^"]*" of type \w+: /, "")}`);
+    return sentence(
+      `Not accepted as ${type}: ${error.message.replace(/^Invalid value for config "[^"]*" of type \w+: /, "")}`,
+    );
   }
   if (error.status >= 500) return BY_CODE.INTERNAL_ERROR!;
   return sentence(error.message);
@@ -32,7 +34,8 @@ export function describeError(error: unknown): string {
 
 /** Words for one field's validation issue (`issue.message` from the API's zod schemas). */
 export function describeIssue(field: string, message: string): string {
-  if (/^Invalid option|^Invalid input: expected/i.test(message)) return field === "type" ? "Choose one of the types." : `This ${field} is not valid.`;
+  if (/^Invalid option|^Invalid input: expected/i.test(message))
+    return field === "type" ? "Choose one of the types." : `This ${field} is not valid.`;
   if (/Unrecognized key/i.test(message)) return "The console sent a field the server does not know: reload the page.";
   return sentence(message);
 }

@@ -36,7 +36,7 @@ export function useLiveLogs(executionId: string, initial: LogLine[] = []): LiveL
     let after = initial.at(-1)?.seq ?? 0;
     let lines = initial;
     void (async () => {
-      for (let failures = 0; !stop.signal.aborted; ) {
+      for (let failures = 0; !stop.signal.aborted;) {
         let ended = false;
         try {
           const token = tokenStore.get();
@@ -50,18 +50,18 @@ export function useLiveLogs(executionId: string, initial: LogLine[] = []): LiveL
           const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
           const parser = createParser({
             onEvent: (event) => {
-            failures = 0;
-            if (event.event === "log") {
-              const line = JSON.parse(event.data) as LogLine;
-              if (line.seq <= after) return;
-              after = line.seq;
-              lines = [...lines, line];
-              setState((s) => ({ ...s, lines }));
-            } else if (event.event === "status") {
-              const { status } = JSON.parse(event.data) as { status: ExecutionStatus };
-              ended = FINAL.includes(status);
-              setState((s) => ({ ...s, status }));
-            }
+              failures = 0;
+              if (event.event === "log") {
+                const line = JSON.parse(event.data) as LogLine;
+                if (line.seq <= after) return;
+                after = line.seq;
+                lines = [...lines, line];
+                setState((s) => ({ ...s, lines }));
+              } else if (event.event === "status") {
+                const { status } = JSON.parse(event.data) as { status: ExecutionStatus };
+                ended = FINAL.includes(status);
+                setState((s) => ({ ...s, status }));
+              }
             },
           });
           for (;;) {

@@ -20,7 +20,10 @@ import "./styles.css";
 
 const queryClient = new QueryClient({
   defaultOptions: {
-    queries: { retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2, refetchOnWindowFocus: false },
+    queries: {
+      retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
+      refetchOnWindowFocus: false,
+    },
   },
 });
 
@@ -53,7 +56,8 @@ function RequireToken({ children }: { children: React.ReactNode }) {
     };
   }, [asking]);
   if (asking) return <p className="loading">Signing in…</p>;
-  if (!tokenStore.get()) return <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search }} />;
+  if (!tokenStore.get())
+    return <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search }} />;
   return <SessionProvider>{children}</SessionProvider>;
 }
 
@@ -62,28 +66,28 @@ createRoot(document.getElementById("root")!).render(
     <QueryClientProvider client={queryClient}>
       <ConnectionBanner />
       <ToastProvider>
-      <BrowserRouter>
-        <Routes>
-          <Route path="/sign-in" element={<SignInPage />} />
-          <Route
-            element={
-              <RequireToken>
-                <Layout />
-              </RequireToken>
-            }
-          >
-            <Route index element={<Navigate to="/settings/configuration" replace />} />
-            <Route path="/settings/configuration" element={<ConfigurationPage />} />
-            <Route path="/workflows" element={<WorkflowsPage />} />
-            <Route path="/workflows/:name" element={<WorkflowPage />} />
-            <Route path="/executions" element={<ExecutionsPage />} />
-            <Route path="/executions/:id" element={<ExecutionPage />} />
-            <Route path="/audit" element={<AuditPage />} />
-            <Route path="/settings/tokens" element={<TokensPage />} />
-            <Route path="*" element={<p className="page-error">No such page.</p>} />
-          </Route>
-        </Routes>
-      </BrowserRouter>
+        <BrowserRouter>
+          <Routes>
+            <Route path="/sign-in" element={<SignInPage />} />
+            <Route
+              element={
+                <RequireToken>
+                  <Layout />
+                </RequireToken>
+              }
+            >
+              <Route index element={<Navigate to="/settings/configuration" replace />} />
+              <Route path="/settings/configuration" element={<ConfigurationPage />} />
+              <Route path="/workflows" element={<WorkflowsPage />} />
+              <Route path="/workflows/:name" element={<WorkflowPage />} />
+              <Route path="/executions" element={<ExecutionsPage />} />
+              <Route path="/executions/:id" element={<ExecutionPage />} />
+              <Route path="/audit" element={<AuditPage />} />
+              <Route path="/settings/tokens" element={<TokensPage />} />
+              <Route path="*" element={<p className="page-error">No such page.</p>} />
+            </Route>
+          </Routes>
+        </BrowserRouter>
       </ToastProvider>
     </QueryClientProvider>
   </StrictMode>,

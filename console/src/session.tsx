@@ -16,7 +16,11 @@ const SessionContext = createContext<SessionValue | null>(null);
 /** Loads who the token is and which orgs it sees; pages read it with useSession(). */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const session = useQuery({ queryKey: ["session"], queryFn: () => api<Session>("GET", "/api/session") });
-  const orgs = useQuery({ queryKey: ["orgs"], queryFn: () => api<Org[]>("GET", "/api/orgs"), enabled: session.isSuccess });
+  const orgs = useQuery({
+    queryKey: ["orgs"],
+    queryFn: () => api<Org[]>("GET", "/api/orgs"),
+    enabled: session.isSuccess,
+  });
   if (session.isError || orgs.isError) {
     return (
       <div role="alert" className="page-error">

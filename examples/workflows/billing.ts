@@ -6,7 +6,12 @@ import { config, workflow, type ExecutionContext } from "bifrost-ts/sdk";
  * as a request header), and what comes back is the provider's answer, never the key.
  */
 const paymentProvider = {
-  async charge(request: { apiKey: string; amount: number; currency: string; signal: AbortSignal }): Promise<{ id: string }> {
+  async charge(request: {
+    apiKey: string;
+    amount: number;
+    currency: string;
+    signal: AbortSignal;
+  }): Promise<{ id: string }> {
     request.signal.throwIfAborted();
     if (request.apiKey.length === 0) throw new Error("the payment provider refused the request: no API key");
     return { id: `ch_test_${request.amount}_${request.currency.toLowerCase()}` };

@@ -64,14 +64,23 @@ export class AuditLog {
   }
 
   /** Replaces a row's details (counts only), e.g. how many times a run read a secret. */
-  async setDetails(tx: Transaction | PrismaClient, id: number, details: NonNullable<AuditEntry["details"]>): Promise<void> {
+  async setDetails(
+    tx: Transaction | PrismaClient,
+    id: number,
+    details: NonNullable<AuditEntry["details"]>,
+  ): Promise<void> {
     await tx.auditEvent.update({ where: { id }, data: { details: JSON.stringify(details) } });
   }
 
   /** Newest first (by id); each record carries its `id`, the page cursor (not shown by the API). */
   async list(query: AuditQuery & { beforeId?: number }): Promise<(AuditRecord & { id: number })[]> {
     const rows = await this.prisma.auditEvent.findMany({
-      where: { scope: query.scope, key: query.key, action: query.action, ...(query.beforeId === undefined ? {} : { id: { lt: query.beforeId } }) },
+      where: {
+        scope: query.scope,
+        key: query.key,
+        action: query.action,
+        ...(query.beforeId === undefined ? {} : { id: { lt: query.beforeId } }),
+      },
       orderBy: { id: "desc" },
       take: query.limit,
     });

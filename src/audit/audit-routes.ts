@@ -11,7 +11,10 @@ import type { AuditLog } from "./audit-log.ts";
 const AuditQuery = z.object({
   scope: z.string().trim().min(1).max(255).optional(),
   key: z.string().min(1).max(300).optional(),
-  action: z.string().regex(/^[a-z]+\.[a-z]+$/, "an action looks like config.update").optional(),
+  action: z
+    .string()
+    .regex(/^[a-z]+\.[a-z]+$/, "an action looks like config.update")
+    .optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   cursor: cursorParam(z.tuple([z.number().int().min(1)])).optional(),
 });
@@ -24,7 +27,13 @@ export function auditRoutes(audit: AuditLog, orgs: OrgService): Router {
     const query = parseInput(AuditQuery, req.query, "query");
     const scope = await listScopeFilter(orgs, principal, query.scope);
     const key = query.key === undefined ? undefined : normalizeConfigKey(query.key);
-    const rows = await audit.list({ scope, key, action: query.action, limit: query.limit + 1, beforeId: query.cursor?.[0] });
+    const rows = await audit.list({
+      scope,
+      key,
+      action: query.action,
+      limit: query.limit + 1,
+      beforeId: query.cursor?.[0],
+    });
     res.json(sendPage(req, res, rows, query.limit, (row) => [row.id]).map(({ id: _cursor, ...row }) => row));
   });
   return router;

@@ -10,7 +10,10 @@ export const AuditRecord = z
     scope: ScopeId,
     key: z.string().nullable().meta({ description: "The config key, for config actions", example: "stripe_api_key" }),
     executionId: z.string().optional().meta({ description: "Present when a run did it" }),
-    details: z.unknown().optional().meta({ description: "Counts and names only (e.g. `{ type: \"int\" }`); present when there are any" }),
+    details: z
+      .unknown()
+      .optional()
+      .meta({ description: 'Counts and names only (e.g. `{ type: "int" }`); present when there are any' }),
   })
   .meta({ id: "AuditRecord", description: "One audited action; never a value" });
 export type AuditRecord = z.infer<typeof AuditRecord>;

@@ -24,7 +24,10 @@ export function otherOrgRefusal(): ForbiddenError {
 /** Reading and writing the configs stored in `scope` itself (not through the cascade). */
 export function assertCanManageScope(principal: Principal, scope: Scope): void {
   if (isAdmin(principal)) return;
-  if (scope.kind === "global") throw new ForbiddenError("An org token cannot manage global configs: global values are visible to it only through its org's effective view");
+  if (scope.kind === "global")
+    throw new ForbiddenError(
+      "An org token cannot manage global configs: global values are visible to it only through its org's effective view",
+    );
   if (principal.kind === "org" && scope.org.id !== principal.orgId) throw otherOrgRefusal();
 }
 

@@ -15,7 +15,12 @@ export function sessionRoutes(orgs: OrgService): Router {
     const principal = principalOf(res);
     const org = principal.kind === "org" ? await orgs.get(principal.orgId) : null;
     const readOnly = principal.kind !== "system" && principal.readOnly;
-    const session: SessionView = { kind: principal.kind === "org" ? "org" : "admin", actor: principal.actor, org: org && { id: org.id, name: org.name }, readOnly };
+    const session: SessionView = {
+      kind: principal.kind === "org" ? "org" : "admin",
+      actor: principal.actor,
+      org: org && { id: org.id, name: org.name },
+      readOnly,
+    };
     res.json(session);
   });
 

@@ -35,7 +35,15 @@ export function tokenRoutes(tokens: TokenService, orgs: OrgService): Router {
     const principal = principalOf(res);
     const body = parseInput(CreateToken, jsonBody(req), "body");
     const spec = await tokenSpec(orgs, principal, body);
-    res.status(201).json(await tokens.create({ ...spec, readOnly: body.readOnly, lifetimeMs: body.expiresIn }, body.name, principal.actor));
+    res
+      .status(201)
+      .json(
+        await tokens.create(
+          { ...spec, readOnly: body.readOnly, lifetimeMs: body.expiresIn },
+          body.name,
+          principal.actor,
+        ),
+      );
   });
 
   router.delete("/:id", async (req, res) => {
@@ -48,19 +56,30 @@ export function tokenRoutes(tokens: TokenService, orgs: OrgService): Router {
 }
 
 /** Admin or org token, and which org: from the body, checked against the caller. */
-async function tokenSpec(orgs: OrgService, principal: Principal, body: z.infer<typeof CreateToken>): Promise<TokenSpec> {
-  if (body.admin && body.org !== undefined) throw new ValidationError([{ path: "body", message: "give either admin: true or org, not both" }]);
+async function tokenSpec(
+  orgs: OrgService,
+  principal: Principal,
+  body: z.infer<typeof CreateToken>,
+): Promise<TokenSpec> {
+  if (body.admin && body.org !== undefined)
+    throw new ValidationError([{ path: "body", message: "give either admin: true or org, not both" }]);
   if (body.admin) {
     assertCanCreateToken(principal, null);
     return { role: "admin" };
   }
   if (body.org === undefined) {
-    if (principal.kind !== "org") throw new ValidationError([{ path: "body", message: "give admin: true for an admin token, or org for an org token" }]);
+    if (principal.kind !== "org")
+      throw new ValidationError([
+        { path: "body", message: "give admin: true for an admin token, or org for an org token" },
+      ]);
     return { role: "org", org: await orgs.get(principal.orgId) };
   }
   // An org token gets one answer for every other org, existing or not (resolveScopeFor, assertCanManageScope).
   const scope = await resolveScopeFor(orgs, principal, body.org);
-  if (scope.kind === "global") throw new ValidationError([{ path: "body.org", message: 'a token belongs to an org, not to "global": give admin: true for an admin token' }]);
+  if (scope.kind === "global")
+    throw new ValidationError([
+      { path: "body.org", message: 'a token belongs to an org, not to "global": give admin: true for an admin token' },
+    ]);
   assertCanManageScope(principal, scope);
   assertCanCreateToken(principal, scope.org.id);
   return { role: "org", org: scope.org };

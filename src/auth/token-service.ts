@@ -52,12 +52,27 @@ export class TokenService {
     const createdAt = new Date();
     const expiresAt = spec.lifetimeMs === undefined ? null : new Date(createdAt.getTime() + spec.lifetimeMs);
     await this.db.write(async (tx) => {
-      await this.store.insert(tx, { id, name: name.data, tokenHash: hashToken(token), role: spec.role, orgId: org?.id ?? null, readOnly, createdAt, expiresAt });
+      await this.store.insert(tx, {
+        id,
+        name: name.data,
+        tokenHash: hashToken(token),
+        role: spec.role,
+        orgId: org?.id ?? null,
+        readOnly,
+        createdAt,
+        expiresAt,
+      });
       await this.audit.record(tx, {
         actor,
         action: "token.create",
         scope: org?.id ?? "global",
-        details: { tokenId: id, role: spec.role, name: name.data, readOnly, expiresAt: expiresAt?.toISOString() ?? null },
+        details: {
+          tokenId: id,
+          role: spec.role,
+          name: name.data,
+          readOnly,
+          expiresAt: expiresAt?.toISOString() ?? null,
+        },
       });
     });
     return {
@@ -102,7 +117,12 @@ export class TokenService {
       if (!row || (orgId !== undefined && row.orgId !== orgId)) throw new TokenNotFoundError(id);
       if (row.revokedAt) return;
       await this.store.markRevoked(tx, row.id, new Date());
-      await this.audit.record(tx, { actor, action: "token.revoke", scope: row.orgId ?? "global", details: { tokenId: row.id, role: row.role, name: row.name } });
+      await this.audit.record(tx, {
+        actor,
+        action: "token.revoke",
+        scope: row.orgId ?? "global",
+        details: { tokenId: row.id, role: row.role, name: row.name },
+      });
     });
   }
 

@@ -2,7 +2,10 @@ import { sql, type Database, type Transaction } from "../storage/database.ts";
 import type { ApiToken } from "../storage/generated/sqlite/client.ts";
 
 /** A token row as the authenticating query reads it: never its hash. */
-export type TokenAuthRow = Pick<ApiToken, "id" | "name" | "role" | "orgId" | "readOnly" | "lastUsedAt" | "expiresAt" | "revokedAt">;
+export type TokenAuthRow = Pick<
+  ApiToken,
+  "id" | "name" | "role" | "orgId" | "readOnly" | "lastUsedAt" | "expiresAt" | "revokedAt"
+>;
 
 /** A token row with its org's name, as lists show it. */
 export type TokenListRow = Omit<ApiToken, "tokenHash"> & { org: { id: string; name: string } | null };
@@ -41,7 +44,10 @@ export class TokenStore {
   }
 
   find(tx: Transaction, id: string) {
-    return tx.apiToken.findUnique({ where: { id }, select: { id: true, name: true, role: true, orgId: true, revokedAt: true } });
+    return tx.apiToken.findUnique({
+      where: { id },
+      select: { id: true, name: true, role: true, orgId: true, revokedAt: true },
+    });
   }
 
   markRevoked(tx: Transaction, id: string, at: Date): Promise<unknown> {
@@ -61,7 +67,9 @@ export class TokenStore {
    */
   async touchLastUse(id: string, now: Date, staleBefore: Date): Promise<void> {
     await this.db.direct.batch(
-      [sql`UPDATE "api_tokens" SET "lastUsedAt" = ${now} WHERE "id" = ${id} AND ("lastUsedAt" IS NULL OR "lastUsedAt" < ${staleBefore})`],
+      [
+        sql`UPDATE "api_tokens" SET "lastUsedAt" = ${now} WHERE "id" = ${id} AND ("lastUsedAt" IS NULL OR "lastUsedAt" < ${staleBefore})`,
+      ],
       { waitForDisk: false },
     );
   }

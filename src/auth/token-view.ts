@@ -18,6 +18,9 @@ export const TokenView = z
 export type TokenView = z.infer<typeof TokenView>;
 
 export const CreatedToken = TokenView.extend({
-  token: z.string().meta({ description: "Shown in this answer only; only its SHA-256 is stored", example: "bft_q3lS0cJ8m7kWbqv0wX1tR2yU5iO9pA4sD6fG8hJ0kL2" }),
+  token: z.string().meta({
+    description: "Shown in this answer only; only its SHA-256 is stored",
+    example: "bft_q3lS0cJ8m7kWbqv0wX1tR2yU5iO9pA4sD6fG8hJ0kL2",
+  }),
 }).meta({ id: "CreatedToken", description: "A new token, with the token shown this once" });
 export type CreatedToken = z.infer<typeof CreatedToken>;

@@ -21,7 +21,10 @@ export const BifrostConfigsExport = z.object({
         config_type: z.string().transform((t, ctx) => {
           const parsed = ConfigType.safeParse(t.toLowerCase());
           if (parsed.success) return parsed.data;
-          ctx.addIssue({ code: "custom", message: `unknown config_type ${JSON.stringify(t)}: expected string, int, bool, json or secret` });
+          ctx.addIssue({
+            code: "custom",
+            message: `unknown config_type ${JSON.stringify(t)}: expected string, int, bool, json or secret`,
+          });
           return z.NEVER;
         }),
         description: z.string().nullable().optional(),
@@ -40,7 +43,10 @@ export function bifrostImportSource(document: unknown): ImportSource {
   const { items, contains_encrypted_values } = parsed.data;
   const orgNames = [...new Set(items.map((i) => i.organization_name).filter((n): n is string => !!n))];
   return {
-    orgs: orgNames.map((name) => ({ path: `items[${items.findIndex((i) => i.organization_name === name)}].organization_name`, name })),
+    orgs: orgNames.map((name) => ({
+      path: `items[${items.findIndex((i) => i.organization_name === name)}].organization_name`,
+      name,
+    })),
     entries: items.map((item, i) => {
       const secret = item.config_type === "secret";
       return {

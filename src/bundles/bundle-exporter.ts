@@ -38,7 +38,12 @@ export class BundleExporter {
   async *export(options: ExportOptions): AsyncGenerator<string> {
     const what = { portable: options.portable, whole: options.scope === undefined };
     const auditId = await this.db.write((tx) =>
-      this.audit.record(tx, { actor: options.actor, action: "bundle.export", scope: options.scope ? scopeId(options.scope) : GLOBAL, details: { ...what, outcome: "started" } }),
+      this.audit.record(tx, {
+        actor: options.actor,
+        action: "bundle.export",
+        scope: options.scope ? scopeId(options.scope) : GLOBAL,
+        details: { ...what, outcome: "started" },
+      }),
     );
     const counts = { orgs: 0, configs: 0, secrets: 0 };
     let outcome: "completed" | "aborted" | "failed" = "aborted";
@@ -55,7 +60,10 @@ export class BundleExporter {
     }
   }
 
-  private async *chunks(options: ExportOptions, counts: { orgs: number; configs: number; secrets: number }): AsyncGenerator<string> {
+  private async *chunks(
+    options: ExportOptions,
+    counts: { orgs: number; configs: number; secrets: number },
+  ): AsyncGenerator<string> {
     const orgs = await this.orgsOf(options.scope);
     counts.orgs = orgs.length;
     const scopes: { id: string; org: string | null }[] = [
@@ -90,14 +98,19 @@ export class BundleExporter {
     if (row.type !== "secret") return { ...base, value: row.value === null ? null : decodeStoredValue(row.value) };
     if (portable) return { ...base, value: null };
     // A backup states one key fingerprint: a row still under a previous key is re-encrypted for it.
-    const encrypted = row.encrypted === null || row.keyFingerprint === this.cipher.fingerprint ? row.encrypted : this.cipher.reencrypt(row.encrypted, `secret "${row.key}"`, row.keyFingerprint).token;
+    const encrypted =
+      row.encrypted === null || row.keyFingerprint === this.cipher.fingerprint
+        ? row.encrypted
+        : this.cipher.reencrypt(row.encrypted, `secret "${row.key}"`, row.keyFingerprint).token;
     return { ...base, value: null, encrypted };
   }
 
   private async orgsOf(scope: Scope | undefined): Promise<{ id: string; name: string }[]> {
     if (scope?.kind === "global") return [];
     if (scope?.kind === "org") return [scope.org];
-    return (await this.db.prisma.org.findMany({ select: { id: true, name: true } })).sort((a, b) => byCodePoint(a.name, b.name));
+    return (await this.db.prisma.org.findMany({ select: { id: true, name: true } })).sort((a, b) =>
+      byCodePoint(a.name, b.name),
+    );
   }
 
   /**
@@ -107,10 +120,16 @@ export class BundleExporter {
    */
   private async *rowsOf(scope: string): AsyncGenerator<ConfigRow> {
     // Two queries a scope, hundreds of scopes: on the driver (see DirectSql).
-    const keys = (await this.db.direct.query<{ key: string }>(sql`SELECT "key" FROM "configs" WHERE "scope" = ${scope}`)).map((r) => r.key).sort(byCodePoint);
+    const keys = (
+      await this.db.direct.query<{ key: string }>(sql`SELECT "key" FROM "configs" WHERE "scope" = ${scope}`)
+    )
+      .map((r) => r.key)
+      .sort(byCodePoint);
     for (let i = 0; i < keys.length; i += PAGE) {
       const page = keys.slice(i, i + PAGE);
-      const rows = await this.db.direct.query<ConfigRow>(sql`SELECT * FROM "configs" WHERE "scope" = ${scope} AND "key" IN (${join(page)})`);
+      const rows = await this.db.direct.query<ConfigRow>(
+        sql`SELECT * FROM "configs" WHERE "scope" = ${scope} AND "key" IN (${join(page)})`,
+      );
       const byKey = new Map(rows.map((row) => [row.key, row]));
       for (const key of page) {
         const row = byKey.get(key);

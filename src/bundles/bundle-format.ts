@@ -47,11 +47,16 @@ export type BundleWebhook = z.infer<typeof BundleWebhook>;
 
 export const Bundle = z.strictObject({
   format: z.literal(BUNDLE_FORMAT, { error: `expected "${BUNDLE_FORMAT}"` }),
-  version: z.number().refine((v) => v === BUNDLE_VERSION, { error: (issue) => `unsupported version ${String(issue.input)}: this server reads version ${BUNDLE_VERSION}` }),
+  version: z.number().refine((v) => v === BUNDLE_VERSION, {
+    error: (issue) => `unsupported version ${String(issue.input)}: this server reads version ${BUNDLE_VERSION}`,
+  }),
   exportedAt: z.iso.datetime({ offset: true }).optional(),
   portable: z.boolean(),
   /** Backups only: the fingerprint of the key the secrets are encrypted under. */
-  keyFingerprint: z.string().regex(/^[0-9a-f]{16}$/, "expected 16 hex characters").optional(),
+  keyFingerprint: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/, "expected 16 hex characters")
+    .optional(),
   orgs: z.array(z.strictObject({ name: z.string() })).max(MAX_BUNDLE_ORGS),
   configs: z.array(BundleConfig).max(MAX_BUNDLE_CONFIGS),
   /** Written only when there are any. */
@@ -66,9 +71,11 @@ export function bundleImportSource(document: unknown): ImportSource {
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
   const bundle = parsed.data;
   const issues: ValidationIssue[] = [];
-  if (bundle.portable && bundle.keyFingerprint !== undefined) issues.push({ path: "keyFingerprint", message: "a portable bundle carries no keyFingerprint" });
+  if (bundle.portable && bundle.keyFingerprint !== undefined)
+    issues.push({ path: "keyFingerprint", message: "a portable bundle carries no keyFingerprint" });
   bundle.configs.forEach((c, i) => {
-    if (c.encrypted != null && bundle.portable) issues.push({ path: `configs[${i}].encrypted`, message: "a portable bundle carries no encrypted values" });
+    if (c.encrypted != null && bundle.portable)
+      issues.push({ path: `configs[${i}].encrypted`, message: "a portable bundle carries no encrypted values" });
   });
   if (issues.length > 0) throw new ValidationError(issues);
   return {

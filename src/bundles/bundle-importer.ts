@@ -5,7 +5,13 @@ import { ConfigWrite } from "../configs/config-service.ts";
 import { normalizeConfigKey } from "../configs/config-key.ts";
 import { acceptConfigValue } from "../configs/config-value.ts";
 import type { ConfigRow } from "../configs/config-view.ts";
-import { BundleKeyMismatchError, InvalidConfigKeyError, InvalidConfigValueError, ValidationError, type ValidationIssue } from "../errors/index.ts";
+import {
+  BundleKeyMismatchError,
+  InvalidConfigKeyError,
+  InvalidConfigValueError,
+  ValidationError,
+  type ValidationIssue,
+} from "../errors/index.ts";
 import { GLOBAL, OrgName } from "../orgs/index.ts";
 import { SecretCipher } from "../secrets/index.ts";
 import { join, sql, type Database, type Transaction } from "../storage/database.ts";
@@ -55,7 +61,8 @@ export class BundleImporter {
 
   async import(source: ImportSource, options: ImportOptions): Promise<ImportReport> {
     const { orgNames, entries, triggers } = this.check(source, options);
-    if (options.dryRun) return plan(this.db.prisma, orgNames, entries, triggers, this.cipher, true).then((p) => p.report);
+    if (options.dryRun)
+      return plan(this.db.prisma, orgNames, entries, triggers, this.cipher, true).then((p) => p.report);
     return this.db.write(async (tx) => {
       const { report, apply } = await plan(tx, orgNames, entries, triggers, this.cipher, false);
       await apply(options.actor);
@@ -79,7 +86,10 @@ export class BundleImporter {
   }
 
   /** Validates everything and decrypts the source's secrets; throws with every problem found. */
-  private check(source: ImportSource, options: ImportOptions): { orgNames: string[]; entries: CheckedEntry[]; triggers: CheckedTriggers } {
+  private check(
+    source: ImportSource,
+    options: ImportOptions,
+  ): { orgNames: string[]; entries: CheckedEntry[]; triggers: CheckedTriggers } {
     const issues: ValidationIssue[] = [];
     const orgNames: string[] = [];
     const seenOrgs = new Map<string, string>();
@@ -105,7 +115,11 @@ export class BundleImporter {
       if (!checked) continue;
       const identity = `${checked.org?.toLowerCase() ?? ""}\u0000${checked.key}`;
       const first = seen.get(identity);
-      if (first) issues.push({ path: entry.path, message: `duplicate of ${first}: the same key ${JSON.stringify(checked.key)} in ${checked.org === null ? "global scope" : `org ${JSON.stringify(checked.org)}`}` });
+      if (first)
+        issues.push({
+          path: entry.path,
+          message: `duplicate of ${first}: the same key ${JSON.stringify(checked.key)} in ${checked.org === null ? "global scope" : `org ${JSON.stringify(checked.org)}`}`,
+        });
       else {
         seen.set(identity, entry.path);
         entries.push(checked);
@@ -114,7 +128,8 @@ export class BundleImporter {
     const triggers = checkTriggers(source, seenOrgs, this.scheduleMinIntervalS, issues);
     if (issues.length > 0) {
       const shown = issues.slice(0, MAX_ISSUES);
-      if (issues.length > MAX_ISSUES) shown.push({ path: "", message: `and ${issues.length - MAX_ISSUES} more problems` });
+      if (issues.length > MAX_ISSUES)
+        shown.push({ path: "", message: `and ${issues.length - MAX_ISSUES} more problems` });
       throw new ValidationError(shown);
     }
     return { orgNames, entries, triggers };
@@ -137,11 +152,14 @@ export class BundleImporter {
         );
       }
       if (sourceCipher.fingerprint !== bundleKey) {
-        throw new BundleKeyMismatchError(`The source key given (fingerprint ${sourceCipher.fingerprint}) is not the key this backup was encrypted under (${bundleKey})`, {
-          bundleKey,
-          serverKey: this.cipher.fingerprint,
-          sourceKey: sourceCipher.fingerprint,
-        });
+        throw new BundleKeyMismatchError(
+          `The source key given (fingerprint ${sourceCipher.fingerprint}) is not the key this backup was encrypted under (${bundleKey})`,
+          {
+            bundleKey,
+            serverKey: this.cipher.fingerprint,
+            sourceKey: sourceCipher.fingerprint,
+          },
+        );
       }
       return (token) => sourceCipher.decrypt(token, "a bundle secret");
     }
@@ -150,7 +168,12 @@ export class BundleImporter {
   }
 }
 
-function checkEntry(entry: ImportEntry, orgs: Map<string, string>, decrypt: ((token: string) => string) | null, issues: ValidationIssue[]): CheckedEntry | null {
+function checkEntry(
+  entry: ImportEntry,
+  orgs: Map<string, string>,
+  decrypt: ((token: string) => string) | null,
+  issues: ValidationIssue[],
+): CheckedEntry | null {
   const before = issues.length;
   const at = (field: string) => `${entry.path}.${field}`;
   let key = "";
@@ -159,14 +182,16 @@ function checkEntry(entry: ImportEntry, orgs: Map<string, string>, decrypt: ((to
   } catch (error) {
     issues.push({ path: at("key"), message: (error as InvalidConfigKeyError).reason });
   }
-  if (entry.org !== null && !orgs.has(entry.org.toLowerCase())) issues.push({ path: at("org"), message: `org ${JSON.stringify(entry.org)} is not listed in orgs` });
+  if (entry.org !== null && !orgs.has(entry.org.toLowerCase()))
+    issues.push({ path: at("org"), message: `org ${JSON.stringify(entry.org)} is not listed in orgs` });
   const description = ConfigWrite.shape.description.safeParse(entry.description);
   if (!description.success) issues.push({ path: at("description"), message: description.error.issues[0].message });
 
   let value: string | null = null;
   let plaintext: string | null = null;
   if (entry.type !== "secret") {
-    if (entry.encrypted != null) issues.push({ path: at("encrypted"), message: "only a secret carries an encrypted value" });
+    if (entry.encrypted != null)
+      issues.push({ path: at("encrypted"), message: "only a secret carries an encrypted value" });
     try {
       const accepted = acceptConfigValue(key, entry.type, entry.value, { typed: entry.typed });
       if (accepted.kind === "plain") value = accepted.stored;
@@ -175,10 +200,17 @@ function checkEntry(entry: ImportEntry, orgs: Map<string, string>, decrypt: ((to
       issues.push({ path: at("value"), message: error.reason });
     }
   } else if (entry.value !== null && entry.value !== undefined) {
-    issues.push({ path: at("value"), message: "a secret's value is never imported in plaintext: it must be null (set it after the import with `bifrost config set <key> --secret`)" });
+    issues.push({
+      path: at("value"),
+      message:
+        "a secret's value is never imported in plaintext: it must be null (set it after the import with `bifrost config set <key> --secret`)",
+    });
   } else if (entry.encrypted) {
     if (!decrypt) {
-      issues.push({ path: at(entry.secretField), message: "an encrypted value needs the bundle's keyFingerprint (a portable bundle carries none)" });
+      issues.push({
+        path: at(entry.secretField),
+        message: "an encrypted value needs the bundle's keyFingerprint (a portable bundle carries none)",
+      });
     } else {
       try {
         plaintext = decrypt(entry.encrypted);
@@ -186,7 +218,10 @@ function checkEntry(entry: ImportEntry, orgs: Map<string, string>, decrypt: ((to
       } catch (error) {
         issues.push({
           path: at(entry.secretField),
-          message: error instanceof InvalidConfigValueError ? error.reason : "cannot be decrypted with the source's key (is it a Fernet token from that key?)",
+          message:
+            error instanceof InvalidConfigValueError
+              ? error.reason
+              : "cannot be decrypted with the source's key (is it a Fernet token from that key?)",
         });
       }
     }
@@ -209,7 +244,9 @@ async function plan(
 ): Promise<{ report: ImportReport; apply: (actor: string) => Promise<void> }> {
   const existingOrgs = await db.org.findMany({ select: { id: true, name: true } });
   const orgByName = new Map(existingOrgs.map((o) => [o.name.toLowerCase(), o]));
-  const newOrgs = orgNames.filter((name) => !orgByName.has(name.toLowerCase())).map((name) => ({ id: randomUUID(), name }));
+  const newOrgs = orgNames
+    .filter((name) => !orgByName.has(name.toLowerCase()))
+    .map((name) => ({ id: randomUUID(), name }));
   for (const org of newOrgs) orgByName.set(org.name.toLowerCase(), org);
   const scopeOf = (org: string | null) => (org === null ? GLOBAL : orgByName.get(org.toLowerCase())!.id);
 
@@ -217,7 +254,16 @@ async function plan(
   const rows = await db.config.findMany({ where: { scope: { in: scopes } } });
   const rowOf = new Map(rows.map((row) => [`${row.scope}\u0000${row.key}`, row]));
 
-  const report: ImportReport = { dryRun, orgs: { created: newOrgs.map((o) => o.name), existing: orgNames.length - newOrgs.length }, configs: { created: 0, updated: 0, unchanged: 0 }, changes: [], needsValue: [], schedules: { created: 0, updated: 0, unchanged: 0 }, webhooks: { created: 0, updated: 0, unchanged: 0 }, needsSecret: [] };
+  const report: ImportReport = {
+    dryRun,
+    orgs: { created: newOrgs.map((o) => o.name), existing: orgNames.length - newOrgs.length },
+    configs: { created: 0, updated: 0, unchanged: 0 },
+    changes: [],
+    needsValue: [],
+    schedules: { created: 0, updated: 0, unchanged: 0 },
+    webhooks: { created: 0, updated: 0, unchanged: 0 },
+    needsSecret: [],
+  };
   const creates: CheckedEntry[] = [];
   const updates: { row: ConfigRow; entry: CheckedEntry }[] = [];
   for (const entry of entries) {
@@ -228,8 +274,14 @@ async function plan(
     if (change === "updated") updates.push({ row: row!, entry });
     report.configs[change ?? "unchanged"]++;
     if (change) report.changes.push({ org: orgName, key: entry.key, type: entry.type, change });
-    const valueAfter = entry.type !== "secret" || entry.plaintext !== null || (row?.type === "secret" && row.encrypted !== null);
-    if (!valueAfter) report.needsValue.push({ org: orgName, key: entry.key, howToSet: `bifrost config set ${entry.key} --secret${orgName === null ? "" : ` --org "${orgName}"`}` });
+    const valueAfter =
+      entry.type !== "secret" || entry.plaintext !== null || (row?.type === "secret" && row.encrypted !== null);
+    if (!valueAfter)
+      report.needsValue.push({
+        org: orgName,
+        key: entry.key,
+        howToSet: `bifrost config set ${entry.key} --secret${orgName === null ? "" : ` --org "${orgName}"`}`,
+      });
   }
 
   const orgNameOf = (org: string | null) => (org === null ? null : orgByName.get(org.toLowerCase())!.name);
@@ -250,16 +302,26 @@ async function plan(
       await tx.$executeRaw`INSERT INTO "configs" ("id", "scope", "orgId", "key", "type", "value", "encrypted", "keyFingerprint", "description", "createdAt", "createdBy", "updatedAt", "updatedBy") VALUES ${join(values)}`;
     }
     for (const { row, entry } of updates) {
-      await tx.config.update({ where: { id: row.id }, data: { type: entry.type, description: entry.description, ...columnsOf(entry, row, cipher), updatedBy: actor } });
+      await tx.config.update({
+        where: { id: row.id },
+        data: { type: entry.type, description: entry.description, ...columnsOf(entry, row, cipher), updatedBy: actor },
+      });
     }
-    await bumpConfigRevisions(tx, [...creates.map((entry) => scopeOf(entry.org)), ...updates.map(({ row }) => row.scope)]);
+    await bumpConfigRevisions(tx, [
+      ...creates.map((entry) => scopeOf(entry.org)),
+      ...updates.map(({ row }) => row.scope),
+    ]);
     await applyTriggers(actor);
   };
   return { report, apply };
 }
 
 /** The value columns after the import. A secret without a value keeps the one the row has. */
-function columnsOf(entry: CheckedEntry, row: ConfigRow | null, cipher: SecretCipher): Pick<ConfigRow, "value" | "encrypted" | "keyFingerprint"> {
+function columnsOf(
+  entry: CheckedEntry,
+  row: ConfigRow | null,
+  cipher: SecretCipher,
+): Pick<ConfigRow, "value" | "encrypted" | "keyFingerprint"> {
   if (entry.type !== "secret") return { value: entry.value, encrypted: null, keyFingerprint: null };
   if (entry.plaintext !== null) {
     const encrypted = cipher.encrypt(entry.plaintext);
@@ -273,5 +335,8 @@ function isUnchanged(row: ConfigRow, entry: CheckedEntry, cipher: SecretCipher):
   if (row.type !== entry.type || row.description !== entry.description) return false;
   if (entry.type !== "secret") return row.value === entry.value;
   if (entry.plaintext === null) return true; // no value in the source: the target's stays
-  return row.encrypted !== null && cipher.decrypt(row.encrypted, `secret "${row.key}"`, row.keyFingerprint) === entry.plaintext;
+  return (
+    row.encrypted !== null &&
+    cipher.decrypt(row.encrypted, `secret "${row.key}"`, row.keyFingerprint) === entry.plaintext
+  );
 }

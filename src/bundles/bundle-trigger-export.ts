@@ -8,13 +8,18 @@ import type { BundleSchedule, BundleWebhook } from "./bundle-format.ts";
  * orgs by name), then by workflow and cron, or id, in code-point order, so bundles diff cleanly.
  * Schedules and webhooks are few next to configs: read in one query each.
  */
-export async function* triggerSections(db: Database, scopes: { id: string; org: string | null }[]): AsyncGenerator<string> {
+export async function* triggerSections(
+  db: Database,
+  scopes: { id: string; org: string | null }[],
+): AsyncGenerator<string> {
   const position = new Map(scopes.map((scope, i) => [scope.id, i]));
   const orgOf = new Map(scopes.map((scope) => [scope.id, scope.org]));
   const inScope = <T extends { scope: string }>(rows: T[]) => rows.filter((row) => position.has(row.scope));
   const byScope = (a: { scope: string }, b: { scope: string }) => position.get(a.scope)! - position.get(b.scope)!;
 
-  const schedules = inScope(await db.prisma.schedule.findMany()).sort((a, b) => byScope(a, b) || byCodePoint(a.workflow, b.workflow) || byCodePoint(a.cron, b.cron));
+  const schedules = inScope(await db.prisma.schedule.findMany()).sort(
+    (a, b) => byScope(a, b) || byCodePoint(a.workflow, b.workflow) || byCodePoint(a.cron, b.cron),
+  );
   if (schedules.length > 0) {
     const entries = schedules.map((row): BundleSchedule => ({
       org: orgOf.get(row.scope) ?? null,
@@ -28,9 +33,16 @@ export async function* triggerSections(db: Database, scopes: { id: string; org: 
     yield `,\n  "schedules": [${entries.map((entry) => `\n    ${JSON.stringify(entry)}`).join(",")}\n  ]`;
   }
 
-  const webhooks = inScope(await db.prisma.webhook.findMany({ select: { id: true, scope: true, workflow: true, description: true } })).sort((a, b) => byScope(a, b) || byCodePoint(a.id, b.id));
+  const webhooks = inScope(
+    await db.prisma.webhook.findMany({ select: { id: true, scope: true, workflow: true, description: true } }),
+  ).sort((a, b) => byScope(a, b) || byCodePoint(a.id, b.id));
   if (webhooks.length > 0) {
-    const entries = webhooks.map((row): BundleWebhook => ({ org: orgOf.get(row.scope) ?? null, id: row.id, workflow: row.workflow, description: row.description }));
+    const entries = webhooks.map((row): BundleWebhook => ({
+      org: orgOf.get(row.scope) ?? null,
+      id: row.id,
+      workflow: row.workflow,
+      description: row.description,
+    }));
     yield `,\n  "webhooks": [${entries.map((entry) => `\n    ${JSON.stringify(entry)}`).join(",")}\n  ]`;
   }
 }

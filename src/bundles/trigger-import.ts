@@ -41,43 +41,76 @@ export interface CheckedTriggers {
 }
 
 /** @param orgs the bundle's org names, lower-cased, to the path that listed them */
-export function checkTriggers(source: ImportSource, orgs: Map<string, string>, minIntervalS: number, issues: ValidationIssue[]): CheckedTriggers {
+export function checkTriggers(
+  source: ImportSource,
+  orgs: Map<string, string>,
+  minIntervalS: number,
+  issues: ValidationIssue[],
+): CheckedTriggers {
   const checked: CheckedTriggers = { schedules: [], webhooks: [] };
   const orgListed = (path: string, org: string | null) => {
-    if (org !== null && !orgs.has(org.toLowerCase())) issues.push({ path: `${path}.org`, message: `org ${JSON.stringify(org)} is not listed in orgs` });
+    if (org !== null && !orgs.has(org.toLowerCase()))
+      issues.push({ path: `${path}.org`, message: `org ${JSON.stringify(org)} is not listed in orgs` });
   };
   const seenSchedules = new Map<string, string>();
   for (const entry of source.schedules ?? []) {
     const before = issues.length;
     const at = (field: string) => `${entry.path}.${field}`;
     orgListed(entry.path, entry.org);
-    if (!WORKFLOW_NAME.test(entry.workflow)) issues.push({ path: at("workflow"), message: "a workflow name is 1 to 100 of [a-z0-9_]" });
+    if (!WORKFLOW_NAME.test(entry.workflow))
+      issues.push({ path: at("workflow"), message: "a workflow name is 1 to 100 of [a-z0-9_]" });
     const cron = normalizeCron(entry.cron);
     const cronIssue = cron.length > 200 ? "at most 200 characters" : cronProblem(cron);
     if (cronIssue) issues.push({ path: at("cron"), message: cronIssue });
-    else if (shortestInterval(cron) < minIntervalS) issues.push({ path: at("cron"), message: `fires as often as every ${shortestInterval(cron)} s; a schedule may fire at most every ${minIntervalS} s (BIFROST_SCHEDULE_MIN_INTERVAL_S)` });
+    else if (shortestInterval(cron) < minIntervalS)
+      issues.push({
+        path: at("cron"),
+        message: `fires as often as every ${shortestInterval(cron)} s; a schedule may fire at most every ${minIntervalS} s (BIFROST_SCHEDULE_MIN_INTERVAL_S)`,
+      });
     const zoneIssue = entry.timezone.length > 100 ? "at most 100 characters" : timezoneProblem(entry.timezone);
     if (zoneIssue) issues.push({ path: at("timezone"), message: zoneIssue });
     const identity = `${entry.org?.toLowerCase() ?? ""}\u0000${entry.workflow}\u0000${cron}`;
     const first = seenSchedules.get(identity);
-    if (first) issues.push({ path: entry.path, message: `duplicate of ${first}: a schedule is matched by org, workflow and cron` });
+    if (first)
+      issues.push({
+        path: entry.path,
+        message: `duplicate of ${first}: a schedule is matched by org, workflow and cron`,
+      });
     seenSchedules.set(identity, first ?? entry.path);
     if (issues.length > before) continue;
-    checked.schedules.push({ path: entry.path, org: entry.org, workflow: entry.workflow, cron, timezone: entry.timezone, params: JSON.stringify(entry.params ?? {}), enabled: entry.enabled, overlap: entry.overlap });
+    checked.schedules.push({
+      path: entry.path,
+      org: entry.org,
+      workflow: entry.workflow,
+      cron,
+      timezone: entry.timezone,
+      params: JSON.stringify(entry.params ?? {}),
+      enabled: entry.enabled,
+      overlap: entry.overlap,
+    });
   }
   const seenHooks = new Map<string, string>();
   for (const entry of source.webhooks ?? []) {
     const before = issues.length;
     const at = (field: string) => `${entry.path}.${field}`;
     orgListed(entry.path, entry.org);
-    if (!isWebhookId(entry.id)) issues.push({ path: at("id"), message: "not a webhook id (wh_ and 24 characters of [A-Za-z0-9_-])" });
-    if (!WORKFLOW_NAME.test(entry.workflow)) issues.push({ path: at("workflow"), message: "a workflow name is 1 to 100 of [a-z0-9_]" });
-    if (entry.description !== null && (entry.description.length > 1000 || entry.description.includes("\u0000"))) issues.push({ path: at("description"), message: "at most 1000 characters, without NUL" });
+    if (!isWebhookId(entry.id))
+      issues.push({ path: at("id"), message: "not a webhook id (wh_ and 24 characters of [A-Za-z0-9_-])" });
+    if (!WORKFLOW_NAME.test(entry.workflow))
+      issues.push({ path: at("workflow"), message: "a workflow name is 1 to 100 of [a-z0-9_]" });
+    if (entry.description !== null && (entry.description.length > 1000 || entry.description.includes("\u0000")))
+      issues.push({ path: at("description"), message: "at most 1000 characters, without NUL" });
     const first = seenHooks.get(entry.id);
     if (first) issues.push({ path: at("id"), message: `duplicate of ${first}` });
     seenHooks.set(entry.id, first ?? entry.path);
     if (issues.length > before) continue;
-    checked.webhooks.push({ path: entry.path, org: entry.org, id: entry.id, workflow: entry.workflow, description: entry.description });
+    checked.webhooks.push({
+      path: entry.path,
+      org: entry.org,
+      id: entry.id,
+      workflow: entry.workflow,
+      description: entry.description,
+    });
   }
   return checked;
 }
@@ -99,13 +132,21 @@ export async function planTriggers(
 ): Promise<(actor: string) => Promise<void>> {
   const scopes = [...new Set(checked.schedules.map((s) => scopeOf(s.org)))];
   const existingSchedules = scopes.length ? await db.schedule.findMany({ where: { scope: { in: scopes } } }) : [];
-  const scheduleOf = new Map(existingSchedules.map((row) => [`${row.scope}\u0000${row.workflow}\u0000${row.cron}`, row]));
+  const scheduleOf = new Map(
+    existingSchedules.map((row) => [`${row.scope}\u0000${row.workflow}\u0000${row.cron}`, row]),
+  );
   const createSchedules: CheckedSchedule[] = [];
   const updateSchedules: { id: string; entry: CheckedSchedule }[] = [];
   for (const entry of checked.schedules) {
     const row = scheduleOf.get(`${scopeOf(entry.org)}\u0000${entry.workflow}\u0000${entry.cron}`);
     if (!row) createSchedules.push(entry);
-    else if (row.timezone !== entry.timezone || row.params !== entry.params || row.enabled !== entry.enabled || row.overlap !== entry.overlap) updateSchedules.push({ id: row.id, entry });
+    else if (
+      row.timezone !== entry.timezone ||
+      row.params !== entry.params ||
+      row.enabled !== entry.enabled ||
+      row.overlap !== entry.overlap
+    )
+      updateSchedules.push({ id: row.id, entry });
     else report.schedules.unchanged++;
   }
   report.schedules.created = createSchedules.length;
@@ -120,14 +161,20 @@ export async function planTriggers(
   for (const entry of checked.webhooks) {
     const row = hookOf.get(entry.id);
     if (!row) createHooks.push(entry);
-    else if (row.scope !== scopeOf(entry.org) || row.workflow !== entry.workflow) issues.push({ path: `${entry.path}.id`, message: "this webhook exists here for another org or workflow" });
+    else if (row.scope !== scopeOf(entry.org) || row.workflow !== entry.workflow)
+      issues.push({ path: `${entry.path}.id`, message: "this webhook exists here for another org or workflow" });
     else if (row.description !== entry.description) updateHooks.push(entry);
     else report.webhooks.unchanged++;
   }
   if (issues.length > 0) throw new ValidationError(issues);
   report.webhooks.created = createHooks.length;
   report.webhooks.updated = updateHooks.length;
-  report.needsSecret = createHooks.map((entry) => ({ org: orgNameOf(entry.org), webhook: entry.id, workflow: entry.workflow, howToSet: `bifrost webhooks rotate-secret ${entry.id}` }));
+  report.needsSecret = createHooks.map((entry) => ({
+    org: orgNameOf(entry.org),
+    webhook: entry.id,
+    workflow: entry.workflow,
+    howToSet: `bifrost webhooks rotate-secret ${entry.id}`,
+  }));
 
   return async (actor) => {
     const tx = db as Transaction;
@@ -136,19 +183,45 @@ export async function planTriggers(
       await tx.schedule.createMany({
         data: createSchedules.map((entry) => {
           const { path: _path, org, ...fields } = entry;
-          return { ...fields, id: randomUUID(), scope: scopeOf(org), orgId: orgIdOf(org), createdBy: actor, updatedBy: actor };
+          return {
+            ...fields,
+            id: randomUUID(),
+            scope: scopeOf(org),
+            orgId: orgIdOf(org),
+            createdBy: actor,
+            updatedBy: actor,
+          };
         }),
       });
     }
     for (const { id, entry } of updateSchedules) {
-      await tx.schedule.update({ where: { id }, data: { timezone: entry.timezone, params: entry.params, enabled: entry.enabled, overlap: entry.overlap, updatedBy: actor } });
+      await tx.schedule.update({
+        where: { id },
+        data: {
+          timezone: entry.timezone,
+          params: entry.params,
+          enabled: entry.enabled,
+          overlap: entry.overlap,
+          updatedBy: actor,
+        },
+      });
     }
     for (const entry of createHooks) {
       const secret = cipher.encrypt(newWebhookSecret());
       await tx.webhook.create({
-        data: { id: entry.id, scope: scopeOf(entry.org), orgId: orgIdOf(entry.org), workflow: entry.workflow, description: entry.description, encrypted: secret.token, keyFingerprint: secret.keyFingerprint, createdBy: actor },
+        data: {
+          id: entry.id,
+          scope: scopeOf(entry.org),
+          orgId: orgIdOf(entry.org),
+          workflow: entry.workflow,
+          description: entry.description,
+          encrypted: secret.token,
+          keyFingerprint: secret.keyFingerprint,
+          createdBy: actor,
+        },
       });
     }
-    for (const entry of updateHooks) await tx.webhook.update({ where: { id: entry.id }, data: { description: entry.description } });
+    for (const entry of updateHooks)
+      await tx.webhook.update({ where: { id: entry.id }, data: { description: entry.description } });
   };
 }

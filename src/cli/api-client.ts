@@ -14,9 +14,18 @@ export class ApiClient {
   /** The environment's BIFROST_URL and BIFROST_TOKEN win over what `bifrost login` kept. */
   constructor(options: ApiClientOptions = {}) {
     const kept = readCredentials();
-    this.baseUrl = (options.url ?? process.env.BIFROST_URL ?? kept?.url ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`).replace(/\/+$/, "");
+    this.baseUrl = (
+      options.url ??
+      process.env.BIFROST_URL ??
+      kept?.url ??
+      `http://127.0.0.1:${process.env.PORT ?? 3000}`
+    ).replace(/\/+$/, "");
     const token = options.token ?? process.env.BIFROST_TOKEN ?? kept?.token;
-    if (!token) throw new CliError("BIFROST_TOKEN is not set: export it, or run `bifrost login` (make a token with `bifrost tokens create --admin`)", EXIT.denied);
+    if (!token)
+      throw new CliError(
+        "BIFROST_TOKEN is not set: export it, or run `bifrost login` (make a token with `bifrost tokens create --admin`)",
+        EXIT.denied,
+      );
     this.#token = token;
   }
 
@@ -36,7 +45,8 @@ export class ApiClient {
    */
   async send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
     const url = new URL(this.baseUrl + path);
-    for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
+    for (const [name, value] of Object.entries(options.query ?? {}))
+      if (value !== undefined) url.searchParams.set(name, String(value));
     let response: Response;
     try {
       response = await fetch(url, {
@@ -46,19 +56,31 @@ export class ApiClient {
           ...(options.body === undefined ? {} : { "content-type": "application/json" }),
           ...options.headers,
         },
-        body: options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body),
+        body:
+          options.body === undefined
+            ? undefined
+            : typeof options.body === "string"
+              ? options.body
+              : JSON.stringify(options.body),
         signal: options.signal,
       });
     } catch (error) {
       if (options.signal?.aborted) throw error;
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-      throw new CliError(`cannot reach the Bifrost API at ${this.baseUrl} (${cause}): is \`bifrost start\` running, and is BIFROST_URL right?`);
+      throw new CliError(
+        `cannot reach the Bifrost API at ${this.baseUrl} (${cause}): is \`bifrost start\` running, and is BIFROST_URL right?`,
+      );
     }
     if (!response.ok) {
       const body = safeJson(await response.text());
       const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
       if (typeof error?.code === "string" && typeof error.message === "string") {
-        throw new CliError(`${error.code}: ${error.message}`, exitCodeForStatus(response.status), error.code, error.details);
+        throw new CliError(
+          `${error.code}: ${error.message}`,
+          exitCodeForStatus(response.status),
+          error.code,
+          error.details,
+        );
       }
       throw this.notTheApi(method, path, response);
     }
@@ -72,7 +94,9 @@ export class ApiClient {
 
   private notTheApi(method: string, path: string, response: Response): CliError {
     const type = response.headers.get("content-type")?.split(";")[0].trim() || "no content type";
-    return new CliError(`${this.baseUrl} answered ${method} ${path} with HTTP ${response.status} (${type}), not the Bifrost API's JSON: is BIFROST_URL right?`);
+    return new CliError(
+      `${this.baseUrl} answered ${method} ${path} with HTTP ${response.status} (${type}), not the Bifrost API's JSON: is BIFROST_URL right?`,
+    );
   }
 }
 

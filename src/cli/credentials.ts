@@ -19,7 +19,9 @@ export function readCredentials(env: NodeJS.ProcessEnv = process.env): Credentia
   if (!existsSync(path)) return null;
   try {
     const parsed = JSON.parse(readFileSync(path, "utf8")) as Partial<Credentials>;
-    return typeof parsed.url === "string" && typeof parsed.token === "string" ? { url: parsed.url, token: parsed.token } : null;
+    return typeof parsed.url === "string" && typeof parsed.token === "string"
+      ? { url: parsed.url, token: parsed.token }
+      : null;
   } catch {
     return null;
   }

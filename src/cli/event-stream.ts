@@ -6,7 +6,9 @@ import { CliError } from "./cli-error.ts";
 
 /** Reads a text/event-stream body event by event. */
 function readSse(body: ReadableStream<Uint8Array>): AsyncIterable<EventSourceMessage> {
-  return body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()) as unknown as AsyncIterable<EventSourceMessage>;
+  return body
+    .pipeThrough(new TextDecoderStream())
+    .pipeThrough(new EventSourceParserStream()) as unknown as AsyncIterable<EventSourceMessage>;
 }
 
 /** How often a dropped stream is opened again before giving up. */
@@ -18,16 +20,26 @@ const RECONNECTS = 5;
  * connection is opened again after the last seq seen (Last-Event-ID), so no line is shown twice.
  * @param after the last seq already shown
  */
-export async function followExecution(api: ApiClient, id: string, onLine: (line: StoredLogEntry) => void, options: { after?: number; until?: number } = {}): Promise<string | null> {
+export async function followExecution(
+  api: ApiClient,
+  id: string,
+  onLine: (line: StoredLogEntry) => void,
+  options: { after?: number; until?: number } = {},
+): Promise<string | null> {
   let after = options.after ?? 0;
   let status: string | null = null;
   let failures = 0;
   const stop = new AbortController();
-  const timer = options.until === undefined ? undefined : setTimeout(() => stop.abort(), Math.max(0, options.until - Date.now()));
+  const timer =
+    options.until === undefined ? undefined : setTimeout(() => stop.abort(), Math.max(0, options.until - Date.now()));
   try {
     for (;;) {
       try {
-        const response = await api.send("GET", `/api/executions/${encodeURIComponent(id)}/events`, { headers: { "last-event-id": String(after) }, stream: true, signal: stop.signal });
+        const response = await api.send("GET", `/api/executions/${encodeURIComponent(id)}/events`, {
+          headers: { "last-event-id": String(after) },
+          stream: true,
+          signal: stop.signal,
+        });
         for await (const event of readSse(response.body!)) {
           failures = 0;
           if (event.event === "log") {

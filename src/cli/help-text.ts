@@ -18,7 +18,10 @@ const EXAMPLES: Record<string, string[]> = {
   server: ["DATABASE_URL=postgresql://... bifrost server"],
   worker: ["bifrost worker --concurrency 50", "BIFROST_WORKER_THREADS=4 bifrost worker"],
   migrate: ["bifrost migrate"],
-  "tokens create": ["bifrost tokens create --admin --name ci", "bifrost tokens create --org acme --read-only --expires-in 30d"],
+  "tokens create": [
+    "bifrost tokens create --admin --name ci",
+    "bifrost tokens create --org acme --read-only --expires-in 30d",
+  ],
   "tokens list": ["bifrost tokens list", "bifrost tokens list --json"],
   "tokens revoke": ["bifrost tokens revoke ci"],
   "orgs create": ["bifrost orgs create acme"],
@@ -34,11 +37,22 @@ const EXAMPLES: Record<string, string[]> = {
   "config list": ["bifrost config list --org acme --effective"],
   "config delete": ["bifrost config delete max_retries --org acme"],
   audit: ["bifrost audit stripe_api_key", "bifrost audit --action secret.read --org acme"],
-  run: ["bifrost run greet --param name=Ada --org acme", "bifrost run charge_card --params '{\"amount\": 500}' --user-config api_key=...", "bifrost run nightly_sync --no-wait"],
+  run: [
+    "bifrost run greet --param name=Ada --org acme",
+    "bifrost run charge_card --params '{\"amount\": 500}' --user-config api_key=...",
+    "bifrost run nightly_sync --no-wait",
+  ],
   "executions list": ["bifrost executions list --status failed --workflow charge_card"],
   "executions get": ["bifrost executions get 0f8c..."],
-  "executions logs": ["bifrost executions logs 0f8c...", "bifrost executions logs 0f8c... --follow", "bifrost executions logs 0f8c... --json | jq -r .message"],
-  "executions prune": ["bifrost executions prune --older-than 7d --dry-run", "bifrost executions prune --older-than 90d --json"],
+  "executions logs": [
+    "bifrost executions logs 0f8c...",
+    "bifrost executions logs 0f8c... --follow",
+    "bifrost executions logs 0f8c... --json | jq -r .message",
+  ],
+  "executions prune": [
+    "bifrost executions prune --older-than 7d --dry-run",
+    "bifrost executions prune --older-than 90d --json",
+  ],
   "executions cancel": ["bifrost executions cancel 0f8c..."],
   "schedules create": ['bifrost schedules create nightly_sync --cron "0 2 * * *" --tz Europe/Paris --org acme'],
   "schedules list": ["bifrost schedules list --org acme"],
@@ -49,9 +63,18 @@ const EXAMPLES: Record<string, string[]> = {
   "webhooks list": ["bifrost webhooks list --json"],
   "webhooks rotate-secret": ["bifrost webhooks rotate-secret wh_..."],
   "webhooks delete": ["bifrost webhooks delete wh_..."],
-  "keys rotate": ["BIFROST_SECRET_KEY=new BIFROST_SECRET_KEY_PREVIOUS=old bifrost keys rotate", "bifrost keys rotate --json"],
-  export: ["bifrost export --portable -o staging.json", "bifrost export -o backup.json   # secrets encrypted, written 0600"],
-  import: ["bifrost import staging.json --dry-run", "bifrost import --from-bifrost configs.json --source-secret-key ..."],
+  "keys rotate": [
+    "BIFROST_SECRET_KEY=new BIFROST_SECRET_KEY_PREVIOUS=old bifrost keys rotate",
+    "bifrost keys rotate --json",
+  ],
+  export: [
+    "bifrost export --portable -o staging.json",
+    "bifrost export -o backup.json   # secrets encrypted, written 0600",
+  ],
+  import: [
+    "bifrost import staging.json --dry-run",
+    "bifrost import --from-bifrost configs.json --source-secret-key ...",
+  ],
   "keys status": ["bifrost keys status"],
   "workflows list": ["bifrost workflows list"],
   "workflows check": ["bifrost workflows check ~/acme-workflows"],
@@ -75,7 +98,8 @@ export function decorateHelp(program: Command, path: string[] = []): void {
     const examples = EXAMPLES[name];
     if (examples) command.addHelpText("after", `\nExamples:\n${examples.map((line) => `  $ ${line}`).join("\n")}`);
     for (const option of command.options) {
-      if (typeof option.defaultValue === "string" && /^\d+$/.test(option.defaultValue)) option.defaultValue = Number(option.defaultValue);
+      if (typeof option.defaultValue === "string" && /^\d+$/.test(option.defaultValue))
+        option.defaultValue = Number(option.defaultValue);
     }
     decorateHelp(command, [...path, command.name()]);
   }

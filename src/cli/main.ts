@@ -19,7 +19,9 @@ import { registerWebhookCommands } from "./commands/webhook-commands.ts";
 import { registerWorkflowCommands } from "./commands/workflow-commands.ts";
 import { registerTokenCommands } from "./commands/token-commands.ts";
 
-const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
 
 /** Runs the CLI on `process.argv`; bin/bifrost.mjs composes it with the worker. */
 export async function runCli(parts: { startWorker: StartWorker }): Promise<void> {
@@ -63,11 +65,16 @@ export async function runCli(parts: { startWorker: StartWorker }): Promise<void>
     if ((error as NodeJS.ErrnoException).code === "EPIPE") process.exit(process.exitCode ?? 0);
     if (error instanceof CommanderError) {
       // Help and --version end with their own code (0); commander's errors are usage errors.
-      process.exit(error.exitCode === 0 || /^commander\.(help|version|helpDisplayed)/.test(error.code) ? error.exitCode : EXIT.usage);
+      process.exit(
+        error.exitCode === 0 || /^commander\.(help|version|helpDisplayed)/.test(error.code)
+          ? error.exitCode
+          : EXIT.usage,
+      );
     }
     const { code, message, exitCode } = describe(error);
     const hint = await suggestionFor(error);
-    if (process.argv.includes("--json")) process.stderr.write(`${JSON.stringify({ error: { code, message: message + hint, exitCode } })}\n`);
+    if (process.argv.includes("--json"))
+      process.stderr.write(`${JSON.stringify({ error: { code, message: message + hint, exitCode } })}\n`);
     else process.stderr.write(`bifrost: ${code ? `${code}: ` : ""}${message}${hint}\n`);
     process.exit(exitCode);
   }
@@ -76,9 +83,16 @@ export async function runCli(parts: { startWorker: StartWorker }): Promise<void>
 /** One error format for every command: the API's code when there is one, one line, the contract's exit code. */
 function describe(error: unknown): { code: string | null; message: string; exitCode: number } {
   if (error instanceof CliError)
-    return { code: error.code ?? null, message: error.code ? error.message.replace(`${error.code}: `, "") : error.message, exitCode: error.exitCode };
+    return {
+      code: error.code ?? null,
+      message: error.code ? error.message.replace(`${error.code}: `, "") : error.message,
+      exitCode: error.exitCode,
+    };
   if (isBifrostError(error)) return { code: error.code, message: error.message, exitCode: exitCodeForCode(error.code) };
-  const message = error instanceof Error ? (error.message.split("\n").find((line) => line.trim() !== "") ?? error.name) : String(error);
+  const message =
+    error instanceof Error
+      ? (error.message.split("\n").find((line) => line.trim() !== "") ?? error.name)
+      : String(error);
   return { code: null, message, exitCode: EXIT.failed };
 }
 

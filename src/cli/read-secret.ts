@@ -12,7 +12,9 @@ export async function readSecretValue(key: string, what = `secret "${key}"`): Pr
   }
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const value = Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+  const value = Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
   if (!value) throw new CliError(`no value for ${what} on stdin: pipe it in, or run in a terminal to be prompted`, 2);
   return value;
 }

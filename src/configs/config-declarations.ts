@@ -1,7 +1,13 @@
 import type { ConfigType } from "./config-type.ts";
 
 /** The TypeScript type `config.get` reads a config of each type as. */
-const TYPESCRIPT_TYPE: Record<ConfigType, string> = { string: "string", int: "number", bool: "boolean", json: "unknown", secret: "string" };
+const TYPESCRIPT_TYPE: Record<ConfigType, string> = {
+  string: "string",
+  int: "number",
+  bool: "boolean",
+  json: "unknown",
+  secret: "string",
+};
 
 /**
  * The declarations `bifrost types` writes: the config store's keys, each with the type `config.get`

@@ -24,10 +24,14 @@ export function asciiLowerCase(text: string): string {
 export function normalizeConfigKey(input: unknown): string {
   if (typeof input !== "string") throw new InvalidConfigKeyError(String(input), "a key must be a string");
   if (input.length === 0) throw new InvalidConfigKeyError(input, "a key must not be empty");
-  if (input.length > 255) throw new InvalidConfigKeyError(input, `a key is at most 255 characters (got ${input.length})`);
+  if (input.length > 255)
+    throw new InvalidConfigKeyError(input, `a key is at most 255 characters (got ${input.length})`);
   if (!WRITTEN.test(input)) {
     const bad = [...new Set(input.replace(/[A-Za-z0-9_\-. ]/g, ""))].slice(0, 5).map(describeCharacter).join(", ");
-    throw new InvalidConfigKeyError(input, `only letters, digits, _, -, . and spaces are allowed, all ASCII (found ${bad})`);
+    throw new InvalidConfigKeyError(
+      input,
+      `only letters, digits, _, -, . and spaces are allowed, all ASCII (found ${bad})`,
+    );
   }
   return asciiLowerCase(input).replace(/[-. ]/g, "_");
 }

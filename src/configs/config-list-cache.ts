@@ -40,9 +40,15 @@ export async function readConfigRevisions(db: Database, scopes: string[]): Promi
  * @param alongBookkeeping read with the execution bookkeeping being written, if any (a worker
  *   claiming a run: one round trip for both, see GroupCommit)
  */
-export async function readEachConfigRevision(db: Database, scopes: string[], { alongBookkeeping = false } = {}): Promise<number[]> {
+export async function readEachConfigRevision(
+  db: Database,
+  scopes: string[],
+  { alongBookkeeping = false } = {},
+): Promise<number[]> {
   const statement = sql`SELECT "scope", "revision" FROM "config_revisions" WHERE "scope" IN (${join(scopes)})`;
-  const rows = await (alongBookkeeping ? db.bookkeeping : db.direct).query<{ scope: string; revision: number }>(statement);
+  const rows = await (alongBookkeeping ? db.bookkeeping : db.direct).query<{ scope: string; revision: number }>(
+    statement,
+  );
   return scopes.map((scope) => rows.find((r) => r.scope === scope)?.revision ?? 0);
 }
 

@@ -37,7 +37,9 @@ export function configRoutes(configs: ConfigService, orgs: OrgService): Router {
     // `If-None-Match: *` makes the write create-only (RFC 9110): an existing key is 409 CONFIG_EXISTS.
     const createOnly = req.get("if-none-match")?.trim() === "*";
     const result = await configs.set(scope, req.params.key, jsonBody(req), principal.actor, { createOnly });
-    res.status(result.created ? 201 : 200).json({ ...result.config, ...(result.warnings.length ? { warnings: result.warnings } : {}) });
+    res
+      .status(result.created ? 201 : 200)
+      .json({ ...result.config, ...(result.warnings.length ? { warnings: result.warnings } : {}) });
   });
 
   router.delete("/:key", async (req, res) => {

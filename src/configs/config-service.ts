@@ -1,18 +1,46 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { AuditLog } from "../audit/index.ts";
-import { ConfigExistsError, ConfigNotFoundError, SecretAccessError, SecretValueMissingError, ValidationError, type MissingSecret } from "../errors/index.ts";
+import {
+  ConfigExistsError,
+  ConfigNotFoundError,
+  SecretAccessError,
+  SecretValueMissingError,
+  ValidationError,
+  type MissingSecret,
+} from "../errors/index.ts";
 import { GLOBAL, scopeId, type Scope } from "../orgs/index.ts";
 import { ScopeScrubbers, type ScopeScrubber, type SecretCipher } from "../secrets/index.ts";
 import { join, sql, type Database } from "../storage/database.ts";
 import { SharedReads } from "../storage/shared-reads.ts";
 import { normalizeConfigKey } from "./config-key.ts";
 import { readConfigMatrix, type ConfigMatrix } from "./config-matrix.ts";
-import { ConfigListCache, bumpConfigRevisions, readEachConfigRevision, type RenderedList } from "./config-list-cache.ts";
-import { ExecutionConfigReader, type CascadeReads, type ReadContext, type ResolvedConfig } from "./execution-config-reader.ts";
+import {
+  ConfigListCache,
+  bumpConfigRevisions,
+  readEachConfigRevision,
+  type RenderedList,
+} from "./config-list-cache.ts";
+import {
+  ExecutionConfigReader,
+  type CascadeReads,
+  type ReadContext,
+  type ResolvedConfig,
+} from "./execution-config-reader.ts";
 import { ConfigType } from "./config-type.ts";
-import { MIN_SCRUBBABLE_SECRET_LENGTH, acceptConfigValue, decodeStoredValue, type AcceptedValue } from "./config-value.ts";
-import { toConfigView, toEffectiveView, type ConfigRow, type ConfigView, type EffectiveConfigView } from "./config-view.ts";
+import {
+  MIN_SCRUBBABLE_SECRET_LENGTH,
+  acceptConfigValue,
+  decodeStoredValue,
+  type AcceptedValue,
+} from "./config-value.ts";
+import {
+  toConfigView,
+  toEffectiveView,
+  type ConfigRow,
+  type ConfigView,
+  type EffectiveConfigView,
+} from "./config-view.ts";
 
 export const ConfigWrite = z.strictObject({
   type: ConfigType,
@@ -46,7 +74,9 @@ export class ConfigService implements CascadeReads {
    */
   private readonly scrubbers = new ScopeScrubbers((scope) => this.readSecretValues(scope));
   // Asked by a worker as it claims a run: the read goes with the claim where it can.
-  private readonly scrubbableRevisions = new SharedReads(async (scope: string) => (await readEachConfigRevision(this.db, [scope], { alongBookkeeping: true }))[0]);
+  private readonly scrubbableRevisions = new SharedReads(
+    async (scope: string) => (await readEachConfigRevision(this.db, [scope], { alongBookkeeping: true }))[0],
+  );
   private readonly lists: ConfigListCache;
 
   constructor(
@@ -76,25 +106,41 @@ export class ConfigService implements CascadeReads {
   async list(scope: Scope): Promise<ConfigView[]> {
     // Lists are the API's biggest reads: on the driver (see DirectSql), and rendered once per change
     // by listRendered.
-    const rows = await this.db.direct.query<ConfigRow>(sql`SELECT * FROM "configs" WHERE "scope" = ${scopeId(scope)} ORDER BY "key"`);
+    const rows = await this.db.direct.query<ConfigRow>(
+      sql`SELECT * FROM "configs" WHERE "scope" = ${scopeId(scope)} ORDER BY "key"`,
+    );
     return rows.map(toConfigView);
   }
 
   /** Every key an execution in `scope` can read, each from where the cascade finds it. */
   async listEffective(scope: Scope): Promise<EffectiveConfigView[]> {
-    const rows = await this.db.direct.query<ConfigRow>(sql`SELECT * FROM "configs" WHERE "scope" IN (${join(cascadeOf(scope))}) ORDER BY "key"`);
+    const rows = await this.db.direct.query<ConfigRow>(
+      sql`SELECT * FROM "configs" WHERE "scope" IN (${join(cascadeOf(scope))}) ORDER BY "key"`,
+    );
     const byKey = new Map<string, ConfigRow[]>();
     for (const row of rows) byKey.set(row.key, [...(byKey.get(row.key) ?? []), row]);
-    return [...byKey.values()].map((found) => toEffectiveView(effectiveRow(found)!, found.length > 1, found.find((r) => r.scope === GLOBAL)));
+    return [...byKey.values()].map((found) =>
+      toEffectiveView(
+        effectiveRow(found)!,
+        found.length > 1,
+        found.find((r) => r.scope === GLOBAL),
+      ),
+    );
   }
 
   /** The effective config of `key` for `scope`, without its secret value. */
   async getEffective(scope: Scope, rawKey: unknown): Promise<EffectiveConfigView> {
     const key = normalizeConfigKey(rawKey);
-    const rows = await this.db.direct.query<ConfigRow>(sql`SELECT * FROM "configs" WHERE "key" = ${key} AND "scope" IN (${join(cascadeOf(scope))})`);
+    const rows = await this.db.direct.query<ConfigRow>(
+      sql`SELECT * FROM "configs" WHERE "key" = ${key} AND "scope" IN (${join(cascadeOf(scope))})`,
+    );
     const row = effectiveRow(rows);
     if (!row) throw new ConfigNotFoundError(key, scope.kind === "global" ? GLOBAL : scope.org.name);
-    return toEffectiveView(row, rows.length > 1, rows.find((r) => r.scope === GLOBAL));
+    return toEffectiveView(
+      row,
+      rows.length > 1,
+      rows.find((r) => r.scope === GLOBAL),
+    );
   }
 
   /**
@@ -103,7 +149,9 @@ export class ConfigService implements CascadeReads {
    */
   private async findCascaded(scope: Scope, key: string): Promise<{ row: ConfigRow; shadowsGlobal: boolean }> {
     // A run's first read of each key comes here: on the driver (see DirectSql).
-    const rows = await this.db.direct.query<ConfigRow>(sql`SELECT * FROM "configs" WHERE "key" = ${key} AND "scope" IN (${join(cascadeOf(scope))})`);
+    const rows = await this.db.direct.query<ConfigRow>(
+      sql`SELECT * FROM "configs" WHERE "key" = ${key} AND "scope" IN (${join(cascadeOf(scope))})`,
+    );
     const row = effectiveRow(rows);
     if (!row) throw new ConfigNotFoundError(key, scope.kind === "global" ? GLOBAL : scope.org.name);
     return { row, shadowsGlobal: rows.length > 1 };
@@ -141,9 +189,12 @@ export class ConfigService implements CascadeReads {
   async valueOf(row: ConfigRow, reader: ReadContext): Promise<ResolvedConfig> {
     const { key } = row;
     const type = row.type as ConfigType;
-    if (type !== "secret") return { key, type, value: row.value === null ? null : decodeStoredValue(row.value), resolvedFrom: row.scope };
-    if (reader.declaredSecrets && !reader.declaredSecrets.keys.includes(key)) throw new SecretAccessError(key, reader.declaredSecrets.workflow);
-    if (row.encrypted === null) throw new SecretValueMissingError(key, row.scope, row.scope === GLOBAL ? null : await this.orgName(row.orgId));
+    if (type !== "secret")
+      return { key, type, value: row.value === null ? null : decodeStoredValue(row.value), resolvedFrom: row.scope };
+    if (reader.declaredSecrets && !reader.declaredSecrets.keys.includes(key))
+      throw new SecretAccessError(key, reader.declaredSecrets.workflow);
+    if (row.encrypted === null)
+      throw new SecretValueMissingError(key, row.scope, row.scope === GLOBAL ? null : await this.orgName(row.orgId));
     const value = this.cipher.decrypt(row.encrypted, `secret "${key}" (${row.scope})`, row.keyFingerprint);
     return { key, type, value, resolvedFrom: row.scope };
   }
@@ -151,13 +202,35 @@ export class ConfigService implements CascadeReads {
   /** @returns the audit row's id. */
   auditSecretRead(row: ConfigRow, reader: ReadContext): Promise<number> {
     // Through db.write, like every write: on SQLite it waits out another process's write lock.
-    return this.db.write((tx) => this.audit.record(tx, { actor: reader.actor, action: "secret.read", scope: row.scope, key: row.key, executionId: reader.executionId }));
+    return this.db.write((tx) =>
+      this.audit.record(tx, {
+        actor: reader.actor,
+        action: "secret.read",
+        scope: row.scope,
+        key: row.key,
+        executionId: reader.executionId,
+      }),
+    );
   }
 
   /** A run's write refused (out of its authority, or a secret copied into a plain config): audited, without the value. */
-  async auditDenied(scope: Scope, rawKey: unknown, reader: Pick<ReadContext, "actor" | "executionId">, reason: "scope" | "secret_copy"): Promise<void> {
+  async auditDenied(
+    scope: Scope,
+    rawKey: unknown,
+    reader: Pick<ReadContext, "actor" | "executionId">,
+    reason: "scope" | "secret_copy",
+  ): Promise<void> {
     const key = normalizeConfigKey(rawKey);
-    await this.db.write((tx) => this.audit.record(tx, { actor: reader.actor, action: "config.denied", scope: scopeId(scope), key, executionId: reader.executionId, details: { reason } }));
+    await this.db.write((tx) =>
+      this.audit.record(tx, {
+        actor: reader.actor,
+        action: "config.denied",
+        scope: scopeId(scope),
+        key,
+        executionId: reader.executionId,
+        details: { reason },
+      }),
+    );
   }
 
   /** @internal */
@@ -201,7 +274,9 @@ export class ConfigService implements CascadeReads {
     const rows = await this.db.direct.query<Pick<ConfigRow, "key" | "scope" | "encrypted" | "keyFingerprint">>(sql`
       SELECT "key", "scope", "encrypted", "keyFingerprint" FROM "configs"
       WHERE "scope" = ${scope} AND "type" = 'secret' AND "encrypted" IS NOT NULL`);
-    return rows.map((row) => this.cipher.decrypt(row.encrypted!, `secret "${row.key}" (${row.scope})`, row.keyFingerprint));
+    return rows.map((row) =>
+      this.cipher.decrypt(row.encrypted!, `secret "${row.key}" (${row.scope})`, row.keyFingerprint),
+    );
   }
 
   /**
@@ -210,7 +285,13 @@ export class ConfigService implements CascadeReads {
    * ciphertext), so a description can change without anyone re-entering a secret. `createOnly` refuses an existing
    * key with ConfigExistsError instead of overwriting it.
    */
-  async set(scope: Scope, rawKey: unknown, input: unknown, actor: string, options: { createOnly?: boolean } = {}): Promise<ConfigWriteResult> {
+  async set(
+    scope: Scope,
+    rawKey: unknown,
+    input: unknown,
+    actor: string,
+    options: { createOnly?: boolean } = {},
+  ): Promise<ConfigWriteResult> {
     const key = normalizeConfigKey(rawKey);
     const parsed = ConfigWrite.safeParse(input);
     if (!parsed.success) throw ValidationError.fromZod(parsed.error, "body");
@@ -224,10 +305,12 @@ export class ConfigService implements CascadeReads {
     const where = { scope_key: { scope: scopeId(scope), key } };
     const { row, created } = await this.db.write(async (tx) => {
       const existing = await tx.config.findUnique({ where });
-      if (existing && options.createOnly) throw new ConfigExistsError(key, scope.kind === "global" ? GLOBAL : scope.org.name);
+      if (existing && options.createOnly)
+        throw new ConfigExistsError(key, scope.kind === "global" ? GLOBAL : scope.org.name);
       // Keeping the stored value is for changing the description alone: it needs one, and a row of
       // the same type to keep the value from. A bare `{type}` stays "a value is required".
-      if (!stored && (!existing || existing.type !== type || description === undefined)) acceptConfigValue(key, type, undefined);
+      if (!stored && (!existing || existing.type !== type || description === undefined))
+        acceptConfigValue(key, type, undefined);
       const row = existing
         ? await tx.config.update({
             where,
@@ -246,9 +329,16 @@ export class ConfigService implements CascadeReads {
               updatedBy: actor,
             },
           });
-      const details: Record<string, string | boolean> = existing && existing.type !== type ? { type, previousType: existing.type } : { type };
+      const details: Record<string, string | boolean> =
+        existing && existing.type !== type ? { type, previousType: existing.type } : { type };
       if (existing && !stored) details.valueKept = true;
-      await this.audit.record(tx, { actor, action: existing ? "config.update" : "config.create", scope: row.scope, key, details });
+      await this.audit.record(tx, {
+        actor,
+        action: existing ? "config.update" : "config.create",
+        scope: row.scope,
+        key,
+        details,
+      });
       await bumpConfigRevisions(tx, [row.scope]);
       return { row, created: !existing };
     });
@@ -297,11 +387,15 @@ function cascadeOfScopeId(id: string): string[] {
 /** What deserves a warning about a secret's value (it is stored anyway): what scrubbing can and cannot do with it. */
 function secretWarnings(key: string, plaintext: string, scope: Scope): string[] {
   if (plaintext.length < MIN_SCRUBBABLE_SECRET_LENGTH) {
-    return [`Secret "${key}" is shorter than ${MIN_SCRUBBABLE_SECRET_LENGTH} characters: it cannot be scrubbed from execution output safely.`];
+    return [
+      `Secret "${key}" is shorter than ${MIN_SCRUBBABLE_SECRET_LENGTH} characters: it cannot be scrubbed from execution output safely.`,
+    ];
   }
   const warnings: string[] = [];
   if (/^(true|false|null|-?\d+(\.\d+)?)$/.test(plaintext)) {
-    warnings.push(`Secret "${key}" is a number or a JSON word: it is scrubbed from text and from numbers in results, but true, false and null in results are left as they are.`);
+    warnings.push(
+      `Secret "${key}" is a number or a JSON word: it is scrubbed from text and from numbers in results, but true, false and null in results are left as they are.`,
+    );
   }
   if (scope.kind === "global" && plaintext.length < MIN_GUESS_RESISTANT_GLOBAL_SECRET) {
     warnings.push(

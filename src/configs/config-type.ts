@@ -1,7 +1,9 @@
 import { z } from "zod";
 
 /** The one list of config types: the API, bundles and the OpenAPI document take it from here. */
-export const ConfigType = z.enum(["string", "int", "bool", "json", "secret"]).meta({ id: "ConfigType", description: "How a config's value is typed and stored" });
+export const ConfigType = z
+  .enum(["string", "int", "bool", "json", "secret"])
+  .meta({ id: "ConfigType", description: "How a config's value is typed and stored" });
 export type ConfigType = z.infer<typeof ConfigType>;
 
 /** What `config.get` returns for each type. */

@@ -22,7 +22,12 @@ export type AcceptedValue = { kind: "plain"; stored: string; value: unknown } | 
  *
  * @throws InvalidConfigValueError
  */
-export function acceptConfigValue(key: string, type: ConfigType, input: unknown, options: { typed?: boolean } = {}): AcceptedValue {
+export function acceptConfigValue(
+  key: string,
+  type: ConfigType,
+  input: unknown,
+  options: { typed?: boolean } = {},
+): AcceptedValue {
   const fail = (reason: string): never => {
     throw new InvalidConfigValueError(key, type, reason);
   };
@@ -47,12 +52,14 @@ export function acceptConfigValue(key: string, type: ConfigType, input: unknown,
         n = Number(input.trim());
       } else fail(`expected an integer or a string of one, got ${describe(input)}`);
       if (!Number.isInteger(n)) fail("expected an integer, got a number with a fraction");
-      if (!Number.isSafeInteger(n)) fail(`expected an integer between ${Number.MIN_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`);
+      if (!Number.isSafeInteger(n))
+        fail(`expected an integer between ${Number.MIN_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`);
       return plain(key, type, n as number);
     }
     case "bool": {
       if (typeof input === "boolean") return plain(key, type, input);
-      if (typeof input === "string" && /^(true|false)$/i.test(input.trim())) return plain(key, type, input.trim().toLowerCase() === "true");
+      if (typeof input === "string" && /^(true|false)$/i.test(input.trim()))
+        return plain(key, type, input.trim().toLowerCase() === "true");
       return fail(`expected true or false (or "true"/"false"), got ${describe(input)}`);
     }
     case "json": {
@@ -85,7 +92,14 @@ export function acceptConfigValue(key: string, type: ConfigType, input: unknown,
  * @throws InvalidConfigValueError when JSON cannot hold it
  */
 export function asJsonValue(key: string, value: unknown): unknown {
-  if (value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean" || value === undefined) return value;
+  if (
+    value === null ||
+    typeof value === "string" ||
+    typeof value === "number" ||
+    typeof value === "boolean" ||
+    value === undefined
+  )
+    return value;
   try {
     const json = JSON.stringify(value);
     return json === undefined ? undefined : JSON.parse(json);
@@ -97,7 +111,8 @@ export function asJsonValue(key: string, value: unknown): unknown {
 /** A json value that can be stored and written back out (see storable-json.ts). */
 function checkedJson(key: string, value: unknown): AcceptedValue {
   const problem = findUnstorableJson(value, MAX_VALUE_DEPTH);
-  if (problem) throw new InvalidConfigValueError(key, "json", `at ${formatPath("value", problem.path)}: ${problem.reason}`);
+  if (problem)
+    throw new InvalidConfigValueError(key, "json", `at ${formatPath("value", problem.path)}: ${problem.reason}`);
   return plain(key, "json", value);
 }
 

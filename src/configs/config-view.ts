@@ -36,7 +36,10 @@ export type EffectiveConfigView = z.infer<typeof EffectiveConfigView>;
 
 /** The answer to a write: the config, and what was accepted but deserves attention. */
 export const ConfigWriteView = ConfigView.extend({
-  warnings: z.array(z.string()).optional().meta({ description: "Present only when there are any (e.g. a secret too short to scrub)" }),
+  warnings: z
+    .array(z.string())
+    .optional()
+    .meta({ description: "Present only when there are any (e.g. a secret too short to scrub)" }),
 }).meta({ id: "ConfigWriteView", description: "A config as written" });
 export type ConfigWriteView = z.infer<typeof ConfigWriteView>;
 

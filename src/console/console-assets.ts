@@ -15,7 +15,10 @@ export function consoleAssets(dist = CONSOLE_DIST): Router {
   router.use(
     (_req, res, next) => {
       // The console only ever loads its own files and talks to its own origin.
-      res.setHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+      res.setHeader(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+      );
       res.setHeader("X-Content-Type-Options", "nosniff");
       next();
     },

@@ -18,7 +18,11 @@ import { RedactedQueueAdapter } from "./redacted-queue-adapter.ts";
 export function queueDashboard(queue: Queue, tokens: TokenService, failures: AuthFailureLimit): Router {
   const adapter = new ExpressAdapter();
   adapter.setBasePath(QUEUES_PATH);
-  createBullBoard({ queues: [new RedactedQueueAdapter(queue, { readOnlyMode: true })], serverAdapter: adapter, options: { uiConfig: { boardTitle: "Bifrost queues" } } });
+  createBullBoard({
+    queues: [new RedactedQueueAdapter(queue, { readOnlyMode: true })],
+    serverAdapter: adapter,
+    options: { uiConfig: { boardTitle: "Bifrost queues" } },
+  });
   const router = Router();
   router.use(failures.gate, adminOnly(tokens, failures), adapter.getRouter());
   return router;

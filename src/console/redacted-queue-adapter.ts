@@ -2,7 +2,9 @@ import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import type { Job } from "bullmq";
 
 /** What the dashboard shows in place of a job's data. */
-export const HIDDEN_JOB_DATA = { hidden: "job data is not shown here: open the execution (its id is the job id) in the console" };
+export const HIDDEN_JOB_DATA = {
+  hidden: "job data is not shown here: open the execution (its id is the job id) in the console",
+};
 const HIDDEN_FAILURE = "failed: the execution holds what happened";
 
 /**
@@ -18,7 +20,11 @@ export class RedactedQueueAdapter extends BullMQAdapter {
     return job ? redacted(job) : job;
   }
 
-  override async getJobs(statuses: Parameters<BullMQAdapter["getJobs"]>[0], start?: number, end?: number): Promise<Job[]> {
+  override async getJobs(
+    statuses: Parameters<BullMQAdapter["getJobs"]>[0],
+    start?: number,
+    end?: number,
+  ): Promise<Job[]> {
     return (await super.getJobs(statuses, start, end)).map(redacted);
   }
 

@@ -1,4 +1,12 @@
-import { createCipheriv, createDecipheriv, createHmac, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from "node:crypto";
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  createSecretKey,
+  randomBytes,
+  timingSafeEqual,
+  type KeyObject,
+} from "node:crypto";
 
 const VERSION = 0x80;
 const HEADER_LENGTH = 1 + 8 + 16; // version, timestamp, IV
@@ -52,7 +60,10 @@ export class Fernet {
     const iv = options.iv ?? randomBytes(BLOCK);
     if (iv.length !== BLOCK) throw new Error("A Fernet IV must be 16 bytes");
     const cipher = createCipheriv("aes-128-cbc", this.#encryptionKey, iv);
-    const body = Buffer.concat([cipher.update(typeof plaintext === "string" ? Buffer.from(plaintext, "utf8") : plaintext), cipher.final()]);
+    const body = Buffer.concat([
+      cipher.update(typeof plaintext === "string" ? Buffer.from(plaintext, "utf8") : plaintext),
+      cipher.final(),
+    ]);
     const token = Buffer.alloc(HEADER_LENGTH + body.length + HMAC_LENGTH);
     token[0] = VERSION;
     token.writeBigUInt64BE(BigInt(Math.floor(options.now ?? Date.now() / 1000)), 1);

@@ -11,12 +11,21 @@ export interface ValidationIssue {
 export class ValidationError extends BifrostError<"VALIDATION_ERROR"> {
   override name = "ValidationError";
 
-  constructor(readonly issues: ValidationIssue[], summary?: string) {
-    super("VALIDATION_ERROR", summary ?? issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; "), { issues });
+  constructor(
+    readonly issues: ValidationIssue[],
+    summary?: string,
+  ) {
+    super(
+      "VALIDATION_ERROR",
+      summary ?? issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; "),
+      { issues },
+    );
   }
 
   static fromZod(error: z.ZodError, prefix = ""): ValidationError {
-    return new ValidationError(error.issues.map((issue) => ({ path: formatPath(prefix, issue.path), message: issue.message })));
+    return new ValidationError(
+      error.issues.map((issue) => ({ path: formatPath(prefix, issue.path), message: issue.message })),
+    );
   }
 }
 

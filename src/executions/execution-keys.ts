@@ -32,12 +32,16 @@ export class ExecutionKeys {
 
   /** Frees `key` if `executionId` holds it (its run was not queued after all, or its row is gone). */
   async release(scope: string, key: string, executionId: string): Promise<void> {
-    await this.db.direct.batch([sql`DELETE FROM "execution_keys" WHERE "scope" = ${scope} AND "key" = ${key} AND "executionId" = ${executionId}`]);
+    await this.db.direct.batch([
+      sql`DELETE FROM "execution_keys" WHERE "scope" = ${scope} AND "key" = ${key} AND "executionId" = ${executionId}`,
+    ]);
   }
 
   /** Deletes the keys older than 24 h. @returns how many */
   async purge(now = new Date()): Promise<number> {
-    const [result] = await this.db.direct.batch([sql`DELETE FROM "execution_keys" WHERE "createdAt" <= ${cutoff(now)}`]);
+    const [result] = await this.db.direct.batch([
+      sql`DELETE FROM "execution_keys" WHERE "createdAt" <= ${cutoff(now)}`,
+    ]);
     return result.count;
   }
 }

@@ -31,8 +31,12 @@ export class ExecutionLogStore {
    */
   async append(executionId: string, firstSeq: number, entries: ExecutionLogEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    const values = entries.map((e, i) => sql`(${executionId}, ${firstSeq + i}, ${new Date(e.at)}, ${e.level}, ${e.message})`);
-    await this.db.bookkeeping.write(sql`INSERT INTO "execution_logs" ("executionId", "seq", "at", "level", "message") VALUES ${join(values)} ON CONFLICT DO NOTHING`);
+    const values = entries.map(
+      (e, i) => sql`(${executionId}, ${firstSeq + i}, ${new Date(e.at)}, ${e.level}, ${e.message})`,
+    );
+    await this.db.bookkeeping.write(
+      sql`INSERT INTO "execution_logs" ("executionId", "seq", "at", "level", "message") VALUES ${join(values)} ON CONFLICT DO NOTHING`,
+    );
   }
 
   /** One line after every line stored so far (a claim's note, the sweeper's "interrupted"): the seq is taken in the statement. */
@@ -47,7 +51,9 @@ export class ExecutionLogStore {
 
   /** The last seq stored for the execution, 0 when none. */
   async lastSeq(executionId: string): Promise<number> {
-    const rows = await this.db.direct.query<{ last: number | bigint | null }>(sql`SELECT MAX("seq") AS "last" FROM "execution_logs" WHERE "executionId" = ${executionId}`);
+    const rows = await this.db.direct.query<{ last: number | bigint | null }>(
+      sql`SELECT MAX("seq") AS "last" FROM "execution_logs" WHERE "executionId" = ${executionId}`,
+    );
     return Number(rows[0]?.last ?? 0);
   }
 
@@ -56,7 +62,12 @@ export class ExecutionLogStore {
     const rows = await this.db.direct.query<LogRow>(
       sql`SELECT "seq", "at", "level", "message" FROM "execution_logs" WHERE "executionId" = ${executionId} AND "seq" > ${after} ORDER BY "seq" LIMIT ${limit}`,
     );
-    return rows.map((r) => ({ seq: Number(r.seq), at: toDate(r.at).toISOString(), level: r.level as ExecutionLogEntry["level"], message: r.message }));
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      at: toDate(r.at).toISOString(),
+      level: r.level as ExecutionLogEntry["level"],
+      message: r.message,
+    }));
   }
 
   /** Every line of the execution, in order (a run keeps at most ~10,000 a attempt). */

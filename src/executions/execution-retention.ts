@@ -31,7 +31,11 @@ export class ExecutionRetention {
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly logger: Logger,
-    private readonly settings: { executionRetentionDays: number | "never"; auditRetentionDays: number | "never"; retentionIntervalMs: number },
+    private readonly settings: {
+      executionRetentionDays: number | "never";
+      auditRetentionDays: number | "never";
+      retentionIntervalMs: number;
+    },
   ) {}
 
   start(): void {
@@ -54,7 +58,13 @@ export class ExecutionRetention {
   /** One pass, if this process gets the lock (held for one interval: one pass an interval, platform-wide). */
   private async pass(): Promise<void> {
     try {
-      const got = await this.redis.set(`${this.prefix}:retention:lock`, randomUUID(), "PX", this.settings.retentionIntervalMs, "NX");
+      const got = await this.redis.set(
+        `${this.prefix}:retention:lock`,
+        randomUUID(),
+        "PX",
+        this.settings.retentionIntervalMs,
+        "NX",
+      );
       if (got !== "OK") return;
       const { executionRetentionDays: days, auditRetentionDays: auditDays } = this.settings;
       if (days !== "never") {
@@ -75,14 +85,20 @@ export class ExecutionRetention {
     const result: PruneResult = { executions: 0, logLines: 0, before: before.toISOString(), dryRun };
     const ended = sql`"finishedAt" < ${before} AND "status" IN ('success', 'failed', 'timeout', 'cancelled')`;
     if (dryRun) {
-      const [counted] = await this.db.direct.query<{ n: number | bigint }>(sql`SELECT COUNT(*) AS "n" FROM "executions" WHERE ${ended}`);
+      const [counted] = await this.db.direct.query<{ n: number | bigint }>(
+        sql`SELECT COUNT(*) AS "n" FROM "executions" WHERE ${ended}`,
+      );
       const [lines] = await this.db.direct.query<{ n: number | bigint }>(
         sql`SELECT COUNT(*) AS "n" FROM "execution_logs" WHERE "executionId" IN (SELECT "id" FROM "executions" WHERE ${ended})`,
       );
       return { ...result, executions: Number(counted.n), logLines: Number(lines.n) };
     }
     for (;;) {
-      const ids = (await this.db.direct.query<{ id: string }>(sql`SELECT "id" FROM "executions" WHERE ${ended} LIMIT ${PRUNE_BATCH}`)).map((r) => r.id);
+      const ids = (
+        await this.db.direct.query<{ id: string }>(
+          sql`SELECT "id" FROM "executions" WHERE ${ended} LIMIT ${PRUNE_BATCH}`,
+        )
+      ).map((r) => r.id);
       if (ids.length === 0) return result;
       // Lines first (the foreign key cascades too, but a count is worth having), then the rows, in one transaction.
       const [lines, rows] = await this.db.direct.batch([
@@ -99,7 +115,11 @@ export class ExecutionRetention {
   async pruneAudit(before: Date): Promise<number> {
     let deleted = 0;
     for (;;) {
-      const ids = (await this.db.direct.query<{ id: number }>(sql`SELECT "id" FROM "audit_events" WHERE "at" < ${before} ORDER BY "id" LIMIT ${PRUNE_BATCH}`)).map((r) => r.id);
+      const ids = (
+        await this.db.direct.query<{ id: number }>(
+          sql`SELECT "id" FROM "audit_events" WHERE "at" < ${before} ORDER BY "id" LIMIT ${PRUNE_BATCH}`,
+        )
+      ).map((r) => r.id);
       if (ids.length === 0) return deleted;
       const [{ count }] = await this.db.direct.batch([sql`DELETE FROM "audit_events" WHERE "id" IN (${join(ids)})`]);
       deleted += count;

@@ -25,7 +25,10 @@ const StartHeaders = z.object({
 /** Answered on a start that an `Idempotency-Key` made a repeat of an earlier one. */
 export const REPLAYED_HEADER = "Idempotent-Replayed";
 const ListQuery = z.object({
-  workflow: z.string().regex(/^[a-z0-9_]{1,100}$/, "a workflow name is 1 to 100 of [a-z0-9_]").optional(),
+  workflow: z
+    .string()
+    .regex(/^[a-z0-9_]{1,100}$/, "a workflow name is 1 to 100 of [a-z0-9_]")
+    .optional(),
   status: ExecutionStatus.optional(),
   trigger: ExecutionTrigger.optional(),
   scope: z.string().trim().min(1).max(255).optional(),
@@ -41,11 +44,18 @@ const StatsQuery = z.object({
 const Duration = z
   .string()
   .regex(/^\d{1,6}[smhd]$/, "is a duration such as 30s, 15m, 12h or 7d")
-  .transform((text) => Number(text.slice(0, -1)) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[text.at(-1) as "s" | "m" | "h" | "d"]);
+  .transform(
+    (text) =>
+      Number(text.slice(0, -1)) *
+      { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[text.at(-1) as "s" | "m" | "h" | "d"],
+  );
 const PruneBody = z.strictObject({ olderThan: Duration.optional(), dryRun: z.boolean().default(false) });
 const ExecutionId = z.string().min(1).max(100);
 const Seq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const LogsQuery = z.object({ after: Seq.default(0), limit: z.coerce.number().int().min(1).max(MAX_LOG_READ).default(MAX_LOG_READ) });
+const LogsQuery = z.object({
+  after: Seq.default(0),
+  limit: z.coerce.number().int().min(1).max(MAX_LOG_READ).default(MAX_LOG_READ),
+});
 const EventsInput = z.object({ after: Seq.optional(), "last-event-id": Seq.optional() });
 /** An SSE comment this often keeps proxies from closing a quiet stream. */
 const SSE_HEARTBEAT_MS = 15_000;
@@ -60,11 +70,23 @@ export function startExecutionRoutes(executions: ExecutionService, orgs: OrgServ
     const principal = principalOf(res);
     assertCanManageScope(principal, scope);
     const { wait } = parseInput(WaitQuery, { wait: req.query.wait }, "query");
-    const headers = parseInput(StartHeaders, { "bifrost-trigger": req.get(TRIGGER_HEADER), "idempotency-key": req.get("idempotency-key") }, "headers");
+    const headers = parseInput(
+      StartHeaders,
+      { "bifrost-trigger": req.get(TRIGGER_HEADER), "idempotency-key": req.get("idempotency-key") },
+      "headers",
+    );
     const { params } = parseInput(StartBody, optionalJsonBody(req), "body");
     const userConfig = userConfigFromHeaders(req.headers);
     const authority = isAdmin(principal) ? ("admin" as const) : ("scope" as const);
-    const input = { workflow: req.params.name, scope, params, userConfig, actor: principal.actor, authority, trigger: headers["bifrost-trigger"] ?? ("api" as const) };
+    const input = {
+      workflow: req.params.name,
+      scope,
+      params,
+      userConfig,
+      actor: principal.actor,
+      authority,
+      trigger: headers["bifrost-trigger"] ?? ("api" as const),
+    };
     const key = headers["idempotency-key"];
     let row;
     if (key === undefined) row = wait ? await executions.startAndWait(input, wait) : await executions.start(input);
@@ -87,8 +109,17 @@ export function executionRoutes(executions: ExecutionService, orgs: OrgService):
     const query = parseInput(ListQuery, req.query, "query");
     const scope = await listScopeFilter(orgs, principal, query.scope);
     const before = query.cursor && { createdAt: new Date(query.cursor[0]), id: query.cursor[1] };
-    const rows = await executions.list({ workflow: query.workflow, status: query.status, trigger: query.trigger, scope, limit: query.limit + 1, before });
-    res.json(await executions.summaries(sendPage(req, res, rows, query.limit, (row) => [row.createdAt.toISOString(), row.id])));
+    const rows = await executions.list({
+      workflow: query.workflow,
+      status: query.status,
+      trigger: query.trigger,
+      scope,
+      limit: query.limit + 1,
+      before,
+    });
+    res.json(
+      await executions.summaries(sendPage(req, res, rows, query.limit, (row) => [row.createdAt.toISOString(), row.id])),
+    );
   });
 
   // Deletes finished executions older than `olderThan` (default: the retention setting). Admin only.
@@ -102,7 +133,13 @@ export function executionRoutes(executions: ExecutionService, orgs: OrgService):
   router.get("/stats", async (req, res) => {
     const query = parseInput(StatsQuery, req.query, "query");
     const scope = await listScopeFilter(orgs, principalOf(res), query.scope);
-    res.json(await executions.stats({ scope, since: query.since ? new Date(query.since) : undefined, until: query.until ? new Date(query.until) : undefined }));
+    res.json(
+      await executions.stats({
+        scope,
+        since: query.since ? new Date(query.since) : undefined,
+        until: query.until ? new Date(query.until) : undefined,
+      }),
+    );
   });
 
   router.get("/:id", async (req, res) => {
@@ -123,21 +160,32 @@ export function executionRoutes(executions: ExecutionService, orgs: OrgService):
   router.get("/:id/events", async (req, res) => {
     const row = await executions.find(executionIdOf(req.params.id));
     assertCanSeeScopeId(principalOf(res), row.scope);
-    const input = parseInput(EventsInput, { after: req.query.after, "last-event-id": req.get("last-event-id") }, "query");
+    const input = parseInput(
+      EventsInput,
+      { after: req.query.after, "last-event-id": req.get("last-event-id") },
+      "query",
+    );
     const after = input["last-event-id"] ?? input.after ?? 0;
     const stop = new AbortController();
     res.on("close", () => stop.abort());
-    res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", connection: "keep-alive", "x-accel-buffering": "no" });
+    res.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    });
     res.flushHeaders();
     const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), SSE_HEARTBEAT_MS);
     try {
       for await (const event of executions.follow(row.id, after, stop.signal)) {
-        if (event.event === "log") res.write(`id: ${event.entry.seq}\nevent: log\ndata: ${JSON.stringify(event.entry)}\n\n`);
+        if (event.event === "log")
+          res.write(`id: ${event.entry.seq}\nevent: log\ndata: ${JSON.stringify(event.entry)}\n\n`);
         else res.write(`event: status\ndata: ${JSON.stringify({ status: event.status })}\n\n`);
       }
     } catch (error) {
       // Headers are sent: the stream can only say so and end (the client reconnects).
-      if (!stop.signal.aborted) res.write(`event: error\ndata: ${JSON.stringify({ message: (error as Error).message })}\n\n`);
+      if (!stop.signal.aborted)
+        res.write(`event: error\ndata: ${JSON.stringify({ message: (error as Error).message })}\n\n`);
     } finally {
       clearInterval(heartbeat);
       res.end();

@@ -1,6 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { ConfigService } from "../configs/index.ts";
-import { ExecutionFinishedError, ExecutionNotFoundError, IdempotencyKeyReusedError, SecretsMissingError, UserConfigMissingError, ValidationError, WorkflowNotFoundError } from "../errors/index.ts";
+import {
+  ExecutionFinishedError,
+  ExecutionNotFoundError,
+  IdempotencyKeyReusedError,
+  SecretsMissingError,
+  UserConfigMissingError,
+  ValidationError,
+  WorkflowNotFoundError,
+} from "../errors/index.ts";
 import { scopeId, type Scope } from "../orgs/index.ts";
 import type { SecretCipher } from "../secrets/index.ts";
 import type { WorkflowCatalog } from "../workflows/index.ts";
@@ -8,12 +16,25 @@ import type { ExecutionQueue } from "./execution-queue.ts";
 import type { ExecutionSignals } from "./execution-signals.ts";
 import { isFinal } from "./execution-status.ts";
 import type { ExecutionCancellations } from "./execution-cancellations.ts";
-import { ExecutionStore, type ExecutionFilter, type ExecutionStats, type NewExecution, type RunAuthority } from "./execution-store.ts";
+import {
+  ExecutionStore,
+  type ExecutionFilter,
+  type ExecutionStats,
+  type NewExecution,
+  type RunAuthority,
+} from "./execution-store.ts";
 import type { ExecutionTrigger } from "./execution-trigger.ts";
 import type { ExecutionRetention, PruneResult } from "./execution-retention.ts";
 import { followExecution, type FollowEvent } from "./execution-follow.ts";
 import type { StoredLogEntry } from "./execution-log-store.ts";
-import { legacyLogs, toExecutionSummary, toExecutionView, type ExecutionRow, type ExecutionSummary, type ExecutionView } from "./execution-view.ts";
+import {
+  legacyLogs,
+  toExecutionSummary,
+  toExecutionView,
+  type ExecutionRow,
+  type ExecutionSummary,
+  type ExecutionView,
+} from "./execution-view.ts";
 import { sealUserConfig } from "./user-config.ts";
 
 export interface StartExecution {
@@ -98,7 +119,11 @@ export class ExecutionService {
     });
   }
 
-  private async underKey(input: StartExecution, key: string, attempt: (id: string) => Promise<ExecutionRow | null>): Promise<KeyedStart> {
+  private async underKey(
+    input: StartExecution,
+    key: string,
+    attempt: (id: string) => Promise<ExecutionRow | null>,
+  ): Promise<KeyedStart> {
     const scope = scopeId(input.scope);
     for (let i = 0; ; i++) {
       const heldBy = await this.store.keys.find(scope, key);
@@ -113,7 +138,10 @@ export class ExecutionService {
       }
       const row = await attempt(randomUUID());
       if (row) return { row, replayed: false };
-      if (i + 1 >= KEY_ATTEMPTS) throw new Error(`Could not start under idempotency key after ${KEY_ATTEMPTS} attempts: the key kept changing hands`);
+      if (i + 1 >= KEY_ATTEMPTS)
+        throw new Error(
+          `Could not start under idempotency key after ${KEY_ATTEMPTS} attempts: the key kept changing hands`,
+        );
     }
   }
 
@@ -129,7 +157,11 @@ export class ExecutionService {
     if (absent.length > 0) throw new UserConfigMissingError(definition.name, absent);
     const missing = await this.configs.missingSecrets(input.scope, definition.secrets);
     if (missing.length > 0) {
-      throw new SecretsMissingError(definition.name, input.scope.kind === "global" ? "global scope" : `org "${input.scope.org.name}"`, missing);
+      throw new SecretsMissingError(
+        definition.name,
+        input.scope.kind === "global" ? "global scope" : `org "${input.scope.org.name}"`,
+        missing,
+      );
     }
     this.queue.assertAvailable();
 
@@ -142,7 +174,10 @@ export class ExecutionService {
       if (!(await this.store.createUnderKey(row, key))) return null;
     }
     try {
-      await this.queue.enqueue({ executionId: row.id, scope: row.scope, userConfig }, { workflow: definition.name, attempts: definition.retries + 1 });
+      await this.queue.enqueue(
+        { executionId: row.id, scope: row.scope, userConfig },
+        { workflow: definition.name, attempts: definition.retries + 1 },
+      );
     } catch (error) {
       await this.store.discard(row.id, key === null ? undefined : { scope: row.scope, key });
       throw error;
@@ -151,7 +186,16 @@ export class ExecutionService {
   }
 
   private newExecution(input: StartExecution, workflow: string, id: string, hasUserConfig: boolean): NewExecution {
-    return { id, workflow, scope: input.scope, params: input.params ?? {}, createdBy: input.actor, hasUserConfig, authority: input.authority, trigger: input.trigger ?? "api" };
+    return {
+      id,
+      workflow,
+      scope: input.scope,
+      params: input.params ?? {},
+      createdBy: input.actor,
+      hasUserConfig,
+      authority: input.authority,
+      trigger: input.trigger ?? "api",
+    };
   }
 
   async find(id: string): Promise<ExecutionRow> {
@@ -172,7 +216,10 @@ export class ExecutionService {
     const { retention, retentionDays = "never" } = this.extras;
     if (!retention) throw new Error("Pruning runs in API processes only");
     const ms = olderThanMs ?? (retentionDays === "never" ? undefined : retentionDays * 86_400_000);
-    if (ms === undefined) throw new ValidationError([{ path: "body.olderThan", message: "is required: BIFROST_EXECUTION_RETENTION_DAYS is never" }]);
+    if (ms === undefined)
+      throw new ValidationError([
+        { path: "body.olderThan", message: "is required: BIFROST_EXECUTION_RETENTION_DAYS is never" },
+      ]);
     return retention.pruneExecutions(new Date(Date.now() - ms), dryRun);
   }
 
@@ -202,7 +249,11 @@ export class ExecutionService {
    * then waits until the row has ended or `timeoutMs` has passed: a notice that carries the ended
    * row ends the wait; one without it, or WAIT_POLL_MS without a notice, means reading the row.
    */
-  private async whileListening(id: string, timeoutMs: number, first: () => Promise<ExecutionRow | null>): Promise<ExecutionRow> {
+  private async whileListening(
+    id: string,
+    timeoutMs: number,
+    first: () => Promise<ExecutionRow | null>,
+  ): Promise<ExecutionRow> {
     const deadline = Date.now() + timeoutMs;
     let notified = false;
     let ended: ExecutionRow | null = null;
@@ -281,11 +332,21 @@ export class ExecutionService {
 
   /** The run's lines after seq `after` and its status changes, until it ends or `signal` aborts (GET /api/executions/:id/events). */
   follow(id: string, after: number, signal: AbortSignal): AsyncGenerator<FollowEvent> {
-    return followExecution(id, after, (from, limit) => this.logsAfter(id, from, limit), this.signals, AbortSignal.any([signal, this.streams.signal]));
+    return followExecution(
+      id,
+      after,
+      (from, limit) => this.logsAfter(id, from, limit),
+      this.signals,
+      AbortSignal.any([signal, this.streams.signal]),
+    );
   }
 
   /** Lines after seq `after` (at most `limit`), and the run's status read before them: a status that is final means no line is missing. */
-  async logsAfter(id: string, after: number, limit: number): Promise<{ logs: StoredLogEntry[]; status: ExecutionRow["status"]; nextAfter: number }> {
+  async logsAfter(
+    id: string,
+    after: number,
+    limit: number,
+  ): Promise<{ logs: StoredLogEntry[]; status: ExecutionRow["status"]; nextAfter: number }> {
     const row = await this.find(id);
     let logs = await this.store.logs.after(id, after, limit);
     if (logs.length === 0 && after === 0) logs = legacyLogs(row).slice(0, limit);
@@ -303,6 +364,8 @@ export class ExecutionService {
   /** Who cancelled the cancelled runs among `rows` (one query, none when no row is cancelled). */
   private cancelledBy(rows: ExecutionRow[]): Promise<Map<string, string>> {
     const cancelled = rows.filter((r) => r.status === "cancelled").map((r) => r.id);
-    return this.extras.cancellations && cancelled.length ? this.extras.cancellations.cancelledBy(cancelled) : Promise.resolve(new Map());
+    return this.extras.cancellations && cancelled.length
+      ? this.extras.cancellations.cancelledBy(cancelled)
+      : Promise.resolve(new Map());
   }
 }

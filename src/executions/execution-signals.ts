@@ -50,11 +50,14 @@ export class ExecutionSignals {
     this.logsChannel = `${prefix}:executions:logs`;
     subscriber.on("message", (channel: string, message: string) => {
       if (channel === this.finishedChannel) this.heardFinished(message);
-      else if (channel === this.logsChannel) for (const listener of this.logsListeners.get(message) ?? []) listener(message);
+      else if (channel === this.logsChannel)
+        for (const listener of this.logsListeners.get(message) ?? []) listener(message);
       else if (channel === this.cancelChannel) for (const listener of this.cancelListeners) listener(message);
     });
     // ioredis subscribes again by itself after a reconnect.
-    const channels = [...this.hears].map((notice) => ({ finished: this.finishedChannel, cancel: this.cancelChannel, logs: this.logsChannel })[notice]);
+    const channels = [...this.hears].map(
+      (notice) => ({ finished: this.finishedChannel, cancel: this.cancelChannel, logs: this.logsChannel })[notice],
+    );
     if (channels.length === 0) return;
     subscriber.subscribe(...channels).catch((error: Error) => {
       logger.debug({ err: error }, "execution signals: subscribe deferred until Redis is reachable");
@@ -100,7 +103,10 @@ export class ExecutionSignals {
   async publishFinished(executionId: string, ended?: ExecutionRow): Promise<void> {
     // Its text columns alone already weigh less than its JSON: a run with a large result or log is
     // not serialized only to be left out.
-    const small = ended && ended.params.length + ended.logs.length + (ended.result?.length ?? 0) + (ended.error?.length ?? 0) <= MAX_NOTICE_ROW_BYTES;
+    const small =
+      ended &&
+      ended.params.length + ended.logs.length + (ended.result?.length ?? 0) + (ended.error?.length ?? 0) <=
+        MAX_NOTICE_ROW_BYTES;
     const row = small ? JSON.stringify(ended) : "";
     const carried = row !== "" && Buffer.byteLength(row) <= MAX_NOTICE_ROW_BYTES;
     await this.publish(this.finishedChannel, carried ? `${executionId}\n${row}` : executionId);
@@ -117,7 +123,10 @@ export class ExecutionSignals {
       try {
         ended = reviveRow(JSON.parse(message.slice(newline + 1)));
       } catch (error) {
-        this.logger.debug({ err: error, executionId: id }, "execution notice: its row is unreadable; waiters read it instead");
+        this.logger.debug(
+          { err: error, executionId: id },
+          "execution notice: its row is unreadable; waiters read it instead",
+        );
       }
     }
     for (const listener of listeners) listener(id, ended);
@@ -132,14 +141,18 @@ export class ExecutionSignals {
     try {
       return await this.publisher.publish(channel, message);
     } catch (error) {
-      this.logger.debug({ err: error, executionId: message.split("\n", 1)[0] }, "execution signal not sent (Redis unreachable)");
+      this.logger.debug(
+        { err: error, executionId: message.split("\n", 1)[0] },
+        "execution signal not sent (Redis unreachable)",
+      );
       return 0;
     }
   }
 
   /** A listener for notices this process does not subscribe to would wait forever: a programming error. */
   private assertHears(notice: Notice): void {
-    if (!this.hears.has(notice)) throw new Error(`ExecutionSignals: this process does not listen for "${notice}" notices`);
+    if (!this.hears.has(notice))
+      throw new Error(`ExecutionSignals: this process does not listen for "${notice}" notices`);
   }
 
   async close(): Promise<void> {
@@ -153,7 +166,16 @@ export class ExecutionSignals {
 /** JSON has no dates: the row's date columns come back as the Dates a read gives. */
 function reviveRow(json: RowAsJson): ExecutionRow {
   const date = (value: string | null) => (value === null ? null : new Date(value));
-  return { ...json, createdAt: new Date(json.createdAt), startedAt: date(json.startedAt), finishedAt: date(json.finishedAt) };
+  return {
+    ...json,
+    createdAt: new Date(json.createdAt),
+    startedAt: date(json.startedAt),
+    finishedAt: date(json.finishedAt),
+  };
 }
 
-type RowAsJson = Omit<ExecutionRow, "createdAt" | "startedAt" | "finishedAt"> & { createdAt: string; startedAt: string | null; finishedAt: string | null };
+type RowAsJson = Omit<ExecutionRow, "createdAt" | "startedAt" | "finishedAt"> & {
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+};

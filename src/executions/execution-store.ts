@@ -87,7 +87,9 @@ export class ExecutionStore {
     return this.db.write(async (tx) => {
       const updated = await tx.execution.updateMany(args);
       // The transition and its log lines (after every line stored so far) land together.
-      if (updated.count === 1) for (const line of lines) await tx.$executeRaw(ExecutionLogStore.appendAfterLastStatement(args.where!.id as string, line));
+      if (updated.count === 1)
+        for (const line of lines)
+          await tx.$executeRaw(ExecutionLogStore.appendAfterLastStatement(args.where!.id as string, line));
       return updated;
     });
   }
@@ -131,7 +133,9 @@ export class ExecutionStore {
   async createUnderKey(row: ExecutionRow, key: string): Promise<boolean> {
     try {
       // Bookkeeping, as `create`'s write is: not waiting for the disk (see Database.bookkeeping).
-      await this.db.direct.batch([insertOf(row), ...this.keys.claim(row.scope, key, row.id, row.createdAt)], { waitForDisk: false });
+      await this.db.direct.batch([insertOf(row), ...this.keys.claim(row.scope, key, row.id, row.createdAt)], {
+        waitForDisk: false,
+      });
       return true;
     } catch (error) {
       if (isUniqueViolation(error)) return false;
@@ -159,7 +163,9 @@ export class ExecutionStore {
         status: filter.status,
         scope: filter.scope,
         trigger: filter.trigger,
-        ...(before ? { OR: [{ createdAt: { lt: before.createdAt } }, { createdAt: before.createdAt, id: { lt: before.id } }] } : {}),
+        ...(before
+          ? { OR: [{ createdAt: { lt: before.createdAt } }, { createdAt: before.createdAt, id: { lt: before.id } }] }
+          : {}),
       },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: filter.limit,
@@ -189,7 +195,9 @@ export class ExecutionStore {
   async orgNames(orgIds: (string | null)[]): Promise<Map<string, string>> {
     const ids = [...new Set(orgIds.filter((id): id is string => id !== null))];
     if (ids.length === 0) return new Map();
-    const orgs = await this.db.direct.query<{ id: string; name: string }>(sql`SELECT "id", "name" FROM "orgs" WHERE "id" IN (${join(ids)})`);
+    const orgs = await this.db.direct.query<{ id: string; name: string }>(
+      sql`SELECT "id", "name" FROM "orgs" WHERE "id" IN (${join(ids)})`,
+    );
     return new Map(orgs.map((o) => [o.id, o.name]));
   }
 
@@ -212,9 +220,16 @@ export class ExecutionStore {
    * `logs` (notes about the claim) follow the lines stored so far.
    * @returns the claimed row, or null when someone else changed it first (cancelled, taken).
    */
-  async claim(row: ExecutionRow, logs: ExecutionLogEntry[], workerId: string | null = null): Promise<ExecutionRow | null> {
+  async claim(
+    row: ExecutionRow,
+    logs: ExecutionLogEntry[],
+    workerId: string | null = null,
+  ): Promise<ExecutionRow | null> {
     const data = { status: "running", attempts: row.attempts + 1, startedAt: row.startedAt ?? new Date(), workerId };
-    const { count } = await this.update({ where: { id: row.id, status: row.status, attempts: row.attempts }, data }, logs);
+    const { count } = await this.update(
+      { where: { id: row.id, status: row.status, attempts: row.attempts }, data },
+      logs,
+    );
     return count === 1 ? { ...row, ...data } : null;
   }
 
@@ -231,30 +246,38 @@ export class ExecutionStore {
       sql`UPDATE "executions" SET "status" = ${outcome.status}, "result" = ${result}, "error" = ${outcome.error}, "finishedAt" = ${finishedAt}, "durationMs" = ${durationMs}
         WHERE "id" = ${claimed.id} AND "status" = 'running' AND "attempts" = ${claimed.attempts}`,
     );
-    return count === 1 ? { ...claimed, status: outcome.status, result, error: outcome.error, finishedAt, durationMs } : null;
+    return count === 1
+      ? { ...claimed, status: outcome.status, result, error: outcome.error, finishedAt, durationMs }
+      : null;
   }
 
   /** A failed attempt with retries left goes back to pending, keeping its logs and error. */
   async scheduleRetry(claimed: ExecutionRow, outcome: ExecutionOutcome, note: string): Promise<boolean> {
-    const { count } = await this.update({
-      where: { id: claimed.id, status: "running", attempts: claimed.attempts },
-      data: { status: "pending", error: outcome.error },
-    }, [{ at: new Date().toISOString(), level: "warn", message: note }]);
+    const { count } = await this.update(
+      {
+        where: { id: claimed.id, status: "running", attempts: claimed.attempts },
+        data: { status: "pending", error: outcome.error },
+      },
+      [{ at: new Date().toISOString(), level: "warn", message: note }],
+    );
     return count === 1;
   }
 
   /** Ends a run that cannot produce an outcome (its worker died, its job vanished, its workflow is not loaded). */
   async fail(row: ExecutionRow, message: string): Promise<boolean> {
     const finishedAt = new Date();
-    const { count } = await this.update({
-      where: { id: row.id, status: row.status, attempts: row.attempts },
-      data: {
-        status: "failed",
-        error: message,
-        finishedAt,
-        durationMs: row.startedAt ? finishedAt.getTime() - row.startedAt.getTime() : null,
+    const { count } = await this.update(
+      {
+        where: { id: row.id, status: row.status, attempts: row.attempts },
+        data: {
+          status: "failed",
+          error: message,
+          finishedAt,
+          durationMs: row.startedAt ? finishedAt.getTime() - row.startedAt.getTime() : null,
+        },
       },
-    }, [{ at: finishedAt.toISOString(), level: "error", message }]);
+      [{ at: finishedAt.toISOString(), level: "error", message }],
+    );
     return count === 1;
   }
 

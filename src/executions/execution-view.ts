@@ -11,7 +11,10 @@ export type ExecutionRow = Execution;
 /** One line a run logged, scrubbed of secrets before it was stored. */
 export const ExecutionLogView = z
   .object({
-    seq: z.number().int().meta({ description: "1, 2, 3, ... per execution: read on with `GET /api/executions/{id}/logs?after=<seq>`" }),
+    seq: z
+      .number()
+      .int()
+      .meta({ description: "1, 2, 3, ... per execution: read on with `GET /api/executions/{id}/logs?after=<seq>`" }),
     at: Timestamp,
     level: z.enum(["debug", "info", "warn", "error"]),
     message: z.string().meta({ example: "charging 42" }),
@@ -31,15 +34,24 @@ export const ExecutionSummary = z
     org: OrgRefView.nullable(),
     status: ExecutionStatus,
     trigger: ExecutionTrigger,
-    workerId: z.string().nullable().meta({ description: "`<hostname>:<pid>` of the worker that took it last; null until one did" }),
+    workerId: z
+      .string()
+      .nullable()
+      .meta({ description: "`<hostname>:<pid>` of the worker that took it last; null until one did" }),
     error: z.string().nullable().meta({ description: "Scrubbed of secrets" }),
-    attempts: z.number().int().meta({ description: "Runs started so far (more than 1 after retries or an interrupted run)" }),
+    attempts: z
+      .number()
+      .int()
+      .meta({ description: "Runs started so far (more than 1 after retries or an interrupted run)" }),
     createdAt: Timestamp,
     createdBy: z.string(),
     startedAt: Timestamp.nullable(),
     finishedAt: Timestamp.nullable(),
     durationMs: z.number().int().nullable(),
-    cancelledBy: z.string().optional().meta({ description: "For a cancelled run: the actor who asked to cancel it (absent when not recorded)", example: "token:ops" }),
+    cancelledBy: z.string().optional().meta({
+      description: "For a cancelled run: the actor who asked to cancel it (absent when not recorded)",
+      example: "token:ops",
+    }),
   })
   .meta({ id: "ExecutionSummary", description: "An execution as lists show it (without params, result and logs)" });
 export type ExecutionSummary = z.infer<typeof ExecutionSummary>;
@@ -47,7 +59,10 @@ export type ExecutionSummary = z.infer<typeof ExecutionSummary>;
 /** An execution as the API shows it. Result, error and logs were scrubbed before they were stored. */
 export const ExecutionView = ExecutionSummary.extend({
   params: z.unknown().meta({ description: "The params it was started with", example: { amount: 42 } }),
-  result: z.unknown().meta({ description: "The workflow's return value (null until it succeeds), scrubbed of secrets", example: { charged: 42 } }),
+  result: z.unknown().meta({
+    description: "The workflow's return value (null until it succeeds), scrubbed of secrets",
+    example: { charged: 42 },
+  }),
   logs: z.array(ExecutionLogView),
 }).meta({ id: "Execution", description: "One execution: status, params, result, error and logs" });
 export type ExecutionView = z.infer<typeof ExecutionView>;

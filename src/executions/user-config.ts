@@ -34,14 +34,19 @@ export function userConfigFromHeaders(headers: IncomingHttpHeaders): Record<stri
     const name = normalizeUserConfigName(header.slice(USER_CONFIG_HEADER_PREFIX.length));
     const path = `headers.${header}`;
     if (!NAME.test(name)) {
-      issues.push({ path, message: "a per-user config header is Config-<Name> with a name of letters, digits, - and _ (1..100)" });
+      issues.push({
+        path,
+        message: "a per-user config header is Config-<Name> with a name of letters, digits, - and _ (1..100)",
+      });
       continue;
     }
     const value = Array.isArray(raw) ? raw.join(", ") : raw;
-    if (Buffer.byteLength(value) > MAX_VALUE_BYTES) issues.push({ path, message: `a per-user config value is at most ${MAX_VALUE_BYTES} bytes` });
+    if (Buffer.byteLength(value) > MAX_VALUE_BYTES)
+      issues.push({ path, message: `a per-user config value is at most ${MAX_VALUE_BYTES} bytes` });
     values[name] = value;
   }
-  if (Object.keys(values).length > MAX_ENTRIES) issues.push({ path: "headers", message: `at most ${MAX_ENTRIES} Config-* headers per request` });
+  if (Object.keys(values).length > MAX_ENTRIES)
+    issues.push({ path: "headers", message: `at most ${MAX_ENTRIES} Config-* headers per request` });
   if (issues.length > 0) throw new ValidationError(issues);
   return values;
 }
@@ -52,5 +57,7 @@ export function sealUserConfig(cipher: SecretCipher, values: Record<string, stri
 }
 
 export function openUserConfig(cipher: SecretCipher, sealed: string | null): Record<string, string> {
-  return sealed === null ? {} : (JSON.parse(cipher.decrypt(sealed, "the execution's per-user config")) as Record<string, string>);
+  return sealed === null
+    ? {}
+    : (JSON.parse(cipher.decrypt(sealed, "the execution's per-user config")) as Record<string, string>);
 }

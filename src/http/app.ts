@@ -44,7 +44,10 @@ export interface AppServices {
   webhooks: WebhookService;
 }
 
-export function createApp(platform: Platform, { catalog, executions, queue, schedules, webhooks }: AppServices): Express {
+export function createApp(
+  platform: Platform,
+  { catalog, executions, queue, schedules, webhooks }: AppServices,
+): Express {
   const app = express();
   app.disable("x-powered-by");
   // Security headers everywhere; the console sets its own Content-Security-Policy (console-assets.ts),

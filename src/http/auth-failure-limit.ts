@@ -35,7 +35,10 @@ export function authFailureLimit(perMinute: number): AuthFailureLimit {
     standardHeaders: "draft-8",
     legacyHeaders: false,
     handler: (_req, res) => {
-      const error = new BifrostError("RATE_LIMITED" satisfies ErrorCode, `Too many failed authentications from this address: wait a minute and check the token`);
+      const error = new BifrostError(
+        "RATE_LIMITED" satisfies ErrorCode,
+        `Too many failed authentications from this address: wait a minute and check the token`,
+      );
       res.status(ERROR_STATUS.RATE_LIMITED).json({ error: error.toJSON() });
     },
   });

@@ -8,7 +8,11 @@ import type { AuthFailureLimit } from "./auth-failure-limit.ts";
  * then refuses (403) a read-only token's request that could change something, before any body is read.
  * `byMethod: false` leaves that to the route: MCP's POSTs both read (tools/list) and run (tools/call).
  */
-export function authenticate(tokens: TokenService, failures: AuthFailureLimit, { byMethod = true }: { byMethod?: boolean } = {}): RequestHandler {
+export function authenticate(
+  tokens: TokenService,
+  failures: AuthFailureLimit,
+  { byMethod = true }: { byMethod?: boolean } = {},
+): RequestHandler {
   return async (req, res, next) => {
     let principal: Principal;
     try {

@@ -19,13 +19,18 @@ export function cursorParam<T extends z.ZodTypeAny>(shape: T) {
     .transform((text, ctx): z.infer<T> => {
       let parsed: unknown;
       try {
-        parsed = /^[A-Za-z0-9_-]+$/.test(text) ? JSON.parse(Buffer.from(text, "base64url").toString("utf8")) : undefined;
+        parsed = /^[A-Za-z0-9_-]+$/.test(text)
+          ? JSON.parse(Buffer.from(text, "base64url").toString("utf8"))
+          : undefined;
       } catch {
         parsed = undefined;
       }
       const result = shape.safeParse(parsed);
       if (!result.success) {
-        ctx.addIssue({ code: "custom", message: "is not a cursor this API gave (take it from the Link header of the page before)" });
+        ctx.addIssue({
+          code: "custom",
+          message: "is not a cursor this API gave (take it from the Link header of the page before)",
+        });
         return z.NEVER;
       }
       return result.data;

@@ -20,7 +20,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (res.headersSent) {
       // A streamed response (an export) failed midway: all we can do is cut it, so the client
       // sees a truncated body rather than a complete-looking one.
-      logger.error({ err: error, method: req.method, path: req.path }, "error after the response started; connection closed");
+      logger.error(
+        { err: error, method: req.method, path: req.path },
+        "error after the response started; connection closed",
+      );
       res.destroy();
       return;
     }
@@ -45,7 +48,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     logger.error({ err: error, method: req.method, path: req.path }, "unhandled error");
-    res.status(500).json({ error: { code: "INTERNAL_ERROR" satisfies ErrorCode, message: "Internal error; see the server log" } });
+    res
+      .status(500)
+      .json({ error: { code: "INTERNAL_ERROR" satisfies ErrorCode, message: "Internal error; see the server log" } });
   };
 }
 

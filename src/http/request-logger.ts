@@ -27,7 +27,11 @@ export function requestLogger(logger: Logger): RequestHandler {
       // An answer that was never sent has no status (Node's default of 200 would read as a success).
       const statusCode = aborted && !res.headersSent ? null : res.statusCode;
       logger[level](
-        { req: { id, method: req.method, path }, res: { statusCode }, responseTime: Math.round(performance.now() - started) },
+        {
+          req: { id, method: req.method, path },
+          res: { statusCode },
+          responseTime: Math.round(performance.now() - started),
+        },
         `${req.method} ${path} ${aborted ? "aborted" : res.statusCode}`,
       );
     };

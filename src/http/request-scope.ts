@@ -1,6 +1,12 @@
 import type { Request, Response } from "express";
 import { z } from "zod";
-import { assertCanManageScope, defaultScopeRef, otherOrgRefusal, visibleScopeFilter, type Principal } from "../auth/index.ts";
+import {
+  assertCanManageScope,
+  defaultScopeRef,
+  otherOrgRefusal,
+  visibleScopeFilter,
+  type Principal,
+} from "../auth/index.ts";
 import { OrgNotFoundError } from "../errors/index.ts";
 import { scopeId, type OrgService, type Scope } from "../orgs/index.ts";
 import { principalOf } from "./authenticate.ts";
@@ -33,7 +39,11 @@ export async function resolveScopeFor(orgs: OrgService, principal: Principal, re
  * against the caller; without it, everything for an admin and the token's own org for an org token.
  * @returns "global" or an org id, or undefined for no filter.
  */
-export async function listScopeFilter(orgs: OrgService, principal: Principal, ref: string | undefined): Promise<string | undefined> {
+export async function listScopeFilter(
+  orgs: OrgService,
+  principal: Principal,
+  ref: string | undefined,
+): Promise<string | undefined> {
   if (ref === undefined) return visibleScopeFilter(principal);
   const requested = await resolveScopeFor(orgs, principal, ref);
   assertCanManageScope(principal, requested);

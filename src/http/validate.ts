@@ -11,7 +11,8 @@ export function parseInput<S extends z.ZodType>(schema: S, data: unknown, where:
 
 /** The JSON body, or 415 when the client did not send JSON (Express then leaves the body unset). */
 export function jsonBody(req: Request): unknown {
-  if (req.body === undefined) throw new BifrostError("UNSUPPORTED_MEDIA_TYPE", "Send a JSON body with Content-Type: application/json");
+  if (req.body === undefined)
+    throw new BifrostError("UNSUPPORTED_MEDIA_TYPE", "Send a JSON body with Content-Type: application/json");
   return req.body;
 }
 

@@ -13,7 +13,11 @@ export function serializeError(error: unknown, depth = 0): unknown {
   if (!isErrorLike(error)) return error;
   if (isDatabaseError(error)) return databaseErrorForLog(error);
   const { constructor, name, message, stack } = error as Error;
-  const out: Record<string, unknown> = { type: constructor?.name && constructor.name !== "Object" ? constructor.name : name, message, stack };
+  const out: Record<string, unknown> = {
+    type: constructor?.name && constructor.name !== "Object" ? constructor.name : name,
+    message,
+    stack,
+  };
   if (depth >= MAX_DEPTH) return out;
   for (const key in error) {
     if (key in out) continue;

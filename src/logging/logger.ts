@@ -44,6 +44,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       // Also for `logger.error(error, msg)`, which pino logs under `err`.
       serializers: { err: serializeError },
     },
-    options.destination ?? (options.pretty ? pretty({ colorize: process.stdout.isTTY, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname,name" }) : pino.destination({ sync: false })),
+    options.destination ??
+      (options.pretty
+        ? pretty({ colorize: process.stdout.isTTY, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname,name" })
+        : pino.destination({ sync: false })),
   );
 }

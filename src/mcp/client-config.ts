@@ -53,7 +53,12 @@ export function mcpClientConfig({ baseUrl, org, client, userConfig }: McpClientC
           servers: { [server]: { type: "http", url, headers } },
           inputs: [
             { type: "promptString", id: "bifrost-token", description: "Bifrost API token", password: true },
-            ...names.map((name) => ({ type: "promptString", id: `bifrost-config-${name}`, description: `${headerName(name)} (your own value)`, password: true })),
+            ...names.map((name) => ({
+              type: "promptString",
+              id: `bifrost-config-${name}`,
+              description: `${headerName(name)} (your own value)`,
+              password: true,
+            })),
           ],
         }
       : { mcpServers: { [server]: { ...(client === "claude" ? { type: "http" } : {}), url, headers } } };

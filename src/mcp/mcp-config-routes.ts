@@ -19,7 +19,11 @@ const ConfigQuery = z.object({
  * placeholder, the `Config-*` headers the tool workflows declare), built by client-config.ts as
  * `bifrost mcp config` builds it. Without `scope`: the token's own (`/mcp`).
  */
-export function mcpConfigRoutes(catalog: WorkflowCatalog, orgs: OrgService, baseUrlOf: (req: Request) => string): Router {
+export function mcpConfigRoutes(
+  catalog: WorkflowCatalog,
+  orgs: OrgService,
+  baseUrlOf: (req: Request) => string,
+): Router {
   const router = Router();
   router.get("/config", async (req, res) => {
     const principal = principalOf(res);
@@ -31,7 +35,14 @@ export function mcpConfigRoutes(catalog: WorkflowCatalog, orgs: OrgService, base
       org = scope.kind === "org" ? scope.org.name : "global";
     }
     const userConfig = toolWorkflows(catalog.list()).flatMap((workflow) => workflow.userConfig);
-    res.json(mcpClientConfig({ baseUrl: baseUrlOf(req), org, client: query.client, userConfig: [...new Set(userConfig)].sort() }));
+    res.json(
+      mcpClientConfig({
+        baseUrl: baseUrlOf(req),
+        org,
+        client: query.client,
+        userConfig: [...new Set(userConfig)].sort(),
+      }),
+    );
   });
   return router;
 }

@@ -32,20 +32,29 @@ export function mcpRoutes(deps: McpDeps, orgs: OrgService, tokens: TokenService,
   // No sessions, so no SSE stream to GET and nothing to DELETE (the SDK's stateless example does the same).
   router.all(PATHS, ((req, res, next) => {
     if (req.method === "POST") return next();
-    res.set("Allow", "POST").status(405).json(rpcError(SERVER_ERROR, "Method not allowed: this MCP server is stateless; send JSON-RPC with POST"));
+    res
+      .set("Allow", "POST")
+      .status(405)
+      .json(rpcError(SERVER_ERROR, "Method not allowed: this MCP server is stateless; send JSON-RPC with POST"));
   }) satisfies RequestHandler);
   router.use(failures.gate);
   router.use(authenticate(tokens, failures, { byMethod: false }));
   router.use(express.json({ limit: MCP_BODY_LIMIT, strict: false }));
   router.post(PATHS, async (req, res) => {
     const principal = principalOf(res);
-    const ref = req.params.scope === undefined ? defaultScopeRef(principal) : parseInput(ScopeParam, req.params.scope, "path.scope");
+    const ref =
+      req.params.scope === undefined
+        ? defaultScopeRef(principal)
+        : parseInput(ScopeParam, req.params.scope, "path.scope");
     const scope = await resolveScopeFor(orgs, principal, ref);
     assertCanManageScope(principal, scope);
     const userConfig = userConfigFromHeaders(req.headers);
     const server = createMcpServer(deps, { principal, scope, userConfig });
     // A plain JSON answer unless the client asked for progress, which needs the SSE stream.
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !asksForProgress(req.body) });
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: !asksForProgress(req.body),
+    });
     res.on("close", () => {
       void transport.close();
       void server.close();
@@ -60,7 +69,11 @@ export function mcpRoutes(deps: McpDeps, orgs: OrgService, tokens: TokenService,
 /** Whether any request in the body (one message or a batch) carries `_meta.progressToken`. */
 function asksForProgress(body: unknown): boolean {
   const messages: unknown[] = Array.isArray(body) ? body : [body];
-  return messages.some((message) => (message as { params?: { _meta?: { progressToken?: unknown } } } | null)?.params?._meta?.progressToken !== undefined);
+  return messages.some(
+    (message) =>
+      (message as { params?: { _meta?: { progressToken?: unknown } } } | null)?.params?._meta?.progressToken !==
+      undefined,
+  );
 }
 
 function rpcError(code: number, message: string, data?: unknown) {
@@ -72,6 +85,11 @@ const mcpErrors: ErrorRequestHandler = (error, req: Request, res, next) => {
   if (res.headersSent) return next(error);
   const known: BifrostError | null = error instanceof BifrostError ? error : fromLibraryError(error, req);
   if (!known) return next(error);
-  const code = known.code === "MALFORMED_REQUEST" ? RpcErrorCode.ParseError : known.code === "VALIDATION_ERROR" ? RpcErrorCode.InvalidRequest : SERVER_ERROR;
+  const code =
+    known.code === "MALFORMED_REQUEST"
+      ? RpcErrorCode.ParseError
+      : known.code === "VALIDATION_ERROR"
+        ? RpcErrorCode.InvalidRequest
+        : SERVER_ERROR;
   res.status(ERROR_STATUS[known.code]).json(rpcError(code, `${known.code}: ${known.message}`, known.toJSON()));
 };

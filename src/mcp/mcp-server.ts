@@ -1,7 +1,13 @@
 import { readFileSync } from "node:fs";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
-import { CallToolRequestSchema, CancelledNotificationSchema, ErrorCode, ListToolsRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
+import {
+  CallToolRequestSchema,
+  CancelledNotificationSchema,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+} from "@modelcontextprotocol/sdk/types.js";
 import type { Principal } from "../auth/index.ts";
 import type { WorkflowCatalog } from "../workflows/workflow-catalog.ts";
 import type { CallRegistry } from "./call-registry.ts";
@@ -20,7 +26,9 @@ export interface McpDeps extends ToolCaller {
  */
 const validator = new AjvJsonSchemaValidator();
 
-const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
 
 /**
  * The MCP server for one HTTP request (stateless Streamable HTTP: a server and transport per
@@ -30,7 +38,10 @@ const { version } = JSON.parse(readFileSync(new URL("../../package.json", import
  * than through `registerTool`, which takes zod schemas.
  */
 export function createMcpServer(deps: McpDeps, origin: CallOrigin): McpServer {
-  const mcp = new McpServer({ name: "bifrost", version }, { capabilities: { tools: {} }, jsonSchemaValidator: validator });
+  const mcp = new McpServer(
+    { name: "bifrost", version },
+    { capabilities: { tools: {} }, jsonSchemaValidator: validator },
+  );
   const server = mcp.server;
   const caller = tokenIdOf(origin.principal);
 
@@ -38,7 +49,8 @@ export function createMcpServer(deps: McpDeps, origin: CallOrigin): McpServer {
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const workflow = deps.catalog.get(request.params.name);
-    if (!workflow?.tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${JSON.stringify(request.params.name)}`);
+    if (!workflow?.tool)
+      throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${JSON.stringify(request.params.name)}`);
     const token = request.params._meta?.progressToken;
     let progress = 0;
     const notify =
@@ -47,11 +59,20 @@ export function createMcpServer(deps: McpDeps, origin: CallOrigin): McpServer {
         : async (message: string) => {
             progress += 1;
             // A client gone meanwhile cannot hear it; the run does not care.
-            await extra.sendNotification({ method: "notifications/progress", params: { progressToken: token, progress, message } }).catch(() => undefined);
+            await extra
+              .sendNotification({
+                method: "notifications/progress",
+                params: { progressToken: token, progress, message },
+              })
+              .catch(() => undefined);
           };
     const registered = deps.calls.register(caller, extra.requestId);
     try {
-      return await callWorkflowTool(deps, workflow, request.params.arguments, origin, { cancel: registered.signal, gone: extra.signal, progress: notify });
+      return await callWorkflowTool(deps, workflow, request.params.arguments, origin, {
+        cancel: registered.signal,
+        gone: extra.signal,
+        progress: notify,
+      });
     } finally {
       registered.release();
     }

@@ -16,5 +16,9 @@ export interface RunProgress {
 /** Reads a run's status and its stored log lines after seq `seen` (lines are stored while it runs). */
 export async function readRunProgress(executions: ExecutionService, id: string, seen: number): Promise<RunProgress> {
   const page = await executions.logsAfter(id, seen, PROGRESS_LINES);
-  return { status: page.status as ExecutionStatus, lines: page.logs.map((entry) => `${entry.level}: ${entry.message}`), seen: page.nextAfter };
+  return {
+    status: page.status as ExecutionStatus,
+    lines: page.logs.map((entry) => `${entry.level}: ${entry.message}`),
+    seen: page.nextAfter,
+  };
 }

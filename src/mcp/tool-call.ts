@@ -44,7 +44,13 @@ export interface CallSignals {
  * bounded by the workflow's timeout. Every refusal and every run that did not succeed is a tool
  * error (`isError`) whose text says why, scrubbed as the execution's stored error is.
  */
-export async function callWorkflowTool(caller: ToolCaller, workflow: WorkflowInfo, args: unknown, origin: CallOrigin, signals: CallSignals): Promise<CallToolResult> {
+export async function callWorkflowTool(
+  caller: ToolCaller,
+  workflow: WorkflowInfo,
+  args: unknown,
+  origin: CallOrigin,
+  signals: CallSignals,
+): Promise<CallToolResult> {
   const { executions } = caller;
   const { principal, scope } = origin;
   const id = randomUUID();
@@ -73,10 +79,15 @@ export async function callWorkflowTool(caller: ToolCaller, workflow: WorkflowInf
   }
   if (row === null) return toolError(`The client went away; the run continues as execution ${id}`);
   if (!isFinal(row.status)) {
-    return toolError(`The run did not end within ${Math.round((workflow.timeoutMs + WAIT_GRACE_MS) / 1000)} s; it continues as execution ${id} (GET /api/executions/${id})`);
+    return toolError(
+      `The run did not end within ${Math.round((workflow.timeoutMs + WAIT_GRACE_MS) / 1000)} s; it continues as execution ${id} (GET /api/executions/${id})`,
+    );
   }
   const view = await executions.view(row, scope);
-  if (view.status !== "success") return toolError(`The run ${view.status === "timeout" ? "timed out" : view.status} (execution ${id}): ${view.error ?? "no reason was recorded"}`);
+  if (view.status !== "success")
+    return toolError(
+      `The run ${view.status === "timeout" ? "timed out" : view.status} (execution ${id}): ${view.error ?? "no reason was recorded"}`,
+    );
   const text = JSON.stringify(view.result ?? null);
   return { content: [{ type: "text", text }], ...(isRecord(view.result) ? { structuredContent: view.result } : {}) };
 }
@@ -98,7 +109,12 @@ function untilEither(run: Promise<ExecutionRow>, { cancel, gone }: CallSignals):
 }
 
 /** Tells the client the run's status when it changes and each log line it wrote, until the call's wait ends. */
-async function watchProgress(executions: ExecutionService, id: string, notify: (message: string) => Promise<void>, run: Promise<ExecutionRow | null>): Promise<void> {
+async function watchProgress(
+  executions: ExecutionService,
+  id: string,
+  notify: (message: string) => Promise<void>,
+  run: Promise<ExecutionRow | null>,
+): Promise<void> {
   let ended = false;
   run.finally(() => (ended = true)).catch(() => undefined);
   let status: string | null = null;

@@ -29,7 +29,11 @@ export function orgRoutes(orgs: OrgService): Router {
     const principal = principalOf(res);
     const query = parseInput(OrgListQuery, req.query, "query");
     if (principal.kind === "org") return void res.json([await orgs.get(principal.orgId)]);
-    res.json(sendPage(req, res, await orgs.list({ limit: query.limit + 1, after: query.cursor?.[0] }), query.limit, (org) => [org.name]));
+    res.json(
+      sendPage(req, res, await orgs.list({ limit: query.limit + 1, after: query.cursor?.[0] }), query.limit, (org) => [
+        org.name,
+      ]),
+    );
   });
 
   router.delete("/:org", async (req, res) => {

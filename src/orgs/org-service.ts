@@ -16,7 +16,10 @@ export const OrgName = z
   .trim()
   .min(1, "an org name must not be empty")
   .max(100, "an org name is at most 100 characters")
-  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, "an org name starts with a letter or digit and holds only letters, digits, spaces, . _ -")
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/,
+    "an org name starts with a letter or digit and holds only letters, digits, spaces, . _ -",
+  )
   .refine((name) => name.toLowerCase() !== GLOBAL, '"global" is reserved for the global scope')
   .refine((name) => !UUID.test(name), "an org name must not look like an org id (a UUID)");
 
@@ -80,13 +83,24 @@ export class OrgService {
       const contents = await this.store.contents(tx, org.id);
       const { configs, activeExecutions } = contents;
       if (activeExecutions > 0) {
-        throw new OrgNotEmptyError(`Org ${JSON.stringify(org.name)} has ${plural(activeExecutions, "run")} pending or running: cancel them or wait for their end, then delete it`, contents);
+        throw new OrgNotEmptyError(
+          `Org ${JSON.stringify(org.name)} has ${plural(activeExecutions, "run")} pending or running: cancel them or wait for their end, then delete it`,
+          contents,
+        );
       }
       if (configs > 0 && !force) {
-        throw new OrgNotEmptyError(`Org ${JSON.stringify(org.name)} holds ${plural(configs, "config")}: delete them first, or force the deletion (force=true; \`bifrost orgs delete --force\`) to delete them with it`, contents);
+        throw new OrgNotEmptyError(
+          `Org ${JSON.stringify(org.name)} holds ${plural(configs, "config")}: delete them first, or force the deletion (force=true; \`bifrost orgs delete --force\`) to delete them with it`,
+          contents,
+        );
       }
       const { tokens } = await this.store.delete(tx, org.id);
-      await this.audit.record(tx, { actor, action: "org.delete", scope: org.id, details: { name: org.name, configs, tokens, force } });
+      await this.audit.record(tx, {
+        actor,
+        action: "org.delete",
+        scope: org.id,
+        details: { name: org.name, configs, tokens, force },
+      });
       // Last, as every config change does (config-list-cache.ts).
       if (configs > 0) await bumpConfigRevisions(tx, [org.id]);
     });

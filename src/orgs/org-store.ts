@@ -19,7 +19,10 @@ export class OrgStore {
   constructor(private readonly db: Database) {}
 
   insert(tx: Transaction, name: string, createdBy: string): Promise<OrgRow> {
-    return tx.org.create({ data: { id: randomUUID(), name, createdBy }, select: { id: true, name: true, createdAt: true } });
+    return tx.org.create({
+      data: { id: randomUUID(), name, createdBy },
+      select: { id: true, name: true, createdAt: true },
+    });
   }
 
   /** By name; `after`: the last name of the page before. */
@@ -33,7 +36,9 @@ export class OrgStore {
   }
 
   async byId(id: string): Promise<OrgRow | undefined> {
-    const [org] = await this.db.direct.query<OrgRow>(sql`SELECT "id", "name", "createdAt" FROM "orgs" WHERE "id" = ${id}`);
+    const [org] = await this.db.direct.query<OrgRow>(
+      sql`SELECT "id", "name", "createdAt" FROM "orgs" WHERE "id" = ${id}`,
+    );
     return org;
   }
 
@@ -42,7 +47,9 @@ export class OrgStore {
    * this org gets both in one round trip (GroupCommit).
    */
   async byIdAlongClaim(id: string): Promise<OrgRow | undefined> {
-    const [org] = await this.db.bookkeeping.query<OrgRow>(sql`SELECT "id", "name", "createdAt" FROM "orgs" WHERE "id" = ${id}`);
+    const [org] = await this.db.bookkeeping.query<OrgRow>(
+      sql`SELECT "id", "name", "createdAt" FROM "orgs" WHERE "id" = ${id}`,
+    );
     return org;
   }
 
@@ -51,27 +58,36 @@ export class OrgStore {
     // No org name holds a NUL, and PostgreSQL text cannot carry one into a query.
     if (ref.includes("\u0000")) return undefined;
     const [org] = await this.db.direct.query<OrgRef>(
-      UUID.test(ref) ? sql`SELECT "id", "name" FROM "orgs" WHERE "id" = ${ref.toLowerCase()}` : sql`SELECT "id", "name" FROM "orgs" WHERE "name" = ${ref}`,
+      UUID.test(ref)
+        ? sql`SELECT "id", "name" FROM "orgs" WHERE "id" = ${ref.toLowerCase()}`
+        : sql`SELECT "id", "name" FROM "orgs" WHERE "name" = ${ref}`,
     );
     return org;
   }
 
   /** Whether an org's name is `name` in any case: one lookup on the unique index on lower("name") (names are ASCII). */
   async nameTaken(name: string): Promise<boolean> {
-    const rows = await this.db.direct.query<{ id: string }>(sql`SELECT "id" FROM "orgs" WHERE lower("name") = ${name.toLowerCase()}`);
+    const rows = await this.db.direct.query<{ id: string }>(
+      sql`SELECT "id" FROM "orgs" WHERE lower("name") = ${name.toLowerCase()}`,
+    );
     return rows.length > 0;
   }
 
   /** By id or exact name, in a transaction that is about to delete it. */
   findForDelete(tx: Transaction, ref: string): Promise<OrgRef | null> {
     if (ref.includes("\u0000")) return Promise.resolve(null);
-    return tx.org.findFirst({ where: UUID.test(ref) ? { id: ref.toLowerCase() } : { name: ref }, select: { id: true, name: true } });
+    return tx.org.findFirst({
+      where: UUID.test(ref) ? { id: ref.toLowerCase() } : { name: ref },
+      select: { id: true, name: true },
+    });
   }
 
   /** What deleting an org would take with it, or be refused for. */
   async contents(tx: Transaction, id: string): Promise<{ configs: number; activeExecutions: number }> {
     const configs = await tx.config.count({ where: { orgId: id } });
-    const activeExecutions = await tx.execution.count({ where: { orgId: id, status: { in: ["pending", "running"] satisfies ExecutionStatus[] } } });
+    const activeExecutions = await tx.execution.count({
+      where: { orgId: id, status: { in: ["pending", "running"] satisfies ExecutionStatus[] } },
+    });
     return { configs, activeExecutions };
   }
 

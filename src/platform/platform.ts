@@ -38,14 +38,20 @@ export interface PlatformOptions {
  */
 export async function openPlatform(options: PlatformOptions = {}): Promise<Platform> {
   const settings = options.settings ?? loadSettings();
-  const logger = options.logger ?? createLogger({ level: settings.logLevel, pretty: settings.logFormat === "pretty" || (settings.logFormat === undefined && process.stdout.isTTY) });
+  const logger =
+    options.logger ??
+    createLogger({
+      level: settings.logLevel,
+      pretty: settings.logFormat === "pretty" || (settings.logFormat === undefined && process.stdout.isTTY),
+    });
   const secretKey = loadSecretKey(settings, logger);
   const cipher = new SecretCipher(secretKey, loadPreviousSecretKeys(settings));
   const db = await openDatabase(settings.databaseUrl);
   try {
     if (options.migrate !== false) {
       const applied = await migrate(db);
-      if (applied.length > 0) logger.info({ migrations: applied, database: db.displayUrl }, "applied database migrations");
+      if (applied.length > 0)
+        logger.info({ migrations: applied, database: db.displayUrl }, "applied database migrations");
     }
     await assertSecretKeyMatches(db.prisma, cipher);
   } catch (error) {

@@ -30,12 +30,18 @@ export interface RunningServer {
  * Serves the API until `close()`; resolves once the port is open. Redis being down does not stop
  * it: config routes serve, execution requests get 503 QUEUE_UNAVAILABLE until Redis is back.
  */
-export async function startServer(platform: Platform, port = platform.settings.port, host = platform.settings.host): Promise<RunningServer> {
+export async function startServer(
+  platform: Platform,
+  port = platform.settings.port,
+  host = platform.settings.host,
+): Promise<RunningServer> {
   const { settings, logger } = platform;
   const catalog = await loadWorkflowCatalog(settings.workflowsDirs, { logger });
-  for (const error of catalog.errors) logger.error({ file: error.file, line: error.line }, `workflow file not loaded: ${error.message}`);
+  for (const error of catalog.errors)
+    logger.error({ file: error.file, line: error.line }, `workflow file not loaded: ${error.message}`);
   catalog.onChange(() => {
-    for (const error of catalog.errors) logger.error({ file: error.file, line: error.line }, `workflow file not loaded: ${error.message}`);
+    for (const error of catalog.errors)
+      logger.error({ file: error.file, line: error.line }, `workflow file not loaded: ${error.message}`);
   });
   catalog.watch(settings.workflowsWatchMs);
 
@@ -54,9 +60,26 @@ export async function startServer(platform: Platform, port = platform.settings.p
     cancellations: new ExecutionCancellations(platform.db, platform.audit),
   });
   const scheduleQueue = new ScheduleQueue(redis, settings.queuePrefix);
-  const schedules = new ScheduleService(platform.db, new ScheduleStore(platform.db), platform.audit, catalog, scheduleQueue, logger, { minIntervalS: settings.scheduleMinIntervalS });
-  const webhooks = new WebhookService(platform.db, new WebhookStore(platform.db), platform.audit, platform.cipher, catalog, platform.orgs, executions);
-  const purgeKeys = () => void store.keys.purge().catch((error) => logger.warn({ err: error }, "could not delete expired idempotency keys"));
+  const schedules = new ScheduleService(
+    platform.db,
+    new ScheduleStore(platform.db),
+    platform.audit,
+    catalog,
+    scheduleQueue,
+    logger,
+    { minIntervalS: settings.scheduleMinIntervalS },
+  );
+  const webhooks = new WebhookService(
+    platform.db,
+    new WebhookStore(platform.db),
+    platform.audit,
+    platform.cipher,
+    catalog,
+    platform.orgs,
+    executions,
+  );
+  const purgeKeys = () =>
+    void store.keys.purge().catch((error) => logger.warn({ err: error }, "could not delete expired idempotency keys"));
   const purging = setInterval(purgeKeys, KEY_PURGE_MS);
   purging.unref();
 
@@ -65,7 +88,10 @@ export async function startServer(platform: Platform, port = platform.settings.p
     const s = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(s)));
   });
   const address = server.address();
-  const url = typeof address === "object" && address ? `http://${host.includes(":") ? `[${host}]` : host}:${address.port}` : `http://${host}:${port}`;
+  const url =
+    typeof address === "object" && address
+      ? `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`
+      : `http://${host}:${port}`;
   return {
     server,
     url,

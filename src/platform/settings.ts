@@ -70,7 +70,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     databaseUrl: env.DATABASE_URL || `file:${resolve(home, "bifrost.db")}`,
     redisUrl: env.REDIS_URL || "redis://127.0.0.1:6379",
     secretKey: env.BIFROST_SECRET_KEY || undefined,
-    previousSecretKeys: (env.BIFROST_SECRET_KEY_PREVIOUS ?? "").split(/[,\n]/).map((k) => k.trim()).filter(Boolean),
+    previousSecretKeys: (env.BIFROST_SECRET_KEY_PREVIOUS ?? "")
+      .split(/[,\n]/)
+      .map((k) => k.trim())
+      .filter(Boolean),
     port: env.PORT ?? 3000,
     host: env.HOST ?? "127.0.0.1",
     workflowsDirs: (env.BIFROST_WORKFLOWS_DIR || "examples/workflows")

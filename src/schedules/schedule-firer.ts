@@ -54,9 +54,12 @@ export class ScheduleFirer {
       autorun: false,
     });
     this.worker.on("error", (error) => {
-      if (!/ECONNREFUSED|ETIMEDOUT|Connection is closed|ENOTFOUND|EHOSTUNREACH/.test(error.message)) deps.logger.error({ err: error }, "schedule worker error");
+      if (!/ECONNREFUSED|ETIMEDOUT|Connection is closed|ENOTFOUND|EHOSTUNREACH/.test(error.message))
+        deps.logger.error({ err: error }, "schedule worker error");
     });
-    this.worker.on("failed", (job, error) => deps.logger.error({ err: error, jobId: job?.id }, "a schedule's fire could not be handled"));
+    this.worker.on("failed", (job, error) =>
+      deps.logger.error({ err: error, jobId: job?.id }, "a schedule's fire could not be handled"),
+    );
   }
 
   start(): void {
@@ -85,12 +88,23 @@ export class ScheduleFirer {
     if (schedule.overlap === "skip" && schedule.lastExecutionId) {
       const last = await executionStore.find(schedule.lastExecutionId);
       if (last && !isFinal(last.status) && !(await this.isThisFire(schedule.scope, key, last.id))) {
-        logger.info({ schedule: schedule.id, workflow: schedule.workflow, lastExecutionId: last.id, fireAt }, "schedule fire skipped: its last run has not ended (overlap: skip)");
+        logger.info(
+          { schedule: schedule.id, workflow: schedule.workflow, lastExecutionId: last.id, fireAt },
+          "schedule fire skipped: its last run has not ended (overlap: skip)",
+        );
         return { kind: "skipped", lastExecutionId: last.id };
       }
     }
     const scope = schedule.orgId ? orgScope(await orgs.get(schedule.orgId)) : GLOBAL_SCOPE;
-    const input = { workflow: schedule.workflow, scope, params: JSON.parse(schedule.params), userConfig: {}, actor: `schedule:${schedule.id}`, authority: "scope" as const, trigger: "schedule" as const };
+    const input = {
+      workflow: schedule.workflow,
+      scope,
+      params: JSON.parse(schedule.params),
+      userConfig: {},
+      actor: `schedule:${schedule.id}`,
+      authority: "scope" as const,
+      trigger: "schedule" as const,
+    };
     let started;
     let kind: "started" | "refused";
     try {
@@ -98,7 +112,11 @@ export class ScheduleFirer {
       kind = "started";
     } catch (error) {
       if (!isBifrostError(error) || !REFUSALS.has(error.code)) throw error;
-      started = await executions.recordRefusedOnce(input, key, `The schedule's fire at ${fireAt.toISOString()} could not start a run: ${error.code}: ${error.message}`);
+      started = await executions.recordRefusedOnce(
+        input,
+        key,
+        `The schedule's fire at ${fireAt.toISOString()} could not start a run: ${error.code}: ${error.message}`,
+      );
       kind = "refused";
     }
     await schedules.markFired(schedule.id, fireAt, started.row.id);

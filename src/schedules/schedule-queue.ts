@@ -28,7 +28,10 @@ export interface SchedulerState {
 export class ScheduleQueue {
   readonly queue: Queue<FireJobData>;
 
-  constructor(redis: Redis, readonly prefix: string) {
+  constructor(
+    redis: Redis,
+    readonly prefix: string,
+  ) {
     this.queue = new Queue<FireJobData>(SCHEDULES_QUEUE, { connection: redis, prefix });
     // Connection errors are logged once by the connection itself (see ExecutionQueue).
     this.queue.on("error", () => {});
@@ -48,7 +51,12 @@ export class ScheduleQueue {
         data: { scheduleId: schedule.id },
         // A fire whose handling failed (the database away) is tried again, under its fire's key
         // (ScheduleFirer): a second attempt of a fire that did start its run starts nothing.
-        opts: { attempts: 5, backoff: { type: "exponential", delay: 1_000 }, removeOnComplete: true, removeOnFail: true },
+        opts: {
+          attempts: 5,
+          backoff: { type: "exponential", delay: 1_000 },
+          removeOnComplete: true,
+          removeOnFail: true,
+        },
       },
     );
   }

@@ -11,7 +11,10 @@ import type { ScheduleRow } from "./schedule-view.ts";
 
 const ListQuery = z.object({
   scope: z.string().trim().min(1).max(255).optional(),
-  workflow: z.string().regex(/^[a-z0-9_]{1,100}$/, "a workflow name is 1 to 100 of [a-z0-9_]").optional(),
+  workflow: z
+    .string()
+    .regex(/^[a-z0-9_]{1,100}$/, "a workflow name is 1 to 100 of [a-z0-9_]")
+    .optional(),
 });
 const ScheduleId = z.string().min(1).max(100);
 /** Schedule ids are UUIDs: anything else cannot name one (and never reaches the database). */
@@ -58,6 +61,7 @@ export function scheduleRoutes(schedules: ScheduleService, orgs: OrgService): Ro
 async function visible(schedules: ScheduleService, principal: Principal, rawId: unknown): Promise<ScheduleRow> {
   const id = parseInput(ScheduleId, rawId, "id");
   const row = UUID.test(id) ? await schedules.find(id.toLowerCase()) : null;
-  if (!row || (!isAdmin(principal) && principal.kind === "org" && row.scope !== principal.orgId)) throw new ScheduleNotFoundError(id);
+  if (!row || (!isAdmin(principal) && principal.kind === "org" && row.scope !== principal.orgId))
+    throw new ScheduleNotFoundError(id);
   return row;
 }

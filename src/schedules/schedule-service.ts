@@ -12,7 +12,11 @@ import type { ScheduleQueue } from "./schedule-queue.ts";
 import type { ScheduleFilter, ScheduleStore } from "./schedule-store.ts";
 import { toScheduleView, type ScheduleRow, type ScheduleView } from "./schedule-view.ts";
 
-const Text = (max: number) => z.string().max(max, `at most ${max} characters`).refine((text) => !text.includes("\u0000"), "must not contain NUL characters");
+const Text = (max: number) =>
+  z
+    .string()
+    .max(max, `at most ${max} characters`)
+    .refine((text) => !text.includes("\u0000"), "must not contain NUL characters");
 
 export const ScheduleCreate = z.strictObject({
   workflow: z.string().min(1).max(100),
@@ -79,7 +83,19 @@ export class ScheduleService {
         createdBy: actor,
         updatedBy: actor,
       });
-      await this.audit.record(tx, { actor, action: "schedule.create", scope: created.scope, details: { schedule: id, workflow: created.workflow, cron, timezone: created.timezone, enabled: created.enabled, overlap: created.overlap } });
+      await this.audit.record(tx, {
+        actor,
+        action: "schedule.create",
+        scope: created.scope,
+        details: {
+          schedule: id,
+          workflow: created.workflow,
+          cron,
+          timezone: created.timezone,
+          enabled: created.enabled,
+          overlap: created.overlap,
+        },
+      });
       return created;
     });
     await this.syncRedis(row);
@@ -116,17 +132,36 @@ export class ScheduleService {
     if (changed.length === 0) return row;
     const updated = await this.db.write(async (tx) => {
       const next = await this.store.update(tx, row.id, { ...data, updatedBy: actor });
-      await this.audit.record(tx, { actor, action: "schedule.update", scope: row.scope, details: { schedule: row.id, workflow: row.workflow, changed: changed.join(","), cron, timezone, enabled: next.enabled, overlap: next.overlap } });
+      await this.audit.record(tx, {
+        actor,
+        action: "schedule.update",
+        scope: row.scope,
+        details: {
+          schedule: row.id,
+          workflow: row.workflow,
+          changed: changed.join(","),
+          cron,
+          timezone,
+          enabled: next.enabled,
+          overlap: next.overlap,
+        },
+      });
       return next;
     });
-    if (changed.some((field) => field === "cron" || field === "timezone" || field === "enabled")) await this.syncRedis(updated);
+    if (changed.some((field) => field === "cron" || field === "timezone" || field === "enabled"))
+      await this.syncRedis(updated);
     return updated;
   }
 
   async delete(row: ScheduleRow, actor: string): Promise<void> {
     await this.db.write(async (tx) => {
       if (await this.store.delete(tx, row.id)) {
-        await this.audit.record(tx, { actor, action: "schedule.delete", scope: row.scope, details: { schedule: row.id, workflow: row.workflow, cron: row.cron } });
+        await this.audit.record(tx, {
+          actor,
+          action: "schedule.delete",
+          scope: row.scope,
+          details: { schedule: row.id, workflow: row.workflow, cron: row.cron },
+        });
       }
     });
     await this.syncRedis({ ...row, enabled: false });
@@ -151,7 +186,10 @@ export class ScheduleService {
     if (!cronIssue) {
       const seconds = shortestInterval(schedule.cron);
       if (seconds < this.options.minIntervalS) {
-        issues.push({ path: "body.cron", message: `fires as often as every ${seconds} s; a schedule may fire at most every ${this.options.minIntervalS} s (BIFROST_SCHEDULE_MIN_INTERVAL_S)` });
+        issues.push({
+          path: "body.cron",
+          message: `fires as often as every ${seconds} s; a schedule may fire at most every ${this.options.minIntervalS} s (BIFROST_SCHEDULE_MIN_INTERVAL_S)`,
+        });
       }
     }
     if (issues.length > 0) throw new ValidationError(issues);
@@ -170,7 +208,10 @@ export class ScheduleService {
       if (row.enabled) await this.queue.upsert(row);
       else await this.queue.remove(row.id);
     } catch (error) {
-      this.logger.warn({ err: error, schedule: row.id }, "could not update the schedule's job scheduler in Redis: the workers' sync will once Redis is back");
+      this.logger.warn(
+        { err: error, schedule: row.id },
+        "could not update the schedule's job scheduler in Redis: the workers' sync will once Redis is back",
+      );
     }
   }
 }

@@ -20,14 +20,24 @@ export class ScheduleStore {
 
   /** Oldest first. */
   list(filter: ScheduleFilter): Promise<ScheduleRow[]> {
-    return this.db.prisma.schedule.findMany({ where: { scope: filter.scope, workflow: filter.workflow }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+    return this.db.prisma.schedule.findMany({
+      where: { scope: filter.scope, workflow: filter.workflow },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    });
   }
 
-  create(tx: Transaction, row: Omit<ScheduleRow, "createdAt" | "updatedAt" | "lastRunAt" | "lastExecutionId">): Promise<ScheduleRow> {
+  create(
+    tx: Transaction,
+    row: Omit<ScheduleRow, "createdAt" | "updatedAt" | "lastRunAt" | "lastExecutionId">,
+  ): Promise<ScheduleRow> {
     return tx.schedule.create({ data: row });
   }
 
-  update(tx: Transaction, id: string, data: Partial<Pick<ScheduleRow, "cron" | "timezone" | "params" | "enabled" | "overlap" | "updatedBy">>): Promise<ScheduleRow> {
+  update(
+    tx: Transaction,
+    id: string,
+    data: Partial<Pick<ScheduleRow, "cron" | "timezone" | "params" | "enabled" | "overlap" | "updatedBy">>,
+  ): Promise<ScheduleRow> {
     return tx.schedule.update({ where: { id }, data });
   }
 
@@ -37,7 +47,10 @@ export class ScheduleStore {
 
   /** The schedules Redis must hold a job scheduler for. */
   enabled(): Promise<SchedulerSpec[]> {
-    return this.db.prisma.schedule.findMany({ where: { enabled: true }, select: { id: true, workflow: true, cron: true, timezone: true } });
+    return this.db.prisma.schedule.findMany({
+      where: { enabled: true },
+      select: { id: true, workflow: true, cron: true, timezone: true },
+    });
   }
 
   /**

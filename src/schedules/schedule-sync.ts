@@ -62,7 +62,12 @@ export class ScheduleSync {
       return await this.sync();
     } finally {
       // Only our own lock: after LOCK_MS it may be another process's.
-      await this.redis.eval(`if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`, 1, lock, token);
+      await this.redis.eval(
+        `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`,
+        1,
+        lock,
+        token,
+      );
     }
   }
 
@@ -74,7 +79,13 @@ export class ScheduleSync {
     for (const schedule of wanted) {
       const held = present.get(schedule.id);
       present.delete(schedule.id);
-      if (held && held.pattern === schedule.cron && (held.timezone ?? "UTC") === schedule.timezone && !(await this.lost(schedule, held.next, now))) continue;
+      if (
+        held &&
+        held.pattern === schedule.cron &&
+        (held.timezone ?? "UTC") === schedule.timezone &&
+        !(await this.lost(schedule, held.next, now))
+      )
+        continue;
       await this.queue.upsert(schedule);
       result.created++;
     }
@@ -82,7 +93,8 @@ export class ScheduleSync {
       await this.queue.remove(id);
       result.removed++;
     }
-    if (result.created || result.removed) this.logger.info({ ...result }, "schedule sync: rebuilt job schedulers in Redis from the database");
+    if (result.created || result.removed)
+      this.logger.info({ ...result }, "schedule sync: rebuilt job schedulers in Redis from the database");
     return result;
   }
 

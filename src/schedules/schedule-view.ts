@@ -4,7 +4,9 @@ import { OrgRefView, ScopeId, Timestamp } from "../views/view-fields.ts";
 
 export type ScheduleRow = Schedule;
 
-export const Overlap = z.enum(["skip", "allow"]).meta({ description: "skip: no new run while the last is pending or running; allow: run anyway" });
+export const Overlap = z
+  .enum(["skip", "allow"])
+  .meta({ description: "skip: no new run while the last is pending or running; allow: run anyway" });
 export type Overlap = z.infer<typeof Overlap>;
 
 /** A schedule as the API shows it (../shared/CONTRACT.md, "Schedules"). */

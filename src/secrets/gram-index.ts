@@ -32,7 +32,8 @@ function occursMoreThan(most: number, hashes: Uint32Array, bins: Uint16Array): b
   for (let i = 0; i < hashes.length; i++) bins[hashes[i] & mask] = 0; // cheaper than clearing them all
   if (!full) return false;
   const sorted = hashes.slice().sort();
-  for (let i = 1, run = 1; i < sorted.length; i++) if ((run = sorted[i] === sorted[i - 1] ? run + 1 : 1) > most) return true;
+  for (let i = 1, run = 1; i < sorted.length; i++)
+    if ((run = sorted[i] === sorted[i - 1] ? run + 1 : 1) > most) return true;
   return false;
 }
 
@@ -78,10 +79,13 @@ export class GramIndex {
     const columns = shortest - GRAM + 1;
     const hashes = new Uint32Array(size * columns);
     patterns.forEach((pattern, index) => {
-      for (let column = 0; column < columns; column++) hashes[column * size + index] = gramHash(pattern, pattern.length - GRAM - column);
+      for (let column = 0; column < columns; column++)
+        hashes[column * size + index] = gramHash(pattern, pattern.length - GRAM - column);
     });
     const bins = new Uint16Array(1 << Math.ceil(Math.log2(4 * size)));
-    const heavy = Array.from({ length: columns }, (_, c) => occursMoreThan(MOST_SHARED, hashes.subarray(c * size, (c + 1) * size), bins));
+    const heavy = Array.from({ length: columns }, (_, c) =>
+      occursMoreThan(MOST_SHARED, hashes.subarray(c * size, (c + 1) * size), bins),
+    );
     let [first, stride] = [0, columns];
     if (heavy.includes(true)) {
       let best = [0, 0];
@@ -131,7 +135,8 @@ export class GramIndex {
         if (hashes[e] !== h) continue;
         const form = this.#forms[this.#gramPattern[e]];
         const start = at - this.#gramOffset[e];
-        if (start >= 0 && text.startsWith(form.text, start)) redaction(text, start, start + form.text.length, form.before, form.after, found);
+        if (start >= 0 && text.startsWith(form.text, start))
+          redaction(text, start, start + form.text.length, form.before, form.after, found);
       }
     }
   }

@@ -43,23 +43,45 @@ export class KeyRotation {
   ) {}
 
   async status(): Promise<KeyStatus> {
-    const groups = await this.db.prisma.config.groupBy({ by: ["keyFingerprint"], where: { type: "secret", encrypted: { not: null } }, _count: { _all: true } });
+    const groups = await this.db.prisma.config.groupBy({
+      by: ["keyFingerprint"],
+      where: { type: "secret", encrypted: { not: null } },
+      _count: { _all: true },
+    });
     const withoutValue = await this.db.prisma.config.count({ where: { type: "secret", encrypted: null } });
     const counts = new Map(groups.map((g) => [g.keyFingerprint ?? "unknown", g._count._all]));
     // Webhooks' signing secrets are secrets under the same key.
-    for (const g of await this.db.prisma.webhook.groupBy({ by: ["keyFingerprint"], _count: { _all: true } })) counts.set(g.keyFingerprint, (counts.get(g.keyFingerprint) ?? 0) + g._count._all);
+    for (const g of await this.db.prisma.webhook.groupBy({ by: ["keyFingerprint"], _count: { _all: true } }))
+      counts.set(g.keyFingerprint, (counts.get(g.keyFingerprint) ?? 0) + g._count._all);
     const keys: KeyUsage[] = [
       { fingerprint: this.cipher.fingerprint, role: "current", secrets: counts.get(this.cipher.fingerprint) ?? 0 },
-      ...this.cipher.previousFingerprints.map((fingerprint): KeyUsage => ({ fingerprint, role: "previous", secrets: counts.get(fingerprint) ?? 0 })),
-      ...[...counts].filter(([f]) => !this.cipher.canDecrypt(f)).map(([fingerprint, secrets]): KeyUsage => ({ fingerprint, role: "unknown", secrets })),
+      ...this.cipher.previousFingerprints.map((fingerprint): KeyUsage => ({
+        fingerprint,
+        role: "previous",
+        secrets: counts.get(fingerprint) ?? 0,
+      })),
+      ...[...counts]
+        .filter(([f]) => !this.cipher.canDecrypt(f))
+        .map(([fingerprint, secrets]): KeyUsage => ({ fingerprint, role: "unknown", secrets })),
     ];
-    return { current: this.cipher.fingerprint, keys, withoutValue, done: keys.every((k) => k.role === "current" || k.secrets === 0) };
+    return {
+      current: this.cipher.fingerprint,
+      keys,
+      withoutValue,
+      done: keys.every((k) => k.role === "current" || k.secrets === 0),
+    };
   }
 
-  async rotate(options: { actor: string; batchSize?: number; onProgress?: (done: number, total: number) => void }): Promise<RotationResult> {
+  async rotate(options: {
+    actor: string;
+    batchSize?: number;
+    onProgress?: (done: number, total: number) => void;
+  }): Promise<RotationResult> {
     const stale = { encrypted: { not: null }, NOT: { keyFingerprint: this.cipher.fingerprint } };
     const staleHooks = { NOT: { keyFingerprint: this.cipher.fingerprint } };
-    const total = (await this.db.prisma.config.count({ where: stale })) + (await this.db.prisma.webhook.count({ where: staleHooks }));
+    const total =
+      (await this.db.prisma.config.count({ where: stale })) +
+      (await this.db.prisma.webhook.count({ where: staleHooks }));
     let rotated = 0;
     let skipped = 0;
     let afterId = "";
@@ -84,11 +106,14 @@ export class KeyRotation {
           else skipped++;
         }
         // The rows' updatedAt moved, which their lists show.
-        await bumpConfigRevisions(tx, rows.map((row) => row.scope));
+        await bumpConfigRevisions(
+          tx,
+          rows.map((row) => row.scope),
+        );
       });
       options.onProgress?.(rotated + skipped, total);
     }
-    for (afterId = ""; ; ) {
+    for (afterId = ""; ;) {
       const rows = await this.db.prisma.webhook.findMany({
         where: { ...staleHooks, id: { gt: afterId } },
         select: { id: true, encrypted: true, keyFingerprint: true },
@@ -100,15 +125,27 @@ export class KeyRotation {
       await this.db.write(async (tx) => {
         for (const row of rows) {
           const next = this.cipher.reencrypt(row.encrypted, `the secret of webhook ${row.id}`, row.keyFingerprint);
-          const { count } = await tx.webhook.updateMany({ where: { id: row.id, encrypted: row.encrypted }, data: { encrypted: next.token, keyFingerprint: next.keyFingerprint } });
+          const { count } = await tx.webhook.updateMany({
+            where: { id: row.id, encrypted: row.encrypted },
+            data: { encrypted: next.token, keyFingerprint: next.keyFingerprint },
+          });
           if (count === 1) rotated++;
           else skipped++;
         }
       });
       options.onProgress?.(rotated + skipped, total);
     }
-    const remaining = (await this.db.prisma.config.count({ where: stale })) + (await this.db.prisma.webhook.count({ where: staleHooks }));
-    await this.db.write((tx) => this.audit.record(tx, { actor: options.actor, action: "keys.rotate", scope: "global", details: { rotated, skipped, remaining, key: this.cipher.fingerprint } }));
+    const remaining =
+      (await this.db.prisma.config.count({ where: stale })) +
+      (await this.db.prisma.webhook.count({ where: staleHooks }));
+    await this.db.write((tx) =>
+      this.audit.record(tx, {
+        actor: options.actor,
+        action: "keys.rotate",
+        scope: "global",
+        details: { rotated, skipped, remaining, key: this.cipher.fingerprint },
+      }),
+    );
     return { rotated, skipped, remaining };
   }
 }

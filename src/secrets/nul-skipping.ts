@@ -34,6 +34,7 @@ export function withoutNuls(text: string): { stripped: string; kept: Int32Array 
     kept[length++] = i;
   }
   const parts: string[] = [];
-  for (let at = 0; at < length; at += 8192) parts.push(String.fromCharCode(...codes.subarray(at, Math.min(at + 8192, length))));
+  for (let at = 0; at < length; at += 8192)
+    parts.push(String.fromCharCode(...codes.subarray(at, Math.min(at + 8192, length))));
   return { stripped: parts.join(""), kept };
 }

@@ -16,7 +16,14 @@ function isBase64(code: number): boolean {
  * starting with `n` right after the `\` of a `\n` in JSON text: that text would no longer parse),
  * what an escape it ends with escapes, and the whole of a `\uXXXX` escape it would cut.
  */
-export function redaction(text: string, start: number, end: number, before: number, after: number, found: number[]): void {
+export function redaction(
+  text: string,
+  start: number,
+  end: number,
+  before: number,
+  after: number,
+  found: number[],
+): void {
   for (let n = 0; n < before && start > 0 && isBase64(text.charCodeAt(start - 1)); n++) start--;
   for (let n = 0; n < after && end < text.length && isBase64(text.charCodeAt(end)); n++) end++;
   // Never an escape's backslash without what it escapes (a value ending in a backslash, in JSON
@@ -40,7 +47,12 @@ export function backslashesBefore(text: string, at: number): number {
 /** Where the `\uXXXX` escape that `at` falls inside starts (`at` after its backslash, before its end), or -1. */
 function escapeAround(text: string, at: number): number {
   for (let p = at - 1; p >= Math.max(0, at - 5); p--) {
-    if (text.charCodeAt(p) !== 92 || text.charCodeAt(p + 1) !== 117 || !/^[0-9a-fA-F]{4}$/.test(text.slice(p + 2, p + 6))) continue;
+    if (
+      text.charCodeAt(p) !== 92 ||
+      text.charCodeAt(p + 1) !== 117 ||
+      !/^[0-9a-fA-F]{4}$/.test(text.slice(p + 2, p + 6))
+    )
+      continue;
     if (backslashesBefore(text, p) % 2 === 0) return p;
   }
   return -1;

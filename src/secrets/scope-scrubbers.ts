@@ -42,7 +42,14 @@ export class ScopeScrubbers {
       return known.scrubber;
     }
     this.#forget(scopeId);
-    const entry = { revision, scrubber: this.read(scopeId).then((values) => ({ scrubber: new SecretScrubber(values), values: new Set(values) })), count: 0 };
+    const entry = {
+      revision,
+      scrubber: this.read(scopeId).then((values) => ({
+        scrubber: new SecretScrubber(values),
+        values: new Set(values),
+      })),
+      count: 0,
+    };
     this.#byScope.set(scopeId, entry);
     entry.scrubber.then(
       (built) => {

@@ -61,8 +61,14 @@ export function formsOf(value: string): SecretForm[] {
     ...utf16,
   ].map((text) => ({ text, before: 0, after: 0 }));
   const spellings = jsonEscaped === value ? [bytes] : [bytes, Buffer.from(jsonEscaped, "utf8")];
-  const inside = spellings.flatMap((spelling) => [...base64Inside(spelling, "base64"), ...base64Inside(spelling, "base64url")]);
-  return [...exact.filter((form) => form.text.length >= MIN_SECRET_LENGTH), ...inside.filter((form) => form.text.length >= MIN_INSIDE_LENGTH)];
+  const inside = spellings.flatMap((spelling) => [
+    ...base64Inside(spelling, "base64"),
+    ...base64Inside(spelling, "base64url"),
+  ]);
+  return [
+    ...exact.filter((form) => form.text.length >= MIN_SECRET_LENGTH),
+    ...inside.filter((form) => form.text.length >= MIN_INSIDE_LENGTH),
+  ];
 }
 
 /** The texts of `formsOf(value)`. */
@@ -79,7 +85,13 @@ function percentEncoded(value: string): string[] {
   const component = encodeURIComponent(value);
   const url = new URL("http://host");
   url.password = value;
-  return [component, component.replace(/%20/g, "+"), encodeURI(value), new URLSearchParams([["", value]]).toString().slice(1), url.password];
+  return [
+    component,
+    component.replace(/%20/g, "+"),
+    encodeURI(value),
+    new URLSearchParams([["", value]]).toString().slice(1),
+    url.password,
+  ];
 }
 
 /**
@@ -112,6 +124,10 @@ const MIN_INSIDE_LENGTH = 8;
 function base64Inside(bytes: Buffer, encoding: "base64" | "base64url"): SecretForm[] {
   return [0, 1, 2].map((from) => {
     const whole = Math.floor((bytes.length - from) / 3) * 3;
-    return { text: bytes.subarray(from, from + whole).toString(encoding), before: from > 0 ? 4 : 0, after: from + whole < bytes.length ? 4 : 0 };
+    return {
+      text: bytes.subarray(from, from + whole).toString(encoding),
+      before: from > 0 ? 4 : 0,
+      after: from + whole < bytes.length ? 4 : 0,
+    };
   });
 }

@@ -11,12 +11,18 @@ import type { SecretCipher } from "./secret-cipher.ts";
 export async function assertSecretKeyMatches(prisma: PrismaClient, cipher: SecretCipher): Promise<void> {
   // Config secrets and webhooks' signing secrets, each row with its key's fingerprint.
   const counted = [
-    ...(await prisma.config.groupBy({ by: ["keyFingerprint"], where: { encrypted: { not: null } }, _count: { _all: true } })),
+    ...(await prisma.config.groupBy({
+      by: ["keyFingerprint"],
+      where: { encrypted: { not: null } },
+      _count: { _all: true },
+    })),
     ...(await prisma.webhook.groupBy({ by: ["keyFingerprint"], _count: { _all: true } })),
   ];
   const byKey = new Map<string | null, number>();
   for (const g of counted) byKey.set(g.keyFingerprint, (byKey.get(g.keyFingerprint) ?? 0) + g._count._all);
-  const groups = [...byKey].map(([keyFingerprint, rows]) => ({ keyFingerprint, _count: { _all: rows } })).filter((g) => !cipher.canDecrypt(g.keyFingerprint));
+  const groups = [...byKey]
+    .map(([keyFingerprint, rows]) => ({ keyFingerprint, _count: { _all: rows } }))
+    .filter((g) => !cipher.canDecrypt(g.keyFingerprint));
   if (groups.length === 0) return;
   const total = groups.reduce((sum, g) => sum + g._count._all, 0);
   const fingerprints = groups.map((g) => `${g.keyFingerprint ?? "unknown"} (${g._count._all})`).join(", ");

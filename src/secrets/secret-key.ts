@@ -26,7 +26,8 @@ export function loadSecretKey(settings: Pick<Settings, "secretKey" | "home" | "d
   const file = join(settings.home, "secret.key");
   if (existsSync(file)) {
     const mode = statSync(file).mode & 0o777;
-    if (mode & 0o077) logger?.warn({ file }, `secret key file is readable by others (mode ${mode.toString(8)}): chmod 600 it`);
+    if (mode & 0o077)
+      logger?.warn({ file }, `secret key file is readable by others (mode ${mode.toString(8)}): chmod 600 it`);
     return checkLength(readFileSync(file, "utf8").trim(), file);
   }
 

@@ -5,7 +5,14 @@ import { formsOf, valuesToFind, type SecretForm } from "./secret-forms.ts";
 import { scrubStructured } from "./structured-scrub.ts";
 
 export { REDACTED } from "./redaction.ts";
-export { INSPECT_IN_ONE_PIECE, MIN_SECRET_LENGTH, encodingsOf, formsOf, valuesToFind, type SecretForm } from "./secret-forms.ts";
+export {
+  INSPECT_IN_ONE_PIECE,
+  MIN_SECRET_LENGTH,
+  encodingsOf,
+  formsOf,
+  valuesToFind,
+  type SecretForm,
+} from "./secret-forms.ts";
 
 /**
  * Replaces every occurrence of any of the values (and their encodings, secret-forms.ts; a
@@ -21,7 +28,12 @@ export class SecretScrubber {
     for (const value of values) {
       for (const form of valuesToFind(value).flatMap(formsOf)) {
         const known = forms.get(form.text);
-        forms.set(form.text, known ? { text: form.text, before: Math.max(known.before, form.before), after: Math.max(known.after, form.after) } : form);
+        forms.set(
+          form.text,
+          known
+            ? { text: form.text, before: Math.max(known.before, form.before), after: Math.max(known.after, form.after) }
+            : form,
+        );
       }
     }
     this.#indexes = forms.size === 0 ? [] : [new GramIndex([...forms.values()])];
@@ -81,7 +93,6 @@ export class SecretScrubber {
     for (const index of this.#indexes) index.find(stripped, inner);
     for (let i = 0; i < inner.length; i += 2) found.push(kept[inner[i]], kept[inner[i + 1] - 1] + 1);
   }
-
 
   /**
    * Scrubs a JSON text (a run's result as stored) as a value first (structured-scrub.ts), then as

@@ -10,10 +10,34 @@ const DRIVER_MESSAGES = /Connection terminated|connection error and is not query
 /** The database failed (not the request): connection lost, server gone, pool exhausted. */
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== "object" || depth > 4) return false;
-  const { name = "", code = "", originalCode = "", message = "", cause, meta } = error as { name?: string; code?: string; originalCode?: string; message?: string; cause?: unknown; meta?: { driverAdapterError?: unknown } };
-  if (name === "PrismaClientInitializationError" || name === "PrismaClientUnknownRequestError" || name === "PrismaClientRustPanicError") return true;
+  const {
+    name = "",
+    code = "",
+    originalCode = "",
+    message = "",
+    cause,
+    meta,
+  } = error as {
+    name?: string;
+    code?: string;
+    originalCode?: string;
+    message?: string;
+    cause?: unknown;
+    meta?: { driverAdapterError?: unknown };
+  };
+  if (
+    name === "PrismaClientInitializationError" ||
+    name === "PrismaClientUnknownRequestError" ||
+    name === "PrismaClientRustPanicError"
+  )
+    return true;
   if (name === "PrismaClientKnownRequestError" && PRISMA_UNAVAILABLE.test(code)) return true;
-  if (DRIVER_UNAVAILABLE.test(String(code)) || DRIVER_UNAVAILABLE.test(String(originalCode)) || DRIVER_MESSAGES.test(String(message))) return true;
+  if (
+    DRIVER_UNAVAILABLE.test(String(code)) ||
+    DRIVER_UNAVAILABLE.test(String(originalCode)) ||
+    DRIVER_MESSAGES.test(String(message))
+  )
+    return true;
   // A raw query's failure (P2010) carries the driver's error in meta.driverAdapterError.
   return isDatabaseUnavailable(cause, depth + 1) || isDatabaseUnavailable(meta?.driverAdapterError, depth + 1);
 }
@@ -27,9 +51,25 @@ const BUSY = /^SQLITE_BUSY/;
  */
 export function isBusyError(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== "object" || depth > 4) return false;
-  const { code, originalCode, message, meta, cause } = error as { code?: unknown; originalCode?: unknown; message?: unknown; meta?: unknown; cause?: unknown };
-  if (BUSY.test(String(code)) || BUSY.test(String(originalCode)) || BUSY.test(String(message)) || message === "database is locked") return true;
-  return isBusyError(meta, depth + 1) || isBusyError(cause, depth + 1) || isBusyError((meta as { driverAdapterError?: unknown } | undefined)?.driverAdapterError, depth + 1);
+  const { code, originalCode, message, meta, cause } = error as {
+    code?: unknown;
+    originalCode?: unknown;
+    message?: unknown;
+    meta?: unknown;
+    cause?: unknown;
+  };
+  if (
+    BUSY.test(String(code)) ||
+    BUSY.test(String(originalCode)) ||
+    BUSY.test(String(message)) ||
+    message === "database is locked"
+  )
+    return true;
+  return (
+    isBusyError(meta, depth + 1) ||
+    isBusyError(cause, depth + 1) ||
+    isBusyError((meta as { driverAdapterError?: unknown } | undefined)?.driverAdapterError, depth + 1)
+  );
 }
 
 const PRISMA_ERRORS = /^PrismaClient\w*Error$/;
@@ -42,7 +82,12 @@ const PRISMA_ERRORS = /^PrismaClient\w*Error$/;
  */
 export function isDatabaseError(error: unknown): boolean {
   if (!error || typeof error !== "object") return false;
-  const { name = "", constructor, code, severity } = error as { name?: string; constructor?: { name?: string }; code?: unknown; severity?: unknown };
+  const {
+    name = "",
+    constructor,
+    code,
+    severity,
+  } = error as { name?: string; constructor?: { name?: string }; code?: unknown; severity?: unknown };
   const type = constructor?.name ?? "";
   return (
     PRISMA_ERRORS.test(String(name)) ||
@@ -55,7 +100,17 @@ export function isDatabaseError(error: unknown): boolean {
 }
 
 /** Fields of a database error (or its driver's cause) that name things, never hold values. */
-const NAME_FIELDS = ["kind", "originalCode", "code", "severity", "modelName", "target", "table", "column", "constraint"] as const;
+const NAME_FIELDS = [
+  "kind",
+  "originalCode",
+  "code",
+  "severity",
+  "modelName",
+  "target",
+  "table",
+  "column",
+  "constraint",
+] as const;
 
 /**
  * What of a database error may be logged: its type, codes and the names it gives (table, column,
@@ -105,7 +160,10 @@ function namesOf(source: unknown): Record<string, unknown> {
  * is kept (`invalid input syntax for type uuid: "…"`).
  */
 export function messageWithoutValues(message: string): string {
-  const lines = message.split("\n").map((line) => line.trim()).filter(Boolean);
+  const lines = message
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
   let kept = lines.join(" ");
   if (lines.length > 1 && /^Invalid `[^`]*` invocation/.test(lines[0])) {
     const header = lines[0].endsWith(" in") ? `${lines[0]} ${lines[1]}` : lines[0];
@@ -121,7 +179,20 @@ export function messageWithoutValues(message: string): string {
 /** A unique or primary key constraint refused an INSERT (PostgreSQL 23505; SQLite's CONSTRAINT_PRIMARYKEY/_UNIQUE), however wrapped. */
 export function isUniqueViolation(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== "object" || depth > 4) return false;
-  const { code, originalCode, meta, cause } = error as { code?: unknown; originalCode?: unknown; meta?: unknown; cause?: unknown };
-  if ([code, originalCode].some((c) => c === "23505" || c === "P2002" || c === "SQLITE_CONSTRAINT_PRIMARYKEY" || c === "SQLITE_CONSTRAINT_UNIQUE")) return true;
-  return isUniqueViolation(cause, depth + 1) || isUniqueViolation((meta as { driverAdapterError?: unknown } | undefined)?.driverAdapterError, depth + 1);
+  const { code, originalCode, meta, cause } = error as {
+    code?: unknown;
+    originalCode?: unknown;
+    meta?: unknown;
+    cause?: unknown;
+  };
+  if (
+    [code, originalCode].some(
+      (c) => c === "23505" || c === "P2002" || c === "SQLITE_CONSTRAINT_PRIMARYKEY" || c === "SQLITE_CONSTRAINT_UNIQUE",
+    )
+  )
+    return true;
+  return (
+    isUniqueViolation(cause, depth + 1) ||
+    isUniqueViolation((meta as { driverAdapterError?: unknown } | undefined)?.driverAdapterError, depth + 1)
+  );
 }

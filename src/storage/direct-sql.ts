@@ -126,7 +126,10 @@ class SqliteConnection {
       const columns = statement.reader
         ? statement.columns().map((c) => {
             const type = (c.type ?? "").toUpperCase();
-            return { name: c.name, conversion: (type === "DATETIME" ? "date" : type === "BOOLEAN" ? "boolean" : null) as Conversion };
+            return {
+              name: c.name,
+              conversion: (type === "DATETIME" ? "date" : type === "BOOLEAN" ? "boolean" : null) as Conversion,
+            };
           })
         : null;
       found = { statement, columns };
@@ -142,7 +145,11 @@ class SqliteConnection {
  * Two connections of its own beside Prisma's: one for reads, one for write transactions, so a
  * read never sees the rows of a transaction that is still open (a connection sees its own).
  */
-export function openSqliteDirect(path: string, lock: WriteLock, retryWhileBusy: <T>(run: () => Promise<T>) => Promise<T>): DirectSql {
+export function openSqliteDirect(
+  path: string,
+  lock: WriteLock,
+  retryWhileBusy: <T>(run: () => Promise<T>) => Promise<T>,
+): DirectSql {
   const reader = new SqliteConnection(path);
   const writer = new SqliteConnection(path);
   const { connection } = writer;
@@ -237,9 +244,14 @@ export function openPgDirect(pool: pg.Pool): DirectSql {
       const relaxed = options.waitForDisk === false ? ["SET LOCAL synchronous_commit TO off"] : [];
       const run = async (client: pg.PoolClient) => {
         const names = await prepared.on(client, statements);
-        const text = [...relaxed, ...statements.map((statement, i) => (names[i] ? executed(names[i], statement) : inlined(statement)))].join(";\n");
+        const text = [
+          ...relaxed,
+          ...statements.map((statement, i) => (names[i] ? executed(names[i], statement) : inlined(statement))),
+        ].join(";\n");
         const result = (await client.query({ text, types } as pg.QueryConfig)) as pg.QueryResult | pg.QueryResult[];
-        return (Array.isArray(result) ? result : [result]).slice(relaxed.length).map((r) => ({ rows: r.rows, count: r.rowCount ?? 0 }));
+        return (Array.isArray(result) ? result : [result])
+          .slice(relaxed.length)
+          .map((r) => ({ rows: r.rows, count: r.rowCount ?? 0 }));
       };
       const client = await pool.connect();
       // While the connection is ours, pg-pool no longer listens for its 'error' (a socket reset,
@@ -251,7 +263,12 @@ export function openPgDirect(pool: pg.Pool): DirectSql {
           if (!isStalePlan(error)) throw error;
           // A migration (another process's, say) changed the rows a prepared statement returns:
           // the batch was rolled back whole, so prepare again on this connection and run it once more.
-          await client.query(prepared.forget(client).map((name) => `DEALLOCATE ${name}`).join(";\n"));
+          await client.query(
+            prepared
+              .forget(client)
+              .map((name) => `DEALLOCATE ${name}`)
+              .join(";\n"),
+          );
           return run(client);
         });
         client.release();
@@ -324,19 +341,26 @@ class StatementNames {
 
   of(text: string): string | undefined {
     let name = this.names.get(text);
-    if (!name && this.names.size < PG_MAX_PREPARED) this.names.set(text, (name = `${this.prefix}${this.names.size + 1}`));
+    if (!name && this.names.size < PG_MAX_PREPARED)
+      this.names.set(text, (name = `${this.prefix}${this.names.size + 1}`));
     return name;
   }
 }
 
 /** PostgreSQL refusing to run a prepared statement whose result columns a schema change altered. */
 function isStalePlan(error: unknown): boolean {
-  return error instanceof pg.DatabaseError && error.code === "0A000" && /cached plan must not change result type/.test(error.message);
+  return (
+    error instanceof pg.DatabaseError &&
+    error.code === "0A000" &&
+    /cached plan must not change result type/.test(error.message)
+  );
 }
 
 /** A statement run by the name it was prepared under, its values written in as SQL literals. */
 function executed(name: string, statement: SqlStatement): string {
-  return statement.values.length === 0 ? `EXECUTE ${name}` : `EXECUTE ${name}(${statement.values.map(pgLiteral).join(", ")})`;
+  return statement.values.length === 0
+    ? `EXECUTE ${name}`
+    : `EXECUTE ${name}(${statement.values.map(pgLiteral).join(", ")})`;
 }
 
 /** A statement with its values written in as SQL literals (for PostgreSQL's simple query protocol). */

@@ -113,7 +113,10 @@ export class GroupCommit {
   private async commit(batch: Pending[]): Promise<void> {
     if (batch.length > 1) {
       try {
-        const results = await this.db.batch(batch.map((item) => item.statement), this.options);
+        const results = await this.db.batch(
+          batch.map((item) => item.statement),
+          this.options,
+        );
         batch.forEach((item, i) => item.resolve(results[i]));
         return;
       } catch {
@@ -122,7 +125,9 @@ export class GroupCommit {
       }
     }
     for (const item of batch.filter((item) => item.read)) {
-      this.db.query<Record<string, unknown>>(item.statement).then((rows) => item.resolve({ rows, count: 0 }), item.reject);
+      this.db
+        .query<Record<string, unknown>>(item.statement)
+        .then((rows) => item.resolve({ rows, count: 0 }), item.reject);
     }
     for (const item of batch) {
       if (item.read) continue;

@@ -97,7 +97,10 @@ async function applyStatements(tx: Transaction, migration: Migration): Promise<v
     try {
       await tx.$executeRawUnsafe(statement);
     } catch (error) {
-      throw new MigrationError(`Migration ${migration.name} failed at statement ${index + 1}: ${(error as Error).message}`, { cause: error });
+      throw new MigrationError(
+        `Migration ${migration.name} failed at statement ${index + 1}: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
   }
 }

@@ -17,7 +17,11 @@ const CONNECTION_WAIT_MS = 15_000;
  * a holder's own release after that is a no-op instead of pg's "already released" error.
  */
 export function openPgPool(url: string, options: { max?: number; connectionWaitMs?: number } = {}): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: options.max, connectionTimeoutMillis: options.connectionWaitMs ?? CONNECTION_WAIT_MS });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max,
+    connectionTimeoutMillis: options.connectionWaitMs ?? CONNECTION_WAIT_MS,
+  });
   // An idle connection that breaks is dropped by the pool; without a listener its 'error' event
   // would end the process.
   pool.on("error", () => {});

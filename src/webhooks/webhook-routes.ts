@@ -11,7 +11,10 @@ import type { WebhookRow } from "./webhook-view.ts";
 
 const ListQuery = z.object({
   scope: z.string().trim().min(1).max(255).optional(),
-  workflow: z.string().regex(/^[a-z0-9_]{1,100}$/, "a workflow name is 1 to 100 of [a-z0-9_]").optional(),
+  workflow: z
+    .string()
+    .regex(/^[a-z0-9_]{1,100}$/, "a workflow name is 1 to 100 of [a-z0-9_]")
+    .optional(),
 });
 const WebhookId = z.string().min(1).max(100);
 
@@ -61,6 +64,7 @@ export function webhookRoutes(webhooks: WebhookService, orgs: OrgService, baseUr
 async function visible(webhooks: WebhookService, principal: Principal, rawId: unknown): Promise<WebhookRow> {
   const id = parseInput(WebhookId, rawId, "id");
   const row = await webhooks.find(id);
-  if (!row || (!isAdmin(principal) && principal.kind === "org" && row.scope !== principal.orgId)) throw new WebhookNotFoundError(id);
+  if (!row || (!isAdmin(principal) && principal.kind === "org" && row.scope !== principal.orgId))
+    throw new WebhookNotFoundError(id);
   return row;
 }

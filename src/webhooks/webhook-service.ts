@@ -22,7 +22,11 @@ export const WebhookCreate = z.strictObject({
 });
 
 /** A `webhook-id` is the replay key: kept to what a sender's message id looks like. */
-const MessageId = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces");
+const MessageId = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces");
 
 /** What an accepted delivery started (or, for a replay, had started). */
 export interface Delivery {
@@ -66,7 +70,12 @@ export class WebhookService {
         keyFingerprint: encrypted.keyFingerprint,
         createdBy: actor,
       });
-      await this.audit.record(tx, { actor, action: "webhook.create", scope: created.scope, details: { webhook: created.id, workflow } });
+      await this.audit.record(tx, {
+        actor,
+        action: "webhook.create",
+        scope: created.scope,
+        details: { webhook: created.id, workflow },
+      });
       return created;
     });
     return { ...toWebhookView(row, scope.kind === "org" ? scope.org.name : null, baseUrl), secret };
@@ -87,7 +96,12 @@ export class WebhookService {
     const secret = newWebhookSecret();
     const updated = await this.db.write(async (tx) => {
       const next = await this.store.setSecret(tx, row.id, this.cipher.encrypt(secret));
-      await this.audit.record(tx, { actor, action: "webhook.rotate_secret", scope: row.scope, details: { webhook: row.id, workflow: row.workflow } });
+      await this.audit.record(tx, {
+        actor,
+        action: "webhook.rotate_secret",
+        scope: row.scope,
+        details: { webhook: row.id, workflow: row.workflow },
+      });
       return next;
     });
     const names = await this.store.orgNames([row.orgId]);
@@ -96,7 +110,13 @@ export class WebhookService {
 
   async delete(row: WebhookRow, actor: string): Promise<void> {
     await this.db.write(async (tx) => {
-      if (await this.store.delete(tx, row.id)) await this.audit.record(tx, { actor, action: "webhook.delete", scope: row.scope, details: { webhook: row.id, workflow: row.workflow } });
+      if (await this.store.delete(tx, row.id))
+        await this.audit.record(tx, {
+          actor,
+          action: "webhook.delete",
+          scope: row.scope,
+          details: { webhook: row.id, workflow: row.workflow },
+        });
     });
   }
 
@@ -115,7 +135,15 @@ export class WebhookService {
     const params = parseBody(rawBody);
     const scope = hook.orgId ? orgScope(await this.orgs.get(hook.orgId)) : GLOBAL_SCOPE;
     const started = await this.executions.startOnce(
-      { workflow: hook.workflow, scope, params, userConfig: {}, actor: `webhook:${hook.id}`, authority: "scope", trigger: "webhook" },
+      {
+        workflow: hook.workflow,
+        scope,
+        params,
+        userConfig: {},
+        actor: `webhook:${hook.id}`,
+        authority: "scope",
+        trigger: "webhook",
+      },
       `webhook:${hook.id}:${key.data}`,
     );
     return { executionId: started.row.id, replayed: started.replayed };
@@ -127,6 +155,8 @@ function parseBody(rawBody: Buffer): unknown {
   try {
     return JSON.parse(rawBody.toString("utf8"));
   } catch {
-    throw new ValidationError([{ path: "body", message: "not valid JSON: a webhook's body is its workflow's params, as JSON" }]);
+    throw new ValidationError([
+      { path: "body", message: "not valid JSON: a webhook's body is its workflow's params, as JSON" },
+    ]);
   }
 }

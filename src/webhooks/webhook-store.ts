@@ -17,7 +17,10 @@ export class WebhookStore {
 
   /** Oldest first. */
   list(filter: WebhookFilter): Promise<WebhookRow[]> {
-    return this.db.prisma.webhook.findMany({ where: { scope: filter.scope, workflow: filter.workflow }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+    return this.db.prisma.webhook.findMany({
+      where: { scope: filter.scope, workflow: filter.workflow },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    });
   }
 
   create(tx: Transaction, row: Omit<WebhookRow, "createdAt" | "secretRotatedAt">): Promise<WebhookRow> {
@@ -25,7 +28,10 @@ export class WebhookStore {
   }
 
   setSecret(tx: Transaction, id: string, secret: { token: string; keyFingerprint: string }): Promise<WebhookRow> {
-    return tx.webhook.update({ where: { id }, data: { encrypted: secret.token, keyFingerprint: secret.keyFingerprint, secretRotatedAt: new Date() } });
+    return tx.webhook.update({
+      where: { id },
+      data: { encrypted: secret.token, keyFingerprint: secret.keyFingerprint, secretRotatedAt: new Date() },
+    });
   }
 
   async delete(tx: Transaction, id: string): Promise<boolean> {

@@ -16,7 +16,9 @@ export interface DeliveryHeaders {
  * @throws WebhookSignatureError naming what was wrong, never the secret or the signature
  */
 export function verifyDelivery(secret: string, rawBody: Buffer, headers: DeliveryHeaders): string {
-  const given = Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+  const given = Object.fromEntries(
+    Object.entries(headers).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+  );
   try {
     new Webhook(secret).verify(rawBody, given, { jsonParse: false });
   } catch (error) {

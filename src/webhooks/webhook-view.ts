@@ -12,7 +12,10 @@ export const WebhookView = z
     scope: ScopeId.meta({ description: '"global" or the org id: the scope its runs act for' }),
     org: OrgRefView.nullable(),
     description: z.string().nullable(),
-    url: z.string().meta({ description: "Where senders POST: `<base>/hooks/<id>`", example: "https://bifrost.example.com/hooks/wh_3f1f1f0f2a11" }),
+    url: z.string().meta({
+      description: "Where senders POST: `<base>/hooks/<id>`",
+      example: "https://bifrost.example.com/hooks/wh_3f1f1f0f2a11",
+    }),
     createdAt: Timestamp,
     createdBy: z.string(),
     secretRotatedAt: Timestamp.nullable(),
@@ -22,13 +25,18 @@ export type WebhookView = z.infer<typeof WebhookView>;
 
 /** The answer to a create or a secret rotation: the only time the secret is shown. */
 export const WebhookWithSecret = WebhookView.extend({
-  secret: z.string().meta({ description: "`whsec_<base64>` (Standard Webhooks): shown in this answer only", example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" }),
+  secret: z.string().meta({
+    description: "`whsec_<base64>` (Standard Webhooks): shown in this answer only",
+    example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+  }),
 }).meta({ id: "WebhookWithSecret", description: "A webhook with its signing secret, shown this once" });
 export type WebhookWithSecret = z.infer<typeof WebhookWithSecret>;
 
 /** The answer to an accepted delivery. */
 export const DeliveryView = z
-  .object({ executionId: z.string().meta({ description: "The run it started (a replay: the run the first delivery started)" }) })
+  .object({
+    executionId: z.string().meta({ description: "The run it started (a replay: the run the first delivery started)" }),
+  })
   .meta({ id: "WebhookDelivery", description: "What an accepted delivery started" });
 export type DeliveryView = z.infer<typeof DeliveryView>;
 

@@ -30,7 +30,8 @@ const CLASSES: Partial<Record<string, new (...args: never[]) => BifrostError>> =
 };
 
 export function serializeError(error: unknown): SerializedError {
-  if (isBifrostError(error)) return { name: error.name, message: error.message, code: error.code, details: error.details };
+  if (isBifrostError(error))
+    return { name: error.name, message: error.message, code: error.code, details: error.details };
   if (error instanceof Error) return { name: error.name, message: error.message };
   return { name: "Error", message: String(error) };
 }
@@ -40,7 +41,11 @@ export function rebuildError(serialized: SerializedError): Error {
   const { name, message, code, details } = serialized;
   const Class = code ? (CLASSES[code] ?? BifrostError) : Error;
   const error = Object.create(Class.prototype) as Error & Record<string, unknown>;
-  Object.assign(error, details && typeof details === "object" ? details : {}, { name, message, ...(code ? { code, details } : {}) });
+  Object.assign(error, details && typeof details === "object" ? details : {}, {
+    name,
+    message,
+    ...(code ? { code, details } : {}),
+  });
   Error.captureStackTrace(error, rebuildError);
   return error;
 }

@@ -30,7 +30,8 @@ export type ConfigCall =
   | { op: "list" }
   | { op: "remove"; key: string };
 
-export type ConfigReply = { callId: number; ok: true; value: unknown } | { callId: number; ok: false; error: SerializedError };
+export type ConfigReply =
+  { callId: number; ok: true; value: unknown } | { callId: number; ok: false; error: SerializedError };
 
 /** How a run's code ended in its thread. `result` is JSON text, as it is stored. */
 export type RunEnd = { ok: true; result: string } | { ok: false; error: string };

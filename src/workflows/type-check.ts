@@ -45,12 +45,19 @@ export function typeCheck(files: string[], cwd = process.cwd()): TypeProblem[] {
     });
   const program = ts.createProgram(files, OPTIONS, host);
   // The folder's own files: what the platform's files say is the platform's business.
-  const diagnostics = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics(), ...files.flatMap((file) => {
-    const source = program.getSourceFile(file);
-    return source ? [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)] : [];
-  })];
+  const diagnostics = [
+    ...program.getOptionsDiagnostics(),
+    ...program.getGlobalDiagnostics(),
+    ...files.flatMap((file) => {
+      const source = program.getSourceFile(file);
+      return source ? [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)] : [];
+    }),
+  ];
   return diagnostics.map((diagnostic) => {
-    const where = diagnostic.file && diagnostic.start !== undefined ? diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start) : null;
+    const where =
+      diagnostic.file && diagnostic.start !== undefined
+        ? diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start)
+        : null;
     return {
       file: diagnostic.file ? relative(cwd, diagnostic.file.fileName) : "(options)",
       line: where ? where.line + 1 : 0,

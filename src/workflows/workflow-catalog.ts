@@ -96,7 +96,8 @@ export class WorkflowCatalog {
   /** @throws ValidationError (paths under `body.params`) when `params` do not match the workflow's schema */
   async validateParams(name: string, params: unknown): Promise<void> {
     const generation = this.current;
-    if (!generation.thread.isAlive) generation.thread = new WorkflowThread(CATALOG_THREAD_MEMORY_MB, generation.snapshot);
+    if (!generation.thread.isAlive)
+      generation.thread = new WorkflowThread(CATALOG_THREAD_MEMORY_MB, generation.snapshot);
     const thread = generation.thread;
     const limitMs = this.options.validateTimeoutMs ?? VALIDATE_TIMEOUT_MS;
     let timer: NodeJS.Timeout | undefined;
@@ -105,7 +106,12 @@ export class WorkflowCatalog {
     if (error === "late") {
       // Busy in the schema's code: only stopping the thread ends that; the next check starts another.
       void thread.stop("A params check did not finish");
-      throw new ValidationError([{ path: "body.params", message: `could not be checked: the workflow's params schema did not finish within ${limitMs / 1000} s` }]);
+      throw new ValidationError([
+        {
+          path: "body.params",
+          message: `could not be checked: the workflow's params schema did not finish within ${limitMs / 1000} s`,
+        },
+      ]);
     }
     if (error) throw rebuildError(error);
   }
@@ -128,7 +134,9 @@ export class WorkflowCatalog {
     if (intervalMs === 0) return;
     this.watcher ??= setInterval(() => {
       if (filesSignature(this.dirs) === this.signature) return;
-      this.reload().catch((error: Error) => this.options.logger?.error({ err: error }, "the workflow files could not be reloaded: the current ones stay"));
+      this.reload().catch((error: Error) =>
+        this.options.logger?.error({ err: error }, "the workflow files could not be reloaded: the current ones stay"),
+      );
     }, intervalMs).unref();
   }
 
@@ -150,14 +158,22 @@ export class WorkflowCatalog {
     // A file that stopped loading keeps its last good text: load once more with it.
     const kept: Record<string, string> = {};
     for (const error of errors) {
-      if (error.path in fresh.sources && error.path in this.good && !error.message.startsWith("duplicate workflow name")) kept[error.path] = this.good[error.path];
+      if (
+        error.path in fresh.sources &&
+        error.path in this.good &&
+        !error.message.startsWith("duplicate workflow name")
+      )
+        kept[error.path] = this.good[error.path];
     }
     if (Object.keys(kept).length > 0) {
       await loaded.thread.stop("Loaded again with the last good version of a file");
       loaded = await this.loadLeavingOut({ ...loaded.snapshot, sources: { ...loaded.snapshot.sources, ...kept } });
       const stillFailing = new Set(loaded.errors.map((error) => error.path));
-      for (const error of errors) if (error.path in kept && !stillFailing.has(error.path)) error.message += " (its last good version keeps running)";
-      for (const error of loaded.errors) if (!(error.path in kept) && !errors.some((known) => known.path === error.path)) errors.push(error);
+      for (const error of errors)
+        if (error.path in kept && !stillFailing.has(error.path))
+          error.message += " (its last good version keeps running)";
+      for (const error of loaded.errors)
+        if (!(error.path in kept) && !errors.some((known) => known.path === error.path)) errors.push(error);
     }
     this.install(fresh, loaded, errors);
     return true;
@@ -168,7 +184,9 @@ export class WorkflowCatalog {
    * out, with an error saying why, and the rest loads again without it.
    * @throws ThreadLoadError when the thread ends before any file (nothing to leave out)
    */
-  private async loadLeavingOut(snapshot: WorkflowSnapshot): Promise<{ snapshot: WorkflowSnapshot; thread: WorkflowThread; load: ThreadLoad; errors: FileLoadError[] }> {
+  private async loadLeavingOut(
+    snapshot: WorkflowSnapshot,
+  ): Promise<{ snapshot: WorkflowSnapshot; thread: WorkflowThread; load: ThreadLoad; errors: FileLoadError[] }> {
     const left: FileLoadError[] = [];
     for (;;) {
       const thread = new WorkflowThread(CATALOG_THREAD_MEMORY_MB, snapshot);
@@ -177,9 +195,15 @@ export class WorkflowCatalog {
         return { snapshot, thread, load, errors: [...left, ...load.errors] };
       } catch (error) {
         await thread.stop("Its load failed");
-        if (!(error instanceof ThreadLoadError) || error.path === null || !(error.path in snapshot.sources)) throw error;
+        if (!(error instanceof ThreadLoadError) || error.path === null || !(error.path in snapshot.sources))
+          throw error;
         const { [error.path]: _left, ...sources } = snapshot.sources;
-        left.push({ path: error.path, file: this.relativeName(error.path), line: null, message: `left out: ${error.message}` });
+        left.push({
+          path: error.path,
+          file: this.relativeName(error.path),
+          line: null,
+          message: `left out: ${error.message}`,
+        });
         snapshot = { ...snapshot, sources };
       }
     }
@@ -190,14 +214,21 @@ export class WorkflowCatalog {
     return dir ? relative(dir, path) : path;
   }
 
-  private install(read: WorkflowSnapshot, { snapshot, thread, load }: { snapshot: WorkflowSnapshot; thread: WorkflowThread; load: ThreadLoad }, errors: FileLoadError[]): void {
+  private install(
+    read: WorkflowSnapshot,
+    { snapshot, thread, load }: { snapshot: WorkflowSnapshot; thread: WorkflowThread; load: ThreadLoad },
+    errors: FileLoadError[],
+  ): void {
     const previous = this.current;
     const failed = new Set(load.errors.map((error) => error.path));
     this.good = Object.fromEntries(Object.entries(snapshot.sources).filter(([path]) => !failed.has(path)));
     this.entries = new Map(load.workflows.map((info) => [info.name, info]));
     this.current = { read, snapshot, thread, errors, generation: (previous?.generation ?? 0) + 1 };
     if (previous) {
-      setTimeout(() => void previous.thread.stop("A newer generation of the workflow files took its place"), PREVIOUS_THREAD_GRACE_MS).unref();
+      setTimeout(
+        () => void previous.thread.stop("A newer generation of the workflow files took its place"),
+        PREVIOUS_THREAD_GRACE_MS,
+      ).unref();
       for (const listener of this.listeners) listener(this);
     }
   }
@@ -205,7 +236,11 @@ export class WorkflowCatalog {
 
 function sameSources(a: WorkflowSnapshot, b: WorkflowSnapshot): boolean {
   const keys = Object.keys(a.sources);
-  return keys.length === Object.keys(b.sources).length && keys.every((key) => a.sources[key] === b.sources[key]) && a.unreadable.length === b.unreadable.length;
+  return (
+    keys.length === Object.keys(b.sources).length &&
+    keys.every((key) => a.sources[key] === b.sources[key]) &&
+    a.unreadable.length === b.unreadable.length
+  );
 }
 
 /**
@@ -213,6 +248,12 @@ function sameSources(a: WorkflowSnapshot, b: WorkflowSnapshot): boolean {
  * methods they register. A file that throws on import is reported and the others still load; two
  * workflows with one name are an error naming both files (the first one found keeps the name).
  */
-export function loadWorkflowCatalog(dirs: string | string[], options: WorkflowCatalogOptions = {}): Promise<WorkflowCatalog> {
-  return WorkflowCatalog.load((typeof dirs === "string" ? [dirs] : dirs).map((dir) => resolve(dir)), options);
+export function loadWorkflowCatalog(
+  dirs: string | string[],
+  options: WorkflowCatalogOptions = {},
+): Promise<WorkflowCatalog> {
+  return WorkflowCatalog.load(
+    (typeof dirs === "string" ? [dirs] : dirs).map((dir) => resolve(dir)),
+    options,
+  );
 }

@@ -12,15 +12,25 @@ export const WorkflowInfo = z
     name: z.string().meta({ example: "charge_card" }),
     description: z.string().nullable(),
     category: z.string().nullable(),
-    params: z.unknown().meta({ description: 'The params\' JSON Schema (input side); `{"type": "object"}` when the workflow takes none' }),
-    result: z.unknown().meta({ description: "The result's JSON Schema (output side) when the workflow declares `result`, else null" }),
+    params: z.unknown().meta({
+      description: 'The params\' JSON Schema (input side); `{"type": "object"}` when the workflow takes none',
+    }),
+    result: z
+      .unknown()
+      .meta({ description: "The result's JSON Schema (output side) when the workflow declares `result`, else null" }),
     tool: z.boolean().meta({ description: "Offered to AI agents as an MCP tool" }),
     secrets: z.array(z.string()).meta({ description: "The secrets it may read", example: ["stripe_api_key"] }),
-    userConfig: z.array(z.string()).meta({ description: "The per-user config (`Config-<Name>` headers) it needs, normalized", example: ["api_key"] }),
+    userConfig: z.array(z.string()).meta({
+      description: "The per-user config (`Config-<Name>` headers) it needs, normalized",
+      example: ["api_key"],
+    }),
     readOnly: z.boolean().meta({ description: "Only reads (MCP's `readOnlyHint`)" }),
     timeoutMs: z.number().int(),
     retries: z.number().int(),
-    memoryLimitMb: z.number().nullable().meta({ description: "The heap its thread may use, in MB; null for the worker's default" }),
+    memoryLimitMb: z
+      .number()
+      .nullable()
+      .meta({ description: "The heap its thread may use, in MB; null for the worker's default" }),
     file: z.string().meta({ description: "The file it came from, relative to its workflows folder" }),
   })
   .meta({ id: "Workflow", description: "A workflow that can run" });
@@ -52,7 +62,9 @@ export function toWorkflowInfo(definition: WorkflowDefinition, dir: string, file
     name: definition.name,
     description: definition.description,
     category: definition.category,
-    params: definition.params ? z.toJSONSchema(definition.params, { io: "input", unrepresentable: "any" }) : { type: "object" },
+    params: definition.params
+      ? z.toJSONSchema(definition.params, { io: "input", unrepresentable: "any" })
+      : { type: "object" },
     result: definition.result ? z.toJSONSchema(definition.result, { io: "output", unrepresentable: "any" }) : null,
     tool: definition.tool,
     secrets: definition.secrets,

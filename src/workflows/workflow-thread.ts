@@ -140,7 +140,8 @@ export class WorkflowThread {
         this.port.close();
         const reason = this.endReason(code);
         onFailed(new ThreadEndedError(reason.others));
-        for (const [runId, run] of this.runs) run.reject(new ThreadEndedError(runId === this.ending?.runId ? reason.culprit : reason.others));
+        for (const [runId, run] of this.runs)
+          run.reject(new ThreadEndedError(runId === this.ending?.runId ? reason.culprit : reason.others));
         this.runs.clear();
         for (const answer of this.validations.values()) answer({ name: "ThreadEndedError", message: reason.others });
         resolve();
@@ -153,7 +154,8 @@ export class WorkflowThread {
     if (this.alive) return null;
     if (this.crash?.code === "ERR_WORKER_OUT_OF_MEMORY") return `out of memory (limit ${this.memoryLimitMb} MB)`;
     if (this.stopReason) return "stopped by the worker";
-    if (this.ending?.cause === "exit") return `process.exit(${this.ending.code ?? ""})${this.ending.runId ? " in a run's code" : ""}`;
+    if (this.ending?.cause === "exit")
+      return `process.exit(${this.ending.code ?? ""})${this.ending.runId ? " in a run's code" : ""}`;
     if (this.ending?.cause === "uncaught") return "an error nothing caught";
     if (this.ending?.cause === "drained") return "a top-level await that nothing could settle any more";
     return "ended unexpectedly";
@@ -175,7 +177,12 @@ export class WorkflowThread {
         clearTimeout(timer);
         timer = setTimeout(() => {
           settle();
-          reject(new ThreadLoadError(this.importing, `its import did not finish within ${fileTimeoutMs / 1000} s (a top-level await that never settles?)`));
+          reject(
+            new ThreadLoadError(
+              this.importing,
+              `its import did not finish within ${fileTimeoutMs / 1000} s (a top-level await that never settles?)`,
+            ),
+          );
         }, fileTimeoutMs);
       };
       if (this.importing) this.onImporting();
@@ -203,7 +210,13 @@ export class WorkflowThread {
 
   /** Runs `request`; rejects with ThreadEndedError when the thread ends first. */
   async run(request: RunRequest, handlers: RunHandlers): Promise<ThreadRunEnd> {
-    const run: RunInFlight = { workflow: request.workflow, posted: false, handlers, resolve: () => {}, reject: () => {} };
+    const run: RunInFlight = {
+      workflow: request.workflow,
+      posted: false,
+      handlers,
+      resolve: () => {},
+      reject: () => {},
+    };
     const ended = this.holding(
       new Promise<ThreadRunEnd>((resolve, reject) => {
         Object.assign(run, { resolve, reject });
@@ -309,7 +322,9 @@ export class WorkflowThread {
       case "config": {
         const run = this.runs.get(message.runId);
         const { kind: _kind, runId: _runId, callId, ...call } = message;
-        const answer = run ? Promise.resolve(call as ConfigCall).then((asked) => run.handlers.onConfig(asked)) : Promise.reject(new Error("The run has ended"));
+        const answer = run
+          ? Promise.resolve(call as ConfigCall).then((asked) => run.handlers.onConfig(asked))
+          : Promise.reject(new Error("The run has ended"));
         answer.then(
           (value) => this.alive && this.send({ kind: "config-reply", callId, ok: true, value }),
           (error) => this.alive && this.send({ kind: "config-reply", callId, ok: false, error: serializeError(error) }),
@@ -345,7 +360,9 @@ export class WorkflowThread {
     }
     if (this.stopReason) return { culprit: this.stopReason, others: this.stopReason };
     const ending = this.ending;
-    const who = ending?.runId ? `run ${ending.runId} (workflow ${this.runs.get(ending.runId)?.workflow ?? "?"})` : "the thread's own code";
+    const who = ending?.runId
+      ? `run ${ending.runId} (workflow ${this.runs.get(ending.runId)?.workflow ?? "?"})`
+      : "the thread's own code";
     if (ending?.cause === "exit") {
       return {
         culprit: `The workflow called process.exit(${ending.code ?? ""}), which ended the thread running it: throw an error to fail a run, or return to end it`,

@@ -27,17 +27,39 @@ beforeAll(async () => {
   const acmeScope = await t.platform.orgs.resolveScope(acme.id);
   await t.platform.configs.set(GLOBAL_SCOPE, "max_retries", { type: "int", value: 3, description: "Retries" }, "test");
   await t.platform.configs.set(acmeScope, "max_retries", { type: "int", value: 5 }, "test");
-  await t.platform.configs.set(GLOBAL_SCOPE, "region", { type: "string", value: "eu", description: "Data region" }, "test");
-  await t.platform.configs.set(GLOBAL_SCOPE, "api_key", { type: "secret", value: apiSecret.plaintext, description: "Partner key" }, "test");
+  await t.platform.configs.set(
+    GLOBAL_SCOPE,
+    "region",
+    { type: "string", value: "eu", description: "Data region" },
+    "test",
+  );
+  await t.platform.configs.set(
+    GLOBAL_SCOPE,
+    "api_key",
+    { type: "secret", value: apiSecret.plaintext, description: "Partner key" },
+    "test",
+  );
   await t.platform.configs.set(acmeScope, "api_key", { type: "secret", value: acmeSecret.plaintext }, "test");
   await t.platform.configs.set(GLOBAL_SCOPE, "old_token", { type: "secret", value: oldToken.plaintext }, "test");
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on("response", (response) => {
-    received.push(response.text().then((content) => ({ where: `${response.request().method()} ${response.url()}`, content }), () => ({ where: response.url(), content: "" })));
+    received.push(
+      response.text().then(
+        (content) => ({ where: `${response.request().method()} ${response.url()}`, content }),
+        () => ({ where: response.url(), content: "" }),
+      ),
+    );
   });
   await page.goto(`${t.url}/sign-in`);
   await page.getByLabel("API token").fill(t.adminToken);
@@ -55,7 +77,9 @@ const focusedId = () => page.evaluate("document.activeElement && document.active
 
 async function expectNoLeaks(): Promise<void> {
   const haystacks = [...(await Promise.all(received)), { where: "DOM", content: await page.content() }];
-  expect(findLeaks(haystacks, [...needlesFor(apiSecret), ...needlesFor(acmeSecret), ...needlesFor(oldToken)])).toEqual([]);
+  expect(findLeaks(haystacks, [...needlesFor(apiSecret), ...needlesFor(acmeSecret), ...needlesFor(oldToken)])).toEqual(
+    [],
+  );
 }
 
 describe("configuration page: editing", () => {
@@ -89,7 +113,9 @@ describe("configuration page: editing", () => {
     await dialog().getByLabel("Value").fill("now plain");
     const save = dialog().getByRole("button", { name: "Save" });
     expect(await save.isDisabled()).toBe(true);
-    await dialog().getByRole("checkbox", { name: /store it as a plain string/ }).check();
+    await dialog()
+      .getByRole("checkbox", { name: /store it as a plain string/ })
+      .check();
     await save.click();
     await page.getByText("Saved old_token.").waitFor();
     await row("old_token").getByText("string").waitFor();
@@ -109,7 +135,9 @@ describe("configuration page: editing", () => {
     await row("api_key").getByText("Partner key (rotated yearly)").waitFor();
     const after = await t.platform.db.prisma.config.findFirstOrThrow({ where: { key: "api_key", scope: "global" } });
     expect(after.encrypted).toBe(before.encrypted);
-    expect((await t.platform.configs.resolve(GLOBAL_SCOPE, "api_key", { actor: "test" })).value).toBe(apiSecret.plaintext);
+    expect((await t.platform.configs.resolve(GLOBAL_SCOPE, "api_key", { actor: "test" })).value).toBe(
+      apiSecret.plaintext,
+    );
     await expectNoLeaks();
   });
 });
@@ -145,7 +173,9 @@ describe("configuration page: comparing scopes", () => {
     await page.getByRole("button", { name: "Compare orgs" }).click();
     const matrix = page.getByRole("table", { name: "Compare scopes" });
     await matrix.waitFor();
-    expect(await matrix.locator("thead th").allInnerTexts()).toEqual(["KEY", "GLOBAL", "ACME", "BETA"].map((h) => expect.stringMatching(new RegExp(h, "i"))));
+    expect(await matrix.locator("thead th").allInnerTexts()).toEqual(
+      ["KEY", "GLOBAL", "ACME", "BETA"].map((h) => expect.stringMatching(new RegExp(h, "i"))),
+    );
     const cell = (key: string, scope: string) => matrix.locator(`tr[data-key="${key}"] td[data-scope="${scope}"]`);
     expect(await cell("max_retries", "global").innerText()).toBe("3");
     expect(await cell("max_retries", "acme").innerText()).toBe("5");

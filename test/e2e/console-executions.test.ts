@@ -23,11 +23,23 @@ beforeAll(async () => {
   await t.platform.configs.set(GLOBAL_SCOPE, "api_secret", { type: "secret", value: secret.plaintext }, "test");
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on("response", (response) => {
-    received.push(response.text().then((content) => ({ where: `${response.request().method()} ${response.url()}`, content }), () => ({ where: response.url(), content: "" })));
+    received.push(
+      response.text().then(
+        (content) => ({ where: `${response.request().method()} ${response.url()}`, content }),
+        () => ({ where: response.url(), content: "" }),
+      ),
+    );
   });
   await page.goto(`${t.url}/sign-in`);
   await page.getByLabel("API token").fill(t.adminToken);
@@ -63,7 +75,9 @@ describe("executions in the console", () => {
     await page.getByRole("button", { name: "Run again" }).click();
     await expect.poll(executionId).not.toBe(first);
     await page.locator("h1 .status-success").waitFor({ timeout: 20_000 });
-    const [a, b] = await Promise.all([first, executionId()].map((id) => t.platform.db.prisma.execution.findUniqueOrThrow({ where: { id } })));
+    const [a, b] = await Promise.all(
+      [first, executionId()].map((id) => t.platform.db.prisma.execution.findUniqueOrThrow({ where: { id } })),
+    );
     expect(JSON.parse(b!.params)).toEqual(JSON.parse(a!.params));
     expect(b!.scope).toBe(a!.scope);
     expect(b!.trigger).toBe("console");
@@ -91,7 +105,9 @@ describe("executions in the console", () => {
   });
 
   it("the list shows the error's first line, who cancelled, trigger, worker, and relative times with the absolute one on hover", async () => {
-    await t.api(t.adminToken)("POST", "/api/workflows/leak_everything/executions?wait=20000", { params: { mode: "throw" } });
+    await t.api(t.adminToken)("POST", "/api/workflows/leak_everything/executions?wait=20000", {
+      params: { mode: "throw" },
+    });
     await page.getByRole("link", { name: "Executions" }).first().click();
     const table = page.getByRole("table", { name: "Executions" });
     const failed = table.locator("tr", { has: page.getByRole("link", { name: "leak_everything" }) });

@@ -16,7 +16,14 @@ beforeAll(async () => {
   t = await startTestPlatform();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
   });
   context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
 }, 60_000);
@@ -33,7 +40,8 @@ async function signIn(page: Page, remember = false): Promise<void> {
   await page.getByRole("heading", { name: "Configuration" }).waitFor();
 }
 
-const stored = (page: Page) => page.evaluate('[sessionStorage.getItem("bifrost.token"), localStorage.getItem("bifrost.token"), document.cookie]');
+const stored = (page: Page) =>
+  page.evaluate('[sessionStorage.getItem("bifrost.token"), localStorage.getItem("bifrost.token"), document.cookie]');
 
 describe("sessions across tabs", () => {
   it("a link opened in a new tab is signed in by an open tab; signing out there signs out both", async () => {
@@ -113,4 +121,3 @@ describe("tokens page", () => {
     expect((await t.api(token)("GET", "/api/session")).status).toBe(401);
   });
 });
-

@@ -21,11 +21,23 @@ beforeAll(async () => {
   t = await startTestPlatform();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
   page.on("response", (response) => {
-    received.push(response.text().then((content) => ({ where: `${response.request().method()} ${response.url()}`, content }), () => ({ where: response.url(), content: "" })));
+    received.push(
+      response.text().then(
+        (content) => ({ where: `${response.request().method()} ${response.url()}`, content }),
+        () => ({ where: response.url(), content: "" }),
+      ),
+    );
   });
   await page.goto(`${t.url}/sign-in`);
   await page.getByLabel("API token").fill(t.adminToken);
@@ -44,7 +56,10 @@ const noSideways = () => page.evaluate("document.documentElement.scrollWidth <= 
 /** A computed style in the page (this file is type-checked for Node, hence the cast). */
 function styleOf(locator: Locator, property: "display" | "content", pseudo?: string): Promise<string> {
   type Styles = { getComputedStyle(el: unknown, pseudo?: string): Record<string, string> };
-  return locator.evaluate((el, [p, ps]) => (globalThis as unknown as Styles).getComputedStyle(el, ps ?? undefined)[p!]!, [property, pseudo ?? null] as const);
+  return locator.evaluate(
+    (el, [p, ps]) => (globalThis as unknown as Styles).getComputedStyle(el, ps ?? undefined)[p!]!,
+    [property, pseudo ?? null] as const,
+  );
 }
 
 async function expectNoLeaks(): Promise<void> {
@@ -78,7 +93,8 @@ describe("console states", () => {
     await dialog().getByRole("button", { name: "Add config" }).click();
     expect(await dialog().locator("#description-error").innerText()).toBe("A description is at most 1000 characters.");
     const text = await dialog().innerText();
-    for (const raw of ["body.", "Invalid input", "No route", "VALIDATION_ERROR", "HTTP 4"]) expect(text).not.toContain(raw);
+    for (const raw of ["body.", "Invalid input", "No route", "VALIDATION_ERROR", "HTTP 4"])
+      expect(text).not.toContain(raw);
     await dialog().getByRole("button", { name: "Cancel" }).click();
     expect(await t.platform.db.prisma.config.count()).toBe(0);
   });
@@ -108,8 +124,18 @@ describe("console states", () => {
   });
 
   it("at phone width the page does not scroll sideways, tables are cards and the header folds", async () => {
-    await t.platform.configs.set(GLOBAL_SCOPE, "a_rather_long_configuration_key_name_for_phones", { type: "json", value: { nested: ["a", "long", "list", "of", "values", "that", "wraps"] } }, "test");
-    await t.platform.configs.set(GLOBAL_SCOPE, "stripe_api_key", { type: "secret", value: secret.plaintext, description: "Stripe live key" }, "test");
+    await t.platform.configs.set(
+      GLOBAL_SCOPE,
+      "a_rather_long_configuration_key_name_for_phones",
+      { type: "json", value: { nested: ["a", "long", "list", "of", "values", "that", "wraps"] } },
+      "test",
+    );
+    await t.platform.configs.set(
+      GLOBAL_SCOPE,
+      "stripe_api_key",
+      { type: "secret", value: secret.plaintext, description: "Stripe live key" },
+      "test",
+    );
     await page.setViewportSize({ width: 390, height: 844 });
     await page.reload();
     await row("stripe_api_key").waitFor();

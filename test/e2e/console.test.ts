@@ -14,7 +14,8 @@ const CHROMIUM = process.env.BIFROST_TEST_CHROMIUM ?? "/usr/bin/chromium";
  * Where a screenshot goes: README's (docs/screenshots) only when asked (`npm run screenshots`), so
  * that a test run does not rewrite files in the work tree; else the test database's directory.
  */
-const screenshot = (name: string) => join(process.env.BIFROST_SCREENSHOTS ? resolve(process.env.BIFROST_SCREENSHOTS) : t.db.dir, name);
+const screenshot = (name: string) =>
+  join(process.env.BIFROST_SCREENSHOTS ? resolve(process.env.BIFROST_SCREENSHOTS) : t.db.dir, name);
 
 let t: TestPlatform;
 let browser: Browser;
@@ -31,11 +32,23 @@ beforeAll(async () => {
   await t.platform.configs.set(GLOBAL_SCOPE, "api_secret", { type: "secret", value: workflowSecret.plaintext }, "test");
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
   page.on("response", (response) => {
-    received.push(response.text().then((content) => ({ where: `${response.request().method()} ${response.url()}`, content }), () => ({ where: response.url(), content: "" })));
+    received.push(
+      response.text().then(
+        (content) => ({ where: `${response.request().method()} ${response.url()}`, content }),
+        () => ({ where: response.url(), content: "" }),
+      ),
+    );
   });
 }, 60_000);
 afterAll(async () => {
@@ -124,10 +137,14 @@ describe("web console", () => {
     expect(await field.getAttribute("type")).toBe("password");
     await field.fill(newSecret.plaintext);
     // The add's "Saved stripe_api_key." may still show: wait for this save's answer.
-    const saved = page.waitForResponse((r) => r.request().method() === "PUT" && r.url().includes("/api/configs/stripe_api_key"));
+    const saved = page.waitForResponse(
+      (r) => r.request().method() === "PUT" && r.url().includes("/api/configs/stripe_api_key"),
+    );
     await dialog().getByRole("button", { name: "Save" }).click();
     expect((await saved).status()).toBe(200);
-    expect((await t.platform.configs.resolve(GLOBAL_SCOPE, "stripe_api_key", { actor: "test" })).value).toBe(newSecret.plaintext);
+    expect((await t.platform.configs.resolve(GLOBAL_SCOPE, "stripe_api_key", { actor: "test" })).value).toBe(
+      newSecret.plaintext,
+    );
     expect(await leaksSoFar()).toEqual([]);
   });
 
@@ -210,14 +227,24 @@ describe("web console", () => {
 
 describe("around the console", () => {
   it("serves the OpenAPI document, and the queue dashboard to admins only", async () => {
-    const doc = (await (await fetch(`${t.url}/api/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    const doc = (await (await fetch(`${t.url}/api/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/configs/{key}", "/api/workflows/{name}/executions", "/api/import"]));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/api/configs/{key}", "/api/workflows/{name}/executions", "/api/import"]),
+    );
     expect((await fetch(`${t.url}/admin/queues`)).status).toBe(401);
-    expect((await fetch(`${t.url}/admin/queues`, { headers: { authorization: `Bearer ${await t.orgToken("q-org")}` } })).status).toBe(403);
+    expect(
+      (await fetch(`${t.url}/admin/queues`, { headers: { authorization: `Bearer ${await t.orgToken("q-org")}` } }))
+        .status,
+    ).toBe(403);
     const board = await fetch(`${t.url}/admin/queues`, { headers: { authorization: `Bearer ${t.adminToken}` } });
     expect(board.status).toBe(200);
     expect(await board.text()).toContain("Bifrost queues");
-    expect((await fetch(`${t.url}/settings/configuration`)).headers.get("content-security-policy")).toContain("default-src 'self'");
+    expect((await fetch(`${t.url}/settings/configuration`)).headers.get("content-security-policy")).toContain(
+      "default-src 'self'",
+    );
   });
 });

@@ -22,11 +22,21 @@ beforeAll(async () => {
   t = await startTestPlatform({ worker: true, workflowsDir: FIXTURES });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on("request", (request) => {
-    if (request.url().endsWith("/events")) streams.push(`${request.headers()["authorization"] ? "token" : "no token"} last-event-id=${request.headers()["last-event-id"]}`);
+    if (request.url().endsWith("/events"))
+      streams.push(
+        `${request.headers()["authorization"] ? "token" : "no token"} last-event-id=${request.headers()["last-event-id"]}`,
+      );
   });
 }, 60_000);
 afterAll(async () => {
@@ -42,7 +52,9 @@ describe("the execution page", () => {
     await page.getByRole("heading", { name: "Configuration" }).waitFor();
 
     const gate = join(t.db.dir, `gate-${randomBytes(4).toString("hex")}`);
-    const started = await t.api(t.adminToken)("POST", "/api/workflows/log_then_wait/executions", { params: { lines: 3, gate, after: 2 } });
+    const started = await t.api(t.adminToken)("POST", "/api/workflows/log_then_wait/executions", {
+      params: { lines: 3, gate, after: 2 },
+    });
     const id = started.body.id as string;
     await page.goto(`${t.url}/executions/${id}`);
     const logs = page.getByRole("table", { name: "Logs" });
@@ -55,12 +67,21 @@ describe("the execution page", () => {
     const elapsed = page.getByLabel("Elapsed");
     const before = await elapsed.innerText();
     expect(before).toMatch(/^\d+ s$/);
-    await page.waitForFunction((text) => (globalThis as any).document.querySelector('[aria-label="Elapsed"]')?.textContent !== text, before);
+    await page.waitForFunction(
+      (text) => (globalThis as any).document.querySelector('[aria-label="Elapsed"]')?.textContent !== text,
+      before,
+    );
 
     // The run goes on: new lines show without a reload, then its end and result.
     writeFileSync(gate, "");
     await logs.locator("tbody tr").nth(4).waitFor();
-    expect(await logs.locator("tbody td code").allInnerTexts()).toEqual(["line 1", "line 2", "line 3", "after gate 1", "after gate 2"]);
+    expect(await logs.locator("tbody td code").allInnerTexts()).toEqual([
+      "line 1",
+      "line 2",
+      "line 3",
+      "after gate 1",
+      "after gate 2",
+    ]);
     await page.locator(".status-success").waitFor({ timeout: 10_000 });
     await page.getByRole("heading", { name: "Result" }).waitFor();
     expect(await page.getByLabel("Elapsed").count()).toBe(0);

@@ -18,7 +18,14 @@ beforeAll(async () => {
   await t.platform.orgs.create("acme", "test");
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 }, 60_000);
@@ -46,7 +53,12 @@ describe("the MCP panel", () => {
     expect(await panel().innerText()).toContain("Config-Api-Key");
     const shown = JSON.parse(await panel().getByLabel("MCP client config").innerText());
     expect(shown).toEqual({
-      mcpServers: { "bifrost-acme": { url: `${t.url}/mcp/acme`, headers: { Authorization: "Bearer ${env:BIFROST_TOKEN}", "Config-Api-Key": "${env:BIFROST_CONFIG_API_KEY}" } } },
+      mcpServers: {
+        "bifrost-acme": {
+          url: `${t.url}/mcp/acme`,
+          headers: { Authorization: "Bearer ${env:BIFROST_TOKEN}", "Config-Api-Key": "${env:BIFROST_CONFIG_API_KEY}" },
+        },
+      },
     });
     expect(await page.content()).not.toContain(t.adminToken);
   });

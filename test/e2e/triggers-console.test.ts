@@ -21,10 +21,19 @@ beforeAll(async () => {
   await t.platform.orgs.create("acme", "test");
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on("response", (response) => received.push({ url: `${response.request().method()} ${response.url()}`, body: response.text().catch(() => "") }));
+  page.on("response", (response) =>
+    received.push({ url: `${response.request().method()} ${response.url()}`, body: response.text().catch(() => "") }),
+  );
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
@@ -38,7 +47,11 @@ const webhooks = () => page.getByRole("table", { name: "Webhooks" });
 function signed(secret: string, id: string, body: string): Record<string, string> {
   const timestamp = Math.floor(Date.now() / 1000);
   const key = Buffer.from(secret.slice("whsec_".length), "base64");
-  return { "webhook-id": id, "webhook-timestamp": String(timestamp), "webhook-signature": `v1,${createHmac("sha256", key).update(`${id}.${timestamp}.${body}`).digest("base64")}` };
+  return {
+    "webhook-id": id,
+    "webhook-timestamp": String(timestamp),
+    "webhook-signature": `v1,${createHmac("sha256", key).update(`${id}.${timestamp}.${body}`).digest("base64")}`,
+  };
 }
 
 describe("a workflow's page", () => {
@@ -88,7 +101,9 @@ describe("a workflow's page", () => {
     await row.getByRole("button", { name: "Pause schedule */2 * * * * *" }).click();
     await expect.poll(() => row.locator("td").nth(2).innerText()).toBe("paused");
     await expect.poll(() => row.locator("td").nth(3).innerText()).toBe("—");
-    expect((await t.platform.db.prisma.schedule.findFirstOrThrow({ where: { workflow: "echo_params" } })).enabled).toBe(false);
+    expect((await t.platform.db.prisma.schedule.findFirstOrThrow({ where: { workflow: "echo_params" } })).enabled).toBe(
+      false,
+    );
     await row.getByRole("button", { name: "Resume schedule */2 * * * * *" }).click();
     await expect.poll(() => row.locator("td").nth(2).innerText()).toBe("enabled");
 
@@ -138,12 +153,16 @@ describe("a workflow's page", () => {
     expect(rotated).not.toBe(shownSecrets[0]);
     await dialog().getByRole("button", { name: "Done, I have copied it" }).click();
     const url = `${t.url}/hooks/${id}`;
-    expect((await fetch(url, { method: "POST", headers: signed(shownSecrets[0], "msg_old", "{}"), body: "{}" })).status).toBe(401);
+    expect(
+      (await fetch(url, { method: "POST", headers: signed(shownSecrets[0], "msg_old", "{}"), body: "{}" })).status,
+    ).toBe(401);
 
     await row.getByRole("button", { name: `Delete webhook ${id}` }).click();
     await dialog().getByRole("button", { name: "Delete webhook" }).click();
     await page.getByText("No webhooks: nothing outside can start this workflow").waitFor();
-    expect((await fetch(url, { method: "POST", headers: signed(rotated, "msg_new", "{}"), body: "{}" })).status).toBe(404);
+    expect((await fetch(url, { method: "POST", headers: signed(rotated, "msg_new", "{}"), body: "{}" })).status).toBe(
+      404,
+    );
   });
 
   it("runs the workflow from its page as `console`, and lists runs by what started them", async () => {

@@ -25,7 +25,13 @@ describe("audit log", () => {
     expect(res.status).toBe(200);
     const actions = res.body.map((r: { action: string; key: string | null }) => `${r.action} ${r.key ?? ""}`.trim());
     // Newest first; reading a non-secret is not audited.
-    expect(actions.slice(0, 5)).toEqual(["config.delete region", "secret.read api_key", "config.create api_key", "config.update region", "config.create region"]);
+    expect(actions.slice(0, 5)).toEqual([
+      "config.delete region",
+      "secret.read api_key",
+      "config.create api_key",
+      "config.update region",
+      "config.create region",
+    ]);
     const read = res.body[1];
     expect(read).toMatchObject({ actor: "workflow:sync", scope: org.id, key: "api_key", executionId: "exec-123" });
     expect(Date.parse(read.at)).toBeGreaterThan(Date.now() - 60_000);

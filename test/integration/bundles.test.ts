@@ -13,7 +13,9 @@ import { runCli } from "./cli-runner.ts";
 // portable round trips, backups under the same and another key, Python Bifrost exports, and a
 // table of malformed documents that must each be refused with a path and change nothing.
 
-const vectors = JSON.parse(readFileSync(new URL("../fixtures/vectors/bifrost/derivation.json", import.meta.url), "utf8")).cases as {
+const vectors = JSON.parse(
+  readFileSync(new URL("../fixtures/vectors/bifrost/derivation.json", import.meta.url), "utf8"),
+).cases as {
   BIFROST_SECRET_KEY: string;
   plaintext: string;
   fernetToken: string;
@@ -37,7 +39,8 @@ const scopeIn = async (t: TestPlatform, org: string): Promise<Scope> => orgScope
 async function configsOf(t: TestPlatform): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = { global: await t.platform.configs.list(GLOBAL_SCOPE) };
   for (const org of await t.platform.orgs.list()) out[org.name] = await t.platform.configs.list(orgScope(org));
-  for (const list of Object.values(out)) for (const c of list as Record<string, unknown>[]) for (const f of ["scope", "updatedAt", "updatedBy"]) delete c[f];
+  for (const list of Object.values(out))
+    for (const c of list as Record<string, unknown>[]) for (const f of ["scope", "updatedAt", "updatedBy"]) delete c[f];
   return out;
 }
 const exportText = async (api: Api, query: string) => {
@@ -45,7 +48,8 @@ const exportText = async (api: Api, query: string) => {
   expect(res.status, res.text).toBe(200);
   return res.text;
 };
-const importDoc = (api: Api, doc: unknown, query = "", headers: Record<string, string> = {}) => api("POST", `/api/import${query}`, doc, headers);
+const importDoc = (api: Api, doc: unknown, query = "", headers: Record<string, string> = {}) =>
+  api("POST", `/api/import${query}`, doc, headers);
 
 beforeAll(async () => {
   source = await fresh();
@@ -56,10 +60,20 @@ beforeAll(async () => {
   await c.set(GLOBAL_SCOPE, "max_retries", { type: "int", value: 3, description: "how often to retry" }, "test");
   await c.set(GLOBAL_SCOPE, "region", { type: "string", value: "eu-west ✓" }, "test");
   await c.set(GLOBAL_SCOPE, "empty_text", { type: "string", value: "" }, "test");
-  await c.set(GLOBAL_SCOPE, "features", { type: "json", value: { beta: true, plans: ["a", "b"], nested: { n: null } } }, "test");
+  await c.set(
+    GLOBAL_SCOPE,
+    "features",
+    { type: "json", value: { beta: true, plans: ["a", "b"], nested: { n: null } } },
+    "test",
+  );
   await c.set(GLOBAL_SCOPE, "json_string", { type: "json", value: JSON.stringify("just text") }, "test");
   await c.set(GLOBAL_SCOPE, "dry_run", { type: "bool", value: false }, "test");
-  await c.set(GLOBAL_SCOPE, "stripe_api_key", { type: "secret", value: globalSecret.plaintext, description: "Stripe" }, "test");
+  await c.set(
+    GLOBAL_SCOPE,
+    "stripe_api_key",
+    { type: "secret", value: globalSecret.plaintext, description: "Stripe" },
+    "test",
+  );
   await c.set(acme, "max_retries", { type: "int", value: 5 }, "test");
   await c.set(acme, "stripe_api_key", { type: "secret", value: acmeSecret.plaintext }, "test");
 });
@@ -74,21 +88,55 @@ describe("export", () => {
     const withoutTime = (text: string) => text.replace(/"exportedAt": "[^"]+"/, "");
     expect(withoutTime(second)).toBe(withoutTime(first));
     const bundle = JSON.parse(first);
-    expect(bundle).toMatchObject({ format: "bifrost-ts/bundle", version: 1, portable: true, orgs: [{ name: "Beta Corp" }, { name: "acme" }] });
+    expect(bundle).toMatchObject({
+      format: "bifrost-ts/bundle",
+      version: 1,
+      portable: true,
+      orgs: [{ name: "Beta Corp" }, { name: "acme" }],
+    });
     expect(bundle.keyFingerprint).toBeUndefined();
     expect(bundle.configs.map((c: { org: string | null; key: string }) => `${c.org ?? "-"}/${c.key}`)).toEqual([
-      "-/dry_run", "-/empty_text", "-/features", "-/json_string", "-/max_retries", "-/region", "-/stripe_api_key", "acme/max_retries", "acme/stripe_api_key",
+      "-/dry_run",
+      "-/empty_text",
+      "-/features",
+      "-/json_string",
+      "-/max_retries",
+      "-/region",
+      "-/stripe_api_key",
+      "acme/max_retries",
+      "acme/stripe_api_key",
     ]);
-    expect(bundle.configs[6]).toEqual({ org: null, key: "stripe_api_key", type: "secret", description: "Stripe", value: null });
-    expect(bundle.configs[3]).toEqual({ org: null, key: "json_string", type: "json", description: null, value: "just text" });
+    expect(bundle.configs[6]).toEqual({
+      org: null,
+      key: "stripe_api_key",
+      type: "secret",
+      description: "Stripe",
+      value: null,
+    });
+    expect(bundle.configs[3]).toEqual({
+      org: null,
+      key: "json_string",
+      type: "json",
+      description: null,
+      value: "just text",
+    });
     expect(first.split("\n").filter((line) => line.startsWith('    {"org"'))).toHaveLength(9);
   });
 
   it("carries no secret plaintext or ciphertext in a portable bundle, in any scope", async () => {
     const tokens = (await dumpAllTables(source.db)).match(/gAAAAA[A-Za-z0-9_=-]{40,}/g) ?? [];
     expect(tokens.length).toBeGreaterThanOrEqual(2);
-    const texts = [await exportText(src, "?portable=true"), await exportText(src, "?portable=true&scope=acme"), await exportText(src, "?scope=global")];
-    expect(findLeaks(texts.map((content, i) => ({ where: `export ${i}`, content })), [...needlesFor(globalSecret), ...needlesFor(acmeSecret)])).toEqual([]);
+    const texts = [
+      await exportText(src, "?portable=true"),
+      await exportText(src, "?portable=true&scope=acme"),
+      await exportText(src, "?scope=global"),
+    ];
+    expect(
+      findLeaks(
+        texts.map((content, i) => ({ where: `export ${i}`, content })),
+        [...needlesFor(globalSecret), ...needlesFor(acmeSecret)],
+      ),
+    ).toEqual([]);
     for (const token of tokens) for (const text of texts) expect(text).not.toContain(token.slice(0, 40));
   });
 
@@ -96,17 +144,32 @@ describe("export", () => {
     const acmeOnly = JSON.parse(await exportText(src, "?portable=true&scope=acme"));
     expect(acmeOnly.orgs).toEqual([{ name: "acme" }]);
     expect(acmeOnly.configs.map((c: { key: string }) => c.key)).toEqual(["max_retries", "stripe_api_key"]);
-    expect(JSON.parse(await exportText(src, "?scope=global")).configs.every((c: { org: null }) => c.org === null)).toBe(true);
+    expect(JSON.parse(await exportText(src, "?scope=global")).configs.every((c: { org: null }) => c.org === null)).toBe(
+      true,
+    );
 
     const acmeApi = source.api(await source.orgToken("acme"));
     expect(JSON.parse(await exportText(acmeApi, "")).orgs).toEqual([{ name: "acme" }]);
     expect((await acmeApi("GET", "/api/export?portable=false")).status).toBe(403);
     expect((await acmeApi("GET", "/api/export?scope=Beta%20Corp")).status).toBe(403);
-    expect((await acmeApi("POST", "/api/import", { format: "bifrost-ts/bundle", version: 1, portable: true, orgs: [], configs: [] })).status).toBe(403);
+    expect(
+      (
+        await acmeApi("POST", "/api/import", {
+          format: "bifrost-ts/bundle",
+          version: 1,
+          portable: true,
+          orgs: [],
+          configs: [],
+        })
+      ).status,
+    ).toBe(403);
     expect((await src("GET", "/api/export?portable=maybe")).body.error.code).toBe("VALIDATION_ERROR");
 
     const audit = (await src("GET", "/api/audit?action=bundle.export&limit=1")).body;
-    expect(audit[0]).toMatchObject({ action: "bundle.export", details: { portable: true, orgs: 1, configs: 2, secrets: 1 } });
+    expect(audit[0]).toMatchObject({
+      action: "bundle.export",
+      details: { portable: true, orgs: 1, configs: 2, secrets: 1 },
+    });
   });
 });
 
@@ -124,7 +187,11 @@ describe("portable round trip", () => {
     const before = await dumpAllTables(target.db);
     const res = await importDoc(dst, bundle, "?dryRun=true");
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ dryRun: true, orgs: { created: ["Beta Corp", "acme"], existing: 0 }, configs: { created: 9, updated: 0, unchanged: 0 } });
+    expect(res.body).toMatchObject({
+      dryRun: true,
+      orgs: { created: ["Beta Corp", "acme"], existing: 0 },
+      configs: { created: 9, updated: 0, unchanged: 0 },
+    });
     expect(await dumpAllTables(target.db)).toBe(before);
   });
 
@@ -136,17 +203,23 @@ describe("portable round trip", () => {
       { org: "acme", key: "stripe_api_key", howToSet: 'bifrost config set stripe_api_key --secret --org "acme"' },
     ]);
     const expected = await configsOf(source);
-    for (const list of Object.values(expected) as { type: string; hasValue: boolean }[][]) for (const c of list) if (c.type === "secret") c.hasValue = false;
+    for (const list of Object.values(expected) as { type: string; hasValue: boolean }[][])
+      for (const c of list) if (c.type === "secret") c.hasValue = false;
     expect(await configsOf(target)).toEqual(expected);
   });
 
   it("keeps org shadowing, and a secret without a value says how to set it when read", async () => {
     const acme = await scopeIn(target, "acme");
-    expect(await target.platform.configs.getEffective(acme, "max_retries")).toMatchObject({ value: 5, resolvedFrom: acme.kind === "org" ? acme.org.id : "" });
+    expect(await target.platform.configs.getEffective(acme, "max_retries")).toMatchObject({
+      value: 5,
+      resolvedFrom: acme.kind === "org" ? acme.org.id : "",
+    });
     expect(await target.platform.configs.getEffective(GLOBAL_SCOPE, "max_retries")).toMatchObject({ value: 3 });
     const read = target.platform.configs.resolve(acme, "stripe_api_key", { actor: "test" });
     await expect(read).rejects.toBeInstanceOf(SecretValueMissingError);
-    await expect(read).rejects.toThrow('Secret "stripe_api_key" at org "acme" has no value yet (imported without it): set it with `bifrost config set stripe_api_key --secret --org acme`');
+    await expect(read).rejects.toThrow(
+      'Secret "stripe_api_key" at org "acme" has no value yet (imported without it): set it with `bifrost config set stripe_api_key --secret --org acme`',
+    );
   });
 
   it("changes nothing when the same bundle is imported again", async () => {
@@ -156,7 +229,11 @@ describe("portable round trip", () => {
     });
     const before = await rows();
     const res = await importDoc(dst, bundle);
-    expect(res.body).toMatchObject({ configs: { created: 0, updated: 0, unchanged: 9 }, orgs: { created: [], existing: 2 }, changes: [] });
+    expect(res.body).toMatchObject({
+      configs: { created: 0, updated: 0, unchanged: 9 },
+      orgs: { created: [], existing: 2 },
+      changes: [],
+    });
     expect(await rows()).toEqual(before);
   });
 
@@ -167,7 +244,9 @@ describe("portable round trip", () => {
     expect(res.body.configs).toEqual({ created: 0, updated: 1, unchanged: 8 });
     expect(res.body.changes).toEqual([{ org: null, key: "region", type: "string", change: "updated" }]);
     expect(res.body.needsValue.map((n: { org: string | null }) => n.org)).toEqual(["acme"]);
-    expect((await target.platform.configs.resolve(GLOBAL_SCOPE, "stripe_api_key", { actor: "test" })).value).toBe("target-own-value");
+    expect((await target.platform.configs.resolve(GLOBAL_SCOPE, "stripe_api_key", { actor: "test" })).value).toBe(
+      "target-own-value",
+    );
     expect((await target.platform.configs.getEffective(GLOBAL_SCOPE, "region")).value).toBe("eu-west ✓");
   });
 });
@@ -188,8 +267,12 @@ describe("backups", () => {
     const target = await fresh();
     const res = await importDoc(target.api(target.adminToken), backup);
     expect(res.body).toMatchObject({ configs: { created: 9 }, needsValue: [] });
-    expect((await target.platform.configs.resolve(GLOBAL_SCOPE, "stripe_api_key", { actor: "test" })).value).toBe(globalSecret.plaintext);
-    expect((await target.platform.configs.resolve(await scopeIn(target, "acme"), "stripe_api_key", { actor: "test" })).value).toBe(acmeSecret.plaintext);
+    expect((await target.platform.configs.resolve(GLOBAL_SCOPE, "stripe_api_key", { actor: "test" })).value).toBe(
+      globalSecret.plaintext,
+    );
+    expect(
+      (await target.platform.configs.resolve(await scopeIn(target, "acme"), "stripe_api_key", { actor: "test" })).value,
+    ).toBe(acmeSecret.plaintext);
   });
 
   it("are refused under another key without the source key, and re-encrypted with it", async () => {
@@ -198,14 +281,23 @@ describe("backups", () => {
     const before = await dumpAllTables(target.db);
     const refused = await importDoc(api, backup);
     expect(refused.status).toBe(422);
-    expect(refused.body.error).toMatchObject({ code: "BUNDLE_KEY_MISMATCH", message: expect.stringContaining(backup.keyFingerprint) });
-    const wrongKey = await importDoc(api, backup, "", { "Bifrost-Source-Secret-Key": "not-the-source-key-but-long-enough-0123456789" });
+    expect(refused.body.error).toMatchObject({
+      code: "BUNDLE_KEY_MISMATCH",
+      message: expect.stringContaining(backup.keyFingerprint),
+    });
+    const wrongKey = await importDoc(api, backup, "", {
+      "Bifrost-Source-Secret-Key": "not-the-source-key-but-long-enough-0123456789",
+    });
     expect(wrongKey.body.error.code).toBe("BUNDLE_KEY_MISMATCH");
     expect(await dumpAllTables(target.db)).toBe(before);
 
-    const res = await importDoc(api, backup, "", { "Bifrost-Source-Secret-Key": "test-secret-key-0123456789-abcdefghijklmnop" });
+    const res = await importDoc(api, backup, "", {
+      "Bifrost-Source-Secret-Key": "test-secret-key-0123456789-abcdefghijklmnop",
+    });
     expect(res.status, res.text).toBe(200);
-    expect((await target.platform.configs.resolve(GLOBAL_SCOPE, "stripe_api_key", { actor: "test" })).value).toBe(globalSecret.plaintext);
+    expect((await target.platform.configs.resolve(GLOBAL_SCOPE, "stripe_api_key", { actor: "test" })).value).toBe(
+      globalSecret.plaintext,
+    );
     const rows = await target.platform.db.prisma.config.findMany({ where: { type: "secret" } });
     expect(new Set(rows.map((r) => r.keyFingerprint))).toEqual(new Set([target.platform.cipher.fingerprint]));
     expect(rows.map((r) => r.encrypted)).not.toContain(backup.configs.find((c) => c.encrypted)!.encrypted);
@@ -220,11 +312,51 @@ describe("Python Bifrost exports", () => {
     entity_type: "configs",
     contains_encrypted_values: true,
     items: [
-      { key: "region", value: "eu", config_type: "string", description: "Region", organization_id: null, organization_name: null, integration_name: null },
-      { key: "max_retries", value: "5", config_type: "int", description: null, organization_id: "7f0c", organization_name: "Acme Corp", integration_name: null },
-      { key: "enabled", value: "True", config_type: "bool", description: null, organization_id: null, organization_name: null, integration_name: null },
-      { key: "plans", value: '{"gold": [1, 2]}', config_type: "json", description: null, organization_id: null, organization_name: null, integration_name: null },
-      { key: "stripe_api_key", value: vector.bifrostStoredValue, config_type: "secret", description: "Stripe", organization_id: "7f0c", organization_name: "Acme Corp", integration_name: null },
+      {
+        key: "region",
+        value: "eu",
+        config_type: "string",
+        description: "Region",
+        organization_id: null,
+        organization_name: null,
+        integration_name: null,
+      },
+      {
+        key: "max_retries",
+        value: "5",
+        config_type: "int",
+        description: null,
+        organization_id: "7f0c",
+        organization_name: "Acme Corp",
+        integration_name: null,
+      },
+      {
+        key: "enabled",
+        value: "True",
+        config_type: "bool",
+        description: null,
+        organization_id: null,
+        organization_name: null,
+        integration_name: null,
+      },
+      {
+        key: "plans",
+        value: '{"gold": [1, 2]}',
+        config_type: "json",
+        description: null,
+        organization_id: null,
+        organization_name: null,
+        integration_name: null,
+      },
+      {
+        key: "stripe_api_key",
+        value: vector.bifrostStoredValue,
+        config_type: "secret",
+        description: "Stripe",
+        organization_id: "7f0c",
+        organization_name: "Acme Corp",
+        integration_name: null,
+      },
       ...extra,
     ],
   });
@@ -234,7 +366,9 @@ describe("Python Bifrost exports", () => {
     const [vector, unicodeVector] = vectors;
     const file = join(target.db.dir, "bifrost-configs.json");
     writeFileSync(file, JSON.stringify(bifrostExport(vector)));
-    const cli = await runCli(["import", "--from-bifrost", file, "--source-secret-key", vector.BIFROST_SECRET_KEY], { env: target.env() });
+    const cli = await runCli(["import", "--from-bifrost", file, "--source-secret-key", vector.BIFROST_SECRET_KEY], {
+      env: target.env(),
+    });
     expect(cli.code, cli.stderr).toBe(0);
     expect(cli.stdout).toContain("configs: 5 created, 0 updated, 0 unchanged; orgs: 1 created (Acme Corp), 0 existing");
 
@@ -246,30 +380,56 @@ describe("Python Bifrost exports", () => {
     // A second Bifrost instance (another key, a non-ASCII secret) into the same target, global scope.
     const second = bifrostExport(unicodeVector);
     second.items = [{ ...second.items[4], key: "github_token", organization_id: null, organization_name: null }];
-    const res = await importDoc(target.api(target.adminToken), second, "?format=bifrost", { "Bifrost-Source-Secret-Key": unicodeVector.BIFROST_SECRET_KEY });
+    const res = await importDoc(target.api(target.adminToken), second, "?format=bifrost", {
+      "Bifrost-Source-Secret-Key": unicodeVector.BIFROST_SECRET_KEY,
+    });
     expect(res.status, res.text).toBe(200);
 
     const api = target.api(target.adminToken);
     const digest = async (key: string, scope: string) =>
-      (await api("POST", `/api/workflows/secret_digest/executions?scope=${encodeURIComponent(scope)}&wait=20000`, { params: { key } })).body;
+      (
+        await api("POST", `/api/workflows/secret_digest/executions?scope=${encodeURIComponent(scope)}&wait=20000`, {
+          params: { key },
+        })
+      ).body;
     const sha = (text: string) => createHash("sha256").update(text).digest("hex");
     // secret_digest declares both keys, so both must resolve: give the org run a github_token (global) too.
-    expect(await digest("stripe_api_key", "Acme Corp")).toMatchObject({ status: "success", result: { sha256: sha(vector.plaintext) } });
-    await target.platform.configs.set(GLOBAL_SCOPE, "stripe_api_key", { type: "secret", value: "global-placeholder" }, "test");
-    expect(await digest("github_token", "global")).toMatchObject({ status: "success", result: { sha256: sha(unicodeVector.plaintext) } });
+    expect(await digest("stripe_api_key", "Acme Corp")).toMatchObject({
+      status: "success",
+      result: { sha256: sha(vector.plaintext) },
+    });
+    await target.platform.configs.set(
+      GLOBAL_SCOPE,
+      "stripe_api_key",
+      { type: "secret", value: "global-placeholder" },
+      "test",
+    );
+    expect(await digest("github_token", "global")).toMatchObject({
+      status: "success",
+      result: { sha256: sha(unicodeVector.plaintext) },
+    });
   });
 
   it.each([
     ["a wrong version", (d: any) => ({ ...d, bifrost_export_version: "2.0" }), "bifrost_export_version"],
     ["another entity type", (d: any) => ({ ...d, entity_type: "workflows" }), "entity_type"],
-    ["an unknown config_type", (d: any) => ({ ...d, items: [{ ...d.items[0], config_type: "float" }] }), "items[0].config_type"],
-    ["an int that is not one", (d: any) => ({ ...d, items: [d.items[0], { ...d.items[1], value: "five" }] }), "items[1].value"],
+    [
+      "an unknown config_type",
+      (d: any) => ({ ...d, items: [{ ...d.items[0], config_type: "float" }] }),
+      "items[0].config_type",
+    ],
+    [
+      "an int that is not one",
+      (d: any) => ({ ...d, items: [d.items[0], { ...d.items[1], value: "five" }] }),
+      "items[1].value",
+    ],
     ["a secret under another key", (d: any) => d, "items[4].value"],
   ])("refuses %s with its path, changing nothing", async (_what, mutate, path) => {
     const target = platforms[0];
     const before = await dumpAllTables(target.db);
     const res = await importDoc(target.api(target.adminToken), mutate(bifrostExport(vectors[0])), "?format=bifrost", {
-      "Bifrost-Source-Secret-Key": path === "items[4].value" ? vectors[1].BIFROST_SECRET_KEY : vectors[0].BIFROST_SECRET_KEY,
+      "Bifrost-Source-Secret-Key":
+        path === "items[4].value" ? vectors[1].BIFROST_SECRET_KEY : vectors[0].BIFROST_SECRET_KEY,
     });
     expect(res.status).toBe(400);
     expect(res.body.error.details.issues.map((i: { path: string }) => i.path)).toContain(path);
@@ -304,13 +464,26 @@ describe("malformed bundles", () => {
     ["a string given as a number", entry({ type: "string", value: 5 }), "configs[0].value"],
     ["an invalid key", entry({ key: "bad key!" }), "configs[0].key"],
     ["an empty key", entry({ key: "" }), "configs[0].key"],
-    ["a duplicate entry (same key once normalized)", (d) => ({ ...d, configs: [...d.configs, { ...d.configs[0], key: "A" }] }), "configs[2]", "duplicate of configs[0]"],
+    [
+      "a duplicate entry (same key once normalized)",
+      (d) => ({ ...d, configs: [...d.configs, { ...d.configs[0], key: "A" }] }),
+      "configs[2]",
+      "duplicate of configs[0]",
+    ],
     ["an org not listed", entry({ org: "nowhere" }), "configs[0].org"],
     ["a reserved org name", (d) => ({ ...d, orgs: [{ name: "global" }] }), "orgs[0].name"],
     ["two orgs differing only in case", (d) => ({ ...d, orgs: [{ name: "acme" }, { name: "ACME" }] }), "orgs[1].name"],
     ["a secret with a plaintext value", entry({ type: "secret", value: "sk_live_plain" }), "configs[0].value"],
-    ["an encrypted value in a portable bundle", entry({ type: "secret", value: null, encrypted: "gAAAAAB" }), "configs[0].encrypted"],
-    ["an encrypted value without keyFingerprint", (d) => entry({ type: "secret", value: null, encrypted: "gAAAAAB" })({ ...d, portable: false }), "configs[0].encrypted"],
+    [
+      "an encrypted value in a portable bundle",
+      entry({ type: "secret", value: null, encrypted: "gAAAAAB" }),
+      "configs[0].encrypted",
+    ],
+    [
+      "an encrypted value without keyFingerprint",
+      (d) => entry({ type: "secret", value: null, encrypted: "gAAAAAB" })({ ...d, portable: false }),
+      "configs[0].encrypted",
+    ],
     ["a description over 1000 characters", entry({ description: "d".repeat(1001) }), "configs[0].description"],
     ["a description with NUL", entry({ description: "a\u0000b" }), "configs[0].description"],
     ["a json value over 256 KiB", entry({ type: "json", value: { big: "x".repeat(300 * 1024) } }), "configs[0].value"],
@@ -339,9 +512,16 @@ describe("malformed bundles", () => {
 
   it("reports every problem of a bundle at once, each with its path", async () => {
     const doc = valid();
-    doc.configs.push({ org: null, key: "c", type: "int", description: null, value: "x" as unknown as number }, { org: null, key: "d d!", type: "bool", description: null, value: 1 });
+    doc.configs.push(
+      { org: null, key: "c", type: "int", description: null, value: "x" as unknown as number },
+      { org: null, key: "d d!", type: "bool", description: null, value: 1 },
+    );
     const res = await importDoc(api, doc);
-    expect(res.body.error.details.issues.map((i: { path: string }) => i.path)).toEqual(["configs[2].value", "configs[3].key", "configs[3].value"]);
+    expect(res.body.error.details.issues.map((i: { path: string }) => i.path)).toEqual([
+      "configs[2].value",
+      "configs[3].key",
+      "configs[3].value",
+    ]);
     expect(res.body.error.message).toMatch(/^configs\[2\]\.value: expected an integer/);
   });
 
@@ -356,7 +536,13 @@ describe("large bundles", () => {
     const api = target.api(target.adminToken);
     const orgs = Array.from({ length: 100 }, (_, i) => ({ name: `org-${String(i).padStart(3, "0")}` }));
     const configs = orgs.flatMap((o, i) =>
-      Array.from({ length: 100 }, (_, k) => ({ org: o.name, key: `key_${k}`, type: k % 10 === 0 ? "secret" : "int", description: null, value: k % 10 === 0 ? null : i * 1000 + k })),
+      Array.from({ length: 100 }, (_, k) => ({
+        org: o.name,
+        key: `key_${k}`,
+        type: k % 10 === 0 ? "secret" : "int",
+        description: null,
+        value: k % 10 === 0 ? null : i * 1000 + k,
+      })),
     );
     const doc = { format: "bifrost-ts/bundle", version: 1, portable: true, orgs, configs };
     const res = await importDoc(api, doc);
@@ -384,7 +570,9 @@ describe("CLI", () => {
 
     const dry = await runCli(["import", file, "--dry-run"], { env: target.env() });
     expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stdout).toMatch(/^dry run, nothing written: configs: 9 created, 0 updated, 0 unchanged; orgs: 2 created \(Beta Corp, acme\)/);
+    expect(dry.stdout).toMatch(
+      /^dry run, nothing written: configs: 9 created, 0 updated, 0 unchanged; orgs: 2 created \(Beta Corp, acme\)/,
+    );
     expect(dry.stdout).toContain('bifrost config set stripe_api_key --secret --org "acme"');
     expect(dry.stderr).toMatch(/^checking .*bundle-\w+\.json \(\d+ KB\)…\ndone in \d/);
 

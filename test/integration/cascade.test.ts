@@ -22,14 +22,20 @@ describe("scope cascade", () => {
     await api("PUT", "/api/configs/greeting?scope=global", { type: "string", value: "hello" });
     await api("PUT", "/api/configs/greeting?scope=acme", { type: "string", value: "howdy" });
 
-    expect(await resolve(acme, "greeting")).toMatchObject({ value: "howdy", resolvedFrom: acme.kind === "org" ? acme.org.id : "" });
+    expect(await resolve(acme, "greeting")).toMatchObject({
+      value: "howdy",
+      resolvedFrom: acme.kind === "org" ? acme.org.id : "",
+    });
     expect(await resolve(globex, "greeting")).toMatchObject({ value: "hello", resolvedFrom: "global" });
     expect(await resolve(GLOBAL_SCOPE, "greeting")).toMatchObject({ value: "hello", resolvedFrom: "global" });
 
     const viaApi = await api("GET", "/api/configs/greeting?scope=acme");
     expect(viaApi.body).toMatchObject({ key: "greeting", type: "string", value: "howdy", masked: false });
     expect(viaApi.body.resolvedFrom).not.toBe("global");
-    expect((await api("GET", "/api/configs/greeting?scope=globex")).body).toMatchObject({ value: "hello", resolvedFrom: "global" });
+    expect((await api("GET", "/api/configs/greeting?scope=globex")).body).toMatchObject({
+      value: "hello",
+      resolvedFrom: "global",
+    });
   });
 
   it("deleting the org row lets the global value show through again, on the very next read", async () => {
@@ -67,7 +73,9 @@ describe("scope cascade", () => {
   it("the effective list shows every key an org can read, each from where it comes", async () => {
     const res = await api("GET", "/api/configs?scope=acme&effective=true");
     expect(res.status).toBe(200);
-    const byKey = Object.fromEntries(res.body.map((c: { key: string; resolvedFrom: string; value: unknown }) => [c.key, c]));
+    const byKey = Object.fromEntries(
+      res.body.map((c: { key: string; resolvedFrom: string; value: unknown }) => [c.key, c]),
+    );
     expect(byKey.greeting).toMatchObject({ value: "howdy", resolvedFrom: acme.kind === "org" ? acme.org.id : "" });
     expect(byKey.tier).toMatchObject({ value: "standard", resolvedFrom: "global" });
     expect(byKey.acme_only).toBeDefined();
@@ -96,7 +104,11 @@ describe("secrets are write-only and masked", () => {
   const plaintext = "sk_live_cascade_test_value_123";
 
   it("every response shows a secret as value null, masked true", async () => {
-    const put = await api("PUT", "/api/configs/stripe_key?scope=global", { type: "secret", value: plaintext, description: "Stripe" });
+    const put = await api("PUT", "/api/configs/stripe_key?scope=global", {
+      type: "secret",
+      value: plaintext,
+      description: "Stripe",
+    });
     expect(put.status).toBe(201);
     const responses = [
       put,
@@ -115,8 +127,16 @@ describe("secrets are write-only and masked", () => {
       expect(res.text).not.toContain(row.encrypted!);
       expect(res.text).not.toContain("gAAAAA");
     }
-    expect(put.body).toMatchObject({ key: "stripe_key", type: "secret", value: null, masked: true, hasValue: true, description: "Stripe" });
-    for (const item of responses[2].body) if (item.type === "secret") expect(item).toMatchObject({ value: null, masked: true });
+    expect(put.body).toMatchObject({
+      key: "stripe_key",
+      type: "secret",
+      value: null,
+      masked: true,
+      hasValue: true,
+      description: "Stripe",
+    });
+    for (const item of responses[2].body)
+      if (item.type === "secret") expect(item).toMatchObject({ value: null, masked: true });
     expect(responses[6].body).toMatchObject({ value: null, masked: true, resolvedFrom: "global" });
   });
 

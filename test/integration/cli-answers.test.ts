@@ -34,7 +34,10 @@ describe("bifrost config set and delete", () => {
       runCli(["config", "set", "greeting", "hallo", "--org", "acme-cli"], { env: t.env() }),
     ]);
     results.forEach(expectOk);
-    expect(results.map((r) => r.stdout)).toEqual(["set greeting (string) at global scope\n", "set greeting (string) at org acme-cli\n"]);
+    expect(results.map((r) => r.stdout)).toEqual([
+      "set greeting (string) at global scope\n",
+      "set greeting (string) at org acme-cli\n",
+    ]);
     const deleted = await runCli(["config", "delete", "greeting"], { env: t.env() });
     expect(deleted.stdout).toBe("deleted greeting from global scope\n");
   });
@@ -47,7 +50,9 @@ describe("a BIFROST_URL that is not the Bifrost API", () => {
     // A web server answering every request with a page, as a wrong port or a proxy's login does.
     server = createServer((req, res) => {
       const status = req.url?.startsWith("/api/missing") ? 404 : req.url?.startsWith("/api/export") ? 502 : 200;
-      res.writeHead(status, { "content-type": "text/html; charset=utf-8" }).end("<!doctype html><title>Welcome</title><p>Hello");
+      res
+        .writeHead(status, { "content-type": "text/html; charset=utf-8" })
+        .end("<!doctype html><title>Welcome</title><p>Hello");
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -72,7 +77,9 @@ describe("a BIFROST_URL that is not the Bifrost API", () => {
       const context = `bifrost ${result.args.join(" ")}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`;
       expect(result.code, context).toBe(1);
       expect(result.stdout, context).toBe("");
-      expect(lines(result.stderr), context).toEqual([`bifrost: ${url} answered ${expected[i]}, not the Bifrost API's JSON: is BIFROST_URL right?`]);
+      expect(lines(result.stderr), context).toEqual([
+        `bifrost: ${url} answered ${expected[i]}, not the Bifrost API's JSON: is BIFROST_URL right?`,
+      ]);
       expect(result.stderr, context).not.toMatch(/TypeError|Cannot read/);
     });
   });

@@ -26,11 +26,23 @@ describe("exit codes and the error format", () => {
   it.each([
     ["an unknown command", ["confg", "list"], 2, /^bifrost: unknown command 'confg'/],
     ["an unknown option", ["config", "list", "--nope"], 2, /^bifrost: unknown option '--nope'/],
-    ["a bad argument the API refuses", ["config", "set", "n", "1.5", "--type", "int"], 2, /^bifrost: INVALID_CONFIG_VALUE: /],
-    ["an unknown execution", ["executions", "get", "00000000-0000-4000-8000-000000000000"], 4, /^bifrost: EXECUTION_NOT_FOUND: /],
+    [
+      "a bad argument the API refuses",
+      ["config", "set", "n", "1.5", "--type", "int"],
+      2,
+      /^bifrost: INVALID_CONFIG_VALUE: /,
+    ],
+    [
+      "an unknown execution",
+      ["executions", "get", "00000000-0000-4000-8000-000000000000"],
+      4,
+      /^bifrost: EXECUTION_NOT_FOUND: /,
+    ],
     ["a wrong token", ["config", "list"], 3, /^bifrost: UNAUTHORIZED: /],
   ])("%s: one line on stderr, and its exit code", async (_what, args, code, message) => {
-    const result = await runCli(args, { env: args[1] === "list" && code === 3 ? env({ BIFROST_TOKEN: "bft_wrong" }) : env() });
+    const result = await runCli(args, {
+      env: args[1] === "list" && code === 3 ? env({ BIFROST_TOKEN: "bft_wrong" }) : env(),
+    });
     expect(result.code, result.stderr).toBe(code);
     expect(lines(result.stderr)[0]).toMatch(message);
   });
@@ -39,13 +51,19 @@ describe("exit codes and the error format", () => {
     expect((await runCli(["confg"], { env: env() })).stderr).toContain("(Did you mean config?)");
     const run = await runCli(["run", "echo_param", "--param", "n=1"], { env: env() });
     expect(run.code).toBe(4);
-    expect(lines(run.stderr)).toEqual([expect.stringMatching(/^bifrost: WORKFLOW_NOT_FOUND: .* \(did you mean echo_params\?\)$/)]);
+    expect(lines(run.stderr)).toEqual([
+      expect.stringMatching(/^bifrost: WORKFLOW_NOT_FOUND: .* \(did you mean echo_params\?\)$/),
+    ]);
   });
 
   it("prints errors as JSON with --json", async () => {
-    const result = await runCli(["executions", "get", "00000000-0000-4000-8000-000000000000", "--json"], { env: env() });
+    const result = await runCli(["executions", "get", "00000000-0000-4000-8000-000000000000", "--json"], {
+      env: env(),
+    });
     expect(result.code).toBe(4);
-    expect(JSON.parse(result.stderr)).toEqual({ error: { code: "EXECUTION_NOT_FOUND", message: expect.any(String), exitCode: 4 } });
+    expect(JSON.parse(result.stderr)).toEqual({
+      error: { code: "EXECUTION_NOT_FOUND", message: expect.any(String), exitCode: 4 },
+    });
   });
 });
 
@@ -84,7 +102,11 @@ describe("who the CLI is", () => {
   it("says who the token is", async () => {
     const text = await runCli(["whoami"], { env: env() });
     expect(text.stdout).toBe(`token:test-admin: an admin token, at ${t.url}\n`);
-    expect(JSON.parse((await runCli(["whoami", "--json"], { env: env() })).stdout)).toMatchObject({ url: t.url, kind: "admin", actor: "token:test-admin" });
+    expect(JSON.parse((await runCli(["whoami", "--json"], { env: env() })).stdout)).toMatchObject({
+      url: t.url,
+      kind: "admin",
+      actor: "token:test-admin",
+    });
   });
 
   it("keeps a login in a file only its owner reads; the environment still wins; logout forgets it", async () => {
@@ -115,12 +137,20 @@ describe("ending", () => {
   });
 
   it("stops within its drain time after SIGTERM, even while Redis is down", async () => {
-    const server = spawnCli(["start"], { env: env({ REDIS_URL: `redis://127.0.0.1:${await unusedPort()}`, PORT: String(await unusedPort()), BIFROST_SHUTDOWN_TIMEOUT_MS: "1500" }) });
+    const server = spawnCli(["start"], {
+      env: env({
+        REDIS_URL: `redis://127.0.0.1:${await unusedPort()}`,
+        PORT: String(await unusedPort()),
+        BIFROST_SHUTDOWN_TIMEOUT_MS: "1500",
+      }),
+    });
     await server.waitFor(/taking executions/);
     const signalled = Date.now();
     await server.stop("SIGTERM");
     expect(Date.now() - signalled).toBeLessThan(10_000);
-    expect(server.child.exitCode === 0 || server.output().includes("not stopped within BIFROST_SHUTDOWN_TIMEOUT_MS")).toBe(true);
+    expect(
+      server.child.exitCode === 0 || server.output().includes("not stopped within BIFROST_SHUTDOWN_TIMEOUT_MS"),
+    ).toBe(true);
   });
 
   it("logs JSON lines unless asked for pretty ones (or on a terminal)", async () => {
@@ -133,6 +163,8 @@ describe("ending", () => {
     const json = spawnCli(["server"], { env: env({ PORT: String(await unusedPort()) }) });
     await json.waitFor(/Bifrost API listening/);
     await json.stop();
-    expect(JSON.parse(lines(json.output()).find((line) => line.includes("listening"))!)).toMatchObject({ msg: expect.stringContaining("Bifrost API listening") });
+    expect(JSON.parse(lines(json.output()).find((line) => line.includes("listening"))!)).toMatchObject({
+      msg: expect.stringContaining("Bifrost API listening"),
+    });
   });
 });

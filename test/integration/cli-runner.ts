@@ -52,7 +52,13 @@ export function runCli(args: string[], options: CliOptions): Promise<CliResult> 
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
-      resolve({ args, code, signal, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") });
+      resolve({
+        args,
+        code,
+        signal,
+        stdout: Buffer.concat(stdout).toString("utf8"),
+        stderr: Buffer.concat(stderr).toString("utf8"),
+      });
     });
     // The CLI may exit before reading stdin (e.g. on an early error): ignore EPIPE.
     child.stdin.on("error", () => {});
@@ -124,8 +130,10 @@ export function spawnCli(args: string[], options: { env: Record<string, string> 
     async waitFor(pattern, timeoutMs = CLI_TIMEOUT_MS) {
       const deadline = Date.now() + timeoutMs;
       while (!pattern.test(text)) {
-        if (child.exitCode !== null) throw new Error(`bifrost ${args.join(" ")} exited (${child.exitCode}) before printing ${pattern}:\n${text}`);
-        if (Date.now() > deadline) throw new Error(`bifrost ${args.join(" ")} did not print ${pattern} within ${timeoutMs} ms:\n${text}`);
+        if (child.exitCode !== null)
+          throw new Error(`bifrost ${args.join(" ")} exited (${child.exitCode}) before printing ${pattern}:\n${text}`);
+        if (Date.now() > deadline)
+          throw new Error(`bifrost ${args.join(" ")} did not print ${pattern} within ${timeoutMs} ms:\n${text}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },

@@ -39,44 +39,68 @@ async function createToken(args: string[]): Promise<string> {
   return lines(result.stdout)[0];
 }
 
-const tokenRows = (name: string) => t.platform.db.prisma.apiToken.findMany({ where: { name }, orderBy: { createdAt: "asc" } });
+const tokenRows = (name: string) =>
+  t.platform.db.prisma.apiToken.findMany({ where: { name }, orderBy: { createdAt: "asc" } });
 
 describe("bifrost tokens create", () => {
-  it("--read-only --expires-in makes a token that reads, cannot write, and expires when told", { timeout: TIMEOUT }, async () => {
-    const before = Date.now();
-    const result = await cli(["tokens", "create", "--admin", "--name", "cli-reader", "--read-only", "--expires-in", "12h"]);
-    expectOk(result);
-    const token = lines(result.stdout)[0];
-    expect(result.stderr).toContain("read-only");
-    expect(result.stderr).not.toContain(token);
+  it(
+    "--read-only --expires-in makes a token that reads, cannot write, and expires when told",
+    { timeout: TIMEOUT },
+    async () => {
+      const before = Date.now();
+      const result = await cli([
+        "tokens",
+        "create",
+        "--admin",
+        "--name",
+        "cli-reader",
+        "--read-only",
+        "--expires-in",
+        "12h",
+      ]);
+      expectOk(result);
+      const token = lines(result.stdout)[0];
+      expect(result.stderr).toContain("read-only");
+      expect(result.stderr).not.toContain(token);
 
-    const [row] = await tokenRows("cli-reader");
-    expect(row).toMatchObject({ readOnly: true, role: "admin" });
-    expect(row.expiresAt!.getTime() - row.createdAt.getTime()).toBe(12 * 3_600_000);
-    expect(row.createdAt.getTime()).toBeGreaterThanOrEqual(before - 1000);
-    expect((await t.api(token)("GET", "/api/configs")).status).toBe(200);
-    expect((await t.api(token)("PUT", "/api/configs/by_reader", { type: "int", value: 1 })).body.error.code).toBe("FORBIDDEN");
-  });
+      const [row] = await tokenRows("cli-reader");
+      expect(row).toMatchObject({ readOnly: true, role: "admin" });
+      expect(row.expiresAt!.getTime() - row.createdAt.getTime()).toBe(12 * 3_600_000);
+      expect(row.createdAt.getTime()).toBeGreaterThanOrEqual(before - 1000);
+      expect((await t.api(token)("GET", "/api/configs")).status).toBe(200);
+      expect((await t.api(token)("PUT", "/api/configs/by_reader", { type: "int", value: 1 })).body.error.code).toBe(
+        "FORBIDDEN",
+      );
+    },
+  );
 
-  it("refuses a bad --expires-in or a missing kind as usage errors (exit 2), creating nothing", { timeout: TIMEOUT }, async () => {
-    const count = await t.platform.db.prisma.apiToken.count();
-    const [seconds, tooLong, neither] = await Promise.all([
-      cli(["tokens", "create", "--admin", "--expires-in", "90s"]),
-      cli(["tokens", "create", "--admin", "--expires-in", "400d"]),
-      cli(["tokens", "create", "--read-only"]),
-    ]);
-    expect(expectFailure(seconds, 2)).toContain("--expires-in");
-    expect(expectFailure(tooLong, 2)).toContain("365 days");
-    expect(expectFailure(neither, 2)).toContain("--admin or --org");
-    expect(await t.platform.db.prisma.apiToken.count()).toBe(count);
-  });
+  it(
+    "refuses a bad --expires-in or a missing kind as usage errors (exit 2), creating nothing",
+    { timeout: TIMEOUT },
+    async () => {
+      const count = await t.platform.db.prisma.apiToken.count();
+      const [seconds, tooLong, neither] = await Promise.all([
+        cli(["tokens", "create", "--admin", "--expires-in", "90s"]),
+        cli(["tokens", "create", "--admin", "--expires-in", "400d"]),
+        cli(["tokens", "create", "--read-only"]),
+      ]);
+      expect(expectFailure(seconds, 2)).toContain("--expires-in");
+      expect(expectFailure(tooLong, 2)).toContain("365 days");
+      expect(expectFailure(neither, 2)).toContain("--admin or --org");
+      expect(await t.platform.db.prisma.apiToken.count()).toBe(count);
+    },
+  );
 });
 
 describe("bifrost tokens list", () => {
   it("shows the tokens (never a token), as a table or as the API's JSON", { timeout: TIMEOUT }, async () => {
     await t.orgToken("cli-acme");
     const acmeToken = await createToken(["--org", "cli-acme", "--name", "cli-acme-reader", "--read-only"]);
-    const [table, json, asOrg] = await Promise.all([cli(["tokens", "list"]), cli(["tokens", "list", "--json"]), cli(["tokens", "list"], t.env({ BIFROST_TOKEN: acmeToken }))]);
+    const [table, json, asOrg] = await Promise.all([
+      cli(["tokens", "list"]),
+      cli(["tokens", "list", "--json"]),
+      cli(["tokens", "list"], t.env({ BIFROST_TOKEN: acmeToken })),
+    ]);
     for (const result of [table, json, asOrg]) {
       expectOk(result);
       expect(result.stdout).not.toContain(acmeToken);
@@ -88,17 +112,33 @@ describe("bifrost tokens list", () => {
     expect(withoutLastUse(JSON.parse(json.stdout))).toEqual(withoutLastUse((await admin("GET", "/api/tokens")).body));
     const rows = parseTable(table.stdout);
     expect(rows.map((row) => row.name)).toEqual(JSON.parse(json.stdout).map((token: { name: string }) => token.name));
-    expect(rows.find((row) => row.name === "cli-acme-reader")).toMatchObject({ kind: "org", org: "cli-acme", access: "read-only", status: "active", expires: "never" });
+    expect(rows.find((row) => row.name === "cli-acme-reader")).toMatchObject({
+      kind: "org",
+      org: "cli-acme",
+      access: "read-only",
+      status: "active",
+      expires: "never",
+    });
     // An org token sees its org's tokens only.
-    expect(parseTable(asOrg.stdout).map((row) => row.name).sort()).toEqual(["cli-acme-reader", "cli-acme-test"]);
+    expect(
+      parseTable(asOrg.stdout)
+        .map((row) => row.name)
+        .sort(),
+    ).toEqual(["cli-acme-reader", "cli-acme-test"]);
   });
 });
 
 describe("bifrost tokens revoke", () => {
   it("revokes by id and by a name only one token has; the token is refused at once", { timeout: TIMEOUT }, async () => {
-    const [byId, byName] = await Promise.all([createToken(["--admin", "--name", "cli-revoke-id"]), createToken(["--admin", "--name", "cli-revoke-name"])]);
+    const [byId, byName] = await Promise.all([
+      createToken(["--admin", "--name", "cli-revoke-id"]),
+      createToken(["--admin", "--name", "cli-revoke-name"]),
+    ]);
     const [{ id }] = await tokenRows("cli-revoke-id");
-    const [viaId, viaName] = await Promise.all([cli(["tokens", "revoke", id]), cli(["tokens", "revoke", "cli-revoke-name"])]);
+    const [viaId, viaName] = await Promise.all([
+      cli(["tokens", "revoke", id]),
+      cli(["tokens", "revoke", "cli-revoke-name"]),
+    ]);
     expectOk(viaId);
     expectOk(viaName);
     expect(lines(viaId.stdout)).toEqual([`revoked admin token cli-revoke-id (${id})`]);
@@ -116,24 +156,32 @@ describe("bifrost tokens revoke", () => {
   });
 
   it("says so when no token has that id or name (exit 4)", { timeout: TIMEOUT }, async () => {
-    expect(expectFailure(await cli(["tokens", "revoke", "cli-nobody"]), 4)).toContain('no token with id or name "cli-nobody"');
+    expect(expectFailure(await cli(["tokens", "revoke", "cli-nobody"]), 4)).toContain(
+      'no token with id or name "cli-nobody"',
+    );
   });
 });
 
 describe("bifrost orgs delete", () => {
-  it("refuses an org that holds configs, naming --force; --force deletes it with its configs", { timeout: TIMEOUT }, async () => {
-    await t.orgToken("cli-doomed");
-    expect((await admin("PUT", "/api/configs/kept?scope=cli-doomed", { type: "string", value: "x" })).status).toBe(201);
+  it(
+    "refuses an org that holds configs, naming --force; --force deletes it with its configs",
+    { timeout: TIMEOUT },
+    async () => {
+      await t.orgToken("cli-doomed");
+      expect((await admin("PUT", "/api/configs/kept?scope=cli-doomed", { type: "string", value: "x" })).status).toBe(
+        201,
+      );
 
-    const refused = await cli(["orgs", "delete", "cli-doomed"]);
-    expect(refused.code).not.toBe(0);
-    expect(lines(refused.stderr)).toEqual([expect.stringContaining("ORG_NOT_EMPTY")]);
-    expect(refused.stderr).toContain("force");
-    expect(await t.platform.orgs.find("cli-doomed")).not.toBeNull();
+      const refused = await cli(["orgs", "delete", "cli-doomed"]);
+      expect(refused.code).not.toBe(0);
+      expect(lines(refused.stderr)).toEqual([expect.stringContaining("ORG_NOT_EMPTY")]);
+      expect(refused.stderr).toContain("force");
+      expect(await t.platform.orgs.find("cli-doomed")).not.toBeNull();
 
-    const forced = await cli(["orgs", "delete", "cli-doomed", "--force"]);
-    expectOk(forced);
-    expect(lines(forced.stdout)).toEqual(["deleted org cli-doomed"]);
-    expect(await t.platform.orgs.find("cli-doomed")).toBeNull();
-  });
+      const forced = await cli(["orgs", "delete", "cli-doomed", "--force"]);
+      expectOk(forced);
+      expect(lines(forced.stdout)).toEqual(["deleted org cli-doomed"]);
+      expect(await t.platform.orgs.find("cli-doomed")).toBeNull();
+    },
+  );
 });

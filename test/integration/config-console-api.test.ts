@@ -19,14 +19,23 @@ const auditOf = (key: string) => t.platform.db.prisma.auditEvent.findMany({ wher
 
 describe("create-only writes (If-None-Match: *)", () => {
   it("creates a key that does not exist, and refuses one that does with 409 CONFIG_EXISTS, changing nothing", async () => {
-    const created = await api("PUT", "/api/configs/co_region", { type: "string", value: "eu", description: "where" }, { "if-none-match": "*" });
+    const created = await api(
+      "PUT",
+      "/api/configs/co_region",
+      { type: "string", value: "eu", description: "where" },
+      { "if-none-match": "*" },
+    );
     expect(created.status, created.text).toBe(201);
     const before = await auditOf("co_region");
     const again = await api("PUT", "/api/configs/Co-Region", { type: "int", value: 3 }, { "if-none-match": "*" });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe("CONFIG_EXISTS");
     expect(again.body.error.message).toContain("edit it instead");
-    expect((await api("GET", "/api/configs/co_region")).body).toMatchObject({ type: "string", value: "eu", description: "where" });
+    expect((await api("GET", "/api/configs/co_region")).body).toMatchObject({
+      type: "string",
+      value: "eu",
+      description: "where",
+    });
     expect(await auditOf("co_region")).toHaveLength(before.length);
     // Without the header, PUT stays an upsert (the v1 contract).
     expect((await api("PUT", "/api/configs/co_region", { type: "string", value: "us" })).status).toBe(200);
@@ -34,9 +43,19 @@ describe("create-only writes (If-None-Match: *)", () => {
 
   it("is per scope: an org may create its own row of a key that global holds", async () => {
     await t.platform.orgs.create("co-acme", "test");
-    const res = await api("PUT", "/api/configs/co_region?scope=co-acme", { type: "string", value: "ap" }, { "if-none-match": "*" });
+    const res = await api(
+      "PUT",
+      "/api/configs/co_region?scope=co-acme",
+      { type: "string", value: "ap" },
+      { "if-none-match": "*" },
+    );
     expect(res.status).toBe(201);
-    const conflict = await api("PUT", "/api/configs/co_region?scope=co-acme", { type: "string", value: "x" }, { "if-none-match": "*" });
+    const conflict = await api(
+      "PUT",
+      "/api/configs/co_region?scope=co-acme",
+      { type: "string", value: "x" },
+      { "if-none-match": "*" },
+    );
     expect(conflict.status).toBe(409);
     expect(conflict.body.error.details).toEqual({ key: "co_region", scope: "co-acme" });
   });
@@ -48,15 +67,31 @@ describe("writes without a value", () => {
     const before = await t.platform.db.prisma.config.findFirstOrThrow({ where: { key: "desc_secret" } });
     const res = await api("PUT", "/api/configs/desc_secret", { type: "secret", description: "new words" });
     expect(res.status, res.text).toBe(200);
-    expect(res.body).toMatchObject({ type: "secret", description: "new words", value: null, masked: true, hasValue: true });
+    expect(res.body).toMatchObject({
+      type: "secret",
+      description: "new words",
+      value: null,
+      masked: true,
+      hasValue: true,
+    });
     const after = await t.platform.db.prisma.config.findFirstOrThrow({ where: { key: "desc_secret" } });
     expect(after.encrypted).toBe(before.encrypted);
     expect(after.updatedAt.getTime()).toBeGreaterThanOrEqual(before.updatedAt.getTime());
-    expect((await t.platform.configs.resolve(GLOBAL_SCOPE, "desc_secret", { actor: "test" })).value).toBe(secret.plaintext);
+    expect((await t.platform.configs.resolve(GLOBAL_SCOPE, "desc_secret", { actor: "test" })).value).toBe(
+      secret.plaintext,
+    );
     const audit = await auditOf("desc_secret");
     expect(audit.map((a) => a.action)).toEqual(["config.create", "config.update", "secret.read"]);
     expect(JSON.parse(audit[1]!.details!)).toEqual({ type: "secret", valueKept: true });
-    expect(findLeaks([{ where: "audit", content: JSON.stringify(audit) }, { where: "response", content: res.text }], needlesFor(secret))).toEqual([]);
+    expect(
+      findLeaks(
+        [
+          { where: "audit", content: JSON.stringify(audit) },
+          { where: "response", content: res.text },
+        ],
+        needlesFor(secret),
+      ),
+    ).toEqual([]);
   });
 
   it("need a value when the type changes, the key is new, or no description is given", async () => {
@@ -81,8 +116,15 @@ describe("comparing scopes", () => {
     await api("PUT", "/api/configs/cmp_secret?scope=cmp-org", { type: "string", value: "plain" });
     const list = await t.api(await t.orgToken("cmp-org"))("GET", "/api/configs?scope=cmp-org&effective=true");
     const byKey = Object.fromEntries((list.body as { key: string; shadowed?: unknown }[]).map((c) => [c.key, c]));
-    expect(byKey.cmp_limit).toMatchObject({ value: 5, shadowsGlobal: true, shadowed: { type: "int", value: 3, description: "global limit" } });
-    expect(byKey.cmp_secret).toMatchObject({ type: "string", shadowed: { type: "secret", value: null, masked: true, hasValue: true } });
+    expect(byKey.cmp_limit).toMatchObject({
+      value: 5,
+      shadowsGlobal: true,
+      shadowed: { type: "int", value: 3, description: "global limit" },
+    });
+    expect(byKey.cmp_secret).toMatchObject({
+      type: "string",
+      shadowed: { type: "secret", value: null, masked: true, hasValue: true },
+    });
     expect(byKey.co_region?.shadowed).toBeUndefined();
     const one = await api("GET", "/api/configs/cmp_limit?scope=cmp-org");
     expect(one.body.shadowed).toMatchObject({ value: 3 });
@@ -95,8 +137,16 @@ describe("comparing scopes", () => {
     const org = (await t.platform.orgs.find("cmp-org"))!;
     expect(res.body.orgs).toEqual(expect.arrayContaining([{ id: org.id, name: "cmp-org" }]));
     const byKey = Object.fromEntries((res.body.keys as { key: string }[]).map((k) => [k.key, k]));
-    expect(byKey.cmp_limit).toMatchObject({ differs: true, global: { type: "int", value: 3 }, orgs: { [org.id]: { type: "int", value: 5 } } });
-    expect(byKey.desc_secret).toMatchObject({ differs: false, global: { type: "secret", value: null, masked: true, hasValue: true }, orgs: {} });
+    expect(byKey.cmp_limit).toMatchObject({
+      differs: true,
+      global: { type: "int", value: 3 },
+      orgs: { [org.id]: { type: "int", value: 5 } },
+    });
+    expect(byKey.desc_secret).toMatchObject({
+      differs: false,
+      global: { type: "secret", value: null, masked: true, hasValue: true },
+      orgs: {},
+    });
     expect(findLeaks([{ where: "matrix", content: res.text }], needlesFor(secret))).toEqual([]);
     const denied = await t.api(await t.orgToken("cmp-org"))("GET", "/api/config-matrix");
     expect(denied.status).toBe(403);

@@ -23,7 +23,10 @@ describe("a key with a Kelvin sign", () => {
     const rows = await t.platform.db.prisma.config.findMany({ orderBy: { id: "asc" } });
     for (const [method, body] of [["PUT", { type: "string", value: "shadow" }], ["GET"], ["DELETE"]] as const) {
       const res = await admin(method, path, body);
-      expect({ status: res.status, code: res.body.error?.code }, `${method} ${res.text}`).toEqual({ status: 400, code: "INVALID_CONFIG_KEY" });
+      expect({ status: res.status, code: res.body.error?.code }, `${method} ${res.text}`).toEqual({
+        status: 400,
+        code: "INVALID_CONFIG_KEY",
+      });
       expect(res.body.error.message).toContain("U+212A");
     }
     expect((await admin("GET", `/api/audit?key=${encodeURIComponent(`api_${KELVIN}ey`)}`)).status).toBe(400);
@@ -32,10 +35,18 @@ describe("a key with a Kelvin sign", () => {
   });
 
   it("is refused in an import, with its path", async () => {
-    const bundle = { format: "bifrost-ts/bundle", version: 1, portable: true, orgs: [], configs: [{ org: null, key: `api_${KELVIN}ey`, type: "string", description: null, value: "shadow" }] };
+    const bundle = {
+      format: "bifrost-ts/bundle",
+      version: 1,
+      portable: true,
+      orgs: [],
+      configs: [{ org: null, key: `api_${KELVIN}ey`, type: "string", description: null, value: "shadow" }],
+    };
     const res = await admin("POST", "/api/import", bundle);
     expect(res.status).toBe(400);
-    expect(res.body.error.details.issues).toEqual([{ path: "configs[0].key", message: expect.stringContaining("U+212A") }]);
+    expect(res.body.error.details.issues).toEqual([
+      { path: "configs[0].key", message: expect.stringContaining("U+212A") },
+    ]);
     expect((await admin("GET", "/api/configs/api_key")).body.value).toBe("the real one");
   });
 });

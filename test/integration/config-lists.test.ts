@@ -77,8 +77,13 @@ describe("config lists", () => {
 
   it("answer 304 to If-None-Match while nothing changed, and a new ETag after a change", async () => {
     // fetch() adds Cache-Control: no-cache to a conditional request unless told otherwise.
-    const get = (path: string, etag: string) => fetch(`${t.url}${path}`, { headers: { authorization: `Bearer ${t.adminToken}`, "if-none-match": etag, "cache-control": "max-age=0" } });
-    const first = await fetch(`${t.url}/api/configs?scope=global`, { headers: { authorization: `Bearer ${t.adminToken}` } });
+    const get = (path: string, etag: string) =>
+      fetch(`${t.url}${path}`, {
+        headers: { authorization: `Bearer ${t.adminToken}`, "if-none-match": etag, "cache-control": "max-age=0" },
+      });
+    const first = await fetch(`${t.url}/api/configs?scope=global`, {
+      headers: { authorization: `Bearer ${t.adminToken}` },
+    });
     const etag = first.headers.get("etag")!;
     expect(etag).toMatch(/^W\/".+"$/);
     const again = await get("/api/configs?scope=global", etag);
@@ -101,16 +106,25 @@ describe("config lists and key rotation", () => {
     db = await createTestDatabase();
     const OLD = "old-secret-key-0123456789-abcdefghijklmnopq";
     const before = await startTestPlatform({ db, secretKey: OLD });
-    await before.api(before.adminToken)("PUT", "/api/configs/api_key?scope=global", { type: "secret", value: "sk_live_rotate_me_0123456789" });
+    await before.api(before.adminToken)("PUT", "/api/configs/api_key?scope=global", {
+      type: "secret",
+      value: "sk_live_rotate_me_0123456789",
+    });
     await before.close();
 
     const during = await startTestPlatform({ db, secretKey: TEST_SECRET_KEY, previousSecretKeys: OLD });
     try {
-      const list = async () => (await during.api(during.adminToken)("GET", "/api/configs?scope=global")).body as { key: string; updatedAt: string }[];
+      const list = async () =>
+        (await during.api(during.adminToken)("GET", "/api/configs?scope=global")).body as {
+          key: string;
+          updatedAt: string;
+        }[];
       const listed = (await list()).find((c) => c.key === "api_key")!;
       await new Promise((resolve) => setTimeout(resolve, 5)); // so the new updatedAt differs
       const { platform } = during;
-      expect(await new KeyRotation(platform.db, platform.cipher, platform.audit).rotate({ actor: "test" })).toMatchObject({ rotated: 1 });
+      expect(
+        await new KeyRotation(platform.db, platform.cipher, platform.audit).rotate({ actor: "test" }),
+      ).toMatchObject({ rotated: 1 });
       const after = (await list()).find((c) => c.key === "api_key")!;
       expect(after.updatedAt).not.toBe(listed.updatedAt);
     } finally {

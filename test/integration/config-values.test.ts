@@ -108,7 +108,11 @@ describe("typed values", () => {
     const bad = await api("PUT", "/api/configs/nv", "{oops", {});
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatchObject({ code: "VALIDATION_ERROR", message: "body: not valid JSON" });
-    const text = await fetch(`${t.url}/api/configs/nv`, { method: "PUT", headers: { authorization: `Bearer ${t.adminToken}`, "content-type": "text/plain" }, body: "x" });
+    const text = await fetch(`${t.url}/api/configs/nv`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${t.adminToken}`, "content-type": "text/plain" },
+      body: "x",
+    });
     expect(text.status).toBe(415);
   });
 
@@ -119,7 +123,9 @@ describe("typed values", () => {
   });
 
   it("replaces a value and its type on upsert (200), keeping the description unless given", async () => {
-    expect((await api("PUT", "/api/configs/retries", { type: "int", value: 3, description: "how often" })).status).toBe(201);
+    expect((await api("PUT", "/api/configs/retries", { type: "int", value: 3, description: "how often" })).status).toBe(
+      201,
+    );
     const updated = await api("PUT", "/api/configs/retries", { type: "string", value: "three" });
     expect(updated.status).toBe(200);
     expect(updated.body).toMatchObject({ type: "string", value: "three", description: "how often" });
@@ -147,7 +153,10 @@ describe("config keys", () => {
       expect(res.status).toBe(200);
       expect(res.body.key).toBe(canonical);
     }
-    expect(await t.platform.configs.resolve({ kind: "global" }, written, { actor: "test" })).toMatchObject({ key: canonical, value: 1 });
+    expect(await t.platform.configs.resolve({ kind: "global" }, written, { actor: "test" })).toMatchObject({
+      key: canonical,
+      value: 1,
+    });
   });
 
   it("writes to two spellings of one key land on one row", async () => {

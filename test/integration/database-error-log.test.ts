@@ -31,7 +31,9 @@ async function refuseKeyInDatabase(key: string): Promise<void> {
   if (t.db.provider === "sqlite") {
     const { default: Sqlite } = await import("better-sqlite3");
     const connection = new Sqlite(t.db.file!);
-    connection.exec(`CREATE TRIGGER "refuse_${key}" BEFORE INSERT ON "configs" WHEN NEW."key" = '${key}' BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END`);
+    connection.exec(
+      `CREATE TRIGGER "refuse_${key}" BEFORE INSERT ON "configs" WHEN NEW."key" = '${key}' BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END`,
+    );
     connection.close();
     return;
   }
@@ -45,7 +47,8 @@ async function refuseKeyInDatabase(key: string): Promise<void> {
 describe("a failing batch insert", () => {
   it("of an import, refused by the database, is logged without the rows it carried", async () => {
     const admin = t.api(t.adminToken);
-    for (const [i, secret] of secrets.entries()) await admin("PUT", `/api/configs/import_secret_${i}`, { type: "secret", value: secret.plaintext });
+    for (const [i, secret] of secrets.entries())
+      await admin("PUT", `/api/configs/import_secret_${i}`, { type: "secret", value: secret.plaintext });
     const backup = (await admin("GET", "/api/export?portable=false")).body;
     for (const entry of backup.configs) entry.key = `${entry.key}_copy`;
     // The failing row is a secret, last in the batch: the error is about the row holding a ciphertext.
@@ -69,8 +72,14 @@ describe("a failing batch insert", () => {
       sql`(${randomUUID()}, 'global', ${null}, ${key}, 'secret', ${null}, ${encrypted}, ${t.platform.cipher.fingerprint}, ${description}, ${now}, 'test', ${now}, 'test')`;
     // A lone surrogate is no Unicode text: Prisma refuses the statement, printing its call.
     const failed = await t.platform.db
-      .write((tx) => tx.$executeRaw`INSERT INTO "configs" ("id", "scope", "orgId", "key", "type", "value", "encrypted", "keyFingerprint", "description", "createdAt", "createdBy", "updatedAt", "updatedBy") VALUES ${join([row("batch_a", token, null), row("batch_b", token, "lone \ud800")])}`)
-      .then(() => null, (error: unknown) => error);
+      .write(
+        (tx) =>
+          tx.$executeRaw`INSERT INTO "configs" ("id", "scope", "orgId", "key", "type", "value", "encrypted", "keyFingerprint", "description", "createdAt", "createdBy", "updatedAt", "updatedBy") VALUES ${join([row("batch_a", token, null), row("batch_b", token, "lone \ud800")])}`,
+      )
+      .then(
+        () => null,
+        (error: unknown) => error,
+      );
     expect(failed).toBeInstanceOf(Error);
     expect(String((failed as Error).message)).toContain(token); // what the log must not repeat
 

@@ -27,7 +27,7 @@ afterAll(async () => {
 
 const HOSTILE = [
   "it's",
-  "'); DROP TABLE \"executions\"; --",
+  '\'); DROP TABLE "executions"; --',
   "back\\slash \\' and \\\\ E'\\x41'",
   "$$dollar$$ $tag$ quoted $tag$",
   "line\nbreak\r\ttab",
@@ -44,7 +44,9 @@ describe("DirectSql", () => {
     const results = await db.direct.batch(HOSTILE.map((text, i) => insert(ids[i], text)));
     expect(results.map((r) => r.count)).toEqual(HOSTILE.map(() => 1));
     for (const [i, text] of HOSTILE.entries()) {
-      const [row] = await db.direct.query<{ params: string; error: string }>(sql`SELECT "params", "error" FROM "executions" WHERE "id" = ${ids[i]}`);
+      const [row] = await db.direct.query<{ params: string; error: string }>(
+        sql`SELECT "params", "error" FROM "executions" WHERE "id" = ${ids[i]}`,
+      );
       expect(row.error).toBe(text);
       expect(JSON.parse(row.params)).toEqual({ text });
     }
@@ -53,22 +55,34 @@ describe("DirectSql", () => {
 
   it("stores any string a workflow could return exactly (fast-check)", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: "binary", maxLength: 40 }).filter((s) => !s.includes("\u0000")), async (text) => {
-        const id = randomUUID();
-        await db.direct.batch([
-          sql`INSERT INTO "executions" ("id", "workflow", "scope", "status", "params", "createdBy") VALUES (${id}, 'w', 'global', 'pending', '{}', 'test')`,
-          sql`UPDATE "executions" SET "result" = ${text} WHERE "id" = ${id}`,
-        ]);
-        const [row] = await db.direct.query<{ result: string }>(sql`SELECT "result" FROM "executions" WHERE "id" = ${id}`);
-        expect(row.result).toBe(text);
-      }),
+      fc.asyncProperty(
+        fc.string({ unit: "binary", maxLength: 40 }).filter((s) => !s.includes("\u0000")),
+        async (text) => {
+          const id = randomUUID();
+          await db.direct.batch([
+            sql`INSERT INTO "executions" ("id", "workflow", "scope", "status", "params", "createdBy") VALUES (${id}, 'w', 'global', 'pending', '{}', 'test')`,
+            sql`UPDATE "executions" SET "result" = ${text} WHERE "id" = ${id}`,
+          ]);
+          const [row] = await db.direct.query<{ result: string }>(
+            sql`SELECT "result" FROM "executions" WHERE "id" = ${id}`,
+          );
+          expect(row.result).toBe(text);
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   it("gives rows as Prisma does: dates as Date, booleans as boolean, integers as numbers", async () => {
     const store = new ExecutionStore(db);
-    const created = await store.create({ id: randomUUID(), workflow: "w", scope: GLOBAL_SCOPE, params: { a: 1 }, createdBy: "test", hasUserConfig: true });
+    const created = await store.create({
+      id: randomUUID(),
+      workflow: "w",
+      scope: GLOBAL_SCOPE,
+      params: { a: 1 },
+      createdBy: "test",
+      hasUserConfig: true,
+    });
     const direct = await store.find(created.id);
     const viaPrisma = await db.prisma.execution.findUnique({ where: { id: created.id } });
     expect(direct).toEqual(viaPrisma);
@@ -85,63 +99,85 @@ describe("DirectSql", () => {
     expect(await db.direct.query(sql`SELECT "id" FROM "executions" WHERE "id" = ${id}`)).toEqual([]);
   });
 
-  it.runIf(process.env.BIFROST_TEST_DB === "postgresql")("runs a batch's statements by plans prepared once per connection; one PostgreSQL cannot prepare is written in whole", async () => {
-    // Read on the connection the batch runs on: the read is a statement of the batch.
-    const preparedHere = sql`SELECT "statement" FROM pg_prepared_statements WHERE "name" LIKE 'bifrost_%'`;
-    const id = randomUUID();
-    const claim = sql`UPDATE "executions" SET "attempts" = "attempts" + 1 WHERE "id" = ${id} RETURNING "attempts"`;
-    await db.direct.batch([sql`INSERT INTO "executions" ("id", "workflow", "scope", "status", "params", "createdBy") VALUES (${id}, 'w', 'global', 'pending', '{}', 'test')`]);
-    for (let i = 1; i <= 3; i++) {
-      const [claimed, prepared] = await db.direct.batch([claim, preparedHere]);
-      expect(claimed.rows).toEqual([{ attempts: i }]);
-      expect(prepared.rows.map((r) => r.statement)).toEqual(expect.arrayContaining([expect.stringContaining('UPDATE "executions" SET "attempts" = "attempts" + 1 WHERE "id" = $1')]));
-    }
-    const [read] = await db.direct.query<{ names: string[] }>(sql`SELECT array_agg("name") AS "names" FROM pg_prepared_statements`);
-    expect(read!.names).toEqual(expect.arrayContaining([expect.stringMatching(/^bifrost_read_\d+$/)]));
-    // PREPARE cannot type `$1 + $2` ("operator is not unique"): the statement runs with its values written in.
-    for (let i = 0; i < 2; i++) {
-      const [untyped, prepared] = await db.direct.batch([sql`SELECT ${1} + ${2} AS "v"`, preparedHere]);
-      expect(untyped.rows).toEqual([{ v: 3 }]);
-      expect(prepared.rows.map((r) => r.statement)).not.toEqual(expect.arrayContaining([expect.stringContaining("SELECT $1 + $2")]));
-    }
-  });
+  it.runIf(process.env.BIFROST_TEST_DB === "postgresql")(
+    "runs a batch's statements by plans prepared once per connection; one PostgreSQL cannot prepare is written in whole",
+    async () => {
+      // Read on the connection the batch runs on: the read is a statement of the batch.
+      const preparedHere = sql`SELECT "statement" FROM pg_prepared_statements WHERE "name" LIKE 'bifrost_%'`;
+      const id = randomUUID();
+      const claim = sql`UPDATE "executions" SET "attempts" = "attempts" + 1 WHERE "id" = ${id} RETURNING "attempts"`;
+      await db.direct.batch([
+        sql`INSERT INTO "executions" ("id", "workflow", "scope", "status", "params", "createdBy") VALUES (${id}, 'w', 'global', 'pending', '{}', 'test')`,
+      ]);
+      for (let i = 1; i <= 3; i++) {
+        const [claimed, prepared] = await db.direct.batch([claim, preparedHere]);
+        expect(claimed.rows).toEqual([{ attempts: i }]);
+        expect(prepared.rows.map((r) => r.statement)).toEqual(
+          expect.arrayContaining([
+            expect.stringContaining('UPDATE "executions" SET "attempts" = "attempts" + 1 WHERE "id" = $1'),
+          ]),
+        );
+      }
+      const [read] = await db.direct.query<{ names: string[] }>(
+        sql`SELECT array_agg("name") AS "names" FROM pg_prepared_statements`,
+      );
+      expect(read!.names).toEqual(expect.arrayContaining([expect.stringMatching(/^bifrost_read_\d+$/)]));
+      // PREPARE cannot type `$1 + $2` ("operator is not unique"): the statement runs with its values written in.
+      for (let i = 0; i < 2; i++) {
+        const [untyped, prepared] = await db.direct.batch([sql`SELECT ${1} + ${2} AS "v"`, preparedHere]);
+        expect(untyped.rows).toEqual([{ v: 3 }]);
+        expect(prepared.rows.map((r) => r.statement)).not.toEqual(
+          expect.arrayContaining([expect.stringContaining("SELECT $1 + $2")]),
+        );
+      }
+    },
+  );
 
-  it.runIf(process.env.BIFROST_TEST_DB === "postgresql")("runs a prepared statement again after a migration changed the rows it returns", async () => {
-    await db.prisma.$executeRawUnsafe(`CREATE TABLE "prepared_probe" ("id" TEXT PRIMARY KEY, "n" INTEGER NOT NULL)`);
-    await db.direct.batch([sql`INSERT INTO "prepared_probe" ("id", "n") VALUES (${"a"}, ${0})`]);
-    const bump = sql`UPDATE "prepared_probe" SET "n" = "n" + 1 WHERE "id" = ${"a"} RETURNING *`;
-    // On every pooled connection a batch may take: several at once.
-    for (const results of await Promise.all(Array.from({ length: 4 }, () => db.direct.batch([bump])))) expect(results[0].count).toBe(1);
-    await db.prisma.$executeRawUnsafe(`ALTER TABLE "prepared_probe" ADD COLUMN "added" TEXT`);
+  it.runIf(process.env.BIFROST_TEST_DB === "postgresql")(
+    "runs a prepared statement again after a migration changed the rows it returns",
+    async () => {
+      await db.prisma.$executeRawUnsafe(`CREATE TABLE "prepared_probe" ("id" TEXT PRIMARY KEY, "n" INTEGER NOT NULL)`);
+      await db.direct.batch([sql`INSERT INTO "prepared_probe" ("id", "n") VALUES (${"a"}, ${0})`]);
+      const bump = sql`UPDATE "prepared_probe" SET "n" = "n" + 1 WHERE "id" = ${"a"} RETURNING *`;
+      // On every pooled connection a batch may take: several at once.
+      for (const results of await Promise.all(Array.from({ length: 4 }, () => db.direct.batch([bump]))))
+        expect(results[0].count).toBe(1);
+      await db.prisma.$executeRawUnsafe(`ALTER TABLE "prepared_probe" ADD COLUMN "added" TEXT`);
 
-    const after = await Promise.all(Array.from({ length: 4 }, () => db.direct.batch([bump])));
-    expect(after.map(([r]) => Object.keys(r.rows[0]!).sort())).toEqual(after.map(() => ["added", "id", "n"]));
-    expect(await db.direct.query(sql`SELECT "n" FROM "prepared_probe"`)).toEqual([{ n: 8 }]);
-    // Reads are prepared per connection too (by pg, by name): the same after another column.
-    const read = () => db.direct.query<Record<string, unknown>>(sql`SELECT * FROM "prepared_probe" WHERE "id" = ${"a"}`);
-    await Promise.all(Array.from({ length: 4 }, read));
-    await db.prisma.$executeRawUnsafe(`ALTER TABLE "prepared_probe" ADD COLUMN "again" TEXT`);
-    for (const [row] of await Promise.all(Array.from({ length: 4 }, read))) expect(Object.keys(row!).sort()).toEqual(["added", "again", "id", "n"]);
-  });
+      const after = await Promise.all(Array.from({ length: 4 }, () => db.direct.batch([bump])));
+      expect(after.map(([r]) => Object.keys(r.rows[0]!).sort())).toEqual(after.map(() => ["added", "id", "n"]));
+      expect(await db.direct.query(sql`SELECT "n" FROM "prepared_probe"`)).toEqual([{ n: 8 }]);
+      // Reads are prepared per connection too (by pg, by name): the same after another column.
+      const read = () =>
+        db.direct.query<Record<string, unknown>>(sql`SELECT * FROM "prepared_probe" WHERE "id" = ${"a"}`);
+      await Promise.all(Array.from({ length: 4 }, read));
+      await db.prisma.$executeRawUnsafe(`ALTER TABLE "prepared_probe" ADD COLUMN "again" TEXT`);
+      for (const [row] of await Promise.all(Array.from({ length: 4 }, read)))
+        expect(Object.keys(row!).sort()).toEqual(["added", "again", "id", "n"]);
+    },
+  );
 
-  it.runIf(process.env.BIFROST_TEST_DB === "postgresql")("a connection lost during a batch fails that batch, not the process", async () => {
-    const pool = new pg.Pool({ connectionString: testDb.url });
-    pool.on("error", () => {});
-    let taken: (pg.PoolClient & { connection: { stream: { destroy(error: Error): void } } }) | undefined;
-    pool.on("acquire", (client) => (taken = client as typeof taken));
-    const direct = openPgDirect(pool);
-    try {
-      const slow = direct.batch([sql`SELECT pg_sleep(${1}::float8) AS "slept"`]);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      // What a network reset does to the socket; an 'error' event nobody heard would end the test run.
-      taken!.connection.stream.destroy(new Error("read ECONNRESET (simulated)"));
-      await expect(slow).rejects.toThrow();
-      const [after] = await direct.batch([sql`SELECT 1 AS "one"`]);
-      expect(after.rows).toEqual([{ one: 1 }]);
-    } finally {
-      await pool.end();
-    }
-  });
+  it.runIf(process.env.BIFROST_TEST_DB === "postgresql")(
+    "a connection lost during a batch fails that batch, not the process",
+    async () => {
+      const pool = new pg.Pool({ connectionString: testDb.url });
+      pool.on("error", () => {});
+      let taken: (pg.PoolClient & { connection: { stream: { destroy(error: Error): void } } }) | undefined;
+      pool.on("acquire", (client) => (taken = client as typeof taken));
+      const direct = openPgDirect(pool);
+      try {
+        const slow = direct.batch([sql`SELECT pg_sleep(${1}::float8) AS "slept"`]);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        // What a network reset does to the socket; an 'error' event nobody heard would end the test run.
+        taken!.connection.stream.destroy(new Error("read ECONNRESET (simulated)"));
+        await expect(slow).rejects.toThrow();
+        const [after] = await direct.batch([sql`SELECT 1 AS "one"`]);
+        expect(after.rows).toEqual([{ one: 1 }]);
+      } finally {
+        await pool.end();
+      }
+    },
+  );
 
   it("a batch waits for this process's open Prisma write transaction instead of deadlocking", async () => {
     const id = randomUUID();

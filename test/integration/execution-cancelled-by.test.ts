@@ -18,10 +18,14 @@ describe("cancelledBy", () => {
   it("names the token that cancelled a running run, audited as execution.cancel", async () => {
     const queued = await org("POST", "/api/workflows/wait_for_cancel/executions", {});
     const id = queued.body.id as string;
-    await expect.poll(async () => (await org("GET", `/api/executions/${id}`)).body.status, { timeout: 10_000 }).toBe("running");
+    await expect
+      .poll(async () => (await org("GET", `/api/executions/${id}`)).body.status, { timeout: 10_000 })
+      .toBe("running");
     const cancelled = await org("POST", `/api/executions/${id}/cancel`);
     expect(cancelled.body.status).toBe("cancelled");
-    const actor = (await t.platform.db.prisma.auditEvent.findFirstOrThrow({ where: { action: "execution.cancel", executionId: id } })).actor;
+    const actor = (
+      await t.platform.db.prisma.auditEvent.findFirstOrThrow({ where: { action: "execution.cancel", executionId: id } })
+    ).actor;
     expect(actor).toMatch(/cancel-org/);
     expect(cancelled.body.cancelledBy).toBe(actor);
     expect((await org("GET", `/api/executions/${id}`)).body.cancelledBy).toBe(actor);
@@ -34,6 +38,8 @@ describe("cancelledBy", () => {
     expect(done.body.status).toBe("success");
     expect(done.body.cancelledBy).toBeUndefined();
     expect((await admin("POST", `/api/executions/${done.body.id}/cancel`)).status).toBe(409);
-    expect(await t.platform.db.prisma.auditEvent.count({ where: { action: "execution.cancel", executionId: done.body.id } })).toBe(0);
+    expect(
+      await t.platform.db.prisma.auditEvent.count({ where: { action: "execution.cancel", executionId: done.body.id } }),
+    ).toBe(0);
   });
 });

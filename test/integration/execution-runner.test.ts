@@ -22,7 +22,13 @@ let acme: Scope;
 beforeAll(async () => {
   t = await startTestPlatform();
   catalog = await loadWorkflowCatalog(fixtures);
-  pool = new ThreadPool({ snapshot: catalog.snapshot, threads: 1, runsPerThread: 10, memoryLimitMb: 256, logger: t.platform.logger });
+  pool = new ThreadPool({
+    snapshot: catalog.snapshot,
+    threads: 1,
+    runsPerThread: 10,
+    memoryLimitMb: 256,
+    logger: t.platform.logger,
+  });
   runner = new ExecutionRunner(t.platform.configs, t.platform.orgs, () => pool);
   acme = orgScope(await t.platform.orgs.create("runner-acme", "test"));
   await t.platform.configs.set(GLOBAL_SCOPE, "api_secret", { type: "secret", value: SECRET }, "test");
@@ -35,7 +41,13 @@ afterAll(async () => {
   await t?.close();
 });
 
-type RunOptions = { scope?: Scope; prepared?: PreparedScope; params?: unknown; userConfig?: Record<string, string>; cancelSignal?: AbortSignal };
+type RunOptions = {
+  scope?: Scope;
+  prepared?: PreparedScope;
+  params?: unknown;
+  userConfig?: Record<string, string>;
+  cancelSignal?: AbortSignal;
+};
 /** Runs a workflow; the outcome's result (JSON text, as stored) comes back parsed. */
 const run = async (name: string, options: RunOptions = {}) => {
   const outcome = await runner.run({
@@ -51,20 +63,44 @@ const run = async (name: string, options: RunOptions = {}) => {
 
 describe("execution runner", () => {
   it("resolves the workflow class through tsyringe and reads configs through the cascade for its org", async () => {
-    expect(await run("read_cascade", { scope: acme })).toMatchObject({ status: "success", result: { greeting: "howdy", missing: "fallback" } });
+    expect(await run("read_cascade", { scope: acme })).toMatchObject({
+      status: "success",
+      result: { greeting: "howdy", missing: "fallback" },
+    });
     expect(await run("read_cascade")).toMatchObject({ status: "success", result: { greeting: "hello" } });
   });
 
   it("scrubs a secret and per-user config returned, logged, base64/url/hex encoded", async () => {
-    const outcome = await run("leak_everything", { scope: acme, params: { mode: "return" }, userConfig: { "user-token": USER_TOKEN } });
+    const outcome = await run("leak_everything", {
+      scope: acme,
+      params: { mode: "return" },
+      userConfig: { "user-token": USER_TOKEN },
+    });
     expect(outcome.status).toBe("success");
-    expect(outcome.result).toMatchObject({ secret: "[REDACTED]", nested: { b64: "[REDACTED]", user: "[REDACTED]", utf16: "[REDACTED]\0" }, tick: "tick", org: "runner-acme" });
+    expect(outcome.result).toMatchObject({
+      secret: "[REDACTED]",
+      nested: { b64: "[REDACTED]", user: "[REDACTED]", utf16: "[REDACTED]\0" },
+      tick: "tick",
+      org: "runner-acme",
+    });
     const text = JSON.stringify(outcome);
-    for (const leaked of [SECRET, Buffer.from(SECRET).toString("base64"), encodeURIComponent(SECRET), USER_TOKEN]) expect(text).not.toContain(leaked);
-    expect(outcome.logs.map((l) => l.level)).toEqual(["info", "warn", "info", "info", "info", "info", "info", "info", "info"]);
+    for (const leaked of [SECRET, Buffer.from(SECRET).toString("base64"), encodeURIComponent(SECRET), USER_TOKEN])
+      expect(text).not.toContain(leaked);
+    expect(outcome.logs.map((l) => l.level)).toEqual([
+      "info",
+      "warn",
+      "info",
+      "info",
+      "info",
+      "info",
+      "info",
+      "info",
+      "info",
+    ]);
     expect(outcome.logs[0].message).toBe("plain [REDACTED]");
     // The secret inside base64 of longer texts, at each alignment of the encoder's 3-byte groups.
-    for (const entry of outcome.logs.slice(2, 6)) expect(entry.message).toMatch(/^(Authorization: Basic|body) ([\w+/=-]{0,20}\[REDACTED\])+[\w+/=-]{0,8}$/);
+    for (const entry of outcome.logs.slice(2, 6))
+      expect(entry.message).toMatch(/^(Authorization: Basic|body) ([\w+/=-]{0,20}\[REDACTED\])+[\w+/=-]{0,8}$/);
     // Its UTF-16 bytes read as UTF-8: the NULs between its characters go with it.
     expect(outcome.logs.slice(6).map((l) => l.message)).toEqual([
       "utf-16 [REDACTED]\0",
@@ -101,7 +137,9 @@ describe("execution runner", () => {
   });
 
   it("scrubs an org's run of its org's secrets and of the global ones it read, and looks for no other global secret", async () => {
-    const [a, b] = await Promise.all(["runner-share-a", "runner-share-b"].map(async (name) => orgScope(await t.platform.orgs.create(name, "test"))));
+    const [a, b] = await Promise.all(
+      ["runner-share-a", "runner-share-b"].map(async (name) => orgScope(await t.platform.orgs.create(name, "test"))),
+    );
     const own = "sk_org_b_only_0123456789";
     await t.platform.configs.set(b, "own_secret", { type: "secret", value: own }, "test");
     const unread = "sk_global_unread_5544332211";
@@ -125,13 +163,18 @@ describe("execution runner", () => {
     const outcome = await run("leak_everything", { params: { mode: "return" } });
     expect(outcome.status).toBe("success");
     const reads = await t.platform.audit.list({ action: "secret.read", key: "api_secret", limit: 1 });
-    expect(reads[0]).toMatchObject({ actor: "workflow:leak_everything", executionId: expect.stringMatching(/^exec-leak_everything-/) });
+    expect(reads[0]).toMatchObject({
+      actor: "workflow:leak_everything",
+      executionId: expect.stringMatching(/^exec-leak_everything-/),
+    });
   });
 
   it("fails a read of a secret the workflow did not declare, naming it", async () => {
     const outcome = await run("read_undeclared");
     expect(outcome.status).toBe("failed");
-    expect(outcome.error).toMatch(/SecretAccessError: Workflow "read_undeclared" read secret "api_secret" without declaring it/);
+    expect(outcome.error).toMatch(
+      /SecretAccessError: Workflow "read_undeclared" read secret "api_secret" without declaring it/,
+    );
   });
 
   it("refuses params that do not match the schema", async () => {
@@ -150,9 +193,20 @@ describe("execution runner", () => {
     // The platform's services on its database, with the driver's round trips counted.
     const { db, trips, reset } = countedDatabase(t.platform.db);
     const store = new ExecutionStore(db);
-    const counted = new ExecutionRunner(new ConfigService(db, t.platform.cipher, t.platform.audit), new OrgService(new OrgStore(db), db, t.platform.audit), () => pool);
+    const counted = new ExecutionRunner(
+      new ConfigService(db, t.platform.cipher, t.platform.audit),
+      new OrgService(new OrgStore(db), db, t.platform.audit),
+      () => pool,
+    );
     const claimInAcme = async () => {
-      const row = await store.create({ id: randomUUID(), workflow: "read_cascade", scope: acme, params: {}, createdBy: "test", hasUserConfig: false });
+      const row = await store.create({
+        id: randomUUID(),
+        workflow: "read_cascade",
+        scope: acme,
+        params: {},
+        createdBy: "test",
+        hasUserConfig: false,
+      });
       await new Promise((resolve) => setImmediate(resolve)); // an idle worker: no batch in flight
       reset();
       // ExecutionWorker.process's order: the scope asked for first, then the claim.

@@ -13,14 +13,17 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const run = (headers: Record<string, string> = {}) => admin("POST", "/api/workflows/noop/executions?wait=10000", { params: {} }, headers);
+const run = (headers: Record<string, string> = {}) =>
+  admin("POST", "/api/workflows/noop/executions?wait=10000", { params: {} }, headers);
 
 describe("trigger and workerId", () => {
   it("a run through the API is `api`; the worker that took it is `<hostname>:<pid>`", async () => {
     const res = await run();
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ trigger: "api", workerId: `${hostname()}:${process.pid}`, status: "success" });
-    const listed = (await admin("GET", "/api/executions?workflow=noop")).body.find((e: { id: string }) => e.id === res.body.id);
+    const listed = (await admin("GET", "/api/executions?workflow=noop")).body.find(
+      (e: { id: string }) => e.id === res.body.id,
+    );
     expect(listed).toMatchObject({ trigger: "api", workerId: `${hostname()}:${process.pid}` });
   });
 
@@ -42,7 +45,12 @@ describe("trigger and workerId", () => {
     for (const value of ["schedule", "webhook", "mcp", "api", "CLI", ""]) {
       const res = await run({ "Bifrost-Trigger": value });
       expect(res.status, value).toBe(400);
-      expect(res.body.error.details.issues).toEqual([expect.objectContaining({ path: "headers.bifrost-trigger", message: expect.stringContaining('"cli" or "console"') })]);
+      expect(res.body.error.details.issues).toEqual([
+        expect.objectContaining({
+          path: "headers.bifrost-trigger",
+          message: expect.stringContaining('"cli" or "console"'),
+        }),
+      ]);
     }
   });
 

@@ -40,7 +40,14 @@ const start = (api: Api, workflow: string, body: unknown = {}, query = "", heade
 /** A row and its job made without ExecutionService, as another version or a damaged queue might have. */
 const queueDirectly = async (workflow: string, scope: Scope, data: (id: string) => ExecutionJobData) => {
   const id = randomUUID();
-  await new ExecutionStore(t.platform.db).create({ id, workflow, scope, params: {}, createdBy: "test", hasUserConfig: false });
+  await new ExecutionStore(t.platform.db).create({
+    id,
+    workflow,
+    scope,
+    params: {},
+    createdBy: "test",
+    hasUserConfig: false,
+  });
   const { redisUrl, queuePrefix } = t.platform.settings;
   const queue = new Queue<ExecutionJobData>(EXECUTIONS_QUEUE, { connection: { url: redisUrl }, prefix: queuePrefix });
   try {
@@ -52,13 +59,21 @@ const queueDirectly = async (workflow: string, scope: Scope, data: (id: string) 
 };
 const settle = async (id: string) => t.server.executions.view(await t.server.executions.waitForEnd(id, 20_000));
 const tmpFile = (name: string) => join(t.db.dir, `${name}-${randomBytes(4).toString("hex")}.log`);
-const jobKeys = async () => (await t.redisDump()).split("\n").filter((line) => /:executions:[0-9a-f-]{36} hash/.test(line));
+const jobKeys = async () =>
+  (await t.redisDump()).split("\n").filter((line) => /:executions:[0-9a-f-]{36} hash/.test(line));
 
 describe("before any worker runs", () => {
   it("queues an execution as pending and returns 202 with its id", async () => {
     const res = await start(admin, "noop");
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ workflow: "noop", status: "pending", scope: "global", org: null, attempts: 0, startedAt: null });
+    expect(res.body).toMatchObject({
+      workflow: "noop",
+      status: "pending",
+      scope: "global",
+      org: null,
+      attempts: 0,
+      startedAt: null,
+    });
     expect((await admin("GET", `/api/executions/${res.body.id}`)).body.status).toBe("pending");
   });
 
@@ -69,12 +84,16 @@ describe("before any worker runs", () => {
   });
 
   it("cancels a pending execution at once, drops its job, and a worker started later skips it", async () => {
-    const queued = await start(admin, "slow", { params: { ms: 1, file: tmpFile("never") } }, "", { "Config-Api-Key": "pending-user-key-123" });
+    const queued = await start(admin, "slow", { params: { ms: 1, file: tmpFile("never") } }, "", {
+      "Config-Api-Key": "pending-user-key-123",
+    });
     const res = await admin("POST", `/api/executions/${queued.body.id}/cancel`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: "cancelled", startedAt: null });
     expect(await jobKeys()).not.toContainEqual(expect.stringContaining(queued.body.id));
-    expect((await admin("POST", `/api/executions/${queued.body.id}/cancel`)).body.error.code).toBe("EXECUTION_FINISHED");
+    expect((await admin("POST", `/api/executions/${queued.body.id}/cancel`)).body.error.code).toBe(
+      "EXECUTION_FINISHED",
+    );
   });
 
   it("keeps per-user config out of Redis in plaintext while the job waits", async () => {
@@ -98,7 +117,13 @@ describe("running executions", () => {
   it("stores status, result, logs, start and finish times and duration; wait= returns the finished run", async () => {
     const res = await start(admin, "echo_params", { params: { n: 7 } }, "?wait=20000");
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: "success", params: { n: 7 }, result: { n: 7, tag: "none" }, error: null, attempts: 1 });
+    expect(res.body).toMatchObject({
+      status: "success",
+      params: { n: 7 },
+      result: { n: 7, tag: "none" },
+      error: null,
+      attempts: 1,
+    });
     expect(res.body.logs).toEqual([{ seq: 1, at: expect.any(String), level: "info", message: "n is 7" }]);
     const { startedAt, finishedAt, durationMs, createdAt } = res.body;
     expect(Date.parse(startedAt)).toBeGreaterThanOrEqual(Date.parse(createdAt));
@@ -108,7 +133,13 @@ describe("running executions", () => {
 
   it("fails a run whose result is larger than a run may store, and stores a result just under the limit", async () => {
     const over = await start(admin, "sized_result", { params: { chars: RESULT_LIMIT - 1 } }, "?wait=20000");
-    expect(over.body).toMatchObject({ status: "failed", result: null, error: expect.stringMatching(/^ResultTooLargeError: The workflow returned 4,000,001 characters of JSON; a run may return at most 4,000,000/) });
+    expect(over.body).toMatchObject({
+      status: "failed",
+      result: null,
+      error: expect.stringMatching(
+        /^ResultTooLargeError: The workflow returned 4,000,001 characters of JSON; a run may return at most 4,000,000/,
+      ),
+    });
     const under = await start(admin, "sized_result", { params: { chars: RESULT_LIMIT - 2 } }, "?wait=20000");
     expect(under.body).toMatchObject({ status: "success" });
     expect((under.body.result as string).length).toBe(RESULT_LIMIT - 2);
@@ -129,23 +160,38 @@ describe("running executions", () => {
     expect(short.body.error).toMatch(/^Error: e{10} \[REDACTED\]\n/);
     // NULs in a message (a tool's UTF-16 output): PostgreSQL's text cannot hold one.
     const nuls = await start(admin, "long_error", { params: { chars: 1, utf16: true } }, "?wait=20000");
-    expect(nuls.body).toMatchObject({ status: "failed", error: expect.stringMatching(/^Error: e s\\x00a\\x00i\\x00d\\x00 \\x00\[REDACTED\]\\x00\n/) });
+    expect(nuls.body).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/^Error: e s\\x00a\\x00i\\x00d\\x00 \\x00\[REDACTED\]\\x00\n/),
+    });
     expect((await admin("GET", `/api/executions/${nuls.body.id}`)).body.error).toBe(nuls.body.error);
   });
 
   it("runs in its row's scope when its job names another scope (the row is the truth)", async () => {
     await t.platform.configs.set(GLOBAL_SCOPE, "greeting", { type: "string", value: "hello" }, "test");
     await t.platform.configs.set(orgScope(acme), "greeting", { type: "string", value: "howdy" }, "test");
-    const id = await queueDirectly("read_cascade", GLOBAL_SCOPE, (executionId) => ({ executionId, scope: acme.id, userConfig: null }));
-    expect(await settle(id)).toMatchObject({ status: "success", scope: "global", org: null, result: { greeting: "hello" } });
+    const id = await queueDirectly("read_cascade", GLOBAL_SCOPE, (executionId) => ({
+      executionId,
+      scope: acme.id,
+      userConfig: null,
+    }));
+    expect(await settle(id)).toMatchObject({
+      status: "success",
+      scope: "global",
+      org: null,
+      result: { greeting: "hello" },
+    });
   });
 
   it("scrubs a secret set between two runs of a scope from the second's output: what a worker keeps of a scope's secrets follows every change", async () => {
-    const echo = async (tag: string, scope: string) => (await start(admin, "echo_params", { params: { n: 1, tag } }, `?scope=${scope}&wait=20000`)).body;
+    const echo = async (tag: string, scope: string) =>
+      (await start(admin, "echo_params", { params: { n: 1, tag } }, `?scope=${scope}&wait=20000`)).body;
     for (const scope of [acme.name, "global"]) {
       expect(await echo("before", scope)).toMatchObject({ status: "success", result: { tag: "before" } }); // the worker now knows the scope's secrets
       const secret = `kept-${randomBytes(8).toString("hex")}`;
-      expect([200, 201]).toContain((await admin("PUT", `/api/configs/kept_secret?scope=${scope}`, { type: "secret", value: secret })).status);
+      expect([200, 201]).toContain(
+        (await admin("PUT", `/api/configs/kept_secret?scope=${scope}`, { type: "secret", value: secret })).status,
+      );
       expect(await echo(secret, scope)).toMatchObject({ status: "success", result: { tag: "[REDACTED]" } });
     }
   });
@@ -153,7 +199,10 @@ describe("running executions", () => {
   it("fails a run of a workflow this worker has not loaded, whatever else about it fails (a job queued before jobs named their scope, of an org since gone)", async () => {
     const gone = orgScope({ id: randomUUID(), name: "gone" });
     const id = await queueDirectly("not_loaded_here", gone, (executionId) => ({ executionId, userConfig: null }));
-    expect(await settle(id)).toMatchObject({ status: "failed", error: expect.stringMatching(/^Workflow "not_loaded_here" is not loaded in worker/) });
+    expect(await settle(id)).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/^Workflow "not_loaded_here" is not loaded in worker/),
+    });
   });
 
   it("refuses bad params with 400 listing each problem, and records nothing", async () => {
@@ -161,8 +210,13 @@ describe("running executions", () => {
     const res = await start(admin, "echo_params", { params: { n: 1.5, tag: 3 } });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe("VALIDATION_ERROR");
-    expect(res.body.error.details.issues.map((i: { path: string }) => i.path).sort()).toEqual(["body.params.n", "body.params.tag"]);
-    expect((await start(admin, "echo_params")).body.error.details.issues).toEqual([{ path: "body.params.n", message: expect.any(String) }]);
+    expect(res.body.error.details.issues.map((i: { path: string }) => i.path).sort()).toEqual([
+      "body.params.n",
+      "body.params.tag",
+    ]);
+    expect((await start(admin, "echo_params")).body.error.details.issues).toEqual([
+      { path: "body.params.n", message: expect.any(String) },
+    ]);
     expect((await admin("GET", "/api/executions?limit=1000")).body.length).toBe(before);
   });
 
@@ -187,33 +241,69 @@ describe("running executions", () => {
   it("refuses with 422 before enqueueing when declared secrets do not resolve in the scope, naming them", async () => {
     let res = await start(admin, "needs_secrets", {}, `?scope=${acme.name}`);
     expect(res.status).toBe(422);
-    expect(res.body.error).toMatchObject({ code: "SECRETS_MISSING", details: { missing: [{ key: "partner_token", reason: "not_set" }, { key: "partner_signing_key", reason: "not_set" }] } });
+    expect(res.body.error).toMatchObject({
+      code: "SECRETS_MISSING",
+      details: {
+        missing: [
+          { key: "partner_token", reason: "not_set" },
+          { key: "partner_signing_key", reason: "not_set" },
+        ],
+      },
+    });
     expect(res.body.error.message).toContain('"partner_token"');
 
-    await t.platform.configs.set(GLOBAL_SCOPE, "partner_signing_key", { type: "secret", value: "global-signing-key" }, "test");
-    await t.platform.configs.set(orgScope(acme), "partner_token", { type: "secret", value: "acme-partner-token" }, "test");
+    await t.platform.configs.set(
+      GLOBAL_SCOPE,
+      "partner_signing_key",
+      { type: "secret", value: "global-signing-key" },
+      "test",
+    );
+    await t.platform.configs.set(
+      orgScope(acme),
+      "partner_token",
+      { type: "secret", value: "acme-partner-token" },
+      "test",
+    );
     res = await start(admin, "needs_secrets");
     expect(res.body.error.details.missing).toEqual([{ key: "partner_token", reason: "not_set" }]);
 
     // A secret row without a value (as a portable import leaves it) is missing too.
     await t.platform.db.prisma.config.create({
-      data: { id: "00000000-0000-4000-8000-00000000e001", scope: "global", key: "partner_token", type: "secret", createdBy: "test", updatedBy: "test" },
+      data: {
+        id: "00000000-0000-4000-8000-00000000e001",
+        scope: "global",
+        key: "partner_token",
+        type: "secret",
+        createdBy: "test",
+        updatedBy: "test",
+      },
     });
     res = await start(admin, "needs_secrets");
     expect(res.body.error.details.missing).toEqual([{ key: "partner_token", reason: "no_value" }]);
 
     res = await start(admin, "needs_secrets", {}, `?scope=${acme.name}&wait=20000`);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: "success", org: { id: acme.id, name: acme.name }, result: { tokenLength: 18, token: "[REDACTED]" } });
+    expect(res.body).toMatchObject({
+      status: "success",
+      org: { id: acme.id, name: acme.name },
+      result: { tokenLength: 18, token: "[REDACTED]" },
+    });
     const audit = (await admin("GET", `/api/audit?action=secret.read&key=partner_token`)).body;
     expect(audit[0]).toMatchObject({ actor: "workflow:needs_secrets", scope: acme.id, executionId: res.body.id });
   });
 
   it("fails a run that reads a secret it did not declare, with SecretAccessError's message", async () => {
-    await t.platform.configs.set(GLOBAL_SCOPE, "api_secret", { type: "secret", value: "undeclared-secret-value" }, "test");
+    await t.platform.configs.set(
+      GLOBAL_SCOPE,
+      "api_secret",
+      { type: "secret", value: "undeclared-secret-value" },
+      "test",
+    );
     const res = await start(admin, "read_undeclared", {}, "?wait=20000");
     expect(res.body.status).toBe("failed");
-    expect(res.body.error).toMatch(/^SecretAccessError: Workflow "read_undeclared" read secret "api_secret" without declaring it/);
+    expect(res.body.error).toMatch(
+      /^SecretAccessError: Workflow "read_undeclared" read secret "api_secret" without declaring it/,
+    );
     expect(res.text).not.toContain("undeclared-secret-value");
   });
 
@@ -226,7 +316,9 @@ describe("running executions", () => {
     const queued = await start(admin, "wait_for_cancel");
     // Its first line stored (live logs) means its code runs: a cancel sent when the row just turned
     // running could end it before the code logged anything.
-    await expect.poll(async () => (await admin("GET", `/api/executions/${queued.body.id}`)).body.logs.length, { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(async () => (await admin("GET", `/api/executions/${queued.body.id}`)).body.logs.length, { timeout: 10_000 })
+      .toBe(1);
     const res = await admin("POST", `/api/executions/${queued.body.id}/cancel`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: "cancelled", error: expect.stringContaining("cancelled") });
@@ -237,18 +329,32 @@ describe("running executions", () => {
     const file = tmpFile("flaky");
     const recovered = await settle((await start(admin, "flaky", { params: { file, failures: 2 } })).body.id);
     expect(recovered).toMatchObject({ status: "success", attempts: 3, result: { succeededOnRun: 3 } });
-    expect(recovered.logs.map((l) => l.message)).toEqual(["Attempt 1 of 3 failed; retrying", "Attempt 2 of 3 failed; retrying"]);
+    expect(recovered.logs.map((l) => l.message)).toEqual([
+      "Attempt 1 of 3 failed; retrying",
+      "Attempt 2 of 3 failed; retrying",
+    ]);
 
     const file2 = tmpFile("flaky");
     const exhausted = await settle((await start(admin, "flaky", { params: { file: file2, failures: 5 } })).body.id);
-    expect(exhausted).toMatchObject({ status: "failed", attempts: 3, error: expect.stringContaining("planned failure 3 of 5") });
+    expect(exhausted).toMatchObject({
+      status: "failed",
+      attempts: 3,
+      error: expect.stringContaining("planned failure 3 of 5"),
+    });
     expect(readFileSync(file2, "utf8").trim().split("\n")).toHaveLength(3);
   });
 
   it("gives per-user config to the run only, scrubbed, and never stores it", async () => {
     const value = `user_key_${randomBytes(8).toString("hex")}`;
-    const res = await start(admin, "per_user_config", {}, "?wait=20000", { "Config-Api-Key": value, "Config-Other_Header": "present", "X-Api-Key": "not-for-workflows" });
-    expect(res.body).toMatchObject({ status: "success", result: { key: "[REDACTED]", hasOther: true, authorization: null } });
+    const res = await start(admin, "per_user_config", {}, "?wait=20000", {
+      "Config-Api-Key": value,
+      "Config-Other_Header": "present",
+      "X-Api-Key": "not-for-workflows",
+    });
+    expect(res.body).toMatchObject({
+      status: "success",
+      result: { key: "[REDACTED]", hasOther: true, authorization: null },
+    });
     expect(res.body.logs[0].message).toBe("calling the partner with [REDACTED]");
     expect(res.text).not.toContain(value);
     expect(await dumpAllTables(t.db)).not.toContain(value);
@@ -321,12 +427,23 @@ describe("notices of ended runs", () => {
 
   it("end a wait with the row they carry, without reading it", async () => {
     // The row stays pending in the database: only the notice can end this wait.
-    const pending = await new ExecutionStore(t.platform.db).create({ id: randomUUID(), workflow: "not_loaded_here", scope: orgScope(acme), params: {}, createdBy: "test", hasUserConfig: false });
+    const pending = await new ExecutionStore(t.platform.db).create({
+      id: randomUUID(),
+      workflow: "not_loaded_here",
+      scope: orgScope(acme),
+      params: {},
+      createdBy: "test",
+      hasUserConfig: false,
+    });
     const waiting = t.server.executions.waitForEnd(pending.id, 10_000);
     await withSignals([], async (signals) => {
       await signals.publishFinished(pending.id, endedRow({ id: pending.id }));
     });
-    expect(await waiting).toMatchObject({ id: pending.id, status: "success", result: JSON.stringify({ from: "notice" }) });
+    expect(await waiting).toMatchObject({
+      id: pending.id,
+      status: "success",
+      result: JSON.stringify({ from: "notice" }),
+    });
     await t.platform.db.write((tx) => tx.execution.delete({ where: { id: pending.id } }));
   });
 
@@ -334,7 +451,11 @@ describe("notices of ended runs", () => {
     const { settings, logger } = t.platform;
     const redis = createRedisConnection(settings.redisUrl, logger, { role: "test-pubsub" });
     const subscribers = async () => {
-      const [, finished, , cancel] = (await redis.pubsub("NUMSUB", `${settings.queuePrefix}:executions:finished`, `${settings.queuePrefix}:executions:cancel`)) as [string, number, string, number];
+      const [, finished, , cancel] = (await redis.pubsub(
+        "NUMSUB",
+        `${settings.queuePrefix}:executions:finished`,
+        `${settings.queuePrefix}:executions:cancel`,
+      )) as [string, number, string, number];
       return { finished, cancel };
     };
     try {
@@ -357,7 +478,11 @@ describe("notices of ended runs", () => {
   it("make wait= answer what a read gives, for a run in an org and for one too large to be carried", async () => {
     for (const tag of ["small", "x".repeat(20_000)]) {
       const res = await start(acmeApi, "echo_params", { params: { n: 2, tag } }, "?wait=20000");
-      expect(res.body).toMatchObject({ status: "success", org: { id: acme.id, name: "exec-acme" }, result: { n: 2, tag } });
+      expect(res.body).toMatchObject({
+        status: "success",
+        org: { id: acme.id, name: "exec-acme" },
+        result: { n: 2, tag },
+      });
       expect((await acmeApi("GET", `/api/executions/${res.body.id}`)).body).toEqual(res.body);
     }
   });
@@ -381,11 +506,19 @@ describe("who may run and see what", () => {
   });
 
   it("filters the list by workflow, status, scope and limit, newest first", async () => {
-    const all = (await admin("GET", "/api/executions?limit=1000")).body as { createdAt: string; workflow: string; status: string }[];
+    const all = (await admin("GET", "/api/executions?limit=1000")).body as {
+      createdAt: string;
+      workflow: string;
+      status: string;
+    }[];
     expect(all.map((e) => e.createdAt)).toEqual([...all.map((e) => e.createdAt)].sort().reverse());
     expect(((await admin("GET", "/api/executions?workflow=flaky")).body as unknown[]).length).toBe(2);
     expect(((await admin("GET", "/api/executions?workflow=flaky&status=failed")).body as unknown[]).length).toBe(1);
-    expect(((await admin("GET", `/api/executions?scope=${acme.id}`)).body as { org: { name: string } }[]).every((e) => e.org.name === "exec-acme")).toBe(true);
+    expect(
+      ((await admin("GET", `/api/executions?scope=${acme.id}`)).body as { org: { name: string } }[]).every(
+        (e) => e.org.name === "exec-acme",
+      ),
+    ).toBe(true);
     expect(((await admin("GET", "/api/executions?limit=2")).body as unknown[]).length).toBe(2);
     expect((await admin("GET", "/api/executions?status=done")).status).toBe(400);
     expect((await admin("GET", "/api/executions/not-an-id")).body.error.code).toBe("EXECUTION_NOT_FOUND");
@@ -402,12 +535,16 @@ describe("secret hygiene", () => {
     const { settings, logger } = t.platform;
     const listener = createRedisConnection(settings.redisUrl, logger, { role: "test-listener" });
     const messages: string[] = [];
-    listener.on("pmessage", (_pattern: string, channel: string, message: string) => messages.push(`${channel} ${message}`));
+    listener.on("pmessage", (_pattern: string, channel: string, message: string) =>
+      messages.push(`${channel} ${message}`),
+    );
     await listener.psubscribe(`${settings.queuePrefix}:*`);
     const responses: string[] = [];
     try {
       for (const mode of ["return", "throw"]) {
-        const res = await start(admin, "leak_everything", { params: { mode } }, `?scope=${acme.name}&wait=20000`, { "Config-User-Token": user.plaintext });
+        const res = await start(admin, "leak_everything", { params: { mode } }, `?scope=${acme.name}&wait=20000`, {
+          "Config-User-Token": user.plaintext,
+        });
         expect(res.body.status).toBe(mode === "return" ? "success" : "failed");
         responses.push(res.text, (await admin("GET", `/api/executions/${res.body.id}`)).text);
       }
@@ -415,8 +552,13 @@ describe("secret hygiene", () => {
     } finally {
       listener.disconnect();
     }
-    expect(messages.filter((m) => m.includes(":executions:finished ") && m.includes('"workflow":"leak_everything"'))).toHaveLength(2);
-    responses.push((await admin("GET", "/api/executions?limit=1000")).text, (await admin("GET", "/api/audit?limit=1000")).text);
+    expect(
+      messages.filter((m) => m.includes(":executions:finished ") && m.includes('"workflow":"leak_everything"')),
+    ).toHaveLength(2);
+    responses.push(
+      (await admin("GET", "/api/executions?limit=1000")).text,
+      (await admin("GET", "/api/audit?limit=1000")).text,
+    );
     const leaks = findLeaks(
       [
         { where: "database tables", content: await dumpAllTables(t.db) },

@@ -8,7 +8,8 @@ beforeAll(async () => {
   t = await startTestPlatform();
   const org = await t.platform.orgs.create("big", "test");
   // ~10 MB of bundle: more than the socket buffers between the server and a client that reads nothing.
-  for (let i = 0; i < 40; i++) await t.platform.configs.set(orgScope(org), `blob_${i}`, { type: "string", value: "b".repeat(250_000) }, "test");
+  for (let i = 0; i < 40; i++)
+    await t.platform.configs.set(orgScope(org), `blob_${i}`, { type: "string", value: "b".repeat(250_000) }, "test");
 });
 afterAll(() => t?.close());
 
@@ -50,7 +51,10 @@ async function requestExport(query = "scope=big"): Promise<Socket> {
 }
 
 async function exportAudits() {
-  const rows = await t.platform.db.prisma.auditEvent.findMany({ where: { action: "bundle.export" }, orderBy: { id: "asc" } });
+  const rows = await t.platform.db.prisma.auditEvent.findMany({
+    where: { action: "bundle.export" },
+    orderBy: { id: "asc" },
+  });
   return rows.map((row) => ({ actor: row.actor, scope: row.scope, details: JSON.parse(row.details ?? "null") }));
 }
 
@@ -96,7 +100,9 @@ describe("the audit of an export", () => {
       }),
     );
     const started = (await exportAudits()).slice(before);
-    expect(started).toEqual([{ actor: "token:test-admin", scope: "global", details: { portable: false, whole: true, outcome: "started" } }]);
+    expect(started).toEqual([
+      { actor: "token:test-admin", scope: "global", details: { portable: false, whole: true, outcome: "started" } },
+    ]);
     socket.destroy();
     await watched.untilEnded;
     const [row] = (await exportAudits()).slice(before);
@@ -109,6 +115,13 @@ describe("the audit of an export", () => {
     const res = await t.api(t.adminToken)("GET", "/api/export?portable=false&scope=big");
     expect(res.status).toBe(200);
     const [row] = (await exportAudits()).slice(before);
-    expect(row.details).toEqual({ portable: false, whole: false, outcome: "completed", orgs: 1, configs: 40, secrets: 0 });
+    expect(row.details).toEqual({
+      portable: false,
+      whole: false,
+      outcome: "completed",
+      orgs: 1,
+      configs: 40,
+      secrets: 0,
+    });
   });
 });

@@ -38,7 +38,11 @@ function cli(args: string[], env: Record<string, string>): CliProcess {
   return p;
 }
 async function redisServer(port: number): Promise<ChildProcess> {
-  const server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+  const server = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    { stdio: "ignore" },
+  );
   redisServers.push(server);
   for (let i = 0; i < 100; i++) {
     const ok = await new Promise<boolean>((resolve) => {
@@ -64,7 +68,10 @@ describe("faults", () => {
     const redisPort = await unusedPort();
     const apiPort = await unusedPort();
     await redisServer(redisPort);
-    const server = cli(["start", "--concurrency", "20"], t.env({ REDIS_URL: `redis://127.0.0.1:${redisPort}`, PORT: String(apiPort) }));
+    const server = cli(
+      ["start", "--concurrency", "20"],
+      t.env({ REDIS_URL: `redis://127.0.0.1:${redisPort}`, PORT: String(apiPort) }),
+    );
     await server.waitFor(READY);
     const url = `http://127.0.0.1:${apiPort}/api/workflows/noop/executions`;
 
@@ -75,7 +82,11 @@ describe("faults", () => {
     const client = async () => {
       while (!stop) {
         try {
-          const res = await fetch(url, { method: "POST", headers: { authorization: `Bearer ${t.adminToken}` }, signal: AbortSignal.timeout(5_000) });
+          const res = await fetch(url, {
+            method: "POST",
+            headers: { authorization: `Bearer ${t.adminToken}` },
+            signal: AbortSignal.timeout(5_000),
+          });
           const body = (await res.json()) as { id?: string; error?: { code: string } };
           if (res.status === 202) accepted.push(body.id!);
           else if (res.status === 503 && body.error?.code === "QUEUE_UNAVAILABLE") refused.push(body.error.code);
@@ -104,7 +115,9 @@ describe("faults", () => {
     expect(accepted.length).toBeGreaterThan(acceptedAtRestart);
     const ended = await Promise.all(accepted.map((id) => t.server.executions.waitForEnd(id, 60_000)));
     expect(ended.filter((e) => e.status !== "success").map((e) => `${e.id} ${e.status} ${e.error}`)).toEqual([]);
-    console.log(`redis restart: ${accepted.length} executions accepted and all succeeded, ${refused.length} requests refused with 503 while Redis was down`);
+    console.log(
+      `redis restart: ${accepted.length} executions accepted and all succeeded, ${refused.length} requests refused with 503 while Redis was down`,
+    );
   }, 120_000);
 
   it("the database lost during config writes: clients get errors, writes succeed again once it is back, and no half-written config or audit row remains", async () => {
@@ -141,11 +154,16 @@ describe("faults", () => {
     if (provider === "postgresql") {
       // Stop the database for this server: cut every connection, a few times over.
       const { default: pg } = await import("pg");
-      const admin = new pg.Client({ connectionString: process.env.BIFROST_TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test" });
+      const admin = new pg.Client({
+        connectionString: process.env.BIFROST_TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test",
+      });
       await admin.connect();
       const name = new URL(t.db.url).pathname.slice(1);
       for (let i = 0; i < 5; i++) {
-        await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [name]);
+        await admin.query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+          [name],
+        );
         await sleep(100);
       }
       await admin.end();
@@ -165,15 +183,30 @@ describe("faults", () => {
     const succeeded = outcomes.filter((o) => o.status === 201);
     expect(failed.length).toBeGreaterThan(0);
     // An answer that is not a success is the database error, never a generic 500.
-    expect(failed.filter((o) => o.status !== "no answer" && !(o.status === 503 && o.code === "DATABASE_ERROR"))).toEqual([]);
+    expect(
+      failed.filter((o) => o.status !== "no answer" && !(o.status === 503 && o.code === "DATABASE_ERROR")),
+    ).toEqual([]);
     expect(succeeded.length).toBeGreaterThan(10);
     const prisma = t.platform.db.prisma;
-    const configs = new Set((await prisma.config.findMany({ where: { key: { startsWith: "fault_" } }, select: { key: true } })).map((c) => c.key));
-    const audited = new Set((await prisma.auditEvent.findMany({ where: { action: "config.create", key: { startsWith: "fault_" } }, select: { key: true } })).map((a) => a.key!));
+    const configs = new Set(
+      (await prisma.config.findMany({ where: { key: { startsWith: "fault_" } }, select: { key: true } })).map(
+        (c) => c.key,
+      ),
+    );
+    const audited = new Set(
+      (
+        await prisma.auditEvent.findMany({
+          where: { action: "config.create", key: { startsWith: "fault_" } },
+          select: { key: true },
+        })
+      ).map((a) => a.key!),
+    );
     expect([...configs].filter((k) => !audited.has(k))).toEqual([]);
     expect([...audited].filter((k) => !configs.has(k))).toEqual([]);
     for (const { key } of succeeded) expect(configs.has(key)).toBe(true);
-    console.log(`database lost (${provider}): ${outcomes.length} writes, ${failed.length} failed, ${configs.size} stored, each with its audit row`);
+    console.log(
+      `database lost (${provider}): ${outcomes.length} writes, ${failed.length} failed, ${configs.size} stored, each with its audit row`,
+    );
   }, 120_000);
 
   it("the key rotated while 4 workers read secrets at full speed: zero failed reads", async () => {
@@ -181,8 +214,12 @@ describe("faults", () => {
     const NEW = "rotation-new-key-0123456789-0123456789-01";
     const db: TestDatabase = await createTestDatabase();
     dropAfter.push(db);
-    const seed = await openPlatform({ settings: loadSettings({ BIFROST_HOME: `${db.dir}/home`, DATABASE_URL: db.url, BIFROST_SECRET_KEY: OLD }), logger: createLogger({ level: "silent" }) });
-    for (let i = 0; i < 150; i++) await seed.configs.set(GLOBAL_SCOPE, `filler_${i}`, { type: "secret", value: `filler-secret-${i}` }, "seed");
+    const seed = await openPlatform({
+      settings: loadSettings({ BIFROST_HOME: `${db.dir}/home`, DATABASE_URL: db.url, BIFROST_SECRET_KEY: OLD }),
+      logger: createLogger({ level: "silent" }),
+    });
+    for (let i = 0; i < 150; i++)
+      await seed.configs.set(GLOBAL_SCOPE, `filler_${i}`, { type: "secret", value: `filler-secret-${i}` }, "seed");
     await seed.configs.set(GLOBAL_SCOPE, "stripe_api_key", { type: "secret", value: "sk_live_rotation_value" }, "seed");
     await seed.configs.set(GLOBAL_SCOPE, "github_token", { type: "secret", value: "ghp_rotation_value" }, "seed");
     await seed.close();
@@ -197,7 +234,11 @@ describe("faults", () => {
     const api = t.api(t.adminToken);
     const load = (async () => {
       while (!stop || ids.length < 200) {
-        const batch = await Promise.all(Array.from({ length: 20 }, () => api("POST", "/api/workflows/secret_digest/executions", { params: { key: "stripe_api_key" } })));
+        const batch = await Promise.all(
+          Array.from({ length: 20 }, () =>
+            api("POST", "/api/workflows/secret_digest/executions", { params: { key: "stripe_api_key" } }),
+          ),
+        );
         for (const res of batch) ids.push(res.body.id);
         await sleep(10);
       }
@@ -209,11 +250,15 @@ describe("faults", () => {
     expect(rotation.code, rotation.stderr).toBe(0);
     expect(rotation.stdout).toMatch(/^rotated \d+ secret\(s\).*; 0 left under other keys\n$/);
 
-    const ended = await Promise.all(ids.map(async (id) => t.server.executions.view(await t.server.executions.waitForEnd(id, 120_000))));
+    const ended = await Promise.all(
+      ids.map(async (id) => t.server.executions.view(await t.server.executions.waitForEnd(id, 120_000))),
+    );
     const expected = createHash("sha256").update("sk_live_rotation_value").digest("hex");
     const bad = ended.filter((e) => e.status !== "success" || (e.result as { sha256: string }).sha256 !== expected);
     expect(bad.map((e) => `${e.status} ${e.error}`)).toEqual([]);
     expect((await runCli(["keys", "status"], { env })).stdout).toContain("BIFROST_SECRET_KEY_PREVIOUS can be removed");
-    console.log(`rotation under load: ${ended.length} executions, each decrypting 152 secrets, 0 failed; ${rotation.stdout.trim()}`);
+    console.log(
+      `rotation under load: ${ended.length} executions, each decrypting 152 secrets, 0 failed; ${rotation.stdout.trim()}`,
+    );
   }, 180_000);
 });

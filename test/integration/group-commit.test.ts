@@ -43,7 +43,11 @@ describe("GroupCommit", () => {
   it("writes asked for together share transactions and each gets its own result", async () => {
     const commits = new GroupCommit(db.direct);
     const ids = Array.from({ length: 50 }, () => randomUUID());
-    const { result: results, transactions } = await counted(() => Promise.all(ids.map((id) => commits.write(insertExecution(id)).then(({ count }) => (count === 1 ? id : "not inserted")))));
+    const { result: results, transactions } = await counted(() =>
+      Promise.all(
+        ids.map((id) => commits.write(insertExecution(id)).then(({ count }) => (count === 1 ? id : "not inserted"))),
+      ),
+    );
     expect(results).toEqual(ids);
     expect(transactions).toBeLessThan(5);
     expect(await db.prisma.execution.count({ where: { id: { in: ids } } })).toBe(50);
@@ -76,15 +80,30 @@ describe("GroupCommit", () => {
     const taken = randomUUID();
     await commits.write(insertExecution(taken));
     const ids = Array.from({ length: 10 }, () => randomUUID());
-    const outcomes = await Promise.allSettled([...ids.slice(0, 5), taken, ...ids.slice(5)].map((id) => commits.write(insertExecution(id))));
-    expect(outcomes.map((o) => o.status)).toEqual([...Array(5).fill("fulfilled"), "rejected", ...Array(5).fill("fulfilled")]);
+    const outcomes = await Promise.allSettled(
+      [...ids.slice(0, 5), taken, ...ids.slice(5)].map((id) => commits.write(insertExecution(id))),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual([
+      ...Array(5).fill("fulfilled"),
+      "rejected",
+      ...Array(5).fill("fulfilled"),
+    ]);
     expect(await db.prisma.execution.count({ where: { id: { in: ids } } })).toBe(10);
   });
 
   it("keeps the state machine's guarantee inside one batch: two claims of one run, one winner", async () => {
     const store = new ExecutionStore(db);
-    const row = await store.create({ id: randomUUID(), workflow: "w", scope: GLOBAL_SCOPE, params: {}, createdBy: "test", hasUserConfig: false });
-    const { result: claims, transactions } = await counted(() => Promise.all([store.claimPending(row.id), store.claimPending(row.id), store.claimPending(row.id)]));
+    const row = await store.create({
+      id: randomUUID(),
+      workflow: "w",
+      scope: GLOBAL_SCOPE,
+      params: {},
+      createdBy: "test",
+      hasUserConfig: false,
+    });
+    const { result: claims, transactions } = await counted(() =>
+      Promise.all([store.claimPending(row.id), store.claimPending(row.id), store.claimPending(row.id)]),
+    );
     expect(transactions).toBe(1);
     expect(claims.filter((c) => c !== null)).toHaveLength(1);
     const claimed = claims.find((c) => c !== null)!;
@@ -96,7 +115,9 @@ describe("GroupCommit", () => {
   it("a read asked while writes wait for a batch rides along in it, after them: one round trip for all", async () => {
     const commits = new GroupCommit(db.direct, { readsAlong: true });
     const id = randomUUID();
-    const { result, ...trips } = await counted(() => Promise.all([commits.write(insertExecution(id)), commits.query(selectExecution(id))]));
+    const { result, ...trips } = await counted(() =>
+      Promise.all([commits.write(insertExecution(id)), commits.query(selectExecution(id))]),
+    );
     expect(trips).toEqual({ transactions: 1, reads: 0 });
     // As a read of its own gives it: its columns, dates as Date.
     expect(result[1]).toEqual([await rowOf(id)]);
@@ -111,7 +132,9 @@ describe("GroupCommit", () => {
     const shared = new SharedReads((id: string) => commits.query(selectExecution(id)));
     const id = randomUUID();
     // The worker's order: the scope's reads are asked (SharedReads defers them to the next tick), then the claim is written.
-    const { result, ...trips } = await counted(() => Promise.all([shared.get(taken), shared.get(taken), commits.write(insertExecution(id))]));
+    const { result, ...trips } = await counted(() =>
+      Promise.all([shared.get(taken), shared.get(taken), commits.write(insertExecution(id))]),
+    );
     expect(trips).toEqual({ transactions: 1, reads: 0 });
     expect(result[0]).toEqual([await rowOf(taken)]);
     expect(result[2].count).toBe(1);
@@ -121,9 +144,15 @@ describe("GroupCommit", () => {
     const id = randomUUID();
     await db.direct.batch([insertExecution(id)]);
     const along = new GroupCommit(db.direct, { readsAlong: true });
-    expect(await counted(() => along.query(selectExecution(id)))).toEqual({ result: [await rowOf(id)], transactions: 0, reads: 1 });
+    expect(await counted(() => along.query(selectExecution(id)))).toEqual({
+      result: [await rowOf(id)],
+      transactions: 0,
+      reads: 1,
+    });
     const apart = new GroupCommit(db.direct);
-    const { result, ...trips } = await counted(() => Promise.all([apart.write(insertExecution(randomUUID())), apart.query(selectExecution(id))]));
+    const { result, ...trips } = await counted(() =>
+      Promise.all([apart.write(insertExecution(randomUUID())), apart.query(selectExecution(id))]),
+    );
     expect(trips).toEqual({ transactions: 1, reads: 1 });
     expect(result[1]).toEqual([await rowOf(id)]);
   });
@@ -132,7 +161,9 @@ describe("GroupCommit", () => {
     const commits = new GroupCommit(db.direct, { readsAlong: true });
     const taken = randomUUID();
     await commits.write(insertExecution(taken));
-    const { result, ...trips } = await counted(() => Promise.allSettled([commits.write(insertExecution(taken)), commits.query(selectExecution(taken))]));
+    const { result, ...trips } = await counted(() =>
+      Promise.allSettled([commits.write(insertExecution(taken)), commits.query(selectExecution(taken))]),
+    );
     // The failed batch, then the write alone (failing again); the read on its own, not as a transaction.
     expect(trips).toEqual({ transactions: 2, reads: 1 });
     expect(result[0].status).toBe("rejected");

@@ -47,7 +47,11 @@ async function probe(api: Api, method: string, path: string, body?: unknown, hea
   return res;
 }
 
-const text = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: "grapheme", maxLength: 20 }), fc.string({ unit: "binary", maxLength: 20 }));
+const text = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: "grapheme", maxLength: 20 }),
+  fc.string({ unit: "binary", maxLength: 20 }),
+);
 const configType = fc.constantFrom("string", "int", "bool", "json", "secret", "float", "", "SECRET");
 const anyJson = fc.jsonValue({ maxDepth: 3 });
 const runs = { numRuns: 150 };
@@ -65,7 +69,11 @@ describe("hostile input", () => {
   it("values of any JSON for any type, with any description", async () => {
     await fc.assert(
       fc.asyncProperty(configType, anyJson, fc.option(fc.oneof(text, anyJson)), async (type, value, description) => {
-        await probe(admin, "PUT", "/api/configs/fuzzed", { type, value, ...(description === null ? {} : { description }) });
+        await probe(admin, "PUT", "/api/configs/fuzzed", {
+          type,
+          value,
+          ...(description === null ? {} : { description }),
+        });
       }),
       runs,
     );
@@ -84,14 +92,26 @@ describe("hostile input", () => {
     await fc.assert(
       fc.asyncProperty(text, fc.boolean(), async (scope, asOrg) => {
         await probe(asOrg ? orgApi : admin, "GET", `/api/configs?scope=${encodeURIComponent(scope)}`);
-        await probe(asOrg ? orgApi : admin, "PUT", `/api/configs/scoped?scope=${encodeURIComponent(scope)}`, { type: "bool", value: true });
+        await probe(asOrg ? orgApi : admin, "PUT", `/api/configs/scoped?scope=${encodeURIComponent(scope)}`, {
+          type: "bool",
+          value: true,
+        });
       }),
       { numRuns: 100 },
     );
   });
 
   it("bundle documents, from noise to almost-valid", async () => {
-    const entry = fc.record({ org: fc.option(fc.constantFrom("fuzz-org", "new-org", "")), key: fc.oneof(text, fc.constant("k")), type: configType, description: fc.option(text), value: anyJson }, { requiredKeys: [] });
+    const entry = fc.record(
+      {
+        org: fc.option(fc.constantFrom("fuzz-org", "new-org", "")),
+        key: fc.oneof(text, fc.constant("k")),
+        type: configType,
+        description: fc.option(text),
+        value: anyJson,
+      },
+      { requiredKeys: [] },
+    );
     const bundle = fc.record(
       {
         format: fc.oneof(fc.constant("bifrost-ts/bundle"), text),
@@ -111,10 +131,18 @@ describe("hostile input", () => {
   });
 
   it("Bifrost exports with any items", async () => {
-    const item = fc.record({ key: text, value: fc.option(text), config_type: configType, organization_name: fc.option(text) }, { requiredKeys: [] });
+    const item = fc.record(
+      { key: text, value: fc.option(text), config_type: configType, organization_name: fc.option(text) },
+      { requiredKeys: [] },
+    );
     await fc.assert(
       fc.asyncProperty(fc.array(item, { maxLength: 4 }), async (items) => {
-        await probe(admin, "POST", "/api/import?format=bifrost", { bifrost_export_version: "1.0", entity_type: "configs", contains_encrypted_values: true, items });
+        await probe(admin, "POST", "/api/import?format=bifrost", {
+          bifrost_export_version: "1.0",
+          entity_type: "configs",
+          contains_encrypted_values: true,
+          items,
+        });
       }),
       { numRuns: 100 },
     );
@@ -124,12 +152,31 @@ describe("hostile input", () => {
     const headerName = fc.stringMatching(/^[A-Za-z0-9_-]{0,30}$/);
     const headerValue = fc.stringMatching(/^[\x20-\x7e]{0,60}$/);
     await fc.assert(
-      fc.asyncProperty(anyJson, text, fc.dictionary(headerName, headerValue, { maxKeys: 4 }), async (params, wait, headers) => {
-        const prefixed = Object.fromEntries(Object.entries(headers).map(([name, value]) => [`Config-${name}`, value]));
-        // needs_secrets declares secrets that are not set, so nothing valid is ever queued here.
-        await probe(admin, "POST", `/api/workflows/needs_secrets/executions?wait=${encodeURIComponent(wait)}`, { params }, prefixed);
-        await probe(admin, "POST", "/api/workflows/echo_params/executions?wait=0", { params: { n: params } }, prefixed);
-      }),
+      fc.asyncProperty(
+        anyJson,
+        text,
+        fc.dictionary(headerName, headerValue, { maxKeys: 4 }),
+        async (params, wait, headers) => {
+          const prefixed = Object.fromEntries(
+            Object.entries(headers).map(([name, value]) => [`Config-${name}`, value]),
+          );
+          // needs_secrets declares secrets that are not set, so nothing valid is ever queued here.
+          await probe(
+            admin,
+            "POST",
+            `/api/workflows/needs_secrets/executions?wait=${encodeURIComponent(wait)}`,
+            { params },
+            prefixed,
+          );
+          await probe(
+            admin,
+            "POST",
+            "/api/workflows/echo_params/executions?wait=0",
+            { params: { n: params } },
+            prefixed,
+          );
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -154,7 +201,9 @@ describe("hostile input", () => {
       statuses.push((await right()).status);
       expect(statuses).toEqual([...Array(4).fill(401), ...Array(10).fill(200), 401, 429, 429, 429]);
       expect((await wrong()).body.error.code).toBe("RATE_LIMITED");
-      const refused = await fetch(`${limited.server.url}/api/configs`, { headers: { authorization: `Bearer ${limited.adminToken}` } });
+      const refused = await fetch(`${limited.server.url}/api/configs`, {
+        headers: { authorization: `Bearer ${limited.adminToken}` },
+      });
       expect(refused.status).toBe(429);
       expect(refused.headers.get("retry-after")).toMatch(/^\d+$/);
     } finally {

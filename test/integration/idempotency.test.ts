@@ -15,7 +15,12 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 const start = (workflow: string, key: string | undefined, params: unknown = {}, query = "") =>
-  admin("POST", `/api/workflows/${workflow}/executions${query}`, { params }, key === undefined ? {} : { "Idempotency-Key": key });
+  admin(
+    "POST",
+    `/api/workflows/${workflow}/executions${query}`,
+    { params },
+    key === undefined ? {} : { "Idempotency-Key": key },
+  );
 const executions = () => t.platform.db.prisma.execution.count();
 const replayedHeader = async (workflow: string, key: string, params: unknown = {}) => {
   const response = await fetch(`${t.url}/api/workflows/${workflow}/executions`, {
@@ -23,7 +28,11 @@ const replayedHeader = async (workflow: string, key: string, params: unknown = {
     headers: { authorization: `Bearer ${t.adminToken}`, "content-type": "application/json", "idempotency-key": key },
     body: JSON.stringify({ params }),
   });
-  return { status: response.status, replayed: response.headers.get("idempotent-replayed"), body: (await response.json()) as { id: string } };
+  return {
+    status: response.status,
+    replayed: response.headers.get("idempotent-replayed"),
+    body: (await response.json()) as { id: string },
+  };
 };
 
 describe("Idempotency-Key", () => {
@@ -33,7 +42,11 @@ describe("Idempotency-Key", () => {
     expect(first).toMatchObject({ status: 202, replayed: null });
     await t.server.executions.waitForEnd(first.body.id, 20_000);
     const again = await replayedHeader("echo_params", "order-1001", { n: 1 });
-    expect(again).toMatchObject({ status: 200, replayed: "true", body: { id: first.body.id, status: "success", result: { n: 1, tag: "none" } } });
+    expect(again).toMatchObject({
+      status: 200,
+      replayed: "true",
+      body: { id: first.body.id, status: "success", result: { n: 1, tag: "none" } },
+    });
     // With wait=, the repeat waits for (here: has) the first run's end.
     const waited = await start("echo_params", "order-1001", { n: 1 }, "?wait=5000");
     expect(waited.status).toBe(200);
@@ -56,8 +69,17 @@ describe("Idempotency-Key", () => {
     const before = await executions();
     // Started together in one process, each looks the key up before any of them writes (on
     // SQLite the look is synchronous, so twenty HTTP requests may not overlap this way).
-    const input = { workflow: "noop", scope: GLOBAL_SCOPE, params: {}, userConfig: {}, actor: "test", authority: "admin" as const };
-    const starts = await Promise.all(Array.from({ length: 20 }, () => t.server.executions.startOnce(input, "api:looked-first")));
+    const input = {
+      workflow: "noop",
+      scope: GLOBAL_SCOPE,
+      params: {},
+      userConfig: {},
+      actor: "test",
+      authority: "admin" as const,
+    };
+    const starts = await Promise.all(
+      Array.from({ length: 20 }, () => t.server.executions.startOnce(input, "api:looked-first")),
+    );
     expect(new Set(starts.map((s) => s.row.id)).size).toBe(1);
     expect(starts.filter((s) => !s.replayed)).toHaveLength(1);
     expect(await executions()).toBe(before + 1);
@@ -76,7 +98,10 @@ describe("Idempotency-Key", () => {
     const before = await executions();
     const res = await start("echo_params", "one-workflow", { n: 1 });
     expect(res.status).toBe(409);
-    expect(res.body.error).toMatchObject({ code: "IDEMPOTENCY_KEY_REUSED", details: { firstWorkflow: "noop", workflow: "echo_params" } });
+    expect(res.body.error).toMatchObject({
+      code: "IDEMPOTENCY_KEY_REUSED",
+      details: { firstWorkflow: "noop", workflow: "echo_params" },
+    });
     expect(await executions()).toBe(before);
   });
 
@@ -89,8 +114,18 @@ describe("Idempotency-Key", () => {
   });
 
   it("answers the first run even when a new start would now be refused (its secret deleted since)", async () => {
-    await t.platform.configs.set(GLOBAL_SCOPE, "partner_token", { type: "secret", value: "partner-token-0123456789" }, "test");
-    await t.platform.configs.set(GLOBAL_SCOPE, "partner_signing_key", { type: "secret", value: "partner-signing-0123456789" }, "test");
+    await t.platform.configs.set(
+      GLOBAL_SCOPE,
+      "partner_token",
+      { type: "secret", value: "partner-token-0123456789" },
+      "test",
+    );
+    await t.platform.configs.set(
+      GLOBAL_SCOPE,
+      "partner_signing_key",
+      { type: "secret", value: "partner-signing-0123456789" },
+      "test",
+    );
     const first = await start("needs_secrets", "before-delete");
     expect(first.status).toBe(202);
     await t.platform.configs.delete(GLOBAL_SCOPE, "partner_token", "test");
@@ -102,14 +137,20 @@ describe("Idempotency-Key", () => {
 
   it("a key older than 24 h starts a new run, and the API's purge deletes such keys", async () => {
     const first = await start("noop", "yesterday");
-    await t.platform.db.prisma.executionKey.updateMany({ where: { key: "api:yesterday" }, data: { createdAt: new Date(Date.now() - 24 * 3600_000 - 1_000) } });
+    await t.platform.db.prisma.executionKey.updateMany({
+      where: { key: "api:yesterday" },
+      data: { createdAt: new Date(Date.now() - 24 * 3600_000 - 1_000) },
+    });
     const second = await start("noop", "yesterday");
     expect(second.status).toBe(202);
     expect(second.body.id).not.toBe(first.body.id);
     expect((await start("noop", "yesterday")).body.id).toBe(second.body.id);
 
     await start("noop", "stale-one");
-    await t.platform.db.prisma.executionKey.updateMany({ where: { key: "api:stale-one" }, data: { createdAt: new Date(Date.now() - 25 * 3600_000) } });
+    await t.platform.db.prisma.executionKey.updateMany({
+      where: { key: "api:stale-one" },
+      data: { createdAt: new Date(Date.now() - 25 * 3600_000) },
+    });
     const store = (await import("../../src/executions/index.ts")).ExecutionKeys;
     expect(await new store(t.platform.db).purge()).toBe(1);
     const left = (await t.platform.db.prisma.executionKey.findMany()).map((k) => k.key);

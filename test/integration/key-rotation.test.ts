@@ -23,7 +23,12 @@ afterEach(async () => {
 });
 
 function envOf(db: TestDatabase, key: string, previous?: string): Record<string, string> {
-  return { BIFROST_HOME: join(db.dir, "home"), DATABASE_URL: db.url, BIFROST_SECRET_KEY: key, ...(previous ? { BIFROST_SECRET_KEY_PREVIOUS: previous } : {}) };
+  return {
+    BIFROST_HOME: join(db.dir, "home"),
+    DATABASE_URL: db.url,
+    BIFROST_SECRET_KEY: key,
+    ...(previous ? { BIFROST_SECRET_KEY_PREVIOUS: previous } : {}),
+  };
 }
 async function open(db: TestDatabase, key: string, previous?: string): Promise<Platform> {
   const platform = await openPlatform({ settings: loadSettings(envOf(db, key, previous)), logger: quiet });
@@ -44,7 +49,16 @@ async function seeded(): Promise<{ db: TestDatabase; values: Map<string, string>
     values.set(`secret_${i}`, value);
   }
   await platform.configs.set(GLOBAL_SCOPE, "plain", { type: "string", value: "not a secret" }, "test");
-  await platform.db.prisma.config.create({ data: { id: "00000000-0000-4000-8000-0000000000aa", scope: "global", key: "imported", type: "secret", createdBy: "t", updatedBy: "t" } });
+  await platform.db.prisma.config.create({
+    data: {
+      id: "00000000-0000-4000-8000-0000000000aa",
+      scope: "global",
+      key: "imported",
+      type: "secret",
+      createdBy: "t",
+      updatedBy: "t",
+    },
+  });
   await platform.close();
   return { db, values, org };
 }
@@ -97,7 +111,10 @@ describe("key rotation", () => {
 
     const after = await open(db, NEW);
     await readAll(after, values, org);
-    expect((await after.audit.list({ action: "keys.rotate", limit: 1 }))[0]).toMatchObject({ actor: "cli:keys rotate", details: { rotated: 11, remaining: 0 } });
+    expect((await after.audit.list({ action: "keys.rotate", limit: 1 }))[0]).toMatchObject({
+      actor: "cli:keys rotate",
+      details: { rotated: 11, remaining: 0 },
+    });
     expect(await dumpAllTables(db)).not.toContain("secret-value-");
   });
 
@@ -123,7 +140,10 @@ describe("key rotation", () => {
     const platform = await open(db, NEW, OLD);
     let text = "";
     for await (const chunk of platform.bundleExporter.export({ portable: false, actor: "test" })) text += chunk;
-    const bundle = JSON.parse(text) as { keyFingerprint: string; configs: { key: string; encrypted?: string | null }[] };
+    const bundle = JSON.parse(text) as {
+      keyFingerprint: string;
+      configs: { key: string; encrypted?: string | null }[];
+    };
     expect(bundle.keyFingerprint).toBe(platform.cipher.fingerprint);
     const token = bundle.configs.find((c) => c.key === "secret_3")!.encrypted!;
     expect(platform.cipher.decrypt(token, "test", platform.cipher.fingerprint)).toBe("secret-value-3-xxx");

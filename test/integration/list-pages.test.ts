@@ -26,7 +26,7 @@ async function page(path: string): Promise<{ rows: any[]; next: string | null; s
 /** Every row by following rel="next" from `path`, calling `between` after each page. */
 async function walk(path: string, between: (pageNo: number) => Promise<void> = async () => {}): Promise<any[][]> {
   const pages: any[][] = [];
-  for (let next: string | null = path; next !== null; ) {
+  for (let next: string | null = path; next !== null;) {
     const { rows, next: following, status } = await page(next);
     expect(status).toBe(200);
     pages.push(rows);
@@ -59,16 +59,23 @@ describe("cursor pages", () => {
     const orgToken = await t.orgToken("pages-acme");
     const org = t.api(orgToken);
     for (let i = 0; i < 3; i++) expect((await org("POST", "/api/workflows/noop/executions", {})).status).toBe(202);
-    const firstOrgPage = await fetch(`${t.url}/api/executions?limit=2`, { headers: { authorization: `Bearer ${orgToken}` } });
+    const firstOrgPage = await fetch(`${t.url}/api/executions?limit=2`, {
+      headers: { authorization: `Bearer ${orgToken}` },
+    });
     const next = firstOrgPage.headers.get("link")!.match(/^<([^>]+)>/)![1];
     expect(next).toMatch(/^\/api\/executions\?limit=2&cursor=[A-Za-z0-9_-]+$/);
     const second = await org("GET", next);
     expect(second.body).toHaveLength(1);
-    expect([...((await firstOrgPage.json()) as any[]), ...second.body].every((e: { org: { name: string } }) => e.org.name === "pages-acme")).toBe(true);
+    expect(
+      [...((await firstOrgPage.json()) as any[]), ...second.body].every(
+        (e: { org: { name: string } }) => e.org.name === "pages-acme",
+      ),
+    ).toBe(true);
   });
 
   it("audit: pages newest first, filtered by action, stable while rows are added", async () => {
-    for (let i = 0; i < 12; i++) await t.platform.configs.set(GLOBAL_SCOPE, `page_key_${i}`, { type: "string", value: `v${i}` }, "test");
+    for (let i = 0; i < 12; i++)
+      await t.platform.configs.set(GLOBAL_SCOPE, `page_key_${i}`, { type: "string", value: `v${i}` }, "test");
     const all = (await admin("GET", "/api/audit?action=config.create&limit=1000")).body;
     const pages = await walk("/api/audit?action=config.create&limit=5", async (n) => {
       await t.platform.configs.set(GLOBAL_SCOPE, `page_key_new_${n}`, { type: "string", value: "x" }, "test");
@@ -92,22 +99,41 @@ describe("cursor pages", () => {
 
   it("stats: counts by status, workflow and trigger for a scope and time range", async () => {
     const since = new Date().toISOString();
-    await Promise.all([startNoop(), startNoop(), admin("POST", "/api/workflows/echo_params/executions", { params: { n: 1 } }, { "Bifrost-Trigger": "cli" })]);
+    await Promise.all([
+      startNoop(),
+      startNoop(),
+      admin("POST", "/api/workflows/echo_params/executions", { params: { n: 1 } }, { "Bifrost-Trigger": "cli" }),
+    ]);
     const org = t.api(await t.orgToken("stats-acme"));
     expect((await org("POST", "/api/workflows/noop/executions", {})).status).toBe(202);
     const res = await admin("GET", `/api/executions/stats?since=${encodeURIComponent(since)}`);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ byStatus: { pending: 4 }, byWorkflow: { noop: 3, echo_params: 1 }, byTrigger: { api: 3, cli: 1 } });
-    expect((await admin("GET", `/api/executions/stats?since=${encodeURIComponent(since)}&scope=global`)).body.byWorkflow).toEqual({ noop: 2, echo_params: 1 });
+    expect(res.body).toEqual({
+      byStatus: { pending: 4 },
+      byWorkflow: { noop: 3, echo_params: 1 },
+      byTrigger: { api: 3, cli: 1 },
+    });
+    expect(
+      (await admin("GET", `/api/executions/stats?since=${encodeURIComponent(since)}&scope=global`)).body.byWorkflow,
+    ).toEqual({ noop: 2, echo_params: 1 });
     // An org token counts its own org's only; `until` bounds the range.
-    expect((await org("GET", `/api/executions/stats?since=${encodeURIComponent(since)}`)).body).toEqual({ byStatus: { pending: 1 }, byWorkflow: { noop: 1 }, byTrigger: { api: 1 } });
-    expect((await admin("GET", `/api/executions/stats?until=${encodeURIComponent(since)}&scope=stats-acme`)).body).toEqual({ byStatus: {}, byWorkflow: {}, byTrigger: {} });
-    for (const query of ["since=yesterday", "until=1", "scope="]) expect((await admin("GET", `/api/executions/stats?${query}`)).status, query).toBe(400);
+    expect((await org("GET", `/api/executions/stats?since=${encodeURIComponent(since)}`)).body).toEqual({
+      byStatus: { pending: 1 },
+      byWorkflow: { noop: 1 },
+      byTrigger: { api: 1 },
+    });
+    expect(
+      (await admin("GET", `/api/executions/stats?until=${encodeURIComponent(since)}&scope=stats-acme`)).body,
+    ).toEqual({ byStatus: {}, byWorkflow: {}, byTrigger: {} });
+    for (const query of ["since=yesterday", "until=1", "scope="])
+      expect((await admin("GET", `/api/executions/stats?${query}`)).status, query).toBe(400);
     expect((await org("GET", "/api/executions/stats?scope=global")).status).toBe(403);
   });
 
   it("orgs: names differing only in case are refused, by the unique index on the folded name even when created at once", async () => {
-    const results = await Promise.all(["Twin-Org", "twin-org", "TWIN-ORG"].map((name) => admin("POST", "/api/orgs", { name })));
+    const results = await Promise.all(
+      ["Twin-Org", "twin-org", "TWIN-ORG"].map((name) => admin("POST", "/api/orgs", { name })),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
     for (const r of results.filter((r) => r.status === 409)) expect(r.body.error.code).toBe("ORG_EXISTS");
     expect((await admin("POST", "/api/orgs", { name: "twin-Org" })).status).toBe(409);
@@ -121,7 +147,7 @@ describe("cursor pages", () => {
       "/api/executions?cursor=",
       "/api/executions?limit=0",
       "/api/executions?limit=1001",
-      `/api/audit?cursor=${Buffer.from("[\"x\"]").toString("base64url")}`,
+      `/api/audit?cursor=${Buffer.from('["x"]').toString("base64url")}`,
       "/api/audit?cursor=%00",
       "/api/orgs?cursor=e30",
       "/api/orgs?limit=-1",

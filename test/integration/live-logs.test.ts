@@ -41,7 +41,15 @@ beforeAll(async () => {
   await Promise.all([second.waitFor(/Bifrost API listening/), worker.waitFor(READY)]);
   secondUrl = `http://127.0.0.1:${port}`;
   other = async (method, path, body, headers = {}) => {
-    const response = await fetch(secondUrl + path, { method, headers: { authorization: `Bearer ${t.adminToken}`, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(secondUrl + path, {
+      method,
+      headers: {
+        authorization: `Bearer ${t.adminToken}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined, text };
   };
@@ -62,7 +70,10 @@ const messages = (logs: { message: string }[]) => logs.map((l) => l.message);
 
 /** Opens the events stream of `id` on the second API process. */
 async function events(id: string, headers: Record<string, string> = {}, signal?: AbortSignal) {
-  const response = await fetch(`${secondUrl}/api/executions/${id}/events`, { headers: { authorization: `Bearer ${t.adminToken}`, ...headers }, signal });
+  const response = await fetch(`${secondUrl}/api/executions/${id}/events`, {
+    headers: { authorization: `Bearer ${t.adminToken}`, ...headers },
+    signal,
+  });
   expect(response.status).toBe(200);
   expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
   return readSse(response);
@@ -73,16 +84,27 @@ describe("live logs", () => {
     const gate = gateFile();
     const id = await start("log_then_wait", { lines: 5, gate });
     // While it waits on the gate (running), the second process shows the 5 lines.
-    await expect.poll(async () => (await other("GET", `/api/executions/${id}`)).body.logs.length, { timeout: 10_000 }).toBe(5);
+    await expect
+      .poll(async () => (await other("GET", `/api/executions/${id}`)).body.logs.length, { timeout: 10_000 })
+      .toBe(5);
     const running = (await other("GET", `/api/executions/${id}`)).body;
     expect(running.status).toBe("running");
     expect(running.logs.map((l: { seq: number }) => l.seq)).toEqual([1, 2, 3, 4, 5]);
-    expect(running.logs[0]).toMatchObject({ seq: 1, level: "info", message: "line 1", at: expect.stringMatching(/^\d{4}-/) });
+    expect(running.logs[0]).toMatchObject({
+      seq: 1,
+      level: "info",
+      message: "line 1",
+      at: expect.stringMatching(/^\d{4}-/),
+    });
 
     const after = await other("GET", `/api/executions/${id}/logs?after=2`);
     expect(after.status).toBe(200);
     expect(after.body).toEqual({ logs: running.logs.slice(2), status: "running", nextAfter: 5 });
-    expect((await other("GET", `/api/executions/${id}/logs?after=5`)).body).toEqual({ logs: [], status: "running", nextAfter: 5 });
+    expect((await other("GET", `/api/executions/${id}/logs?after=5`)).body).toEqual({
+      logs: [],
+      status: "running",
+      nextAfter: 5,
+    });
 
     open(gate);
     const ended = await t.server.executions.waitForEnd(id, 20_000);
@@ -90,7 +112,11 @@ describe("live logs", () => {
     const view = (await other("GET", `/api/executions/${id}`)).body;
     expect(view.logs.map((l: { seq: number }) => l.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(messages(view.logs).at(-1)).toBe("after gate 1");
-    expect((await other("GET", `/api/executions/${id}/logs?after=5&limit=10`)).body).toMatchObject({ logs: [{ seq: 6, message: "after gate 1" }], status: "success", nextAfter: 6 });
+    expect((await other("GET", `/api/executions/${id}/logs?after=5&limit=10`)).body).toMatchObject({
+      logs: [{ seq: 6, message: "after gate 1" }],
+      status: "success",
+      nextAfter: 6,
+    });
   });
 
   it("streams lines and status as Server-Sent Events, resumes after Last-Event-ID, and ends with the run", async () => {
@@ -132,7 +158,9 @@ describe("live logs", () => {
     for await (const event of await events(id)) replay.push(event);
     expect(replay.map((e) => e.event)).toEqual([...Array(7).fill("log"), "status"]);
     const tail: SseEvent[] = [];
-    const response = await fetch(`${secondUrl}/api/executions/${id}/events?after=6`, { headers: { authorization: `Bearer ${t.adminToken}` } });
+    const response = await fetch(`${secondUrl}/api/executions/${id}/events?after=6`, {
+      headers: { authorization: `Bearer ${t.adminToken}` },
+    });
     for await (const event of readSse(response)) tail.push(event);
     expect(tail.map((e) => e.id ?? e.data)).toEqual(["7", JSON.stringify({ status: "success" })]);
   });
@@ -142,10 +170,17 @@ describe("live logs", () => {
     await t.platform.configs.set(GLOBAL_SCOPE, "live_secret", { type: "secret", value: secret.plaintext }, "test");
     const gate = gateFile();
     const id = await start("log_secret_live", { gate });
-    await expect.poll(async () => (await other("GET", `/api/executions/${id}/logs`)).body.logs.length, { timeout: 10_000 }).toBe(4);
+    await expect
+      .poll(async () => (await other("GET", `/api/executions/${id}/logs`)).body.logs.length, { timeout: 10_000 })
+      .toBe(4);
     const midRun = (await other("GET", `/api/executions/${id}/logs`)).body;
     expect(midRun.status).toBe("running");
-    expect(messages(midRun.logs)).toEqual(["token [REDACTED]", "console [REDACTED]", "pieces [REDACTED] end", '{"nested":"[REDACTED]"}']);
+    expect(messages(midRun.logs)).toEqual([
+      "token [REDACTED]",
+      "console [REDACTED]",
+      "pieces [REDACTED] end",
+      '{"nested":"[REDACTED]"}',
+    ]);
     const midRunTables = await dumpAllTables(t.db);
     open(gate);
     expect((await t.server.executions.waitForEnd(id, 20_000)).status).toBe("success");
@@ -167,7 +202,9 @@ describe("live logs", () => {
     expect((await t.server.executions.waitForEnd(id, 30_000)).status).toBe("success");
     const { logs } = (await admin("GET", `/api/executions/${id}`)).body;
     expect(logs).toHaveLength(RUN_LOG_LIMITS.lines);
-    expect(logs.map((l: { seq: number }) => l.seq)).toEqual(Array.from({ length: RUN_LOG_LIMITS.lines }, (_, i) => i + 1));
+    expect(logs.map((l: { seq: number }) => l.seq)).toEqual(
+      Array.from({ length: RUN_LOG_LIMITS.lines }, (_, i) => i + 1),
+    );
     expect(logs.at(-1).message).toMatch(/^The log reached its limit .*: 501 later lines were dropped$/);
     // Paged reads: at most `limit` lines, `nextAfter` to go on from.
     const page = (await admin("GET", `/api/executions/${id}/logs?after=100&limit=50`)).body;
@@ -183,7 +220,9 @@ describe("live logs", () => {
       expect(res.status, query).toBe(400);
       expect(res.body.error.code).toBe("VALIDATION_ERROR");
     }
-    const bad = await fetch(`${t.url}/api/executions/${id}/events`, { headers: { authorization: `Bearer ${t.adminToken}`, "last-event-id": "nope" } });
+    const bad = await fetch(`${t.url}/api/executions/${id}/events`, {
+      headers: { authorization: `Bearer ${t.adminToken}`, "last-event-id": "nope" },
+    });
     expect(bad.status).toBe(400);
     const org = t.api(await t.orgToken("live-logs-other"));
     const own = await org("GET", `/api/executions/${id}`);
@@ -207,14 +246,30 @@ describe("live logs", () => {
     await follow.waitFor(/"seq":3/, 15_000);
     const snapshot = await runCli(["executions", "logs", id], { env: t.env() });
     expect(snapshot.code, snapshot.stderr).toBe(0);
-    expect(lines(snapshot.stdout).map((l) => l.replace(/^ {2}\S+ /, ""))).toEqual(["info  line 1", "info  line 2", "info  line 3"]);
+    expect(lines(snapshot.stdout).map((l) => l.replace(/^ {2}\S+ /, ""))).toEqual([
+      "info  line 1",
+      "info  line 2",
+      "info  line 3",
+    ]);
 
     open(gate);
-    const exited = (p: CliProcess) => new Promise<number | null>((resolve) => (p.child.exitCode !== null ? resolve(p.child.exitCode) : p.child.once("exit", (code) => resolve(code))));
+    const exited = (p: CliProcess) =>
+      new Promise<number | null>((resolve) =>
+        p.child.exitCode !== null ? resolve(p.child.exitCode) : p.child.once("exit", (code) => resolve(code)),
+      );
     expect(await exited(run)).toBe(0);
-    expect(run.output()).toMatch(/info {2}line 3\n {2}\S+ info {2}after gate 1\nlog_then_wait success \(global, id [0-9a-f-]{36}, \d+ ms\)\n/);
+    expect(run.output()).toMatch(
+      /info {2}line 3\n {2}\S+ info {2}after gate 1\nlog_then_wait success \(global, id [0-9a-f-]{36}, \d+ ms\)\n/,
+    );
     expect(await exited(follow)).toBe(0);
-    expect(lines(follow.output()).map((l) => JSON.parse(l))).toEqual([1, 2, 3, 4].map((seq) => ({ seq, at: expect.any(String), level: "info", message: seq === 4 ? "after gate 1" : `line ${seq}` })));
+    expect(lines(follow.output()).map((l) => JSON.parse(l))).toEqual(
+      [1, 2, 3, 4].map((seq) => ({
+        seq,
+        at: expect.any(String),
+        level: "info",
+        message: seq === 4 ? "after gate 1" : `line ${seq}`,
+      })),
+    );
     const missing = await runCli(["executions", "logs", "00000000-0000-0000-0000-000000000000"], { env: t.env() });
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toMatch(/EXECUTION_NOT_FOUND/);
@@ -223,7 +278,9 @@ describe("live logs", () => {
   it("a worker SIGKILLed mid-run keeps every line it had stored; the 'interrupted' line comes next", async () => {
     const gate = gateFile();
     const id = await start("log_then_wait", { lines: 5, gate });
-    await expect.poll(async () => (await other("GET", `/api/executions/${id}/logs`)).body.logs.length, { timeout: 10_000 }).toBe(5);
+    await expect
+      .poll(async () => (await other("GET", `/api/executions/${id}/logs`)).body.logs.length, { timeout: 10_000 })
+      .toBe(5);
     await worker.stop("SIGKILL");
     worker = spawn(["worker"]);
     await worker.waitFor(READY);

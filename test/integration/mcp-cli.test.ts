@@ -27,31 +27,69 @@ function expectOk(result: CliResult): void {
 }
 
 describe("bifrost mcp config", () => {
-  it("prints Cursor's JSON by default: URL from BIFROST_URL, token and Config-* placeholders", { timeout: TIMEOUT }, async () => {
-    const result = await cli(["mcp", "config"]);
-    expectOk(result);
-    expect(JSON.parse(result.stdout)).toEqual({
-      mcpServers: { bifrost: { url: `${t.url}/mcp`, headers: { Authorization: "Bearer ${env:BIFROST_TOKEN}", "Config-Api-Key": "${env:BIFROST_CONFIG_API_KEY}" } } },
-    });
-    expect(result.stdout).not.toContain(t.adminToken);
-    expect(result.stderr).toContain("BIFROST_TOKEN, BIFROST_CONFIG_API_KEY");
-  });
+  it(
+    "prints Cursor's JSON by default: URL from BIFROST_URL, token and Config-* placeholders",
+    { timeout: TIMEOUT },
+    async () => {
+      const result = await cli(["mcp", "config"]);
+      expectOk(result);
+      expect(JSON.parse(result.stdout)).toEqual({
+        mcpServers: {
+          bifrost: {
+            url: `${t.url}/mcp`,
+            headers: {
+              Authorization: "Bearer ${env:BIFROST_TOKEN}",
+              "Config-Api-Key": "${env:BIFROST_CONFIG_API_KEY}",
+            },
+          },
+        },
+      });
+      expect(result.stdout).not.toContain(t.adminToken);
+      expect(result.stderr).toContain("BIFROST_TOKEN, BIFROST_CONFIG_API_KEY");
+    },
+  );
 
   it("prints Claude Code's and VS Code's forms for an org", { timeout: TIMEOUT }, async () => {
     const claude = await cli(["mcp", "config", "--org", "cli-mcp-acme", "--client", "claude"]);
     expectOk(claude);
     expect(JSON.parse(claude.stdout)).toEqual({
-      mcpServers: { "bifrost-cli-mcp-acme": { type: "http", url: `${t.url}/mcp/cli-mcp-acme`, headers: { Authorization: "Bearer ${BIFROST_TOKEN}", "Config-Api-Key": "${BIFROST_CONFIG_API_KEY}" } } },
+      mcpServers: {
+        "bifrost-cli-mcp-acme": {
+          type: "http",
+          url: `${t.url}/mcp/cli-mcp-acme`,
+          headers: { Authorization: "Bearer ${BIFROST_TOKEN}", "Config-Api-Key": "${BIFROST_CONFIG_API_KEY}" },
+        },
+      },
     });
     const vscode = await cli(["mcp", "config", "--client", "vscode", "--json"]);
     expectOk(vscode);
     const printed = JSON.parse(vscode.stdout);
-    expect(printed).toMatchObject({ client: "vscode", url: `${t.url}/mcp`, file: ".vscode/mcp.json", userConfig: ["api-key"], userConfigHeaders: ["Config-Api-Key"] });
+    expect(printed).toMatchObject({
+      client: "vscode",
+      url: `${t.url}/mcp`,
+      file: ".vscode/mcp.json",
+      userConfig: ["api-key"],
+      userConfigHeaders: ["Config-Api-Key"],
+    });
     expect(printed.config).toEqual({
-      servers: { bifrost: { type: "http", url: `${t.url}/mcp`, headers: { Authorization: "Bearer ${input:bifrost-token}", "Config-Api-Key": "${input:bifrost-config-api-key}" } } },
+      servers: {
+        bifrost: {
+          type: "http",
+          url: `${t.url}/mcp`,
+          headers: {
+            Authorization: "Bearer ${input:bifrost-token}",
+            "Config-Api-Key": "${input:bifrost-config-api-key}",
+          },
+        },
+      },
       inputs: [
         { type: "promptString", id: "bifrost-token", description: "Bifrost API token", password: true },
-        { type: "promptString", id: "bifrost-config-api-key", description: "Config-Api-Key (your own value)", password: true },
+        {
+          type: "promptString",
+          id: "bifrost-config-api-key",
+          description: "Config-Api-Key (your own value)",
+          password: true,
+        },
       ],
     });
   });
@@ -76,9 +114,20 @@ describe("bifrost mcp config", () => {
   it("gives a snippet that works once its placeholders are filled", { timeout: TIMEOUT }, async () => {
     const result = await cli(["mcp", "config", "--org", "cli-mcp-acme"], t.env({ BIFROST_TOKEN: acmeToken }));
     expectOk(result);
-    const server = JSON.parse(result.stdout).mcpServers["bifrost-cli-mcp-acme"] as { url: string; headers: Record<string, string> };
-    const values: Record<string, string> = { BIFROST_TOKEN: acmeToken, BIFROST_CONFIG_API_KEY: "filled-in-user-key-123" };
-    const headers = Object.fromEntries(Object.entries(server.headers).map(([name, value]) => [name, value.replace(/\$\{env:([A-Z_]+)\}/g, (_, variable: string) => values[variable])]));
+    const server = JSON.parse(result.stdout).mcpServers["bifrost-cli-mcp-acme"] as {
+      url: string;
+      headers: Record<string, string>;
+    };
+    const values: Record<string, string> = {
+      BIFROST_TOKEN: acmeToken,
+      BIFROST_CONFIG_API_KEY: "filled-in-user-key-123",
+    };
+    const headers = Object.fromEntries(
+      Object.entries(server.headers).map(([name, value]) => [
+        name,
+        value.replace(/\$\{env:([A-Z_]+)\}/g, (_, variable: string) => values[variable]),
+      ]),
+    );
     const client = new Client({ name: "snippet-test", version: "1.0.0" });
     await client.connect(new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers } }));
     try {
@@ -93,7 +142,11 @@ describe("bifrost mcp config", () => {
   it("serves the same snippet to the console at GET /api/mcp/config", async () => {
     const res = await t.api(acmeToken)("GET", "/api/mcp/config?client=cursor");
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ client: "cursor", url: `${t.url}/mcp`, headers: { Authorization: "Bearer ${env:BIFROST_TOKEN}" } });
+    expect(res.body).toMatchObject({
+      client: "cursor",
+      url: `${t.url}/mcp`,
+      headers: { Authorization: "Bearer ${env:BIFROST_TOKEN}" },
+    });
     expect((await t.api(acmeToken)("GET", "/api/mcp/config?scope=cli-mcp-other")).status).toBe(403);
     expect((await t.api(acmeToken)("GET", "/api/mcp/config?client=emacs")).body.error.code).toBe("VALIDATION_ERROR");
   });

@@ -35,26 +35,47 @@ afterAll(async () => {
 
 /** A connected SDK client for `path` (`/mcp` or `/mcp/<scope>`), with the bearer token and extra headers. */
 async function connect(token: string, path = "/mcp", headers: Record<string, string> = {}): Promise<Client> {
-  const transport = new StreamableHTTPClientTransport(new URL(t.url + path), { requestInit: { headers: { authorization: `Bearer ${token}`, ...headers } } });
+  const transport = new StreamableHTTPClientTransport(new URL(t.url + path), {
+    requestInit: { headers: { authorization: `Bearer ${token}`, ...headers } },
+  });
   const client = new Client({ name: "bifrost-test", version: "1.0.0" });
   await client.connect(transport);
   open.push(client);
   return client;
 }
 
-const call = async (client: Client, name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult;
+const call = async (client: Client, name: string, args: Record<string, unknown> = {}) =>
+  (await client.callTool({ name, arguments: args })) as CallToolResult;
 const textOf = (result: CallToolResult) => (result.content[0] as { type: "text"; text: string }).text;
-const executionsOf = async (workflow: string) => (await admin("GET", `/api/executions?workflow=${workflow}&limit=1000`)).body as { id: string; status: string; trigger: string; org: { name: string } | null }[];
+const executionsOf = async (workflow: string) =>
+  (await admin("GET", `/api/executions?workflow=${workflow}&limit=1000`)).body as {
+    id: string;
+    status: string;
+    trigger: string;
+    org: { name: string } | null;
+  }[];
 
 describe("tools/list", () => {
   it("offers the tool workflows only, with their schemas and annotations", async () => {
     const { tools } = await (await connect(t.adminToken)).listTools();
-    expect(tools.map((tool) => tool.name).sort()).toEqual(["count_words", "echo_text", "fail_with_secret", "noop_tool", "partner_lookup", "short_timeout", "slow_tool"]);
+    expect(tools.map((tool) => tool.name).sort()).toEqual([
+      "count_words",
+      "echo_text",
+      "fail_with_secret",
+      "noop_tool",
+      "partner_lookup",
+      "short_timeout",
+      "slow_tool",
+    ]);
     const echo = tools.find((tool) => tool.name === "echo_text")!;
     expect(echo).toMatchObject({
       title: "Echo text",
       description: "Repeats a text",
-      inputSchema: { type: "object", properties: { text: { type: "string", minLength: 1 }, times: { type: "integer", default: 1 } }, required: ["text"] },
+      inputSchema: {
+        type: "object",
+        properties: { text: { type: "string", minLength: 1 }, times: { type: "integer", default: 1 } },
+        required: ["text"],
+      },
       outputSchema: { type: "object", properties: { echoed: { type: "string" } }, required: ["echoed"] },
       annotations: { title: "Echo text", readOnlyHint: true },
     });
@@ -71,7 +92,11 @@ describe("tools/list", () => {
     for (const method of ["GET", "DELETE"]) {
       const res = await admin(method, "/mcp");
       expect(res.status).toBe(405);
-      expect(res.body).toMatchObject({ jsonrpc: "2.0", error: { code: -32000, message: expect.stringContaining("POST") }, id: null });
+      expect(res.body).toMatchObject({
+        jsonrpc: "2.0",
+        error: { code: -32000, message: expect.stringContaining("POST") },
+        id: null,
+      });
     }
     const anonymous = await t.api(null)("POST", "/mcp", { jsonrpc: "2.0", id: 1, method: "tools/list" });
     expect(anonymous.status).toBe(401);
@@ -102,7 +127,9 @@ describe("tools/call", () => {
     await admin("PUT", "/api/configs/mcp_secret", { type: "secret", value: secret.plaintext });
     const result = await call(await connect(t.adminToken), "fail_with_secret");
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/^The run failed \(execution [0-9a-f-]{36}\): .*could not reach the partner with \[REDACTED\]/);
+    expect(textOf(result)).toMatch(
+      /^The run failed \(execution [0-9a-f-]{36}\): .*could not reach the partner with \[REDACTED\]/,
+    );
     expect(JSON.stringify(result)).not.toContain(secret.core);
   });
 
@@ -119,7 +146,10 @@ describe("tools/call", () => {
     for (const name of ["no_such_tool", "internal_only"]) {
       const error = await client.callTool({ name, arguments: {} }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(McpError);
-      expect(error).toMatchObject({ code: ErrorCode.InvalidParams, message: expect.stringContaining(`Unknown tool: "${name}"`) });
+      expect(error).toMatchObject({
+        code: ErrorCode.InvalidParams,
+        message: expect.stringContaining(`Unknown tool: "${name}"`),
+      });
     }
     expect(await executionsOf("internal_only")).toEqual([]);
   });
@@ -145,7 +175,12 @@ describe("tokens and scopes", () => {
     for (const path of ["/mcp/mcp-acme", "/mcp/no-such-org", "/mcp/global"]) {
       const error = await connect(otherToken, path).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 403 });
-      const res = await t.api(otherToken)("POST", path, { jsonrpc: "2.0", id: 1, method: "tools/list" }, { accept: "application/json, text/event-stream" });
+      const res = await t.api(otherToken)(
+        "POST",
+        path,
+        { jsonrpc: "2.0", id: 1, method: "tools/list" },
+        { accept: "application/json, text/event-stream" },
+      );
       expect(res.status).toBe(403);
       answers.push(res.body);
     }
@@ -183,19 +218,36 @@ describe("per-user config", () => {
     const before = (await executionsOf("partner_lookup")).length;
     const result = await call(await connect(acmeToken), "partner_lookup", { query: "acme" });
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toBe('USER_CONFIG_MISSING: Workflow "partner_lookup" needs per-user config that this request does not carry: send the header Config-api-key');
-    const res = await t.api(acmeToken)("POST", "/api/workflows/partner_lookup/executions", { params: { query: "acme" } });
+    expect(textOf(result)).toBe(
+      'USER_CONFIG_MISSING: Workflow "partner_lookup" needs per-user config that this request does not carry: send the header Config-api-key',
+    );
+    const res = await t.api(acmeToken)("POST", "/api/workflows/partner_lookup/executions", {
+      params: { query: "acme" },
+    });
     expect(res.status).toBe(400);
-    expect(res.body.error).toMatchObject({ code: "USER_CONFIG_MISSING", details: { workflow: "partner_lookup", missing: ["api-key"] } });
+    expect(res.body.error).toMatchObject({
+      code: "USER_CONFIG_MISSING",
+      details: { workflow: "partner_lookup", missing: ["api-key"] },
+    });
     expect((await executionsOf("partner_lookup")).length).toBe(before);
     // Folded as headers are: Config-API_KEY is the declared api_key.
-    const folded = await t.api(acmeToken)("POST", "/api/workflows/partner_lookup/executions?wait=20000", { params: { query: "x" } }, { "Config-API_KEY": "folded-value-123" });
+    const folded = await t.api(acmeToken)(
+      "POST",
+      "/api/workflows/partner_lookup/executions?wait=20000",
+      { params: { query: "x" } },
+      { "Config-API_KEY": "folded-value-123" },
+    );
     expect(folded.body.status).toBe("success");
   });
 
   it("lists declared per-user config and readOnly in GET /api/workflows", async () => {
-    const { workflows } = (await admin("GET", "/api/workflows")).body as { workflows: { name: string; userConfig: string[]; readOnly: boolean }[] };
-    expect(workflows.find((w) => w.name === "partner_lookup")).toMatchObject({ userConfig: ["api-key"], readOnly: false });
+    const { workflows } = (await admin("GET", "/api/workflows")).body as {
+      workflows: { name: string; userConfig: string[]; readOnly: boolean }[];
+    };
+    expect(workflows.find((w) => w.name === "partner_lookup")).toMatchObject({
+      userConfig: ["api-key"],
+      readOnly: false,
+    });
     expect(workflows.find((w) => w.name === "echo_text")).toMatchObject({ userConfig: [], readOnly: true });
   });
 });
@@ -203,10 +255,16 @@ describe("per-user config", () => {
 describe("progress, cancellation and disconnects", () => {
   it("sends progress notifications while the run goes when the client asks", async () => {
     const progress: Progress[] = [];
-    const result = (await (await connect(t.adminToken)).callTool({ name: "slow_tool", arguments: { ms: 1_500 } }, undefined, { onprogress: (p) => progress.push(p) })) as CallToolResult;
+    const result = (await (
+      await connect(t.adminToken)
+    ).callTool({ name: "slow_tool", arguments: { ms: 1_500 } }, undefined, {
+      onprogress: (p) => progress.push(p),
+    })) as CallToolResult;
     expect(result.structuredContent).toMatchObject({ waited: 1_500, cancelled: false });
     expect(progress.length).toBeGreaterThan(0);
-    expect(progress.map((p) => p.message)).toContainEqual(expect.stringMatching(/^running \(execution [0-9a-f-]{36}\)$/));
+    expect(progress.map((p) => p.message)).toContainEqual(
+      expect.stringMatching(/^running \(execution [0-9a-f-]{36}\)$/),
+    );
     // The run's log line, stored while it runs, reaches the client before the answer.
     expect(progress.map((p) => p.message)).toContain("info: started waiting");
     expect(progress.map((p) => p.progress)).toEqual(progress.map((_, i) => i + 1));
@@ -261,7 +319,9 @@ describe("secret hygiene", () => {
     const { settings, logger } = t.platform;
     const listener = createRedisConnection(settings.redisUrl, logger, { role: "test-listener" });
     const messages: string[] = [];
-    listener.on("pmessage", (_pattern: string, channel: string, message: string) => messages.push(`${channel} ${message}`));
+    listener.on("pmessage", (_pattern: string, channel: string, message: string) =>
+      messages.push(`${channel} ${message}`),
+    );
     await listener.psubscribe(`${settings.queuePrefix}:*`);
     const responses: string[] = [];
     try {
@@ -274,7 +334,10 @@ describe("secret hygiene", () => {
     } finally {
       listener.disconnect();
     }
-    responses.push((await admin("GET", "/api/executions?limit=1000")).text, (await admin("GET", "/api/audit?limit=1000")).text);
+    responses.push(
+      (await admin("GET", "/api/executions?limit=1000")).text,
+      (await admin("GET", "/api/audit?limit=1000")).text,
+    );
     const leaks = findLeaks(
       [
         { where: "database tables", content: await dumpAllTables(t.db) },

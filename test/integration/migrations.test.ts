@@ -29,7 +29,9 @@ describe("migrations", () => {
     const all = listMigrations(db.provider).map((m) => m.name);
     expect(await migrate(db)).toEqual(all);
     expect(await migrate(db)).toEqual([]);
-    const ledger = await db.prisma.$queryRawUnsafe<{ migration_name: string; checksum: string }[]>(`SELECT migration_name, checksum FROM "_prisma_migrations"`);
+    const ledger = await db.prisma.$queryRawUnsafe<{ migration_name: string; checksum: string }[]>(
+      `SELECT migration_name, checksum FROM "_prisma_migrations"`,
+    );
     expect(ledger.map((r) => r.migration_name)).toEqual(all);
     expect(ledger[0].checksum).toMatch(/^[0-9a-f]{64}$/);
     expect(await db.prisma.config.count()).toBe(0);
@@ -47,7 +49,9 @@ describe("migrations", () => {
     });
     expect(applied.sort()).toEqual(listMigrations(db.provider).map((m) => m.name));
     expect(await migrate(db)).toEqual([]);
-    const ledger = await db.prisma.$queryRawUnsafe<{ migration_name: string }[]>(`SELECT migration_name FROM "_prisma_migrations"`);
+    const ledger = await db.prisma.$queryRawUnsafe<{ migration_name: string }[]>(
+      `SELECT migration_name FROM "_prisma_migrations"`,
+    );
     expect(ledger).toHaveLength(applied.length);
   }, 60_000);
 
@@ -55,17 +59,29 @@ describe("migrations", () => {
     const [db] = await fresh();
     await migrate(db);
     const edited = listMigrations(db.provider).map((m, i) => (i === 0 ? { ...m, checksum: "0".repeat(64) } : m));
-    await expect(migrate(db, edited)).rejects.toMatchObject({ code: "MIGRATION_ERROR", message: expect.stringMatching(/changed after it was applied/) });
+    await expect(migrate(db, edited)).rejects.toMatchObject({
+      code: "MIGRATION_ERROR",
+      message: expect.stringMatching(/changed after it was applied/),
+    });
   });
 
   it("rolls a failing migration back whole", async () => {
     const [db] = await fresh();
     await migrate(db);
-    const broken = { name: "99999999999999_broken", checksum: "f".repeat(64), sql: `CREATE TABLE "half_done" ("id" INTEGER);\nTHIS IS NOT SQL;` };
-    await expect(migrate(db, [...listMigrations(db.provider), broken])).rejects.toMatchObject({ message: expect.stringMatching(/broken failed at statement 2/) });
-    const tables = db.provider === "sqlite"
-      ? await db.prisma.$queryRawUnsafe<unknown[]>(`SELECT name FROM sqlite_master WHERE name = 'half_done'`)
-      : await db.prisma.$queryRawUnsafe<unknown[]>(`SELECT tablename::text FROM pg_tables WHERE tablename = 'half_done'`);
+    const broken = {
+      name: "99999999999999_broken",
+      checksum: "f".repeat(64),
+      sql: `CREATE TABLE "half_done" ("id" INTEGER);\nTHIS IS NOT SQL;`,
+    };
+    await expect(migrate(db, [...listMigrations(db.provider), broken])).rejects.toMatchObject({
+      message: expect.stringMatching(/broken failed at statement 2/),
+    });
+    const tables =
+      db.provider === "sqlite"
+        ? await db.prisma.$queryRawUnsafe<unknown[]>(`SELECT name FROM sqlite_master WHERE name = 'half_done'`)
+        : await db.prisma.$queryRawUnsafe<unknown[]>(
+            `SELECT tablename::text FROM pg_tables WHERE tablename = 'half_done'`,
+          );
     expect(tables).toEqual([]);
   });
 });

@@ -16,9 +16,18 @@ import { startTestPlatform, type TestPlatform } from "../support/test-platform.t
 // Redocly's linter (npm run lint:openapi) cannot: that the server serves exactly that document,
 // that the views describe the real answers, and that the reference page works without a CDN.
 
-type Operation = { operationId?: string; summary?: string; tags?: string[]; security?: unknown[]; responses: Record<string, { description?: string; content?: Record<string, { schema?: unknown }> }> };
+type Operation = {
+  operationId?: string;
+  summary?: string;
+  tags?: string[];
+  security?: unknown[];
+  responses: Record<string, { description?: string; content?: Record<string, { schema?: unknown }> }>;
+};
 const operations = Object.entries(openApiDocument.paths).flatMap(([path, item]) =>
-  Object.entries(item as Record<string, Operation>).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation })),
+  Object.entries(item as Record<string, Operation>).map(([method, operation]) => ({
+    route: `${method.toUpperCase()} ${path}`,
+    operation,
+  })),
 );
 /** The routes that take no input and no token: nothing of theirs answers 4xx. */
 const CANNOT_FAIL = ["GET /health", "GET /api/openapi.json", "GET /api/docs"];
@@ -46,7 +55,8 @@ describe("the API document", () => {
     for (const { route, operation } of operations) {
       expect(operation.summary, route).toBeTruthy();
       expect(operation.tags?.length, route).toBe(1);
-      for (const [status, response] of Object.entries(operation.responses)) expect(response.description, `${route} ${status}`).toBeTruthy();
+      for (const [status, response] of Object.entries(operation.responses))
+        expect(response.description, `${route} ${status}`).toBeTruthy();
     }
   });
 
@@ -55,7 +65,10 @@ describe("the API document", () => {
       const failures = Object.entries(operation.responses).filter(([status]) => /^[45]/.test(status));
       if (CANNOT_FAIL.includes(route)) continue;
       expect(failures.length, route).toBeGreaterThan(0);
-      for (const [status, response] of failures) expect(response.content?.["application/json"]?.schema, `${route} ${status}`).toEqual({ $ref: "#/components/schemas/Error" });
+      for (const [status, response] of failures)
+        expect(response.content?.["application/json"]?.schema, `${route} ${status}`).toEqual({
+          $ref: "#/components/schemas/Error",
+        });
       if (operation.security?.length !== 0) expect(Object.keys(operation.responses), route).toContain("401");
     }
   });
@@ -86,7 +99,12 @@ describe("the API document", () => {
     const org = await admin("POST", "/api/orgs", { name: "openapi-views" });
     expect(org.status).toBe(201);
     exactly(OrgView).parse(org.body);
-    const token = await admin("POST", "/api/tokens", { name: "views", org: "openapi-views", readOnly: true, expiresIn: "1d" });
+    const token = await admin("POST", "/api/tokens", {
+      name: "views",
+      org: "openapi-views",
+      readOnly: true,
+      expiresIn: "1d",
+    });
     expect(token.status).toBe(201);
     exactly(CreatedToken).parse(token.body);
     z.array(exactly(TokenView)).parse((await admin("GET", "/api/tokens")).body);
@@ -96,19 +114,25 @@ describe("the API document", () => {
     exactly(ConfigWriteView).parse(written.body);
     exactly(EffectiveConfigView).parse((await admin("GET", "/api/configs/max_retries?scope=openapi-views")).body);
     WorkflowList.parse((await admin("GET", "/api/workflows")).body);
-    z.array(exactly(AuditRecord)).min(1).parse((await admin("GET", "/api/audit?scope=openapi-views")).body);
+    z.array(exactly(AuditRecord))
+      .min(1)
+      .parse((await admin("GET", "/api/audit?scope=openapi-views")).body);
 
     const run = await admin("POST", "/api/workflows/noop/executions?scope=openapi-views", { params: {} });
     expect(run.status).toBe(202);
     exactly(ExecutionView).parse(run.body);
-    z.array(exactly(ExecutionSummary)).min(1).parse((await admin("GET", "/api/executions?scope=openapi-views")).body);
+    z.array(exactly(ExecutionSummary))
+      .min(1)
+      .parse((await admin("GET", "/api/executions?scope=openapi-views")).body);
     const schedule = await admin("POST", "/api/schedules?scope=openapi-views", { workflow: "noop", cron: "0 3 * * *" });
     expect(schedule.status).toBe(201);
     exactly(ScheduleView).parse(schedule.body);
     const hook = await admin("POST", "/api/webhooks?scope=openapi-views", { workflow: "noop" });
     expect(hook.status).toBe(201);
     exactly(WebhookWithSecret).parse(hook.body);
-    z.array(exactly(WebhookView)).min(1).parse((await admin("GET", "/api/webhooks?scope=openapi-views")).body);
+    z.array(exactly(WebhookView))
+      .min(1)
+      .parse((await admin("GET", "/api/webhooks?scope=openapi-views")).body);
   });
 });
 

@@ -23,7 +23,11 @@ function expectError(res: ApiResponse, status: number, code: string): void {
 async function orgWith(name: string, configs: number): Promise<{ id: string; token: string }> {
   const token = await t.orgToken(name);
   for (let i = 0; i < configs; i++) {
-    const res = await admin("PUT", `/api/configs/key_${i}?scope=${name}`, i === 0 ? { type: "secret", value: "s3cret-value-0123" } : { type: "int", value: i });
+    const res = await admin(
+      "PUT",
+      `/api/configs/key_${i}?scope=${name}`,
+      i === 0 ? { type: "secret", value: "s3cret-value-0123" } : { type: "int", value: i },
+    );
     expect(res.status, res.text).toBe(201);
   }
   return { id: (await t.platform.orgs.find(name))!.id, token };
@@ -43,7 +47,11 @@ describe("DELETE /api/orgs/:org", () => {
     expect((await admin("GET", "/api/orgs")).body.map((o: { name: string }) => o.name)).not.toContain("del-empty");
     expectError(await t.api(org.token)("GET", "/api/configs"), 401, "UNAUTHORIZED");
     expect(await t.platform.db.prisma.apiToken.count({ where: { orgId: org.id } })).toBe(0);
-    expect(await lastAudit("org.delete")).toMatchObject({ actor: "token:test-admin", scope: org.id, details: { name: "del-empty", configs: 0, tokens: 1, force: false } });
+    expect(await lastAudit("org.delete")).toMatchObject({
+      actor: "token:test-admin",
+      scope: org.id,
+      details: { name: "del-empty", configs: 0, tokens: 1, force: false },
+    });
   });
 
   it("deletes an org by id", async () => {
@@ -71,7 +79,10 @@ describe("DELETE /api/orgs/:org", () => {
     expect(await t.platform.db.prisma.config.count({ where: { scope: org.id } })).toBe(0);
     expectError(await t.api(org.token)("GET", "/api/configs"), 401, "UNAUTHORIZED");
     expectError(await admin("GET", `/api/configs?scope=${org.id}`), 404, "ORG_NOT_FOUND");
-    expect(await lastAudit("org.delete")).toMatchObject({ scope: org.id, details: { name: "del-forced", configs: 3, tokens: 1, force: true } });
+    expect(await lastAudit("org.delete")).toMatchObject({
+      scope: org.id,
+      details: { name: "del-forced", configs: 3, tokens: 1, force: true },
+    });
     // A new org of the same name starts empty.
     await t.orgToken("del-forced");
     expect((await admin("GET", "/api/configs?scope=del-forced")).body).toEqual([]);
@@ -92,7 +103,11 @@ describe("DELETE /api/orgs/:org", () => {
     expect((await admin("DELETE", "/api/orgs/del-busy?force=true")).status).toBe(204);
     const history = await admin("GET", `/api/executions/${started.body.id}`);
     expect(history.status, history.text).toBe(200);
-    expect(history.body).toMatchObject({ status: "cancelled", scope: org.id, org: { id: org.id, name: "(deleted org)" } });
+    expect(history.body).toMatchObject({
+      status: "cancelled",
+      scope: org.id,
+      org: { id: org.id, name: "(deleted org)" },
+    });
   });
 
   it("answers 404 ORG_NOT_FOUND for an org that does not exist, and 400 for a bad force", async () => {

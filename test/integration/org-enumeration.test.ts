@@ -18,22 +18,43 @@ beforeAll(async () => {
   ownToken = await t.orgToken(OWN);
   await t.orgToken(OTHER);
   other = (await t.platform.orgs.find(OTHER))!;
-  expect((await t.api(t.adminToken)("PUT", `/api/configs/k?scope=${OTHER}`, { type: "string", value: "v" })).status).toBe(201);
+  expect(
+    (await t.api(t.adminToken)("PUT", `/api/configs/k?scope=${OTHER}`, { type: "string", value: "v" })).status,
+  ).toBe(201);
 });
 afterAll(() => t?.close());
 
 /** Each request an org token could name another org in; `X` stands for that org. */
 const probes: { route: string; method: string; path: (x: string) => string; body?: (x: string) => unknown }[] = [
   { route: "GET /api/configs?scope=", method: "GET", path: (x) => `/api/configs?scope=${x}` },
-  { route: "GET /api/configs?scope=&effective=true", method: "GET", path: (x) => `/api/configs?effective=true&scope=${x}` },
+  {
+    route: "GET /api/configs?scope=&effective=true",
+    method: "GET",
+    path: (x) => `/api/configs?effective=true&scope=${x}`,
+  },
   { route: "GET /api/configs/:key?scope=", method: "GET", path: (x) => `/api/configs/k?scope=${x}` },
-  { route: "PUT /api/configs/:key?scope=", method: "PUT", path: (x) => `/api/configs/k?scope=${x}`, body: () => ({ type: "string", value: "w" }) },
+  {
+    route: "PUT /api/configs/:key?scope=",
+    method: "PUT",
+    path: (x) => `/api/configs/k?scope=${x}`,
+    body: () => ({ type: "string", value: "w" }),
+  },
   { route: "DELETE /api/configs/:key?scope=", method: "DELETE", path: (x) => `/api/configs/k?scope=${x}` },
   { route: "GET /api/executions?scope=", method: "GET", path: (x) => `/api/executions?scope=${x}` },
   { route: "GET /api/audit?scope=", method: "GET", path: (x) => `/api/audit?scope=${x}` },
-  { route: "POST /api/workflows/:name/executions?scope=", method: "POST", path: (x) => `/api/workflows/noop/executions?scope=${x}`, body: () => ({ params: {} }) },
+  {
+    route: "POST /api/workflows/:name/executions?scope=",
+    method: "POST",
+    path: (x) => `/api/workflows/noop/executions?scope=${x}`,
+    body: () => ({ params: {} }),
+  },
   { route: "GET /api/export?scope=", method: "GET", path: (x) => `/api/export?portable=true&scope=${x}` },
-  { route: "POST /api/tokens {org}", method: "POST", path: () => "/api/tokens", body: (x) => ({ name: "probe", org: x }) },
+  {
+    route: "POST /api/tokens {org}",
+    method: "POST",
+    path: () => "/api/tokens",
+    body: (x) => ({ name: "probe", org: x }),
+  },
   { route: "DELETE /api/orgs/:org", method: "DELETE", path: (x) => `/api/orgs/${x}` },
 ];
 

@@ -12,15 +12,18 @@ async function slowProxy(delayMs: number) {
   let connections = 0;
   const server = net.createServer((socket) => {
     socket.pause();
-    setTimeout(() => {
-      const target = net.connect(Number(upstream.port || 5432), upstream.hostname, () => {
-        socket.pipe(target);
-        target.pipe(socket);
-        socket.resume();
-      });
-      target.on("error", () => socket.destroy());
-      socket.on("error", () => target.destroy());
-    }, connections++ === 0 ? 0 : delayMs);
+    setTimeout(
+      () => {
+        const target = net.connect(Number(upstream.port || 5432), upstream.hostname, () => {
+          socket.pipe(target);
+          target.pipe(socket);
+          socket.resume();
+        });
+        target.on("error", () => socket.destroy());
+        socket.on("error", () => target.destroy());
+      },
+      connections++ === 0 ? 0 : delayMs,
+    );
   });
   server.listen(0, "127.0.0.1");
   await once(server, "listening");

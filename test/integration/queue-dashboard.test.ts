@@ -46,14 +46,21 @@ describe("the queue dashboard's jobs", () => {
   afterAll(() => t?.close());
 
   const board = async (path: string) => {
-    const response = await fetch(`${t.url}${DASHBOARD}${path}`, { headers: { authorization: `Bearer ${t.adminToken}` } });
+    const response = await fetch(`${t.url}${DASHBOARD}${path}`, {
+      headers: { authorization: `Bearer ${t.adminToken}` },
+    });
     return { status: response.status, text: await response.text() };
   };
 
   it("show no job data, result, failure, stack trace or log", async () => {
     const userSecret = makeSecret("per-user config");
     const failure = makeSecret("failure message");
-    const started = await t.api(t.adminToken)("POST", "/api/workflows/flaky/executions", { params: { file: "/nonexistent", failures: 5 } }, { "Config-Api-Key": userSecret.plaintext });
+    const started = await t.api(t.adminToken)(
+      "POST",
+      "/api/workflows/flaky/executions",
+      { params: { file: "/nonexistent", failures: 5 } },
+      { "Config-Api-Key": userSecret.plaintext },
+    );
     expect(started.status).toBe(202);
     const id: string = started.body.id;
 

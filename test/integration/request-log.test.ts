@@ -37,7 +37,12 @@ describe("request log", () => {
     expect(missing.status).toBe(404);
 
     const [line] = await linesFor("/api/configs");
-    expect(line).toMatchObject({ level: 30, req: { method: "GET", path: "/api/configs" }, res: { statusCode: 200 }, msg: "GET /api/configs 200" });
+    expect(line).toMatchObject({
+      level: 30,
+      req: { method: "GET", path: "/api/configs" },
+      res: { statusCode: 200 },
+      msg: "GET /api/configs 200",
+    });
     expect(line.req.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(line.responseTime).toBeGreaterThanOrEqual(0);
     const [warned] = await linesFor("/api/configs/no_such_key");
@@ -69,7 +74,11 @@ describe("request log", () => {
     await new Promise((resolve) => setTimeout(resolve, 100)); // room for a second line, which must not come
     const lines = await linesFor("/api/configs/left_midway");
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: 40, msg: "PUT /api/configs/left_midway aborted", res: { statusCode: null } });
+    expect(lines[0]).toMatchObject({
+      level: 40,
+      msg: "PUT /api/configs/left_midway aborted",
+      res: { statusCode: null },
+    });
     // Not an error of ours: no "unhandled error" with body-parser's stack.
     expect(t.logs()).not.toContain("request aborted");
   });

@@ -27,7 +27,13 @@ async function runEcho(t: TestPlatform, n: number): Promise<string> {
   return res.body.id;
 }
 async function count(t: TestPlatform, table: "executions" | "execution_logs" | "audit_events"): Promise<number> {
-  const [row] = await t.platform.db.direct.query<{ n: number | bigint }>(table === "executions" ? sql`SELECT COUNT(*) AS "n" FROM "executions"` : table === "execution_logs" ? sql`SELECT COUNT(*) AS "n" FROM "execution_logs"` : sql`SELECT COUNT(*) AS "n" FROM "audit_events"`);
+  const [row] = await t.platform.db.direct.query<{ n: number | bigint }>(
+    table === "executions"
+      ? sql`SELECT COUNT(*) AS "n" FROM "executions"`
+      : table === "execution_logs"
+        ? sql`SELECT COUNT(*) AS "n" FROM "execution_logs"`
+        : sql`SELECT COUNT(*) AS "n" FROM "audit_events"`,
+  );
   return Number(row.n);
 }
 
@@ -44,9 +50,13 @@ describe("retention", () => {
     await t.platform.configs.set({ kind: "global" }, "retention_probe", { type: "string", value: "x" }, "test");
     expect(await count(t, "audit_events")).toBeGreaterThan(0);
 
-    await expect.poll(async () => (await admin("GET", `/api/executions/${ids[1]}`)).status, { timeout: 15_000, interval: 100 }).toBe(404);
+    await expect
+      .poll(async () => (await admin("GET", `/api/executions/${ids[1]}`)).status, { timeout: 15_000, interval: 100 })
+      .toBe(404);
     expect((await admin("GET", `/api/executions/${ids[0]}`)).status).toBe(404);
-    const [lines] = await t.platform.db.direct.query<{ n: number | bigint }>(sql`SELECT COUNT(*) AS "n" FROM "execution_logs" WHERE "executionId" IN (${ids[0]}, ${ids[1]})`);
+    const [lines] = await t.platform.db.direct.query<{ n: number | bigint }>(
+      sql`SELECT COUNT(*) AS "n" FROM "execution_logs" WHERE "executionId" IN (${ids[0]}, ${ids[1]})`,
+    );
     expect(Number(lines.n)).toBe(0);
     expect((await admin("GET", `/api/executions/${running}`)).body.status).toBe("running");
     await expect.poll(() => count(t, "audit_events"), { timeout: 10_000, interval: 100 }).toBe(0);
@@ -92,7 +102,12 @@ describe("retention", () => {
   it("validates the retention settings", () => {
     const base = { BIFROST_HOME: "/tmp/bifrost-retention-settings" };
     expect(loadSettings(base)).toMatchObject({ executionRetentionDays: 30, auditRetentionDays: "never" });
-    expect(loadSettings({ ...base, BIFROST_EXECUTION_RETENTION_DAYS: "never", BIFROST_AUDIT_RETENTION_DAYS: "365" })).toMatchObject({ executionRetentionDays: "never", auditRetentionDays: 365 });
-    for (const bad of ["0", "-1", "soon", "100000"]) expect(() => loadSettings({ ...base, BIFROST_EXECUTION_RETENTION_DAYS: bad }), bad).toThrow(/executionRetentionDays/);
+    expect(
+      loadSettings({ ...base, BIFROST_EXECUTION_RETENTION_DAYS: "never", BIFROST_AUDIT_RETENTION_DAYS: "365" }),
+    ).toMatchObject({ executionRetentionDays: "never", auditRetentionDays: 365 });
+    for (const bad of ["0", "-1", "soon", "100000"])
+      expect(() => loadSettings({ ...base, BIFROST_EXECUTION_RETENTION_DAYS: bad }), bad).toThrow(
+        /executionRetentionDays/,
+      );
   });
 });

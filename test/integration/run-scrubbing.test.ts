@@ -70,14 +70,21 @@ describe("scrubbing run output", () => {
 
   it("says in the run's log that a per-user value under 4 characters is not scrubbed", async () => {
     const res = await run(acme, "per_user_config", {}, { "Config-Api-Key": "abc" });
-    expect(res.body.logs).toContainEqual(expect.objectContaining({ level: "warn", message: 'Per-user config "api-key" is shorter than 4 characters: it is not scrubbed from this run\'s output' }));
+    expect(res.body.logs).toContainEqual(
+      expect.objectContaining({
+        level: "warn",
+        message: 'Per-user config "api-key" is shorter than 4 characters: it is not scrubbed from this run\'s output',
+      }),
+    );
   });
 });
 
 describe("the scrubber as an oracle", () => {
   it("does not answer an org's guesses of a global secret its run did not read, and warns on a short global secret", async () => {
     const set = await admin("PUT", "/api/configs/pin", { type: "secret", value: "4821" });
-    expect(set.body.warnings).toContainEqual(expect.stringContaining("shorter than 12 characters: an org whose workflows read it could test guesses"));
+    expect(set.body.warnings).toContainEqual(
+      expect.stringContaining("shorter than 12 characters: an org whose workflows read it could test guesses"),
+    );
     const guesses = Array.from({ length: 100 }, (_, i) => String(4800 + i));
     const res = await run(acme, "echo_guesses", { guesses });
     expect(res.body).toMatchObject({ status: "success", result: { guesses } });

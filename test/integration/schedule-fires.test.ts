@@ -32,7 +32,8 @@ afterAll(async () => {
 });
 
 const tmpFile = (name: string) => join(t.db.dir, `${name}-${randomBytes(4).toString("hex")}.log`);
-const startedIn = (file: string) => (existsSync(file) ? lines(readFileSync(file, "utf8")).map((line) => line.split(" ")[0]) : []);
+const startedIn = (file: string) =>
+  existsSync(file) ? lines(readFileSync(file, "utf8")).map((line) => line.split(" ")[0]) : [];
 
 async function schedule(body: Record<string, unknown>, scope = "global"): Promise<string> {
   const res = await admin("POST", `/api/schedules?scope=${scope}`, body);
@@ -42,13 +43,20 @@ async function schedule(body: Record<string, unknown>, scope = "global"): Promis
 
 /** A schedule's fires so far, oldest first: the fire time each run was started for, from its key. */
 async function firesOf(scheduleId: string): Promise<{ fireAt: number; executionId: string }[]> {
-  const keys = await t.platform.db.prisma.executionKey.findMany({ where: { key: { startsWith: `schedule:${scheduleId}:` } } });
-  return keys.map((k) => ({ fireAt: Number(k.key.split(":")[2]), executionId: k.executionId })).sort((a, b) => a.fireAt - b.fireAt);
+  const keys = await t.platform.db.prisma.executionKey.findMany({
+    where: { key: { startsWith: `schedule:${scheduleId}:` } },
+  });
+  return keys
+    .map((k) => ({ fireAt: Number(k.key.split(":")[2]), executionId: k.executionId }))
+    .sort((a, b) => a.fireAt - b.fireAt);
 }
 
 /** Every execution a schedule started, oldest first. */
 function runsOf(scheduleId: string) {
-  return t.platform.db.prisma.execution.findMany({ where: { createdBy: `schedule:${scheduleId}` }, orderBy: { createdAt: "asc" } });
+  return t.platform.db.prisma.execution.findMany({
+    where: { createdBy: `schedule:${scheduleId}` },
+    orderBy: { createdAt: "asc" },
+  });
 }
 
 const settle = (ids: string[]) => Promise.all(ids.map((id) => t.server.executions.waitForEnd(id, 30_000)));
@@ -58,7 +66,9 @@ describe("schedules firing, with two worker processes", () => {
     const file = tmpFile("ticks");
     const acme = await t.platform.orgs.create(`acme-${randomBytes(3).toString("hex")}`, "test");
     const id = await schedule({ workflow: "slow", cron: "*/2 * * * * *", params: { ms: 10, file } }, acme.name);
-    await expect.poll(async () => (await firesOf(id)).length, { timeout: 20_000, interval: 200 }).toBeGreaterThanOrEqual(4);
+    await expect
+      .poll(async () => (await firesOf(id)).length, { timeout: 20_000, interval: 200 })
+      .toBeGreaterThanOrEqual(4);
     expect((await admin("PATCH", `/api/schedules/${id}`, { enabled: false })).status).toBe(200);
 
     const fires = await firesOf(id);
@@ -77,18 +87,30 @@ describe("schedules firing, with two worker processes", () => {
       expect(run.workerId).toMatch(new RegExp(`:(${workers.map((w) => w.child.pid).join("|")})$`));
     }
     const view = (await admin("GET", `/api/schedules/${id}`)).body;
-    expect(view).toMatchObject({ enabled: false, nextRunAt: null, lastExecutionId: fires.at(-1)!.executionId, lastRunAt: new Date(fires.at(-1)!.fireAt).toISOString() });
+    expect(view).toMatchObject({
+      enabled: false,
+      nextRunAt: null,
+      lastExecutionId: fires.at(-1)!.executionId,
+      lastRunAt: new Date(fires.at(-1)!.fireAt).toISOString(),
+    });
   });
 
   it("a paused schedule does not fire while another does, and fires again once resumed", async () => {
     const paused = await schedule({ workflow: "noop", cron: "* * * * * *" });
-    await expect.poll(async () => (await firesOf(paused)).length, { timeout: 20_000, interval: 100 }).toBeGreaterThanOrEqual(1);
+    await expect
+      .poll(async () => (await firesOf(paused)).length, { timeout: 20_000, interval: 100 })
+      .toBeGreaterThanOrEqual(1);
     expect((await admin("PATCH", `/api/schedules/${paused}`, { enabled: false })).body.enabled).toBe(false);
     const pausedAt = Date.now();
     const firesWhenPaused = (await firesOf(paused)).length;
     // A second schedule on the same cron is the clock: three of its fires after the pause.
     const clock = await schedule({ workflow: "noop", cron: "* * * * * *" });
-    await expect.poll(async () => (await firesOf(clock)).filter((f) => f.fireAt > pausedAt + 1_000).length, { timeout: 20_000, interval: 100 }).toBeGreaterThanOrEqual(3);
+    await expect
+      .poll(async () => (await firesOf(clock)).filter((f) => f.fireAt > pausedAt + 1_000).length, {
+        timeout: 20_000,
+        interval: 100,
+      })
+      .toBeGreaterThanOrEqual(3);
     // A fire already taken as the pause came may still start (it was due before): none after.
     const later = (await firesOf(paused)).filter((f) => f.fireAt > pausedAt + 1_000);
     expect(later).toEqual([]);
@@ -96,7 +118,12 @@ describe("schedules firing, with two worker processes", () => {
 
     const resumedAt = Date.now();
     expect((await admin("PATCH", `/api/schedules/${paused}`, { enabled: true })).body.nextRunAt).not.toBeNull();
-    await expect.poll(async () => (await firesOf(paused)).filter((f) => f.fireAt >= resumedAt).length, { timeout: 20_000, interval: 100 }).toBeGreaterThanOrEqual(1);
+    await expect
+      .poll(async () => (await firesOf(paused)).filter((f) => f.fireAt >= resumedAt).length, {
+        timeout: 20_000,
+        interval: 100,
+      })
+      .toBeGreaterThanOrEqual(1);
   });
 
   it("overlap skip starts no run while the last is pending or running; overlap allow does", async () => {
@@ -104,32 +131,49 @@ describe("schedules firing, with two worker processes", () => {
     const allowFile = tmpFile("allow");
     // Each run takes 2.5 s; the cron fires every second.
     const skip = await schedule({ workflow: "slow", cron: "* * * * * *", params: { ms: 2_500, file: skipFile } });
-    const allow = await schedule({ workflow: "slow", cron: "* * * * * *", params: { ms: 2_500, file: allowFile }, overlap: "allow" });
-    await expect.poll(async () => (await runsOf(skip)).length, { timeout: 30_000, interval: 200 }).toBeGreaterThanOrEqual(2);
+    const allow = await schedule({
+      workflow: "slow",
+      cron: "* * * * * *",
+      params: { ms: 2_500, file: allowFile },
+      overlap: "allow",
+    });
+    await expect
+      .poll(async () => (await runsOf(skip)).length, { timeout: 30_000, interval: 200 })
+      .toBeGreaterThanOrEqual(2);
     for (const id of [skip, allow]) await admin("PATCH", `/api/schedules/${id}`, { enabled: false });
     const skipRuns = await runsOf(skip);
     const allowRuns = await runsOf(allow);
     await settle([...skipRuns, ...allowRuns].map((r) => r.id));
-    const ended = async (id: string) => t.platform.db.prisma.execution.findMany({ where: { createdBy: `schedule:${id}` }, orderBy: { createdAt: "asc" } });
+    const ended = async (id: string) =>
+      t.platform.db.prisma.execution.findMany({
+        where: { createdBy: `schedule:${id}` },
+        orderBy: { createdAt: "asc" },
+      });
 
     // skip: each run was created after the one before had ended.
     const skipped = await ended(skip);
-    for (let i = 1; i < skipped.length; i++) expect(skipped[i].createdAt.getTime()).toBeGreaterThanOrEqual(skipped[i - 1].finishedAt!.getTime());
+    for (let i = 1; i < skipped.length; i++)
+      expect(skipped[i].createdAt.getTime()).toBeGreaterThanOrEqual(skipped[i - 1].finishedAt!.getTime());
     // allow: a run per second while the earlier ones still ran.
     const allowed = await ended(allow);
     expect(allowed.length).toBeGreaterThan(skipped.length);
-    expect(allowed.some((run, i) => i > 0 && run.createdAt.getTime() < allowed[i - 1].finishedAt!.getTime())).toBe(true);
+    expect(allowed.some((run, i) => i > 0 && run.createdAt.getTime() < allowed[i - 1].finishedAt!.getTime())).toBe(
+      true,
+    );
     expect(startedIn(skipFile)).toHaveLength(skipped.length);
   });
 
   it("survives a flush of the platform's Redis keys: the workers rebuild its scheduler from the database and it fires again", async () => {
     const id = await schedule({ workflow: "noop", cron: "* * * * * *" });
-    await expect.poll(async () => (await firesOf(id)).length, { timeout: 20_000, interval: 100 }).toBeGreaterThanOrEqual(1);
+    await expect
+      .poll(async () => (await firesOf(id)).length, { timeout: 20_000, interval: 100 })
+      .toBeGreaterThanOrEqual(1);
     const redis = new Redis(TEST_REDIS_URL);
     let flushedAt: number;
     try {
       const keys: string[] = [];
-      for await (const batch of redis.scanStream({ match: `${t.queuePrefix}:*`, count: 1000 })) keys.push(...(batch as string[]));
+      for await (const batch of redis.scanStream({ match: `${t.queuePrefix}:*`, count: 1000 }))
+        keys.push(...(batch as string[]));
       expect(keys.some((key) => key.includes(":schedules:"))).toBe(true);
       await redis.del(...keys);
       flushedAt = Date.now();
@@ -137,7 +181,12 @@ describe("schedules firing, with two worker processes", () => {
     } finally {
       redis.disconnect();
     }
-    await expect.poll(async () => (await firesOf(id)).filter((f) => f.fireAt > flushedAt + 1_000).length, { timeout: 20_000, interval: 100 }).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(async () => (await firesOf(id)).filter((f) => f.fireAt > flushedAt + 1_000).length, {
+        timeout: 20_000,
+        interval: 100,
+      })
+      .toBeGreaterThanOrEqual(2);
     const fires = await firesOf(id);
     expect(new Set(fires.map((f) => f.fireAt)).size).toBe(fires.length);
     expect(workers.map((w) => w.output()).join("")).toMatch(/rebuilt job schedulers in Redis from the database/);
@@ -146,11 +195,15 @@ describe("schedules firing, with two worker processes", () => {
   it("a fire whose run is refused is recorded as a failed run saying why, not dropped", async () => {
     const org = await t.platform.orgs.create(`no-secrets-${randomBytes(3).toString("hex")}`, "test");
     const id = await schedule({ workflow: "needs_secrets", cron: "* * * * * *" }, org.name);
-    await expect.poll(async () => (await runsOf(id)).length, { timeout: 20_000, interval: 100 }).toBeGreaterThanOrEqual(1);
+    await expect
+      .poll(async () => (await runsOf(id)).length, { timeout: 20_000, interval: 100 })
+      .toBeGreaterThanOrEqual(1);
     await admin("PATCH", `/api/schedules/${id}`, { enabled: false });
     const [run] = await runsOf(id);
     expect(run).toMatchObject({ status: "failed", trigger: "schedule", scope: org.id, attempts: 0, workerId: null });
-    expect(run.error).toMatch(/^The schedule's fire at \S+ could not start a run: SECRETS_MISSING: Workflow "needs_secrets" needs secrets that are not set for org/);
+    expect(run.error).toMatch(
+      /^The schedule's fire at \S+ could not start a run: SECRETS_MISSING: Workflow "needs_secrets" needs secrets that are not set for org/,
+    );
     expect(run.finishedAt).not.toBeNull();
     const listed = (await admin("GET", `/api/executions?trigger=schedule&workflow=needs_secrets`)).body;
     expect(listed.map((e: { id: string }) => e.id)).toContain(run.id);

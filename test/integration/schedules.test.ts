@@ -24,11 +24,22 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const parisTime = (iso: string) => new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Paris", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(iso));
+const parisTime = (iso: string) =>
+  new Intl.DateTimeFormat("en-GB", {
+    timeZone: "Europe/Paris",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(new Date(iso));
 
 describe("POST /api/schedules", () => {
   it("creates a schedule for the scope asked for, firing next at the cron's time in its time zone", async () => {
-    const res = await admin("POST", "/api/schedules?scope=acme", { workflow: "echo_params", cron: " 0  9 * * 1-5 ", timezone: "Europe/Paris", params: { n: 7 } });
+    const res = await admin("POST", "/api/schedules?scope=acme", {
+      workflow: "echo_params",
+      cron: " 0  9 * * 1-5 ",
+      timezone: "Europe/Paris",
+      params: { n: 7 },
+    });
     expect(res.status, res.text).toBe(201);
     expect(res.body).toMatchObject({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -54,9 +65,21 @@ describe("POST /api/schedules", () => {
   it("defaults to UTC, overlap skip, enabled; 6 fields read seconds first; a paused one has no next run", async () => {
     const res = await admin("POST", "/api/schedules", { workflow: "noop", cron: "30 15 10 * * *" });
     expect(res.status, res.text).toBe(201);
-    expect(res.body).toMatchObject({ scope: "global", org: null, timezone: "UTC", overlap: "skip", enabled: true, params: {} });
+    expect(res.body).toMatchObject({
+      scope: "global",
+      org: null,
+      timezone: "UTC",
+      overlap: "skip",
+      enabled: true,
+      params: {},
+    });
     expect(res.body.nextRunAt).toMatch(/T10:15:30\.000Z$/);
-    const paused = await admin("POST", "/api/schedules", { workflow: "noop", cron: "0 * * * *", enabled: false, overlap: "allow" });
+    const paused = await admin("POST", "/api/schedules", {
+      workflow: "noop",
+      cron: "0 * * * *",
+      enabled: false,
+      overlap: "allow",
+    });
     expect(paused.body).toMatchObject({ enabled: false, overlap: "allow", nextRunAt: null });
     expect(await redisSchedulerIds()).not.toContain(paused.body.id);
   });
@@ -69,8 +92,18 @@ describe("POST /api/schedules", () => {
       [{ workflow: "noop", cron: "0 0 * * * * *" }, 400, "body.cron", /not 7/],
       [{ workflow: "noop", cron: "@daily" }, 400, "body.cron", /not 1/],
       [{ workflow: "noop", cron: "61 * * * *" }, 400, "body.cron", /got value 61 expected range 0-59/],
-      [{ workflow: "noop", cron: "0 9 * * *", timezone: "Mars/Olympus_Mons" }, 400, "body.timezone", /not an IANA time zone name/],
-      [{ workflow: "noop", cron: "*/30 * * * * *" }, 400, "body.cron", /every 30 s; a schedule may fire at most every 60 s \(BIFROST_SCHEDULE_MIN_INTERVAL_S\)/],
+      [
+        { workflow: "noop", cron: "0 9 * * *", timezone: "Mars/Olympus_Mons" },
+        400,
+        "body.timezone",
+        /not an IANA time zone name/,
+      ],
+      [
+        { workflow: "noop", cron: "*/30 * * * * *" },
+        400,
+        "body.cron",
+        /every 30 s; a schedule may fire at most every 60 s \(BIFROST_SCHEDULE_MIN_INTERVAL_S\)/,
+      ],
       [{ workflow: "noop", cron: "0,30 * * * * *" }, 400, "body.cron", /every 30 s/],
       [{ workflow: "noop", cron: "0 9 * * *", overlap: "queue" }, 400, "body.overlap", /skip|allow/],
       [{ workflow: "noop", cron: "0 9 * * *", every: 5 }, 400, "body", /every/],
@@ -95,14 +128,37 @@ describe("POST /api/schedules", () => {
 
 describe("GET, PATCH and DELETE /api/schedules", () => {
   it("pauses, resumes and changes a schedule, its job scheduler in Redis following; deletes it", async () => {
-    const { body: created } = await admin("POST", "/api/schedules", { workflow: "echo_params", cron: "0 8 * * *", params: { n: 1 } });
+    const { body: created } = await admin("POST", "/api/schedules", {
+      workflow: "echo_params",
+      cron: "0 8 * * *",
+      params: { n: 1 },
+    });
     const paused = await admin("PATCH", `/api/schedules/${created.id}`, { enabled: false });
     expect(paused.body).toMatchObject({ enabled: false, nextRunAt: null, updatedBy: "token:test-admin" });
     expect(await redisSchedulerIds()).not.toContain(created.id);
-    const resumed = await admin("PATCH", `/api/schedules/${created.id}`, { enabled: true, cron: "15 8 * * *", timezone: "America/New_York", params: { n: 2, tag: "x" }, overlap: "allow" });
+    const resumed = await admin("PATCH", `/api/schedules/${created.id}`, {
+      enabled: true,
+      cron: "15 8 * * *",
+      timezone: "America/New_York",
+      params: { n: 2, tag: "x" },
+      overlap: "allow",
+    });
     expect(resumed.status, resumed.text).toBe(200);
-    expect(resumed.body).toMatchObject({ enabled: true, cron: "15 8 * * *", timezone: "America/New_York", params: { n: 2, tag: "x" }, overlap: "allow" });
-    expect(new Intl.DateTimeFormat("en-GB", { timeZone: "America/New_York", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(resumed.body.nextRunAt))).toBe("08:15");
+    expect(resumed.body).toMatchObject({
+      enabled: true,
+      cron: "15 8 * * *",
+      timezone: "America/New_York",
+      params: { n: 2, tag: "x" },
+      overlap: "allow",
+    });
+    expect(
+      new Intl.DateTimeFormat("en-GB", {
+        timeZone: "America/New_York",
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+      }).format(new Date(resumed.body.nextRunAt)),
+    ).toBe("08:15");
     const [held] = (await redisSchedulers()).filter((s) => s.key === created.id);
     expect(held).toMatchObject({ pattern: "15 8 * * *", tz: "America/New_York" });
     expect((await admin("GET", `/api/schedules/${created.id}`)).body).toEqual(resumed.body);
@@ -123,13 +179,18 @@ describe("GET, PATCH and DELETE /api/schedules", () => {
   it("pauses a schedule whose workflow is gone or that fires more often than the minimum now allows", async () => {
     const { body: created } = await admin("POST", "/api/schedules", { workflow: "noop", cron: "0 7 * * *" });
     // As if made under a lower BIFROST_SCHEDULE_MIN_INTERVAL_S, of a workflow since removed.
-    await t.platform.db.prisma.schedule.update({ where: { id: created.id }, data: { cron: "* * * * * *", workflow: "removed_workflow" } });
+    await t.platform.db.prisma.schedule.update({
+      where: { id: created.id },
+      data: { cron: "* * * * * *", workflow: "removed_workflow" },
+    });
     const paused = await admin("PATCH", `/api/schedules/${created.id}`, { enabled: false });
     expect(paused.status, paused.text).toBe(200);
     expect(paused.body).toMatchObject({ enabled: false, workflow: "removed_workflow" });
     expect((await admin("PATCH", `/api/schedules/${created.id}`, { enabled: true })).status).toBe(200);
     expect((await admin("PATCH", `/api/schedules/${created.id}`, { cron: "*/2 * * * * *" })).status).toBe(400);
-    expect((await admin("PATCH", `/api/schedules/${created.id}`, { params: {} })).body.error.code).toBe("WORKFLOW_NOT_FOUND");
+    expect((await admin("PATCH", `/api/schedules/${created.id}`, { params: {} })).body.error.code).toBe(
+      "WORKFLOW_NOT_FOUND",
+    );
   });
 
   it("lists by scope and workflow", async () => {
@@ -138,8 +199,12 @@ describe("GET, PATCH and DELETE /api/schedules", () => {
     expect(all).toContain(mine.id);
     const acmeNoops = (await admin("GET", "/api/schedules?scope=acme&workflow=noop")).body;
     expect(acmeNoops.map((s: { id: string }) => s.id)).toContain(mine.id);
-    expect(acmeNoops.every((s: { scope: string; workflow: string }) => s.scope === acme.id && s.workflow === "noop")).toBe(true);
-    expect((await admin("GET", "/api/schedules?scope=global")).body.every((s: { scope: string }) => s.scope === "global")).toBe(true);
+    expect(
+      acmeNoops.every((s: { scope: string; workflow: string }) => s.scope === acme.id && s.workflow === "noop"),
+    ).toBe(true);
+    expect(
+      (await admin("GET", "/api/schedules?scope=global")).body.every((s: { scope: string }) => s.scope === "global"),
+    ).toBe(true);
     expect((await admin("GET", "/api/schedules?workflow=Not-A-Name")).status).toBe(400);
   });
 
@@ -147,15 +212,21 @@ describe("GET, PATCH and DELETE /api/schedules", () => {
     const created = await acmeApi("POST", "/api/schedules", { workflow: "noop", cron: "0 2 * * *" });
     expect(created.status, created.text).toBe(201);
     expect(created.body.scope).toBe(acme.id);
-    expect((await acmeApi("GET", "/api/schedules")).body.every((s: { scope: string }) => s.scope === acme.id)).toBe(true);
-    expect((await otherApi("GET", "/api/schedules")).body.map((s: { id: string }) => s.id)).not.toContain(created.body.id);
+    expect((await acmeApi("GET", "/api/schedules")).body.every((s: { scope: string }) => s.scope === acme.id)).toBe(
+      true,
+    );
+    expect((await otherApi("GET", "/api/schedules")).body.map((s: { id: string }) => s.id)).not.toContain(
+      created.body.id,
+    );
 
     const missing = randomUUID();
     for (const [method, body] of [["GET"], ["PATCH", { enabled: false }], ["DELETE"]] as const) {
       const theirs = await otherApi(method, `/api/schedules/${created.body.id}`, body);
       const none = await otherApi(method, `/api/schedules/${missing}`, body);
       expect([theirs.status, none.status]).toEqual([404, 404]);
-      expect(theirs.body.error.message.replace(created.body.id, "ID")).toBe(none.body.error.message.replace(missing, "ID"));
+      expect(theirs.body.error.message.replace(created.body.id, "ID")).toBe(
+        none.body.error.message.replace(missing, "ID"),
+      );
     }
     expect((await admin("GET", `/api/schedules/${created.body.id}`)).body.enabled).toBe(true);
 
@@ -167,16 +238,32 @@ describe("GET, PATCH and DELETE /api/schedules", () => {
     const listTheirs = await otherApi("GET", "/api/schedules?scope=acme");
     const listNone = await otherApi("GET", "/api/schedules?scope=no-such-org");
     expect([listTheirs.status, listTheirs.body.error.code]).toEqual([listNone.status, listNone.body.error.code]);
-    expect((await acmeApi("POST", "/api/schedules?scope=global", { workflow: "noop", cron: "0 3 * * *" })).status).toBe(403);
+    expect((await acmeApi("POST", "/api/schedules?scope=global", { workflow: "noop", cron: "0 3 * * *" })).status).toBe(
+      403,
+    );
   });
 
   it("audits every change with who, the scope and the schedule, never its params", async () => {
-    const { body: s } = await admin("POST", "/api/schedules?scope=acme", { workflow: "echo_params", cron: "0 4 * * *", params: { n: 424242, tag: "param-marker" } });
+    const { body: s } = await admin("POST", "/api/schedules?scope=acme", {
+      workflow: "echo_params",
+      cron: "0 4 * * *",
+      params: { n: 424242, tag: "param-marker" },
+    });
     await admin("PATCH", `/api/schedules/${s.id}`, { enabled: false });
     await admin("DELETE", `/api/schedules/${s.id}`);
-    const rows = (await admin("GET", `/api/audit?scope=acme&limit=10`)).body.filter((r: { details?: { schedule?: string } }) => r.details?.schedule === s.id);
-    expect(rows.map((r: { action: string }) => r.action)).toEqual(["schedule.delete", "schedule.update", "schedule.create"]);
-    expect(rows[1]).toMatchObject({ actor: "token:test-admin", scope: acme.id, details: { changed: "enabled", enabled: false } });
+    const rows = (await admin("GET", `/api/audit?scope=acme&limit=10`)).body.filter(
+      (r: { details?: { schedule?: string } }) => r.details?.schedule === s.id,
+    );
+    expect(rows.map((r: { action: string }) => r.action)).toEqual([
+      "schedule.delete",
+      "schedule.update",
+      "schedule.create",
+    ]);
+    expect(rows[1]).toMatchObject({
+      actor: "token:test-admin",
+      scope: acme.id,
+      details: { changed: "enabled", enabled: false },
+    });
     expect(rows[2].details).toMatchObject({ workflow: "echo_params", cron: "0 4 * * *", timezone: "UTC" });
     const stored = JSON.stringify(await t.platform.db.prisma.auditEvent.findMany());
     expect(stored).not.toContain("param-marker");
@@ -226,16 +313,32 @@ describe("a fire handled twice", () => {
     const connection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
     const queue = new ScheduleQueue(connection, t.queuePrefix);
     const executionStore = new ExecutionStore(t.platform.db);
-    const firer = new ScheduleFirer({ schedules: new ScheduleStore(t.platform.db), queue, executions: t.server.executions, executionStore, orgs: t.platform.orgs, logger: t.platform.logger, connection, prefix: t.queuePrefix });
+    const firer = new ScheduleFirer({
+      schedules: new ScheduleStore(t.platform.db),
+      queue,
+      executions: t.server.executions,
+      executionStore,
+      orgs: t.platform.orgs,
+      logger: t.platform.logger,
+      connection,
+      prefix: t.queuePrefix,
+    });
     try {
       const fireAt = new Date(Math.floor(Date.now() / 1000) * 1000);
-      const outcomes = await Promise.all([firer.fire(s.id, fireAt), firer.fire(s.id, fireAt), firer.fire(s.id, fireAt)]);
+      const outcomes = await Promise.all([
+        firer.fire(s.id, fireAt),
+        firer.fire(s.id, fireAt),
+        firer.fire(s.id, fireAt),
+      ]);
       const runs = await t.platform.db.prisma.execution.findMany({ where: { createdBy: `schedule:${s.id}` } });
       expect(runs).toHaveLength(1);
       expect(runs[0]).toMatchObject({ trigger: "schedule", scope: acme.id, status: "pending" });
       expect(outcomes.map((o) => o.kind).sort()).toEqual(["repeated", "repeated", "started"]);
       for (const o of outcomes) expect(o).toMatchObject({ executionId: runs[0].id });
-      expect((await admin("GET", `/api/schedules/${s.id}`)).body).toMatchObject({ lastRunAt: fireAt.toISOString(), lastExecutionId: runs[0].id });
+      expect((await admin("GET", `/api/schedules/${s.id}`)).body).toMatchObject({
+        lastRunAt: fireAt.toISOString(),
+        lastExecutionId: runs[0].id,
+      });
 
       // The next tick is another fire; an older fire retried late does not move lastRunAt back.
       const next = await firer.fire(s.id, new Date(fireAt.getTime() + 86_400_000));
@@ -253,21 +356,59 @@ describe("a fire handled twice", () => {
 describe("bifrost schedules", () => {
   it("create, list, pause, resume and delete through the CLI", { timeout: 60_000 }, async () => {
     const env = t.env();
-    const created = await runCli(["schedules", "create", "echo_params", "--cron", "0 6 * * *", "--tz", "Europe/Paris", "--org", "acme", "--param", "n=3", "--param", "tag=cli", "--overlap", "allow", "--json"], { env });
+    const created = await runCli(
+      [
+        "schedules",
+        "create",
+        "echo_params",
+        "--cron",
+        "0 6 * * *",
+        "--tz",
+        "Europe/Paris",
+        "--org",
+        "acme",
+        "--param",
+        "n=3",
+        "--param",
+        "tag=cli",
+        "--overlap",
+        "allow",
+        "--json",
+      ],
+      { env },
+    );
     expect(created.code, created.stderr).toBe(0);
     const schedule = JSON.parse(created.stdout);
-    expect(schedule).toMatchObject({ workflow: "echo_params", cron: "0 6 * * *", timezone: "Europe/Paris", params: { n: 3, tag: "cli" }, overlap: "allow", org: { name: "acme" } });
+    expect(schedule).toMatchObject({
+      workflow: "echo_params",
+      cron: "0 6 * * *",
+      timezone: "Europe/Paris",
+      params: { n: 3, tag: "cli" },
+      overlap: "allow",
+      org: { name: "acme" },
+    });
 
-    const [listed, paused] = await Promise.all([runCli(["schedules", "list", "--org", "acme", "--workflow", "echo_params"], { env }), runCli(["schedules", "pause", schedule.id], { env })]);
+    const [listed, paused] = await Promise.all([
+      runCli(["schedules", "list", "--org", "acme", "--workflow", "echo_params"], { env }),
+      runCli(["schedules", "pause", schedule.id], { env }),
+    ]);
     expect(listed.code, listed.stderr).toBe(0);
-    expect(parseTable(listed.stdout).find((r) => r.id === schedule.id)).toMatchObject({ workflow: "echo_params", org: "acme", cron: "0 6 * * *", tz: "Europe/Paris", overlap: "allow" });
+    expect(parseTable(listed.stdout).find((r) => r.id === schedule.id)).toMatchObject({
+      workflow: "echo_params",
+      org: "acme",
+      cron: "0 6 * * *",
+      tz: "Europe/Paris",
+      overlap: "allow",
+    });
     expect(paused.stdout).toBe(`paused schedule ${schedule.id}\n`);
     const resumed = await runCli(["schedules", "resume", schedule.id], { env });
     expect(resumed.stdout).toMatch(new RegExp(`^resumed schedule ${schedule.id}: next run \\S+Z\\n$`));
 
     const refused = await runCli(["schedules", "create", "noop", "--cron", "* * * * * *"], { env });
     expect(refused.code).toBe(2); // a bad argument
-    expect(lines(refused.stderr)).toEqual([expect.stringMatching(/^bifrost: VALIDATION_ERROR: body\.cron: fires as often as every 1 s/)]);
+    expect(lines(refused.stderr)).toEqual([
+      expect.stringMatching(/^bifrost: VALIDATION_ERROR: body\.cron: fires as often as every 1 s/),
+    ]);
     const deleted = await runCli(["schedules", "delete", schedule.id], { env });
     expect(deleted.stdout).toBe(`deleted schedule ${schedule.id}\n`);
     const gone = await runCli(["schedules", "pause", schedule.id], { env });

@@ -34,7 +34,10 @@ async function open(db: TestDatabase, secretKey?: string): Promise<Platform> {
 describe("secret key at startup", () => {
   it("refuses a key shorter than 32 characters, saying so", async () => {
     const db = await database();
-    await expect(open(db, "too-short")).rejects.toMatchObject({ code: "SECRET_KEY_INVALID", message: expect.stringMatching(/9 characters long; it must be at least 32/) });
+    await expect(open(db, "too-short")).rejects.toMatchObject({
+      code: "SECRET_KEY_INVALID",
+      message: expect.stringMatching(/9 characters long; it must be at least 32/),
+    });
   });
 
   it("refuses to start under another key once secrets exist, naming the fingerprints", async () => {
@@ -65,22 +68,30 @@ describe("secret key at startup", () => {
     await expect(open(db, KEY_B)).resolves.toBeDefined();
   });
 
-  it.runIf(process.env.BIFROST_TEST_DB !== "postgresql")("generates a 0600 key file on the embedded default and reuses it", async () => {
-    const db = await database();
-    const first = await open(db);
-    const file = join(db.dir, "home", "secret.key");
-    expect(existsSync(file)).toBe(true);
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(readFileSync(file, "utf8").trim().length).toBeGreaterThanOrEqual(32);
-    await first.configs.set(GLOBAL_SCOPE, "api_key", { type: "secret", value: "generated-key-secret" }, "test");
-    await first.close();
-    cleanup.pop();
-    const second = await open(db);
-    expect((await second.configs.resolve(GLOBAL_SCOPE, "api_key", { actor: "test" })).value).toBe("generated-key-secret");
-  });
+  it.runIf(process.env.BIFROST_TEST_DB !== "postgresql")(
+    "generates a 0600 key file on the embedded default and reuses it",
+    async () => {
+      const db = await database();
+      const first = await open(db);
+      const file = join(db.dir, "home", "secret.key");
+      expect(existsSync(file)).toBe(true);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(readFileSync(file, "utf8").trim().length).toBeGreaterThanOrEqual(32);
+      await first.configs.set(GLOBAL_SCOPE, "api_key", { type: "secret", value: "generated-key-secret" }, "test");
+      await first.close();
+      cleanup.pop();
+      const second = await open(db);
+      expect((await second.configs.resolve(GLOBAL_SCOPE, "api_key", { actor: "test" })).value).toBe(
+        "generated-key-secret",
+      );
+    },
+  );
 
   it.runIf(process.env.BIFROST_TEST_DB === "postgresql")("requires BIFROST_SECRET_KEY on PostgreSQL", async () => {
     const db = await database();
-    await expect(open(db)).rejects.toMatchObject({ code: "SECRET_KEY_INVALID", message: expect.stringMatching(/BIFROST_SECRET_KEY is not set/) });
+    await expect(open(db)).rejects.toMatchObject({
+      code: "SECRET_KEY_INVALID",
+      message: expect.stringMatching(/BIFROST_SECRET_KEY is not set/),
+    });
   });
 });

@@ -4,7 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GLOBAL_SCOPE, orgScope, type OrgRef, type Scope } from "../../src/orgs/index.ts";
 import { createTestDatabase, dumpAllTables, type TestDatabase } from "../support/test-database.ts";
 import { startTestPlatform, type Api, type ApiResponse, type TestPlatform } from "../support/test-platform.ts";
-import { filesUnder, findLeaks, makeSecret, needlesFor, needlesOf, type Haystack, type Needle, type TestSecret } from "../support/leak-search.ts";
+import {
+  filesUnder,
+  findLeaks,
+  makeSecret,
+  needlesFor,
+  needlesOf,
+  type Haystack,
+  type Needle,
+  type TestSecret,
+} from "../support/leak-search.ts";
 import { runCli, type CliResult } from "./cli-runner.ts";
 
 // The leak test: secrets go in through every door (API, CLI stdin, rejected requests), are read
@@ -39,7 +48,10 @@ function secret(label: string, options: { special?: boolean } = {}): TestSecret 
 function recording(api: Api): Api {
   return async (method, path, body, headers) => {
     const response = await api(method, path, body, headers);
-    responses.push({ where: `response to ${method} ${path.slice(0, 80)} (${response.status})`, content: response.text });
+    responses.push({
+      where: `response to ${method} ${path.slice(0, 80)} (${response.status})`,
+      content: response.text,
+    });
     return response;
   };
 }
@@ -87,19 +99,31 @@ describe("secret leak search", () => {
       ["form-encoded", new URLSearchParams({ v: s.plaintext }).toString()],
       ["hex", Buffer.from(`x${s.plaintext}`).toString("hex")],
       ["HEX", Buffer.from(s.plaintext).toString("hex").toUpperCase()],
-      ...[0, 1, 2].map((pad): [string, string] => [`base64, ${pad} bytes before`, Buffer.from(`${"p".repeat(pad)}${s.plaintext}!`).toString("base64")]),
-      ...[0, 1, 2].map((pad): [string, string] => [`base64url, ${pad} bytes before`, Buffer.from(`${"p".repeat(pad)}${s.plaintext}`).toString("base64url")]),
+      ...[0, 1, 2].map((pad): [string, string] => [
+        `base64, ${pad} bytes before`,
+        Buffer.from(`${"p".repeat(pad)}${s.plaintext}!`).toString("base64"),
+      ]),
+      ...[0, 1, 2].map((pad): [string, string] => [
+        `base64url, ${pad} bytes before`,
+        Buffer.from(`${"p".repeat(pad)}${s.plaintext}`).toString("base64url"),
+      ]),
       ["only the random core", `truncated: ${s.core.slice(0, 24)}`],
       ["bytes, UTF-8", Buffer.concat([randomBytes(100), Buffer.from(s.plaintext), randomBytes(100)])],
       ["bytes, UTF-16LE", Buffer.concat([randomBytes(100), Buffer.from(s.plaintext, "utf16le"), randomBytes(100)])],
       ["UTF-16LE read as UTF-8", `out ${Buffer.from(`x${s.plaintext}`, "utf16le").toString("utf8")}`],
-      ["UTF-16LE read as UTF-8, in JSON", JSON.stringify({ out: Buffer.from(s.plaintext, "utf16le").toString("utf8") })],
+      [
+        "UTF-16LE read as UTF-8, in JSON",
+        JSON.stringify({ out: Buffer.from(s.plaintext, "utf16le").toString("utf8") }),
+      ],
     ];
     for (const [where, content] of containing) {
       expect(findLeaks([{ where, content }], needlesFor(s)), where).not.toEqual([]);
     }
     const clean: Haystack[] = [
-      { where: "another secret", content: `${other.plaintext} ${JSON.stringify(other)} ${Buffer.from(other.plaintext).toString("base64")}` },
+      {
+        where: "another secret",
+        content: `${other.plaintext} ${JSON.stringify(other)} ${Buffer.from(other.plaintext).toString("base64")}`,
+      },
       { where: "almost", content: `leak_${s.core.slice(0, 15)}` },
       { where: "bytes", content: randomBytes(64 * 1024) },
     ];
@@ -125,12 +149,16 @@ describe("secret leak search", () => {
       expect(res.body).toMatchObject({ type: "secret", value: null, masked: true, hasValue: true });
     }
     await captureCiphertexts();
-    const before = await t.platform.db.prisma.config.findFirstOrThrow({ where: { scope: "global", key: "db_password" } });
+    const before = await t.platform.db.prisma.config.findFirstOrThrow({
+      where: { scope: "global", key: "db_password" },
+    });
 
     const update = await admin("PUT", "/api/configs/db_password", { type: "secret", value: replacement.plaintext });
     expect(update.status, update.text).toBe(200);
     expect(update.body).toMatchObject({ value: null, masked: true });
-    const after = await t.platform.db.prisma.config.findFirstOrThrow({ where: { scope: "global", key: "db_password" } });
+    const after = await t.platform.db.prisma.config.findFirstOrThrow({
+      where: { scope: "global", key: "db_password" },
+    });
     expect(after.encrypted).not.toBe(before.encrypted);
     await captureCiphertexts();
 
@@ -147,8 +175,13 @@ describe("secret leak search", () => {
     ]);
     for (const res of reads) {
       expect(res.status, res.text).toBe(200);
-      const views = (Array.isArray(res.body) ? res.body : [res.body]) as { type: string; value: unknown; masked: boolean }[];
-      for (const view of views.filter((v) => v.type === "secret")) expect(view).toMatchObject({ value: null, masked: true });
+      const views = (Array.isArray(res.body) ? res.body : [res.body]) as {
+        type: string;
+        value: unknown;
+        masked: boolean;
+      }[];
+      for (const view of views.filter((v) => v.type === "secret"))
+        expect(view).toMatchObject({ value: null, masked: true });
       expect(res.text).not.toMatch(/"encrypted"/);
     }
     expect(reads[3].body).toMatchObject({ key: "stripe_api_key", resolvedFrom: acme.id });
@@ -165,11 +198,19 @@ describe("secret leak search", () => {
       cli(["config", "set", "smtp-password", "--secret"], `${global.plaintext}\n`),
       cli(["config", "set", "smtp_password", "--secret", "--org", "acme", "--json"], org.plaintext),
       cli(["config", "set", "smtp_password", "--secret", "--org", "no-such-org"], `${unknownOrg.plaintext}\n`),
-      cli(["config", "set", "huge", "--secret"], tooLong.plaintext.repeat(Math.ceil((64 * 1024) / tooLong.plaintext.length) + 1)),
+      cli(
+        ["config", "set", "huge", "--secret"],
+        tooLong.plaintext.repeat(Math.ceil((64 * 1024) / tooLong.plaintext.length) + 1),
+      ),
     ]);
     expect(setGlobal.code, setGlobal.stderr).toBe(0);
     expect(setOrg.code, setOrg.stderr).toBe(0);
-    expect(JSON.parse(setOrg.stdout)).toMatchObject({ key: "smtp_password", type: "secret", value: null, masked: true });
+    expect(JSON.parse(setOrg.stdout)).toMatchObject({
+      key: "smtp_password",
+      type: "secret",
+      value: null,
+      masked: true,
+    });
     expect(setUnknownOrg.code).not.toBe(0);
     expect(setUnknownOrg.stderr).toContain("ORG_NOT_FOUND");
     expect(setTooLong.code).not.toBe(0);
@@ -207,29 +248,117 @@ describe("secret leak search", () => {
     const audit = await admin("GET", "/api/audit?action=secret.read&limit=100");
     expect(audit.status).toBe(200);
     expect(audit.body).toHaveLength(expected.length);
-    expect(audit.body.every((row: { executionId?: string; actor: string }) => row.executionId === "exec-1" && row.actor === "test")).toBe(true);
+    expect(
+      audit.body.every(
+        (row: { executionId?: string; actor: string }) => row.executionId === "exec-1" && row.actor === "test",
+      ),
+    ).toBe(true);
   });
 
   it("requests that carry a secret and are rejected answer with the error, never echoing the secret", async () => {
     const orgApi = recording(t.api(await t.orgToken("acme")));
     const anonymous = recording(t.api(null));
     const cases: [string, (s: string) => Promise<ApiResponse>, number, string][] = [
-      ["secret too long", (s) => admin("PUT", "/api/configs/too_long", { type: "secret", value: s.repeat(Math.ceil((64 * 1024) / s.length) + 1) }), 400, "INVALID_CONFIG_VALUE"],
-      ["secret as an object", (s) => admin("PUT", "/api/configs/wrong_shape", { type: "secret", value: { nested: s } }), 400, "INVALID_CONFIG_VALUE"],
-      ["secret as an array", (s) => admin("PUT", "/api/configs/wrong_shape", { type: "secret", value: [s] }), 400, "INVALID_CONFIG_VALUE"],
-      ["secret sent as int", (s) => admin("PUT", "/api/configs/wrong_type", { type: "int", value: s }), 400, "INVALID_CONFIG_VALUE"],
-      ["secret sent as bool", (s) => admin("PUT", "/api/configs/wrong_type", { type: "bool", value: s }), 400, "INVALID_CONFIG_VALUE"],
-      ["secret in unparseable json", (s) => admin("PUT", "/api/configs/wrong_type", { type: "json", value: `{"k": ${s}` }), 400, "INVALID_CONFIG_VALUE"],
-      ["string over 256 KiB", (s) => admin("PUT", "/api/configs/wrong_type", { type: "string", value: s.repeat(Math.ceil((300 * 1024) / s.length)) }), 400, "INVALID_CONFIG_VALUE"],
-      ["malformed JSON body", (s) => admin("PUT", "/api/configs/malformed", `{"type": "secret", "value": "${s}"`), 400, "VALIDATION_ERROR"],
-      ["unknown type", (s) => admin("PUT", "/api/configs/unknown_type", { type: "password", value: s }), 400, "VALIDATION_ERROR"],
-      ["extra field", (s) => admin("PUT", "/api/configs/extra", { type: "secret", value: s, extra: s }), 400, "VALIDATION_ERROR"],
-      ["bad description", (s) => admin("PUT", "/api/configs/bad_description", { type: "secret", value: s, description: 5 }), 400, "VALIDATION_ERROR"],
-      ["invalid key", (s) => admin("PUT", "/api/configs/semi%3Bcolon", { type: "secret", value: s }), 400, "INVALID_CONFIG_KEY"],
-      ["unknown org", (s) => admin("PUT", "/api/configs/k?scope=no-such-org", { type: "secret", value: s }), 404, "ORG_NOT_FOUND"],
-      ["org token writing global", (s) => orgApi("PUT", "/api/configs/k?scope=global", { type: "secret", value: s }), 403, "FORBIDDEN"],
+      [
+        "secret too long",
+        (s) =>
+          admin("PUT", "/api/configs/too_long", {
+            type: "secret",
+            value: s.repeat(Math.ceil((64 * 1024) / s.length) + 1),
+          }),
+        400,
+        "INVALID_CONFIG_VALUE",
+      ],
+      [
+        "secret as an object",
+        (s) => admin("PUT", "/api/configs/wrong_shape", { type: "secret", value: { nested: s } }),
+        400,
+        "INVALID_CONFIG_VALUE",
+      ],
+      [
+        "secret as an array",
+        (s) => admin("PUT", "/api/configs/wrong_shape", { type: "secret", value: [s] }),
+        400,
+        "INVALID_CONFIG_VALUE",
+      ],
+      [
+        "secret sent as int",
+        (s) => admin("PUT", "/api/configs/wrong_type", { type: "int", value: s }),
+        400,
+        "INVALID_CONFIG_VALUE",
+      ],
+      [
+        "secret sent as bool",
+        (s) => admin("PUT", "/api/configs/wrong_type", { type: "bool", value: s }),
+        400,
+        "INVALID_CONFIG_VALUE",
+      ],
+      [
+        "secret in unparseable json",
+        (s) => admin("PUT", "/api/configs/wrong_type", { type: "json", value: `{"k": ${s}` }),
+        400,
+        "INVALID_CONFIG_VALUE",
+      ],
+      [
+        "string over 256 KiB",
+        (s) =>
+          admin("PUT", "/api/configs/wrong_type", {
+            type: "string",
+            value: s.repeat(Math.ceil((300 * 1024) / s.length)),
+          }),
+        400,
+        "INVALID_CONFIG_VALUE",
+      ],
+      [
+        "malformed JSON body",
+        (s) => admin("PUT", "/api/configs/malformed", `{"type": "secret", "value": "${s}"`),
+        400,
+        "VALIDATION_ERROR",
+      ],
+      [
+        "unknown type",
+        (s) => admin("PUT", "/api/configs/unknown_type", { type: "password", value: s }),
+        400,
+        "VALIDATION_ERROR",
+      ],
+      [
+        "extra field",
+        (s) => admin("PUT", "/api/configs/extra", { type: "secret", value: s, extra: s }),
+        400,
+        "VALIDATION_ERROR",
+      ],
+      [
+        "bad description",
+        (s) => admin("PUT", "/api/configs/bad_description", { type: "secret", value: s, description: 5 }),
+        400,
+        "VALIDATION_ERROR",
+      ],
+      [
+        "invalid key",
+        (s) => admin("PUT", "/api/configs/semi%3Bcolon", { type: "secret", value: s }),
+        400,
+        "INVALID_CONFIG_KEY",
+      ],
+      [
+        "unknown org",
+        (s) => admin("PUT", "/api/configs/k?scope=no-such-org", { type: "secret", value: s }),
+        404,
+        "ORG_NOT_FOUND",
+      ],
+      [
+        "org token writing global",
+        (s) => orgApi("PUT", "/api/configs/k?scope=global", { type: "secret", value: s }),
+        403,
+        "FORBIDDEN",
+      ],
       ["no token", (s) => anonymous("PUT", "/api/configs/k", { type: "secret", value: s }), 401, "UNAUTHORIZED"],
-      ["body over 1 MB", (s) => admin("PUT", "/api/configs/huge", { type: "secret", value: s.repeat(Math.ceil((1100 * 1024) / s.length)) }), 413, "PAYLOAD_TOO_LARGE"],
+      [
+        "body over 1 MB",
+        (s) =>
+          admin("PUT", "/api/configs/huge", { type: "secret", value: s.repeat(Math.ceil((1100 * 1024) / s.length)) }),
+        413,
+        "PAYLOAD_TOO_LARGE",
+      ],
     ];
     for (const [label, send, status, code] of cases) {
       const s = secret(`rejected: ${label}`, { special: label === "unknown org" });
@@ -239,7 +368,15 @@ describe("secret leak search", () => {
       expect(res.text, label).not.toContain(s.core);
     }
     const stored = await t.platform.db.prisma.config.findMany({ select: { key: true } });
-    expect(stored.map((c) => c.key).sort()).toEqual(["canary", "db_password", "smtp_password", "smtp_password", "stripe_api_key", "stripe_api_key", "webhook_secret"]);
+    expect(stored.map((c) => c.key).sort()).toEqual([
+      "canary",
+      "db_password",
+      "smtp_password",
+      "smtp_password",
+      "stripe_api_key",
+      "stripe_api_key",
+      "webhook_secret",
+    ]);
   });
 
   it("a secret whose description holds a NUL character is stored or refused with 4xx, never a 500", async () => {
@@ -247,7 +384,11 @@ describe("secret leak search", () => {
     // input problem is never an internal error. (The scan below checks that whatever path this takes
     // writes neither the plaintext nor a ciphertext to the log.)
     const s = secret("NUL in description");
-    const res = await admin("PUT", "/api/configs/nul_description", { type: "secret", value: s.plaintext, description: "before\u0000after" });
+    const res = await admin("PUT", "/api/configs/nul_description", {
+      type: "secret",
+      value: s.plaintext,
+      description: "before\u0000after",
+    });
     expect(res.text).not.toContain(s.core);
     if (res.status === 201) expect((await admin("DELETE", "/api/configs/nul_description")).status).toBe(204);
     expect(res.status, res.text).toBeLessThan(500);
@@ -275,9 +416,14 @@ describe("secret leak search", () => {
     const canaryFound = new Set(findLeaks(haystacks, canaryNeedles).map((l) => l.where));
     expect(canaryFound).toContain("database rows (dumpAllTables)");
     expect([...canaryFound].some((where) => where.startsWith("response to PUT /api/configs/canary"))).toBe(true);
-    if (db.provider === "sqlite") expect([...canaryFound].some((where) => where.startsWith(`file ${db.file}`))).toBe(true);
+    if (db.provider === "sqlite")
+      expect([...canaryFound].some((where) => where.startsWith(`file ${db.file}`))).toBe(true);
     // One line per request: its id, method, path (no query) and status, and never a header.
-    const logged = t.logs().split("\n").filter((line) => line.includes('"path":"/api/configs/db_password"')).map((line) => JSON.parse(line));
+    const logged = t
+      .logs()
+      .split("\n")
+      .filter((line) => line.includes('"path":"/api/configs/db_password"'))
+      .map((line) => JSON.parse(line));
     expect(logged.length).toBeGreaterThan(0);
     for (const line of logged) {
       expect(Object.keys(line.req).sort()).toEqual(["id", "method", "path"]);
@@ -304,7 +450,9 @@ describe("secret leak search", () => {
       needles.push({ secret: where, form: "token middle", text: token.slice(20, 60) });
     }
     const dump = await dumpAllTables(db);
-    const current = (await t.platform.db.prisma.config.findMany({ where: { type: "secret" } })).map((c) => c.encrypted!);
+    const current = (await t.platform.db.prisma.config.findMany({ where: { type: "secret" } })).map(
+      (c) => c.encrypted!,
+    );
     for (const token of current) expect(dump).toContain(token);
 
     const haystacks: Haystack[] = [{ where: "server log", content: t.logs() }, ...responses, ...cliOutputs];
@@ -314,10 +462,12 @@ describe("secret leak search", () => {
   it("after shutdown (WAL checkpointed) the database and every file the platform wrote still hold no plaintext", async () => {
     await t.close();
     closed = true;
-    const haystacks: Haystack[] = [{ where: "database rows after shutdown", content: await dumpAllTables(db) }, ...filesUnder(db.dir)];
+    const haystacks: Haystack[] = [
+      { where: "database rows after shutdown", content: await dumpAllTables(db) },
+      ...filesUnder(db.dir),
+    ];
     if (db.provider === "sqlite") expect(existsSync(db.file!)).toBe(true);
     expect(findLeaks(haystacks, secrets.flatMap(needlesFor))).toEqual([]);
     expect(findLeaks(haystacks, needlesOf(canary, "canary", ""))).not.toEqual([]);
   });
 });
-

@@ -35,9 +35,18 @@ afterAll(async () => {
 });
 
 function onePool() {
-  const pool = new ThreadPool({ snapshot: catalog.snapshot, threads: 1, runsPerThread: 10, memoryLimitMb: 256, logger: t.platform.logger });
+  const pool = new ThreadPool({
+    snapshot: catalog.snapshot,
+    threads: 1,
+    runsPerThread: 10,
+    memoryLimitMb: 256,
+    logger: t.platform.logger,
+  });
   const runner = new ExecutionRunner(t.platform.configs, t.platform.orgs, () => pool);
-  const run = async (name: string, options: { scope?: Scope; params?: unknown; userConfig?: Record<string, string>; cancelSignal?: AbortSignal } = {}) => {
+  const run = async (
+    name: string,
+    options: { scope?: Scope; params?: unknown; userConfig?: Record<string, string>; cancelSignal?: AbortSignal } = {},
+  ) => {
     const outcome = await runner.run({
       executionId: `exec-${name}-${Math.random().toString(36).slice(2)}`,
       definition: catalog.get(name)!,
@@ -66,7 +75,9 @@ describe("runs sharing a thread", () => {
   it("scrub what one run's code kept in module state from the next run's output, in another org", async () => {
     const { pool, run } = onePool();
     try {
-      expect((await run("cache_values", { scope: acme, userConfig: { user_token: USER_TOKEN } })).status).toBe("success");
+      expect((await run("cache_values", { scope: acme, userConfig: { user_token: USER_TOKEN } })).status).toBe(
+        "success",
+      );
       const later = await run("cached_values", { scope: globex });
       expect(later.result).toEqual({ cached: "[REDACTED] [REDACTED]" });
       expect(later.logs.map((entry) => entry.message)).toEqual(["cached: [REDACTED] [REDACTED]"]);

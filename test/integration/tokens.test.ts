@@ -29,7 +29,8 @@ afterAll(() => t?.close());
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 const tokenRow = (id: string) => t.platform.db.prisma.apiToken.findUniqueOrThrow({ where: { id } });
-const auditRows = (action: string) => t.platform.db.prisma.auditEvent.findMany({ where: { action }, orderBy: { id: "asc" } });
+const auditRows = (action: string) =>
+  t.platform.db.prisma.auditEvent.findMany({ where: { action }, orderBy: { id: "asc" } });
 
 function expectError(res: ApiResponse, status: number, code: string): void {
   expect(res.status, res.text).toBe(status);
@@ -37,7 +38,10 @@ function expectError(res: ApiResponse, status: number, code: string): void {
 }
 
 /** Creates a token through the API as `as`, expecting 201. */
-async function create(as: Api, body: Record<string, unknown>): Promise<{ id: string; token: string } & Record<string, unknown>> {
+async function create(
+  as: Api,
+  body: Record<string, unknown>,
+): Promise<{ id: string; token: string } & Record<string, unknown>> {
   const res = await as("POST", "/api/tokens", body);
   expect(res.status, res.text).toBe(201);
   return res.body;
@@ -48,7 +52,15 @@ describe("POST /api/tokens", () => {
     const before = Date.now();
     const created = await create(admin, { name: "deploy-bot", admin: true });
     expect(Object.keys(created).sort()).toEqual([...TOKEN_FIELDS, "token"].sort());
-    expect(created).toMatchObject({ name: "deploy-bot", kind: "admin", org: null, readOnly: false, lastUsedAt: null, expiresAt: null, revokedAt: null });
+    expect(created).toMatchObject({
+      name: "deploy-bot",
+      kind: "admin",
+      org: null,
+      readOnly: false,
+      lastUsedAt: null,
+      expiresAt: null,
+      revokedAt: null,
+    });
     expect(created.token).toMatch(/^bft_[A-Za-z0-9_-]{43}$/);
     expect(Date.parse(created.createdAt as string)).toBeGreaterThanOrEqual(before - 1000);
 
@@ -56,19 +68,31 @@ describe("POST /api/tokens", () => {
     expect((await tokenRow(created.id)).tokenHash).toBe(sha256(created.token));
     const audit = (await auditRows("token.create")).at(-1)!;
     expect(audit).toMatchObject({ actor: "token:test-admin", scope: "global" });
-    expect(JSON.parse(audit.details!)).toEqual({ tokenId: created.id, role: "admin", name: "deploy-bot", readOnly: false, expiresAt: null });
+    expect(JSON.parse(audit.details!)).toEqual({
+      tokenId: created.id,
+      role: "admin",
+      name: "deploy-bot",
+      readOnly: false,
+      expiresAt: null,
+    });
     expect(JSON.stringify(await auditRows("token.create"))).not.toContain(created.token);
   });
 
   it("creates an org token for an org named by name or by id", async () => {
     const byName = await create(admin, { name: "acme-ci", org: ACME });
     const byId = await create(admin, { name: "acme-ci-2", org: acme.id });
-    for (const created of [byName, byId]) expect(created).toMatchObject({ kind: "org", org: { id: acme.id, name: ACME } });
+    for (const created of [byName, byId])
+      expect(created).toMatchObject({ kind: "org", org: { id: acme.id, name: ACME } });
     expect((await t.api(byId.token)("GET", "/api/orgs")).body).toEqual([expect.objectContaining({ id: acme.id })]);
   });
 
   it("gives a token with expiresIn an expiresAt that far from its creation", async () => {
-    for (const [expiresIn, ms] of [["90m", 90 * 60_000], ["12h", 12 * 3_600_000], ["30d", 30 * 86_400_000], ["365d", 365 * 86_400_000]] as const) {
+    for (const [expiresIn, ms] of [
+      ["90m", 90 * 60_000],
+      ["12h", 12 * 3_600_000],
+      ["30d", 30 * 86_400_000],
+      ["365d", 365 * 86_400_000],
+    ] as const) {
       const created = await create(admin, { name: `lives-${expiresIn}`, org: ACME, expiresIn });
       expect(Date.parse(created.expiresAt as string) - Date.parse(created.createdAt as string)).toBe(ms);
     }
@@ -120,7 +144,11 @@ describe("POST /api/tokens", () => {
 
   it("answers 404 ORG_NOT_FOUND to an admin naming an org that does not exist, and 415 to a body that is not JSON", async () => {
     expectError(await admin("POST", "/api/tokens", { name: "x", org: "tokens-nowhere" }), 404, "ORG_NOT_FOUND");
-    expectError(await admin("POST", "/api/tokens", undefined, { "content-type": "text/plain" }), 415, "UNSUPPORTED_MEDIA_TYPE");
+    expectError(
+      await admin("POST", "/api/tokens", undefined, { "content-type": "text/plain" }),
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+    );
   });
 });
 
@@ -133,13 +161,19 @@ describe("GET /api/tokens", () => {
     expect(res.body.map((token: { id: string }) => token.id)).toEqual(rows.map((row) => row.id));
     for (const token of res.body) expect(Object.keys(token).sort()).toEqual(TOKEN_FIELDS);
     expect(res.body.find((token: { id: string }) => token.id === shown.id)).toEqual({ ...shown, token: undefined });
-    for (const secret of [shown.token, t.adminToken, acmeToken, ...rows.map((row) => row.tokenHash)]) expect(res.text).not.toContain(secret);
+    for (const secret of [shown.token, t.adminToken, acmeToken, ...rows.map((row) => row.tokenHash)])
+      expect(res.text).not.toContain(secret);
   });
 
   it("shows an org token only its own org's tokens", async () => {
     const res = await t.api(acmeToken)("GET", "/api/tokens");
     expect(res.status, res.text).toBe(200);
-    const ids = (await t.platform.db.prisma.apiToken.findMany({ where: { orgId: acme.id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] })).map((row) => row.id);
+    const ids = (
+      await t.platform.db.prisma.apiToken.findMany({
+        where: { orgId: acme.id },
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      })
+    ).map((row) => row.id);
     expect(ids.length).toBeGreaterThan(1);
     expect(res.body.map((token: { id: string }) => token.id)).toEqual(ids);
   });
@@ -158,7 +192,9 @@ describe("DELETE /api/tokens/:id", () => {
 
     // Again: nothing changes, nothing more is audited.
     expect((await admin("DELETE", `/api/tokens/${victim.id}`)).status).toBe(204);
-    const revocations = (await auditRows("token.revoke")).filter((row) => JSON.parse(row.details!).tokenId === victim.id);
+    const revocations = (await auditRows("token.revoke")).filter(
+      (row) => JSON.parse(row.details!).tokenId === victim.id,
+    );
     expect(revocations).toHaveLength(1);
     expect(revocations[0]).toMatchObject({ actor: "token:test-admin", scope: acme.id });
     expect(JSON.parse(revocations[0].details!)).toEqual({ tokenId: victim.id, role: "org", name: "short-lived" });
@@ -205,7 +241,11 @@ describe("expiry and revocation reach every API process on the very next request
 
   /** The status both API processes answer `token` with. */
   async function statuses(token: string): Promise<number[]> {
-    return Promise.all([t.url, otherUrl].map(async (url) => (await fetch(`${url}/api/configs`, { headers: { authorization: `Bearer ${token}` } })).status));
+    return Promise.all(
+      [t.url, otherUrl].map(
+        async (url) => (await fetch(`${url}/api/configs`, { headers: { authorization: `Bearer ${token}` } })).status,
+      ),
+    );
   }
 
   it("a revoked token is refused by both processes at once", async () => {
@@ -219,7 +259,10 @@ describe("expiry and revocation reach every API process on the very next request
     const created = await create(admin, { name: "expiring", org: ACME, expiresIn: "1m" });
     expect(await statuses(created.token)).toEqual([200, 200]);
     // Its minute passes (the clock is the database row's: moved, not waited for).
-    await t.platform.db.prisma.apiToken.update({ where: { id: created.id }, data: { expiresAt: new Date(Date.now() - 1) } });
+    await t.platform.db.prisma.apiToken.update({
+      where: { id: created.id },
+      data: { expiresAt: new Date(Date.now() - 1) },
+    });
     expect(await statuses(created.token)).toEqual([401, 401]);
     const res = await t.api(created.token)("GET", "/api/configs");
     expect(res.body.error).toEqual({ code: "UNAUTHORIZED", message: expect.stringContaining("expired") });
@@ -262,7 +305,9 @@ describe("read-only tokens", () => {
   beforeAll(async () => {
     readOnlyAdmin = t.api((await create(admin, { name: "auditor", admin: true, readOnly: true })).token);
     readOnlyAcme = t.api((await create(admin, { name: "acme-auditor", org: ACME, readOnly: true })).token);
-    expect((await admin("PUT", `/api/configs/plain?scope=${ACME}`, { type: "string", value: "before" })).status).toBe(201);
+    expect((await admin("PUT", `/api/configs/plain?scope=${ACME}`, { type: "string", value: "before" })).status).toBe(
+      201,
+    );
     // No worker runs here: it stays pending, so a cancel would change it.
     const started = await admin("POST", `/api/workflows/noop/executions?scope=${ACME}`, { params: {} });
     expect(started.status, started.text).toBe(202);
@@ -295,7 +340,10 @@ describe("read-only tokens", () => {
   // without touching this list.
   const writes = Object.entries(openApiDocument.paths).flatMap(([path, operations]) =>
     Object.entries(operations as Record<string, { security?: unknown[]; "x-read-only-tokens"?: boolean }>)
-      .filter(([method, operation]) => method !== "get" && operation.security?.length !== 0 && !operation["x-read-only-tokens"])
+      .filter(
+        ([method, operation]) =>
+          method !== "get" && operation.security?.length !== 0 && !operation["x-read-only-tokens"],
+      )
       .map(([method]) => ({ route: `${method.toUpperCase()} ${path}`, method: method.toUpperCase(), path })),
   );
 
@@ -322,7 +370,12 @@ describe("read-only tokens", () => {
     it.each(writes)("gets 403 FORBIDDEN on $route, changing nothing", async ({ method, path }) => {
       const target = await create(admin, { name: "target", org: ACME });
       const before = await snapshot();
-      const res = await as()(method, `${pathOf(path, target.id)}?scope=${ACME}`, { name: "x", type: "string", value: "after", params: {} });
+      const res = await as()(method, `${pathOf(path, target.id)}?scope=${ACME}`, {
+        name: "x",
+        type: "string",
+        value: "after",
+        params: {},
+      });
       expectError(res, 403, "FORBIDDEN");
       expect(res.body.error.message).toContain("read-only");
       expect(await snapshot()).toEqual(before);
@@ -334,7 +387,15 @@ describe("read-only tokens", () => {
   });
 
   it("reads what an admin token reads", async () => {
-    for (const path of ["/api/orgs", "/api/tokens", `/api/configs?scope=${ACME}`, "/api/executions", "/api/audit", "/api/export?portable=true", `/api/executions/${pendingExecution}`]) {
+    for (const path of [
+      "/api/orgs",
+      "/api/tokens",
+      `/api/configs?scope=${ACME}`,
+      "/api/executions",
+      "/api/audit",
+      "/api/export?portable=true",
+      `/api/executions/${pendingExecution}`,
+    ]) {
       const res = await readOnlyAdmin("GET", path);
       expect(res.status, `${path}: ${res.text}`).toBe(200);
     }

@@ -38,10 +38,19 @@ interface Answer {
 }
 
 /** Sends a raw body (text or bytes) with the admin token. */
-async function send(method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<Answer> {
+async function send(
+  method: string,
+  path: string,
+  body?: string | Buffer,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const response = await fetch(t.url + path, {
     method,
-    headers: { authorization: `Bearer ${t.adminToken}`, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+    headers: {
+      authorization: `Bearer ${t.adminToken}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+      ...headers,
+    },
     body,
   });
   const text = await response.text();
@@ -55,17 +64,28 @@ async function send(method: string, path: string, body?: string | Buffer, header
 }
 
 /** Expects a 400 with `code` and nothing changed; returns the answer. */
-async function refused(code: string, method: string, path: string, body?: string | Buffer, headers?: Record<string, string>): Promise<Answer> {
+async function refused(
+  code: string,
+  method: string,
+  path: string,
+  body?: string | Buffer,
+  headers?: Record<string, string>,
+): Promise<Answer> {
   const before = await state();
   const answer = await send(method, path, body, headers);
-  expect({ status: answer.status, code: answer.body?.error?.code }, `${method} ${path}: ${answer.text.slice(0, 300)}`).toEqual({ status: 400, code });
+  expect(
+    { status: answer.status, code: answer.body?.error?.code },
+    `${method} ${path}: ${answer.text.slice(0, 300)}`,
+  ).toEqual({ status: 400, code });
   expect(await state(), `${method} ${path} changed something`).toBe(before);
   return answer;
 }
 
 const nested = (depth: number, inner = "1") => "[".repeat(depth) + inner + "]".repeat(depth);
-const bundleOf = (configs: string, orgs = "[]") => `{"format":"bifrost-ts/bundle","version":1,"portable":true,"orgs":${orgs},"configs":[${configs}]}`;
-const bifrostExportOf = (items: string) => `{"bifrost_export_version":"1.0","entity_type":"configs","contains_encrypted_values":false,"items":[${items}]}`;
+const bundleOf = (configs: string, orgs = "[]") =>
+  `{"format":"bifrost-ts/bundle","version":1,"portable":true,"orgs":${orgs},"configs":[${configs}]}`;
+const bifrostExportOf = (items: string) =>
+  `{"bifrost_export_version":"1.0","entity_type":"configs","contains_encrypted_values":false,"items":[${items}]}`;
 
 describe("a path with malformed percent-escapes", () => {
   it("is refused with MALFORMED_REQUEST on every route that reads a path parameter", async () => {
@@ -84,10 +104,20 @@ describe("a path with malformed percent-escapes", () => {
   it("is refused wherever the bad escape sits in the key", async () => {
     const bad = fc.constantFrom("%", "%Z", "%G0", "%zz", "%E2%82", "%ED%B0%80", "%80", "%F0%9F%98");
     await fc.assert(
-      fc.asyncProperty(fc.stringMatching(/^[a-z0-9_]{0,10}$/), bad, fc.stringMatching(/^[a-z0-9_]{0,10}$/), async (before, escape, after) => {
-        // "_" after the escape: "%" followed by "41" would be a good escape.
-        await refused("MALFORMED_REQUEST", "PUT", `/api/configs/${before}${escape}_${after}`, JSON.stringify({ type: "int", value: 1 }));
-      }),
+      fc.asyncProperty(
+        fc.stringMatching(/^[a-z0-9_]{0,10}$/),
+        bad,
+        fc.stringMatching(/^[a-z0-9_]{0,10}$/),
+        async (before, escape, after) => {
+          // "_" after the escape: "%" followed by "41" would be a good escape.
+          await refused(
+            "MALFORMED_REQUEST",
+            "PUT",
+            `/api/configs/${before}${escape}_${after}`,
+            JSON.stringify({ type: "int", value: 1 }),
+          );
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -110,7 +140,9 @@ describe("a body whose Content-Encoding does not decode", () => {
       ["deflate", deflate.subarray(0, deflate.length - 6)],
     ];
     for (const [encoding, body] of cases) {
-      const answer = await refused("MALFORMED_REQUEST", "PUT", "/api/configs/compressed", body, { "content-encoding": encoding });
+      const answer = await refused("MALFORMED_REQUEST", "PUT", "/api/configs/compressed", body, {
+        "content-encoding": encoding,
+      });
       expect(answer.body.error.message).toContain(`Content-Encoding (${encoding})`);
     }
   });
@@ -131,19 +163,54 @@ describe(`JSON nested deeper than ${MAX_BODY_DEPTH} levels`, () => {
     const inValue = await refused("VALIDATION_ERROR", "PUT", "/api/configs/deep", `{"type":"json","value":${deep}}`);
     expect(inValue.body.error.message).toMatch(/^body\.value\[0\]\S*: nested deeper than 128 levels$/);
     await refused("VALIDATION_ERROR", "POST", "/api/workflows/noop/executions", `{"params":${deep}}`);
-    await refused("VALIDATION_ERROR", "POST", "/api/workflows/echo_params/executions", `{"params":{"n":1,"tag":${deep}}}`);
-    await refused("VALIDATION_ERROR", "POST", "/api/import", bundleOf(`{"org":null,"key":"deep","type":"json","description":null,"value":${deep}}`));
-    await refused("VALIDATION_ERROR", "POST", "/api/import?dryRun=true", bundleOf(`{"org":null,"key":"deep","type":"json","description":null,"value":${deep}}`));
+    await refused(
+      "VALIDATION_ERROR",
+      "POST",
+      "/api/workflows/echo_params/executions",
+      `{"params":{"n":1,"tag":${deep}}}`,
+    );
+    await refused(
+      "VALIDATION_ERROR",
+      "POST",
+      "/api/import",
+      bundleOf(`{"org":null,"key":"deep","type":"json","description":null,"value":${deep}}`),
+    );
+    await refused(
+      "VALIDATION_ERROR",
+      "POST",
+      "/api/import?dryRun=true",
+      bundleOf(`{"org":null,"key":"deep","type":"json","description":null,"value":${deep}}`),
+    );
     await refused("VALIDATION_ERROR", "POST", "/api/import", deep);
     await refused("VALIDATION_ERROR", "POST", "/api/orgs", `{"name":${deep}}`);
   });
 
   it(`is refused inside JSON text given for a json config (at most ${MAX_VALUE_DEPTH} levels deep), through the API and imports`, async () => {
-    const answer = await refused("INVALID_CONFIG_VALUE", "PUT", "/api/configs/deep", JSON.stringify({ type: "json", value: deep }));
+    const answer = await refused(
+      "INVALID_CONFIG_VALUE",
+      "PUT",
+      "/api/configs/deep",
+      JSON.stringify({ type: "json", value: deep }),
+    );
     expect(answer.body.error.message).toContain(`nested deeper than ${MAX_VALUE_DEPTH} levels`);
-    await refused("VALIDATION_ERROR", "POST", "/api/import?format=bifrost", bifrostExportOf(`{"key":"deep","value":${JSON.stringify(deep)},"config_type":"json"}`));
-    await refused("INVALID_CONFIG_VALUE", "PUT", "/api/configs/deep", JSON.stringify({ type: "json", value: nested(MAX_VALUE_DEPTH + 1) }));
-    await refused("INVALID_CONFIG_VALUE", "PUT", "/api/configs/deep", `{"type":"json","value":${nested(MAX_VALUE_DEPTH + 1)}}`);
+    await refused(
+      "VALIDATION_ERROR",
+      "POST",
+      "/api/import?format=bifrost",
+      bifrostExportOf(`{"key":"deep","value":${JSON.stringify(deep)},"config_type":"json"}`),
+    );
+    await refused(
+      "INVALID_CONFIG_VALUE",
+      "PUT",
+      "/api/configs/deep",
+      JSON.stringify({ type: "json", value: nested(MAX_VALUE_DEPTH + 1) }),
+    );
+    await refused(
+      "INVALID_CONFIG_VALUE",
+      "PUT",
+      "/api/configs/deep",
+      `{"type":"json","value":${nested(MAX_VALUE_DEPTH + 1)}}`,
+    );
   });
 
   it(`takes a json config ${MAX_VALUE_DEPTH} levels deep, and its backup imports again`, async () => {
@@ -172,10 +239,33 @@ describe("a lone UTF-16 surrogate", () => {
         ["PUT", "/api/configs/existing", `{"type":"string","value":"w","description":"${s}"}`, "body.description"],
         ["POST", "/api/orgs", `{"name":"org${s}"}`, "body.name"],
         ["POST", "/api/workflows/echo_params/executions", `{"params":{"n":1,"tag":"${s}"}}`, "body.params.tag"],
-        ["POST", "/api/import", bundleOf(`{"org":null,"key":"lonely","type":"string","description":"${s}","value":"v"}`), "body.configs[0].description"],
-        ["POST", "/api/import", bundleOf(`{"org":"new${s}","key":"lonely","type":"string","description":null,"value":"v"}`, `[{"name":"new${s}"}]`), "body.orgs[0].name"],
-        ["POST", "/api/import", bundleOf(`{"org":null,"key":"lonely","type":"json","description":null,"value":["${s}"]}`), "body.configs[0].value[0]"],
-        ["POST", "/api/import?format=bifrost", bifrostExportOf(`{"key":"lonely","value":"v","config_type":"string","description":"${s}"}`), "body.items[0].description"],
+        [
+          "POST",
+          "/api/import",
+          bundleOf(`{"org":null,"key":"lonely","type":"string","description":"${s}","value":"v"}`),
+          "body.configs[0].description",
+        ],
+        [
+          "POST",
+          "/api/import",
+          bundleOf(
+            `{"org":"new${s}","key":"lonely","type":"string","description":null,"value":"v"}`,
+            `[{"name":"new${s}"}]`,
+          ),
+          "body.orgs[0].name",
+        ],
+        [
+          "POST",
+          "/api/import",
+          bundleOf(`{"org":null,"key":"lonely","type":"json","description":null,"value":["${s}"]}`),
+          "body.configs[0].value[0]",
+        ],
+        [
+          "POST",
+          "/api/import?format=bifrost",
+          bifrostExportOf(`{"key":"lonely","value":"v","config_type":"string","description":"${s}"}`),
+          "body.items[0].description",
+        ],
       ];
       for (const [method, path, body, where] of cases) {
         const answer = await refused("VALIDATION_ERROR", method, path, body);
@@ -186,8 +276,18 @@ describe("a lone UTF-16 surrogate", () => {
   });
 
   it("is refused inside JSON text given for a string or json config", async () => {
-    await refused("INVALID_CONFIG_VALUE", "PUT", "/api/configs/lonely", JSON.stringify({ type: "json", value: '{"a":"\\ud800"}' }));
-    await refused("VALIDATION_ERROR", "POST", "/api/import?format=bifrost", bifrostExportOf(`{"key":"lonely","value":${JSON.stringify('["\\udc00"]')},"config_type":"json"}`));
+    await refused(
+      "INVALID_CONFIG_VALUE",
+      "PUT",
+      "/api/configs/lonely",
+      JSON.stringify({ type: "json", value: '{"a":"\\ud800"}' }),
+    );
+    await refused(
+      "VALIDATION_ERROR",
+      "POST",
+      "/api/import?format=bifrost",
+      bifrostExportOf(`{"key":"lonely","value":${JSON.stringify('["\\udc00"]')},"config_type":"json"}`),
+    );
   });
 
   it("is refused at any place in any string of a body that is otherwise accepted", async () => {
@@ -198,15 +298,25 @@ describe("a lone UTF-16 surrogate", () => {
       (s: string) => ["PUT", "/api/configs/fuzzed", `{"type":"json","value":{"k":["${s}"]}}`],
       (s: string) => ["POST", "/api/orgs", `{"name":"${s}"}`],
       (s: string) => ["POST", "/api/workflows/echo_params/executions", `{"params":{"n":2,"tag":"${s}"}}`],
-      (s: string) => ["POST", "/api/import", bundleOf(`{"org":null,"key":"fuzzed","type":"string","description":"${s}","value":"v"}`)],
+      (s: string) => [
+        "POST",
+        "/api/import",
+        bundleOf(`{"org":null,"key":"fuzzed","type":"string","description":"${s}","value":"v"}`),
+      ],
     ];
     await fc.assert(
-      // eslint-disable-next-line no-control-regex -- the characters JSON must escape
-      fc.asyncProperty(fc.constantFrom(...bodies), fc.string({ maxLength: 8 }).map((x) => x.replace(/["\\\u0000-\u001f]/g, "")), surrogate, fc.nat(8), async (body, text, escape, at) => {
-        const cut = Math.min(at, text.length);
-        const [method, path, json] = body(`${text.slice(0, cut)}${escape}${text.slice(cut)}`);
-        await refused("VALIDATION_ERROR", method, path, json);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...bodies),
+        // eslint-disable-next-line no-control-regex -- the characters JSON must escape
+        fc.string({ maxLength: 8 }).map((x) => x.replace(/["\\\u0000-\u001f]/g, "")),
+        surrogate,
+        fc.nat(8),
+        async (body, text, escape, at) => {
+          const cut = Math.min(at, text.length);
+          const [method, path, json] = body(`${text.slice(0, cut)}${escape}${text.slice(cut)}`);
+          await refused("VALIDATION_ERROR", method, path, json);
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -60,18 +60,28 @@ async function deliver(url: string, secret: string, delivery: Delivery = {}) {
   return { status: response.status, body: text ? JSON.parse(text) : undefined, id };
 }
 
-async function hook(workflow: string, scope = "global", api = admin): Promise<{ id: string; url: string; secret: string; scope: string }> {
+async function hook(
+  workflow: string,
+  scope = "global",
+  api = admin,
+): Promise<{ id: string; url: string; secret: string; scope: string }> {
   const res = await api("POST", `/api/webhooks?scope=${scope}`, { workflow, description: `sends ${workflow}` });
   expect(res.status, res.text).toBe(201);
   shownSecrets.push(res.body.secret);
   return res.body;
 }
 
-const recorded = async () => ({ executions: await t.platform.db.prisma.execution.count(), keys: await t.platform.db.prisma.executionKey.count() });
+const recorded = async () => ({
+  executions: await t.platform.db.prisma.execution.count(),
+  keys: await t.platform.db.prisma.executionKey.count(),
+});
 
 describe("POST /api/webhooks", () => {
   it("creates a hook with a random URL and a Standard Webhooks secret shown once; lists never show it", async () => {
-    const res = await admin("POST", "/api/webhooks?scope=acme", { workflow: "echo_params", description: "from the billing system" });
+    const res = await admin("POST", "/api/webhooks?scope=acme", {
+      workflow: "echo_params",
+      description: "from the billing system",
+    });
     expect(res.status, res.text).toBe(201);
     shownSecrets.push(res.body.secret);
     expect(res.body).toMatchObject({
@@ -88,17 +98,33 @@ describe("POST /api/webhooks", () => {
     for (const hint of ["echo", "params", "acme", acme.id]) expect(res.body.url).not.toContain(hint);
 
     const listed = await admin("GET", "/api/webhooks?scope=acme");
-    expect(listed.body).toEqual([expect.objectContaining({ id: res.body.id, url: res.body.url, description: "from the billing system", secretRotatedAt: null })]);
+    expect(listed.body).toEqual([
+      expect.objectContaining({
+        id: res.body.id,
+        url: res.body.url,
+        description: "from the billing system",
+        secretRotatedAt: null,
+      }),
+    ]);
     expect(listed.body[0]).not.toHaveProperty("secret");
     expect(listed.text).not.toContain(res.body.secret.slice(6));
     const audit = (await admin("GET", "/api/audit?scope=acme&action=webhook.create")).body;
-    expect(audit[0]).toMatchObject({ actor: "token:test-admin", details: { webhook: res.body.id, workflow: "echo_params" } });
+    expect(audit[0]).toMatchObject({
+      actor: "token:test-admin",
+      details: { webhook: res.body.id, workflow: "echo_params" },
+    });
   });
 
   it("refuses an unknown workflow or a bad body, recording nothing", async () => {
     const before = await t.platform.db.prisma.webhook.count();
-    expect((await admin("POST", "/api/webhooks", { workflow: "no_such_workflow" })).body.error.code).toBe("WORKFLOW_NOT_FOUND");
-    for (const body of [{}, { workflow: "noop", secret: "mine" }, { workflow: "noop", description: "x".repeat(1001) }]) {
+    expect((await admin("POST", "/api/webhooks", { workflow: "no_such_workflow" })).body.error.code).toBe(
+      "WORKFLOW_NOT_FOUND",
+    );
+    for (const body of [
+      {},
+      { workflow: "noop", secret: "mine" },
+      { workflow: "noop", description: "x".repeat(1001) },
+    ]) {
       const res = await admin("POST", "/api/webhooks", body);
       expect(res.status, JSON.stringify(body)).toBe(400);
     }
@@ -122,7 +148,12 @@ describe("POST /hooks/:id", () => {
     const id = "msg_multi";
     const timestamp = Math.floor(Date.now() / 1000);
     const good = signature(h.secret, id, timestamp, "");
-    const res = await deliver(h.url, h.secret, { id, timestamp, body: "", signature: `v1,${Buffer.alloc(32).toString("base64")} ${good} v2,whatever` });
+    const res = await deliver(h.url, h.secret, {
+      id,
+      timestamp,
+      body: "",
+      signature: `v1,${Buffer.alloc(32).toString("base64")} ${good} v2,whatever`,
+    });
     expect(res.status).toBe(202);
     expect((await t.server.executions.waitForEnd(res.body.executionId, 20_000)).status).toBe("success");
   });
@@ -134,13 +165,36 @@ describe("POST /hooks/:id", () => {
     const now = Math.floor(Date.now() / 1000);
     const body = JSON.stringify({ amount: 1 });
     const cases: [string, Delivery][] = [
-      ["signed with another hook's secret", { signature: signature(other.secret, "msg_a", now, body), id: "msg_a", body }],
-      ["signed with a made-up secret", { signature: signature(`whsec_${randomBytes(32).toString("base64")}`, "msg_b", now, body), id: "msg_b", body }],
-      ["body changed after signing", { id: "msg_c", timestamp: now, signature: signature(h.secret, "msg_c", now, body), body: JSON.stringify({ amount: 1000 }) }],
-      ["webhook-id changed after signing", { id: "msg_d2", timestamp: now, signature: signature(h.secret, "msg_d", now, body), body }],
-      ["timestamp changed after signing", { id: "msg_e", timestamp: now + 1, signature: signature(h.secret, "msg_e", now, body), body }],
+      [
+        "signed with another hook's secret",
+        { signature: signature(other.secret, "msg_a", now, body), id: "msg_a", body },
+      ],
+      [
+        "signed with a made-up secret",
+        { signature: signature(`whsec_${randomBytes(32).toString("base64")}`, "msg_b", now, body), id: "msg_b", body },
+      ],
+      [
+        "body changed after signing",
+        {
+          id: "msg_c",
+          timestamp: now,
+          signature: signature(h.secret, "msg_c", now, body),
+          body: JSON.stringify({ amount: 1000 }),
+        },
+      ],
+      [
+        "webhook-id changed after signing",
+        { id: "msg_d2", timestamp: now, signature: signature(h.secret, "msg_d", now, body), body },
+      ],
+      [
+        "timestamp changed after signing",
+        { id: "msg_e", timestamp: now + 1, signature: signature(h.secret, "msg_e", now, body), body },
+      ],
       ["no signature", { id: "msg_f", headers: { "webhook-signature": "" }, body }],
-      ["a signature of another version", { id: "msg_g", timestamp: now, signature: signature(h.secret, "msg_g", now, body).replace("v1,", "v2,"), body }],
+      [
+        "a signature of another version",
+        { id: "msg_g", timestamp: now, signature: signature(h.secret, "msg_g", now, body).replace("v1,", "v2,"), body },
+      ],
       ["6 minutes old", { id: "msg_h", timestamp: now - 360, body }],
       ["6 minutes ahead", { id: "msg_i", timestamp: now + 360, body }],
     ];
@@ -165,13 +219,17 @@ describe("POST /hooks/:id", () => {
     // Re-sent later, signed again with a new timestamp, as senders retry.
     const again = await deliver(h.url, h.secret, { id: "msg_replayed", timestamp: Math.floor(Date.now() / 1000) + 2 });
     expect(again).toMatchObject({ status: 202, body: { executionId: first.body.executionId } });
-    const concurrent = await Promise.all(Array.from({ length: 10 }, () => deliver(h.url, h.secret, { id: "msg_replayed" })));
+    const concurrent = await Promise.all(
+      Array.from({ length: 10 }, () => deliver(h.url, h.secret, { id: "msg_replayed" })),
+    );
     expect(new Set(concurrent.map((r) => r.body.executionId))).toEqual(new Set([first.body.executionId]));
     expect(await recorded()).toEqual(before);
 
     expect((await deliver(h.url, h.secret, { id: "msg_other" })).body.executionId).not.toBe(first.body.executionId);
     const otherHook = await hook("noop");
-    expect((await deliver(otherHook.url, otherHook.secret, { id: "msg_replayed" })).body.executionId).not.toBe(first.body.executionId);
+    expect((await deliver(otherHook.url, otherHook.secret, { id: "msg_replayed" })).body.executionId).not.toBe(
+      first.body.executionId,
+    );
   });
 
   it("answers 400 for params that fail the workflow's schema or a body that is not JSON, recording nothing", async () => {
@@ -179,7 +237,10 @@ describe("POST /hooks/:id", () => {
     const before = await recorded();
     const bad = await deliver(h.url, h.secret, { body: JSON.stringify({ n: "forty-two" }) });
     expect(bad.status).toBe(400);
-    expect(bad.body.error).toMatchObject({ code: "VALIDATION_ERROR", details: { issues: [expect.objectContaining({ path: "body.params.n" })] } });
+    expect(bad.body.error).toMatchObject({
+      code: "VALIDATION_ERROR",
+      details: { issues: [expect.objectContaining({ path: "body.params.n" })] },
+    });
     const notJson = await deliver(h.url, h.secret, { body: "n=42" });
     expect(notJson.status).toBe(400);
     expect(notJson.body.error.message).toMatch(/not valid JSON/);
@@ -205,7 +266,12 @@ describe("rotating and deleting", () => {
     const rotated = await admin("POST", `/api/webhooks/${h.id}/rotate-secret`);
     expect(rotated.status).toBe(200);
     shownSecrets.push(rotated.body.secret);
-    expect(rotated.body).toMatchObject({ id: h.id, url: h.url, secret: expect.stringMatching(/^whsec_/), secretRotatedAt: expect.any(String) });
+    expect(rotated.body).toMatchObject({
+      id: h.id,
+      url: h.url,
+      secret: expect.stringMatching(/^whsec_/),
+      secretRotatedAt: expect.any(String),
+    });
     expect(rotated.body.secret).not.toBe(h.secret);
     expect((await deliver(h.url, h.secret)).status).toBe(401);
     expect((await deliver(h.url, rotated.body.secret)).status).toBe(202);
@@ -213,17 +279,24 @@ describe("rotating and deleting", () => {
     expect((await admin("DELETE", `/api/webhooks/${h.id}`)).status).toBe(204);
     expect((await deliver(h.url, rotated.body.secret)).status).toBe(404);
     expect((await admin("DELETE", `/api/webhooks/${h.id}`)).status).toBe(404);
-    const actions = (await admin("GET", "/api/audit?scope=acme&limit=5")).body.filter((r: { details?: { webhook?: string } }) => r.details?.webhook === h.id).map((r: { action: string }) => r.action);
+    const actions = (await admin("GET", "/api/audit?scope=acme&limit=5")).body
+      .filter((r: { details?: { webhook?: string } }) => r.details?.webhook === h.id)
+      .map((r: { action: string }) => r.action);
     expect(actions).toEqual(["webhook.delete", "webhook.rotate_secret", "webhook.create"]);
   });
 
   it("an org token manages only its org's hooks: another org's answer as if they did not exist", async () => {
     const mine = await hook("noop", "acme", acmeApi);
     expect(mine.scope).toBe(acme.id);
-    expect((await acmeApi("GET", "/api/webhooks")).body.every((w: { scope: string }) => w.scope === acme.id)).toBe(true);
+    expect((await acmeApi("GET", "/api/webhooks")).body.every((w: { scope: string }) => w.scope === acme.id)).toBe(
+      true,
+    );
     expect((await otherApi("GET", "/api/webhooks")).body.map((w: { id: string }) => w.id)).not.toContain(mine.id);
     const missing = `wh_${randomBytes(18).toString("base64url")}`;
-    for (const [method, path] of [["DELETE", ""], ["POST", "/rotate-secret"]] as const) {
+    for (const [method, path] of [
+      ["DELETE", ""],
+      ["POST", "/rotate-secret"],
+    ] as const) {
       const theirs = await otherApi(method, `/api/webhooks/${mine.id}${path}`);
       const none = await otherApi(method, `/api/webhooks/${missing}${path}`);
       expect([theirs.status, none.status]).toEqual([404, 404]);
@@ -238,7 +311,9 @@ describe("rotating and deleting", () => {
 describe("bifrost webhooks", () => {
   it("create prints the URL and the secret once; list, rotate-secret and delete", { timeout: 60_000 }, async () => {
     const env = t.env();
-    const created = await runCli(["webhooks", "create", "noop", "--org", "acme", "--description", "from the CLI"], { env });
+    const created = await runCli(["webhooks", "create", "noop", "--org", "acme", "--description", "from the CLI"], {
+      env,
+    });
     expect(created.code, created.stderr).toBe(0);
     const [headline, url, secret] = lines(created.stdout);
     const id = /^created webhook (wh_\S+) for noop$/.exec(headline)![1];
@@ -249,7 +324,11 @@ describe("bifrost webhooks", () => {
     expect((await deliver(url.slice(8), secret.slice(8))).status).toBe(202);
 
     const listed = await runCli(["webhooks", "list", "--org", "acme"], { env });
-    expect(parseTable(listed.stdout).find((r) => r.id === id)).toMatchObject({ workflow: "noop", org: "acme", description: "from the CLI" });
+    expect(parseTable(listed.stdout).find((r) => r.id === id)).toMatchObject({
+      workflow: "noop",
+      org: "acme",
+      description: "from the CLI",
+    });
     expect(listed.stdout).not.toContain(secret.slice(8));
     const rotated = await runCli(["webhooks", "rotate-secret", id, "--json"], { env });
     const next = JSON.parse(rotated.stdout).secret;
@@ -264,7 +343,10 @@ describe("bifrost webhooks", () => {
 describe("secret hygiene", () => {
   it("no secret a hook was given is stored, logged, audited or queued in any form (only its Fernet token is stored)", async () => {
     expect(shownSecrets.length).toBeGreaterThan(5);
-    const needles = shownSecrets.flatMap((secret, i) => [...needlesOf(secret, `hook secret ${i}`, ""), ...needlesOf(secret.slice(6), `hook secret ${i}`, "key ")]);
+    const needles = shownSecrets.flatMap((secret, i) => [
+      ...needlesOf(secret, `hook secret ${i}`, ""),
+      ...needlesOf(secret.slice(6), `hook secret ${i}`, "key "),
+    ]);
     const audit = await admin("GET", "/api/audit?limit=1000");
     const lists = await admin("GET", "/api/webhooks");
     const leaks = findLeaks(

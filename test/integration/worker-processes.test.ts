@@ -32,13 +32,15 @@ function worker(extraEnv: Record<string, string> = {}, args: string[] = []): Cli
 
 const READY = /taking executions/;
 const tmpFile = (name: string) => join(t.db.dir, `${name}-${randomBytes(4).toString("hex")}.log`);
-const startedRuns = (file: string) => (existsSync(file) ? lines(readFileSync(file, "utf8")).map((line) => line.split(" ")) : []);
+const startedRuns = (file: string) =>
+  existsSync(file) ? lines(readFileSync(file, "utf8")).map((line) => line.split(" ")) : [];
 const start = async (workflow: string, params: unknown) => {
   const res = await admin("POST", `/api/workflows/${workflow}/executions`, { params });
   expect(res.status).toBe(202);
   return res.body.id as string;
 };
-const settleAll = (ids: string[], timeoutMs = 60_000) => Promise.all(ids.map(async (id) => t.server.executions.view(await t.server.executions.waitForEnd(id, timeoutMs))));
+const settleAll = (ids: string[], timeoutMs = 60_000) =>
+  Promise.all(ids.map(async (id) => t.server.executions.view(await t.server.executions.waitForEnd(id, timeoutMs))));
 
 describe("bifrost worker processes", () => {
   it("two workers share one queue: each run once, the load split between them", async () => {
@@ -74,11 +76,17 @@ describe("bifrost worker processes", () => {
     expect(bad.code).toBe(2); // a bad argument
     expect(lines(bad.stderr)).toEqual([expect.stringMatching(/^bifrost: VALIDATION_ERROR: body\.params\.n: /)]);
 
-    const failed = await runCli(["run", "flaky", "--params", JSON.stringify({ file: tmpFile("cli-flaky"), failures: 9 }), "--json"], { env, timeoutMs: 60_000 });
+    const failed = await runCli(
+      ["run", "flaky", "--params", JSON.stringify({ file: tmpFile("cli-flaky"), failures: 9 }), "--json"],
+      { env, timeoutMs: 60_000 },
+    );
     expect(failed.code).toBe(1);
     expect(JSON.parse(failed.stdout)).toMatchObject({ status: "failed", attempts: 3 });
     // --json: the error too, with a code a script can test
-    expect(JSON.parse(failed.stderr).error).toMatchObject({ code: "EXECUTION_FAILED", message: expect.stringMatching(/^execution [0-9a-f-]{36} ended failed: Error: planned failure 3 of 9/) });
+    expect(JSON.parse(failed.stderr).error).toMatchObject({
+      code: "EXECUTION_FAILED",
+      message: expect.stringMatching(/^execution [0-9a-f-]{36} ended failed: Error: planned failure 3 of 9/),
+    });
 
     const queued = await runCli(["run", "noop", "--no-wait", "--json"], { env });
     expect(queued.code).toBe(0);
@@ -96,7 +104,9 @@ describe("bifrost worker processes", () => {
     const once = tmpFile("once");
     const twice = tmpFile("twice");
     const noRetry = await Promise.all(Array.from({ length: 50 }, () => start("slow", { ms: 60_000, file: once })));
-    const retried = await Promise.all(Array.from({ length: 50 }, () => start("slow_retried", { ms: 3_000, file: twice })));
+    const retried = await Promise.all(
+      Array.from({ length: 50 }, () => start("slow_retried", { ms: 3_000, file: twice })),
+    );
     // Kill once every workflow body has started (the row turns `running` a little earlier).
     await expect.poll(() => startedRuns(once).length + startedRuns(twice).length, { timeout: 30_000 }).toBe(100);
     expect((await admin("GET", "/api/executions?status=running&limit=200")).body).toHaveLength(100);
@@ -111,7 +121,9 @@ describe("bifrost worker processes", () => {
     }
     for (const e of ended.slice(50)) {
       expect(e).toMatchObject({ status: "success", attempts: 2 });
-      expect(e.logs.map((l) => l.message)).toEqual(["Attempt 1 of 2 was interrupted: the worker running it stopped; retrying"]);
+      expect(e.logs.map((l) => l.message)).toEqual([
+        "Attempt 1 of 2 was interrupted: the worker running it stopped; retrying",
+      ]);
     }
     const onceRuns = startedRuns(once).map(([id]) => id);
     expect(onceRuns.sort()).toEqual([...noRetry].sort());
@@ -122,13 +134,20 @@ describe("bifrost worker processes", () => {
 
   it("a rejection workflow code left unhandled goes to its run's log, scrubbed, and the worker goes on; after the run's end, to the worker's log without its message", async () => {
     const secret = `stray-${randomBytes(12).toString("hex")}`;
-    expect([200, 201]).toContain((await admin("PUT", "/api/configs/stray_secret", { type: "secret", value: secret })).status);
+    expect([200, 201]).toContain(
+      (await admin("PUT", "/api/configs/stray_secret", { type: "secret", value: secret })).status,
+    );
     const w = worker();
     await w.waitFor(READY);
     const [rejected] = await settleAll([await start("stray_rejection", {})]);
     expect(rejected).toMatchObject({ status: "success", result: "returned" });
     expect(rejected.logs).toEqual([
-      expect.objectContaining({ level: "error", message: expect.stringMatching(/^A promise was rejected and nothing handled it \(not awaited\?\): Error: a stray rejection holding \[REDACTED\]\n\s+at /) }),
+      expect.objectContaining({
+        level: "error",
+        message: expect.stringMatching(
+          /^A promise was rejected and nothing handled it \(not awaited\?\): Error: a stray rejection holding \[REDACTED\]\n\s+at /,
+        ),
+      }),
     ]);
     // Rejected as the method returns: Node reports it after the run's end.
     const [atReturn] = await settleAll([await start("stray_rejection_at_return", {})]);
@@ -141,29 +160,48 @@ describe("bifrost worker processes", () => {
 
   it("process.exit(), an error thrown in a timer and a heap past its limit fail the runs of that thread, saying why; the worker goes on", async () => {
     const secret = `stray-${randomBytes(12).toString("hex")}`;
-    expect([200, 201]).toContain((await admin("PUT", "/api/configs/stray_secret", { type: "secret", value: secret })).status);
+    expect([200, 201]).toContain(
+      (await admin("PUT", "/api/configs/stray_secret", { type: "secret", value: secret })).status,
+    );
     // One thread for every run: the run beside the one that ends it goes too.
     const w = worker({ BIFROST_WORKER_THREADS: "1" }, ["--concurrency", "4"]);
     await w.waitFor(READY);
     const cases: [string, unknown, RegExp][] = [
       ["exits", { code: 3 }, /^The workflow called process\.exit\(3\), which ended the thread running it/],
-      ["stray_throw", {}, /^An error was thrown outside the run's own chain of awaits \(in a timer or event callback\?\), nothing caught it, and it ended the thread running the workflow:\nError: a stray throw holding \[REDACTED\]\n\s+at /],
+      [
+        "stray_throw",
+        {},
+        /^An error was thrown outside the run's own chain of awaits \(in a timer or event callback\?\), nothing caught it, and it ended the thread running the workflow:\nError: a stray throw holding \[REDACTED\]\n\s+at /,
+      ],
     ];
     for (const [workflow, params, reason] of cases) {
       const beside = await start("slow", { ms: 30_000 });
       await expect.poll(async () => (await admin("GET", `/api/executions/${beside}`)).body.status).toBe("running");
       const [ended, other] = await settleAll([await start(workflow, params), beside]);
       expect(ended, workflow).toMatchObject({ status: "failed", error: expect.stringMatching(reason) });
-      expect(other).toMatchObject({ status: "failed", error: expect.stringMatching(new RegExp(`^The thread running it ended: run [0-9a-f-]{36} \\(workflow ${workflow}\\)`)) });
+      expect(other).toMatchObject({
+        status: "failed",
+        error: expect.stringMatching(
+          new RegExp(`^The thread running it ended: run [0-9a-f-]{36} \\(workflow ${workflow}\\)`),
+        ),
+      });
       expect(other.error).not.toContain(secret);
       const [after] = await settleAll([await start("noop", {})]);
       expect(after.status, `a run after ${workflow}`).toBe("success");
     }
     // A workflow with a heap limit of its own runs in threads of that limit: alone here.
     const [allocating] = await settleAll([await start("allocate_forever", {})]);
-    expect(allocating).toMatchObject({ status: "failed", error: expect.stringMatching(/^The thread running it ran out of memory \(its limit is 64 MB: raise memoryLimitMb/) });
+    expect(allocating).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(
+        /^The thread running it ran out of memory \(its limit is 64 MB: raise memoryLimitMb/,
+      ),
+    });
     const [aborting] = await settleAll([await start("aborts", {})]);
-    expect(aborting).toMatchObject({ status: "failed", error: expect.stringMatching(/process\.abort\(\) is not supported in workers/) });
+    expect(aborting).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/process\.abort\(\) is not supported in workers/),
+    });
     expect(w.child.exitCode).toBeNull();
     expect(w.output()).toMatch(/a workflow thread ended \(out of memory \(limit 64 MB\)\)/);
     expect(w.output()).not.toContain(secret);
@@ -178,7 +216,10 @@ describe("bifrost worker processes", () => {
     const [spun, other] = await settleAll([spinning, beside]);
     expect(spun).toMatchObject({ status: "timeout", error: "Execution timed out after 500 ms" });
     expect(spun.durationMs).toBeLessThan(5_000);
-    expect(other).toMatchObject({ status: "failed", error: `The thread running it was stopped: run ${spinning} (workflow spin_forever) kept it busy past its timeout without yielding` });
+    expect(other).toMatchObject({
+      status: "failed",
+      error: `The thread running it was stopped: run ${spinning} (workflow spin_forever) kept it busy past its timeout without yielding`,
+    });
     const [after] = await settleAll([await start("noop", {})]);
     expect(after.status).toBe("success");
     expect(w.child.exitCode).toBeNull();
@@ -195,7 +236,9 @@ describe("bifrost worker processes", () => {
 
   it("console output of workflow code goes to the run's logs, scrubbed, not to the worker's output", async () => {
     const secret = `console-${randomBytes(12).toString("hex")}`;
-    expect([200, 201]).toContain((await admin("PUT", "/api/configs/stray_secret", { type: "secret", value: secret })).status);
+    expect([200, 201]).toContain(
+      (await admin("PUT", "/api/configs/stray_secret", { type: "secret", value: secret })).status,
+    );
     const w = worker();
     await w.waitFor(READY);
     const [run] = await settleAll([await start("console_writer", {})]);
@@ -221,7 +264,9 @@ describe("bifrost worker processes", () => {
     const core = randomBytes(12).toString("hex");
     // Past the 10,000 characters util.inspect shows of a string, and in lines, which it would show as pieces joined by +.
     const secret = `-----BEGIN KEY-----\nlong-${core}\n${Array.from({ length: 190 }, () => "y".repeat(64)).join("\n")}\n-----END KEY-----\n`;
-    expect([200, 201]).toContain((await admin("PUT", "/api/configs/long_secret", { type: "secret", value: secret })).status);
+    expect([200, 201]).toContain(
+      (await admin("PUT", "/api/configs/long_secret", { type: "secret", value: secret })).status,
+    );
     const w = worker();
     await w.waitFor(READY);
     const [run] = await settleAll([await start("console_long_secret", {})]);
@@ -240,7 +285,10 @@ describe("bifrost worker processes", () => {
     expect(run).toMatchObject({ status: "success", result: 12_000 });
     expect(run.logs).toHaveLength(10_000);
     expect(run.logs[9_998]).toMatchObject({ level: "info", message: "line 9999" });
-    expect(run.logs[9_999]).toMatchObject({ level: "warn", message: "The log reached its limit (10,000 lines or 1,000,000 characters a run): 2001 later lines were dropped" });
+    expect(run.logs[9_999]).toMatchObject({
+      level: "warn",
+      message: "The log reached its limit (10,000 lines or 1,000,000 characters a run): 2001 later lines were dropped",
+    });
     expect(w.output()).not.toContain("line 1");
   });
 });
@@ -270,7 +318,10 @@ describe("Redis unreachable", () => {
 
     const refused = await call("POST", "/api/workflows/noop/executions");
     expect(refused.status).toBe(503);
-    expect(((await refused.json()) as { error: unknown }).error).toMatchObject({ code: "QUEUE_UNAVAILABLE", message: expect.stringContaining(redisUrl) });
+    expect(((await refused.json()) as { error: unknown }).error).toMatchObject({
+      code: "QUEUE_UNAVAILABLE",
+      message: expect.stringContaining(redisUrl),
+    });
     expect((await call("PUT", "/api/configs/while_redis_down", { type: "string", value: "ok" })).status).toBe(201);
     expect(((await (await call("GET", "/api/configs/while_redis_down")).json()) as { value: string }).value).toBe("ok");
 
@@ -279,13 +330,25 @@ describe("Redis unreachable", () => {
     expect(unreachable[0]).toContain(`Redis at ${redisUrl} is unreachable (ECONNREFUSED)`);
     expect(unreachable[0]).toContain("REDIS_URL");
 
-    redis = spawn("redis-server", ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+    redis = spawn(
+      "redis-server",
+      ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      { stdio: "ignore" },
+    );
     await platform.waitFor(/Redis is reachable again/, 20_000);
     await expect
-      .poll(async () => (await call("POST", "/api/workflows/noop/executions?wait=10000")).status, { timeout: 20_000, interval: 500 })
+      .poll(async () => (await call("POST", "/api/workflows/noop/executions?wait=10000")).status, {
+        timeout: 20_000,
+        interval: 500,
+      })
       .toBe(200);
 
     redis.kill("SIGKILL");
-    await expect.poll(async () => (await call("POST", "/api/workflows/noop/executions")).status, { timeout: 10_000, interval: 200 }).toBe(503);
+    await expect
+      .poll(async () => (await call("POST", "/api/workflows/noop/executions")).status, {
+        timeout: 10_000,
+        interval: 200,
+      })
+      .toBe(503);
   });
 });

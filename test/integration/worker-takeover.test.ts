@@ -33,7 +33,14 @@ describe("takeover after a worker dies", () => {
     const doomed = worker();
     await doomed.waitFor(/taking executions/);
     const file = join(t.db.dir, `takeover-${randomBytes(4).toString("hex")}.log`);
-    const runs = await Promise.all(Array.from({ length: 3 }, async () => (await admin("POST", "/api/workflows/slow_retried/executions", { params: { ms: 60_000, file } })).body.id as string));
+    const runs = await Promise.all(
+      Array.from(
+        { length: 3 },
+        async () =>
+          (await admin("POST", "/api/workflows/slow_retried/executions", { params: { ms: 60_000, file } })).body
+            .id as string,
+      ),
+    );
     await expect.poll(() => starts(file).length, { timeout: 15_000, interval: 20 }).toBe(3);
     const survivor = worker();
     await survivor.waitFor(/taking executions/);
@@ -45,8 +52,12 @@ describe("takeover after a worker dies", () => {
     // The lock (renewed every half of it, so it expires at most LOCK_MS after the kill), one
     // check, and a moment for the claim and the thread.
     expect(takenAfterMs).toBeLessThan(LOCK_MS + stalledIntervalFor(LOCK_MS) + 1_000);
-    console.log(`takeover: runs taken back ${takenAfterMs} ms after SIGKILL (lock ${LOCK_MS} ms, stalled check every ${stalledIntervalFor(LOCK_MS)} ms)`);
-    const taken = starts(file).slice(3).map((line) => line.split(" "));
+    console.log(
+      `takeover: runs taken back ${takenAfterMs} ms after SIGKILL (lock ${LOCK_MS} ms, stalled check every ${stalledIntervalFor(LOCK_MS)} ms)`,
+    );
+    const taken = starts(file)
+      .slice(3)
+      .map((line) => line.split(" "));
     expect(taken.map(([id]) => id).sort()).toEqual([...runs].sort());
     expect(new Set(taken.map(([, pid]) => pid))).toEqual(new Set([String(survivor.child.pid)]));
     await Promise.all(runs.map((id) => admin("POST", `/api/executions/${id}/cancel`)));

@@ -78,7 +78,9 @@ describe("bifrost types", () => {
     const types = await runCli(["types", "-o", join(dir, "bifrost-config.d.ts")], { env: t.env() });
     expect(types.code, types.stderr).toBe(0);
     const printed = await runCli(["types"], { env: t.env() });
-    expect(printed.stdout).toContain(`interface ConfigTypes {\n    "max_retries": number;\n    "region": number | string;\n    "stripe_api_key": string;\n  }`);
+    expect(printed.stdout).toContain(
+      `interface ConfigTypes {\n    "max_retries": number;\n    "region": number | string;\n    "stripe_api_key": string;\n  }`,
+    );
     expect(printed.stdout).toContain(`interface SecretKeys {\n    "stripe_api_key": true;\n  }`);
 
     writeFileSync(

@@ -11,7 +11,11 @@ describe("workflow catalog", () => {
     expect(catalog.errors).toEqual([]);
     const charge = catalog.list().find((w) => w.name === "charge_card");
     expect(charge).toMatchObject({ secrets: ["stripe_api_key"], timeoutMs: 30_000, retries: 0, file: "billing.ts" });
-    expect(charge!.params).toMatchObject({ type: "object", properties: { amount: { type: "integer" } }, required: ["amount"] });
+    expect(charge!.params).toMatchObject({
+      type: "object",
+      properties: { amount: { type: "integer" } },
+      required: ["amount"],
+    });
     expect(catalog.list().map((w) => w.name)).toEqual(["charge_card", "greet", "user_report"]);
   });
 
@@ -22,7 +26,11 @@ describe("workflow catalog", () => {
     expect(catalog.errors).toEqual(
       expect.arrayContaining([
         { file: "throws.ts", line: 1, message: "this file fails at import on purpose" },
-        { file: "nested/duplicate.ts", line: null, message: 'duplicate workflow name "fixture_good": defined in good.ts and in nested/duplicate.ts' },
+        {
+          file: "nested/duplicate.ts",
+          line: null,
+          message: 'duplicate workflow name "fixture_good": defined in good.ts and in nested/duplicate.ts',
+        },
       ]),
     );
   });

@@ -38,7 +38,9 @@ describe.runIf(process.env.BIFROST_TEST_DB !== "postgresql")("loading workflow f
     const catalog = await loadWorkflowCatalog(dir);
     try {
       expect(catalog.list().map((w) => w.name)).toEqual(["a_one"]);
-      expect(catalog.errors).toEqual([{ file: "b.ts", line: null, message: "left out: importing it ended the thread (process.exit(0))" }]);
+      expect(catalog.errors).toEqual([
+        { file: "b.ts", line: null, message: "left out: importing it ended the thread (process.exit(0))" },
+      ]);
 
       write(dir, "b.ts", workflowFile("b_one"));
       expect(await catalog.reload()).toBe(true);
@@ -48,7 +50,13 @@ describe.runIf(process.env.BIFROST_TEST_DB !== "postgresql")("loading workflow f
       write(dir, "b.ts", `${workflowFile("b_one")}\nprocess.exit(3);\n`);
       expect(await catalog.reload()).toBe(true);
       expect(catalog.list().map((w) => w.name)).toEqual(["a_one", "b_one"]);
-      expect(catalog.errors).toEqual([{ file: "b.ts", line: null, message: "left out: importing it ended the thread (process.exit(3)) (its last good version keeps running)" }]);
+      expect(catalog.errors).toEqual([
+        {
+          file: "b.ts",
+          line: null,
+          message: "left out: importing it ended the thread (process.exit(3)) (its last good version keeps running)",
+        },
+      ]);
       expect(Object.values(catalog.snapshot.sources).some((text) => text.includes("process.exit"))).toBe(false);
     } finally {
       await catalog.close();
@@ -68,8 +76,16 @@ describe.runIf(process.env.BIFROST_TEST_DB !== "postgresql")("loading workflow f
     try {
       expect(catalog.list().map((w) => w.name)).toEqual(["a_two", "c_two"]);
       expect(catalog.errors).toEqual([
-        { file: "b.ts", line: null, message: "left out: its import did not finish within 2 s (a top-level await that never settles?)" },
-        { file: "d.ts", line: null, message: "left out: importing it ended the thread (a top-level await that nothing could settle any more)" },
+        {
+          file: "b.ts",
+          line: null,
+          message: "left out: its import did not finish within 2 s (a top-level await that never settles?)",
+        },
+        {
+          file: "d.ts",
+          line: null,
+          message: "left out: importing it ended the thread (a top-level await that nothing could settle any more)",
+        },
       ]);
     } finally {
       await catalog.close();
@@ -84,7 +100,9 @@ describe.runIf(process.env.BIFROST_TEST_DB !== "postgresql")("loading workflow f
       write(second, "shared.ts", "throw new Error('broken on purpose');\n");
       await catalog.reload();
       expect(catalog.list().map((w) => w.name)).toEqual(["first_shared", "second_shared"]);
-      expect(catalog.errors).toEqual([{ file: "shared.ts", line: 1, message: "broken on purpose (its last good version keeps running)" }]);
+      expect(catalog.errors).toEqual([
+        { file: "shared.ts", line: 1, message: "broken on purpose (its last good version keeps running)" },
+      ]);
       expect(catalog.snapshot.sources[join(second, "shared.ts")]).toContain("second_shared");
       expect(catalog.snapshot.sources[join(first, "shared.ts")]).toContain("first_shared");
     } finally {
@@ -121,14 +139,29 @@ export class W {
   });
 
   it("starts threads that keep ending soon after their start again less and less often", async () => {
-    const dir = folder({ "a.ts": `${workflowFile("a_timer")}\nsetTimeout(() => { throw new Error("boom from a timer at load"); }, 20);\n` });
+    const dir = folder({
+      "a.ts": `${workflowFile("a_timer")}\nsetTimeout(() => { throw new Error("boom from a timer at load"); }, 20);\n`,
+    });
     const warnings: string[] = [];
-    const logger = { warn: (_fields: object, message: string) => warnings.push(message), info() {}, error() {}, debug() {} } as unknown as Logger;
-    const pool = new ThreadPool({ snapshot: readSnapshot([dir]), threads: 2, runsPerThread: 1, memoryLimitMb: 128, logger });
+    const logger = {
+      warn: (_fields: object, message: string) => warnings.push(message),
+      info() {},
+      error() {},
+      debug() {},
+    } as unknown as Logger;
+    const pool = new ThreadPool({
+      snapshot: readSnapshot([dir]),
+      threads: 2,
+      runsPerThread: 1,
+      memoryLimitMb: 128,
+      logger,
+    });
     try {
       await pool.start();
       await expect.poll(() => warnings.length, { timeout: 20_000, interval: 50 }).toBeGreaterThanOrEqual(4);
-      expect(warnings[0]).toMatch(/^a workflow thread ended \(an error nothing caught\); the runs it held failed, saying why, another starts in 0\.25 s$/);
+      expect(warnings[0]).toMatch(
+        /^a workflow thread ended \(an error nothing caught\); the runs it held failed, saying why, another starts in 0\.25 s$/,
+      );
       expect(warnings[3]).toMatch(/another starts in 2 s$/);
     } finally {
       await pool.close();
@@ -154,7 +187,10 @@ export class W { @workflow({ name: "w_version" }) async run() { return { version
     const thread = new WorkflowThread(128, snapshot);
     try {
       expect((await thread.loaded).workflows.map((w) => w.name)).toEqual(["w_version"]);
-      const run = await thread.run({ runId: "r1", workflow: "w_version", params: {}, executionId: "e1", org: null, userConfig: {} }, { onLogs() {}, onConfig: async () => undefined });
+      const run = await thread.run(
+        { runId: "r1", workflow: "w_version", params: {}, executionId: "e1", org: null, userConfig: {} },
+        { onLogs() {}, onConfig: async () => undefined },
+      );
       expect(JSON.parse((run.end as { result: string }).result)).toEqual({ version: 1, extra: "kept" });
     } finally {
       await thread.stop("done");

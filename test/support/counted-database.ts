@@ -6,11 +6,18 @@ import { GroupCommit } from "../../src/storage/group-commit.ts";
  * `real` with its driver's round trips counted: write transactions (batches) and reads, execution
  * bookkeeping's included, whose reads ride along in its batches (as on PostgreSQL) on either database.
  */
-export function countedDatabase(real: Database): { db: Database; trips: { transactions: number; reads: number }; reset(): void } {
+export function countedDatabase(real: Database): {
+  db: Database;
+  trips: { transactions: number; reads: number };
+  reset(): void;
+} {
   const trips = { transactions: 0, reads: 0 };
   const direct = {
     ...real.direct,
-    batch: (statements: SqlStatement[], options?: BatchOptions) => (trips.transactions++, real.direct.batch(statements, options)),
+    batch: (statements: SqlStatement[], options?: BatchOptions) => (
+      trips.transactions++,
+      real.direct.batch(statements, options)
+    ),
     query: <T>(statement: SqlStatement) => (trips.reads++, real.direct.query<T>(statement)),
   };
   return {

@@ -86,8 +86,14 @@ export function needlesOf(text: string, secret: string, prefix: string): Needle[
 
 export function needlesFor(secret: TestSecret): Needle[] {
   // Each line of a multi-line secret is a secret of its own: a stack trace repeats them one by one.
-  const lines = secret.plaintext.includes("\n") ? secret.plaintext.split("\n").map((line, i) => needlesOf(line.trim(), secret.label, `line ${i + 1} `)) : [];
-  return [...needlesOf(secret.plaintext, secret.label, ""), ...needlesOf(secret.core, secret.label, "core "), ...lines.flat()];
+  const lines = secret.plaintext.includes("\n")
+    ? secret.plaintext.split("\n").map((line, i) => needlesOf(line.trim(), secret.label, `line ${i + 1} `))
+    : [];
+  return [
+    ...needlesOf(secret.plaintext, secret.label, ""),
+    ...needlesOf(secret.core, secret.label, "core "),
+    ...lines.flat(),
+  ];
 }
 
 export interface Haystack {
@@ -110,7 +116,8 @@ export function findLeaks(haystacks: Haystack[], needles: Needle[]): Leak[] {
       if (typeof content === "string") found = content.includes(needle.text);
       else {
         found = content.includes(Buffer.from(needle.text, "utf8"));
-        if (!found && (needle.form === "raw" || needle.form === "core raw")) found = content.includes(Buffer.from(needle.text, "utf16le"));
+        if (!found && (needle.form === "raw" || needle.form === "core raw"))
+          found = content.includes(Buffer.from(needle.text, "utf16le"));
       }
       if (found) leaks.push({ where, secret: needle.secret, form: needle.form });
     }
@@ -128,4 +135,3 @@ export function filesUnder(dir: string): Haystack[] {
   }
   return out;
 }
-

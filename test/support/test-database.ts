@@ -8,7 +8,8 @@ export type TestProvider = "sqlite" | "postgresql";
 
 export function testProvider(): TestProvider {
   const provider = process.env.BIFROST_TEST_DB ?? "sqlite";
-  if (provider !== "sqlite" && provider !== "postgresql") throw new Error(`BIFROST_TEST_DB must be sqlite or postgresql, not ${provider}`);
+  if (provider !== "sqlite" && provider !== "postgresql")
+    throw new Error(`BIFROST_TEST_DB must be sqlite or postgresql, not ${provider}`);
   return provider;
 }
 
@@ -30,7 +31,13 @@ export async function createTestDatabase(provider = testProvider()): Promise<Tes
   const dir = mkdtempSync(join(tmpdir(), "bifrost-test-"));
   if (provider === "sqlite") {
     const file = join(dir, "bifrost.db");
-    return { provider, url: `file:${file}`, dir, file, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      provider,
+      url: `file:${file}`,
+      dir,
+      file,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const name = `bifrost_test_${randomBytes(6).toString("hex")}`;
   await withAdminClient((client) => client.query(`CREATE DATABASE ${name}`));
@@ -69,7 +76,13 @@ export async function dumpAllTables(db: TestDatabase): Promise<string> {
     const conn = new Sqlite(db.file!, { readonly: true });
     try {
       const tables = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
-      return tables.map((t) => JSON.stringify(withoutLastUse(t.name, conn.prepare(`SELECT * FROM "${t.name}"`).all() as Record<string, unknown>[]))).join("\n");
+      return tables
+        .map((t) =>
+          JSON.stringify(
+            withoutLastUse(t.name, conn.prepare(`SELECT * FROM "${t.name}"`).all() as Record<string, unknown>[]),
+          ),
+        )
+        .join("\n");
     } finally {
       conn.close();
     }
@@ -77,9 +90,14 @@ export async function dumpAllTables(db: TestDatabase): Promise<string> {
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   try {
-    const { rows: tables } = await client.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public'");
+    const { rows: tables } = await client.query<{ tablename: string }>(
+      "SELECT tablename FROM pg_tables WHERE schemaname = 'public'",
+    );
     const parts: string[] = [];
-    for (const t of tables) parts.push(JSON.stringify(withoutLastUse(t.tablename, (await client.query(`SELECT * FROM "${t.tablename}"`)).rows)));
+    for (const t of tables)
+      parts.push(
+        JSON.stringify(withoutLastUse(t.tablename, (await client.query(`SELECT * FROM "${t.tablename}"`)).rows)),
+      );
     return parts.join("\n");
   } finally {
     await client.end();

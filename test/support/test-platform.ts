@@ -63,7 +63,12 @@ export interface ApiResponse<T = any> {
   text: string;
 }
 
-export type Api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<ApiResponse>;
+export type Api = (
+  method: string,
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<ApiResponse>;
 
 /** The real platform (real database of the provider under test) serving HTTP on a free port. */
 export async function startTestPlatform(options: TestPlatformOptions = {}): Promise<TestPlatform> {
@@ -97,25 +102,27 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
   const worker = options.worker ? await startWorker(platform, { catalog: server.catalog }) : undefined;
   const admin = await platform.tokens.create({ role: "admin" }, "test-admin", "test");
 
-  const api = (token: string | null): Api => async (method, path, body, headers = {}) => {
-    const response = await fetch(server.url + path, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-        ...headers,
-      },
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = text;
-    }
-    return { status: response.status, body: parsed, text };
-  };
+  const api =
+    (token: string | null): Api =>
+    async (method, path, body, headers = {}) => {
+      const response = await fetch(server.url + path, {
+        method,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...headers,
+        },
+        body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      let parsed: unknown;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = text;
+      }
+      return { status: response.status, body: parsed, text };
+    };
 
   const testPlatform: TestPlatform = {
     platform,

@@ -56,14 +56,21 @@ describe("collectingLogger", () => {
     const stored = entries.reduce((n, e) => n + e.message.length, 0);
     expect(entries.length).toBeLessThanOrEqual(RUN_LOG_LIMITS.lines);
     expect(stored).toBeLessThanOrEqual(RUN_LOG_LIMITS.characters + 200);
-    expect(entries.at(-1)).toMatchObject({ level: "warn", message: expect.stringMatching(/later lines were dropped$/) });
+    expect(entries.at(-1)).toMatchObject({
+      level: "warn",
+      message: expect.stringMatching(/later lines were dropped$/),
+    });
   });
 });
 
 describe("storedResult", () => {
   it("stores what JSON holds: undefined as null, dates as strings, functions dropped", () => {
     expect(storedResult("w", undefined)).toBe("null");
-    expect(JSON.parse(storedResult("w", { n: 1, at: new Date(0), f: () => 1, list: [undefined] }))).toEqual({ n: 1, at: "1970-01-01T00:00:00.000Z", list: [null] });
+    expect(JSON.parse(storedResult("w", { n: 1, at: new Date(0), f: () => 1, list: [undefined] }))).toEqual({
+      n: 1,
+      at: "1970-01-01T00:00:00.000Z",
+      list: [null],
+    });
   });
 
   it("refuses a result over the limit, saying how large it was and what the limit is", () => {
@@ -76,7 +83,12 @@ describe("storedResult", () => {
       }
     })();
     expect(error).toBeInstanceOf(ResultTooLargeError);
-    expect(error).toMatchObject({ code: "PAYLOAD_TOO_LARGE", characters: 11, limit: 10, message: expect.stringContaining("11 characters of JSON; a run may return at most 10") });
+    expect(error).toMatchObject({
+      code: "PAYLOAD_TOO_LARGE",
+      characters: 11,
+      limit: 10,
+      message: expect.stringContaining("11 characters of JSON; a run may return at most 10"),
+    });
   });
 
   it("throws what JSON.stringify throws for what JSON cannot hold", () => {
@@ -95,10 +107,20 @@ describe("storedResult", () => {
     expect(storedResult("w", nest(MAX_RESULT_DEPTH))).toHaveLength(2 * MAX_RESULT_DEPTH + 6);
     // Deep enough for JSON.stringify to pass and a recursive scrub to overflow; and too deep for JSON.stringify.
     for (const depth of [5_000, 20_000]) {
-      expect(() => storedResult("w", nest(depth))).toThrow(expect.objectContaining({ code: "RESULT_INVALID", message: expect.stringContaining(`nested deeper than ${MAX_RESULT_DEPTH} levels`) }));
+      expect(() => storedResult("w", nest(depth))).toThrow(
+        expect.objectContaining({
+          code: "RESULT_INVALID",
+          message: expect.stringContaining(`nested deeper than ${MAX_RESULT_DEPTH} levels`),
+        }),
+      );
     }
     expect(() => storedResult("w", { list: ["ok", "lone \ud800"] })).toThrow(
-      expect.objectContaining({ code: "RESULT_INVALID", message: expect.stringMatching(/^Workflow "w" returned a result the platform cannot store: result\.list\[1\]: not valid Unicode/) }),
+      expect.objectContaining({
+        code: "RESULT_INVALID",
+        message: expect.stringMatching(
+          /^Workflow "w" returned a result the platform cannot store: result\.list\[1\]: not valid Unicode/,
+        ),
+      }),
     );
   });
 });

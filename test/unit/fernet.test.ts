@@ -2,12 +2,18 @@ import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Fernet, InvalidFernetTokenError, decodeBase64Url, deriveFernetKey } from "../../src/crypto/index.ts";
 
-const vectors = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/vectors/${name}`, import.meta.url), "utf8"));
+const vectors = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../fixtures/vectors/${name}`, import.meta.url), "utf8"));
 const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
 describe("Fernet", () => {
   it("has vectors that match the shared originals, where those are beside the project", () => {
-    for (const name of ["fernet/generate.json", "fernet/verify.json", "fernet/invalid.json", "bifrost/derivation.json"]) {
+    for (const name of [
+      "fernet/generate.json",
+      "fernet/verify.json",
+      "fernet/invalid.json",
+      "bifrost/derivation.json",
+    ]) {
       const shared = new URL(`../../../shared/vectors/${name}`, import.meta.url);
       if (existsSync(shared)) expect(vectors(name), name).toEqual(JSON.parse(readFileSync(shared, "utf8")));
     }
@@ -34,7 +40,9 @@ describe("Fernet", () => {
   describe("spec vectors: invalid", () => {
     for (const v of vectors("fernet/invalid.json")) {
       it(`refuses a token: ${v.desc}`, () => {
-        expect(() => new Fernet(v.secret).decrypt(v.token, { ttlSeconds: v.ttl_sec, now: seconds(v.now) })).toThrow(InvalidFernetTokenError);
+        expect(() => new Fernet(v.secret).decrypt(v.token, { ttlSeconds: v.ttl_sec, now: seconds(v.now) })).toThrow(
+          InvalidFernetTokenError,
+        );
       });
     }
   });
@@ -64,7 +72,17 @@ describe("Fernet", () => {
     expect(decodeBase64Url("-_-_QQ==")).toEqual(bytes);
     expect(decodeBase64Url("-_-_QQ")).toEqual(bytes);
     expect(decodeBase64Url("")).toEqual(Buffer.alloc(0));
-    for (const text of ["+/+/QQ==", "-_-_ QQ==", "-_-_\nQQ", "-_-_QQ===", "-_-_Q", "-_-_QR==", "-_=-_QQ", "-_-_QQ%", "=-_-_QQ"]) {
+    for (const text of [
+      "+/+/QQ==",
+      "-_-_ QQ==",
+      "-_-_\nQQ",
+      "-_-_QQ===",
+      "-_-_Q",
+      "-_-_QR==",
+      "-_=-_QQ",
+      "-_-_QQ%",
+      "=-_-_QQ",
+    ]) {
       expect(decodeBase64Url(text), text).toBeNull();
     }
     // A token with an alphabet slip is refused as base64, before its signature is checked.
@@ -91,7 +109,10 @@ describe("Bifrost key derivation (vectors made with Python cryptography)", () =>
     it("makes tokens that the derived key opens the way Python does (same layout, same key)", () => {
       const fernet = new Fernet(deriveFernetKey(v.BIFROST_SECRET_KEY));
       const pythonToken = Buffer.from(v.fernetToken, "base64url");
-      const ours = fernet.encrypt(v.plaintext, { now: Number(pythonToken.readBigUInt64BE(1)), iv: pythonToken.subarray(9, 25) });
+      const ours = fernet.encrypt(v.plaintext, {
+        now: Number(pythonToken.readBigUInt64BE(1)),
+        iv: pythonToken.subarray(9, 25),
+      });
       expect(ours).toBe(v.fernetToken);
     });
   }

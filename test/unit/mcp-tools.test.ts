@@ -21,9 +21,14 @@ describe("@workflow userConfig", () => {
     expect(definition).toMatchObject({ userConfig: ["api-key", "partner-token"], readOnly: true });
   });
 
-  it.each(["", "-leading", "has space", "x".repeat(101), "\u212Aey"])("refuses %j, which no Config-* header can carry", (name) => {
-    expect(() => workflow({ name: "bad_user_config", userConfig: [name] })).toThrow(/userConfig .* is not a Config-<Name> header name/);
-  });
+  it.each(["", "-leading", "has space", "x".repeat(101), "\u212Aey"])(
+    "refuses %j, which no Config-* header can carry",
+    (name) => {
+      expect(() => workflow({ name: "bad_user_config", userConfig: [name] })).toThrow(
+        /userConfig .* is not a Config-<Name> header name/,
+      );
+    },
+  );
 });
 
 const info = (over: Partial<WorkflowInfo>): WorkflowInfo => ({
@@ -45,20 +50,39 @@ const info = (over: Partial<WorkflowInfo>): WorkflowInfo => ({
 
 describe("toTool", () => {
   it("marks params that are no object schema as one, and drops the dialect", () => {
-    const tool = toTool(info({ params: { $schema: "https://json-schema.org/draft/2020-12/schema", anyOf: [{ type: "object" }, { type: "object" }] } }));
+    const tool = toTool(
+      info({
+        params: {
+          $schema: "https://json-schema.org/draft/2020-12/schema",
+          anyOf: [{ type: "object" }, { type: "object" }],
+        },
+      }),
+    );
     expect(tool.inputSchema).toEqual({ type: "object", anyOf: [{ type: "object" }, { type: "object" }] });
   });
 
   it("gives an outputSchema only for an object result", () => {
     expect(toTool(info({ result: { type: "string" } }))).not.toHaveProperty("outputSchema");
-    expect(toTool(info({ result: { type: "object", properties: {} } })).outputSchema).toEqual({ type: "object", properties: {} });
+    expect(toTool(info({ result: { type: "object", properties: {} } })).outputSchema).toEqual({
+      type: "object",
+      properties: {},
+    });
   });
 });
 
 describe("mcpClientConfig", () => {
   it("needs no Config-* header when no tool declares one, and encodes the org in the URL", () => {
-    const built = mcpClientConfig({ baseUrl: "https://b.example/", org: "Acme Corp", client: "claude", userConfig: [] });
+    const built = mcpClientConfig({
+      baseUrl: "https://b.example/",
+      org: "Acme Corp",
+      client: "claude",
+      userConfig: [],
+    });
     expect(built.url).toBe("https://b.example/mcp/Acme%20Corp");
-    expect(built.config).toEqual({ mcpServers: { "bifrost-acme-corp": { type: "http", url: built.url, headers: { Authorization: "Bearer ${BIFROST_TOKEN}" } } } });
+    expect(built.config).toEqual({
+      mcpServers: {
+        "bifrost-acme-corp": { type: "http", url: built.url, headers: { Authorization: "Bearer ${BIFROST_TOKEN}" } },
+      },
+    });
   });
 });

@@ -15,9 +15,12 @@ describe("config keys", () => {
     expect(normalizeConfigKey("Stripe-API.Key name")).toBe("stripe_api_key_name");
   });
 
-  it.each([`${KELVIN}ey`, "ｋｅｙ", "ke\u0131", "stra\u00dfe", "İd", "ﬁle"])("refuse %s, which Unicode would fold into ASCII or another key", (key) => {
-    expect(() => normalizeConfigKey(key)).toThrow(expect.objectContaining({ code: "INVALID_CONFIG_KEY" }));
-  });
+  it.each([`${KELVIN}ey`, "ｋｅｙ", "ke\u0131", "stra\u00dfe", "İd", "ﬁle"])(
+    "refuse %s, which Unicode would fold into ASCII or another key",
+    (key) => {
+      expect(() => normalizeConfigKey(key)).toThrow(expect.objectContaining({ code: "INVALID_CONFIG_KEY" }));
+    },
+  );
 
   it("name the character refused by its code point", () => {
     expect(() => normalizeConfigKey(`stripe_api_${KELVIN}ey`)).toThrow(/found "\u212A" \(U\+212A\)/);
@@ -33,26 +36,47 @@ describe("per-user config names", () => {
 
 describe("in a workflow", () => {
   class Reader {
-    @workflow({ name: "folding_reader", params: z.object({ key: z.string(), header: z.string() }), secrets: ["Api-Token"] })
+    @workflow({
+      name: "folding_reader",
+      params: z.object({ key: z.string(), header: z.string() }),
+      secrets: ["Api-Token"],
+    })
     async read(ctx: ExecutionContext, { key, header }: { key: string; header: string }) {
       return { value: await config.get(key, { default: null }), header: ctx.userConfig.get(header) ?? null };
     }
   }
-  const configs = { api_token: { type: "secret" as const, value: "tok" }, key: { type: "string" as const, value: "plain" } };
+  const configs = {
+    api_token: { type: "secret" as const, value: "tok" },
+    key: { type: "string" as const, value: "plain" },
+  };
 
   it("reads keys and per-user config by the same rule as the platform", async () => {
-    const run = await runWorkflow(Reader, "read", { key: "API.Token", header: "User_Name" }, { configs, userConfig: { "User-Name": "ada" } });
+    const run = await runWorkflow(
+      Reader,
+      "read",
+      { key: "API.Token", header: "User_Name" },
+      { configs, userConfig: { "User-Name": "ada" } },
+    );
     expect(run.result).toEqual({ value: "tok", header: "ada" });
   });
 
   it("does not read a key or a per-user config through a Kelvin sign", async () => {
-    await expect(runWorkflow(Reader, "read", { key: `${KELVIN}ey`, header: "x" }, { configs })).rejects.toMatchObject({ code: "INVALID_CONFIG_KEY" });
-    const run = await runWorkflow(Reader, "read", { key: "key", header: `${KELVIN}ey` }, { configs, userConfig: { Key: "ada" } });
+    await expect(runWorkflow(Reader, "read", { key: `${KELVIN}ey`, header: "x" }, { configs })).rejects.toMatchObject({
+      code: "INVALID_CONFIG_KEY",
+    });
+    const run = await runWorkflow(
+      Reader,
+      "read",
+      { key: "key", header: `${KELVIN}ey` },
+      { configs, userConfig: { Key: "ada" } },
+    );
     expect(run.result).toEqual({ value: "plain", header: null });
   });
 
   it("refuses a declared secret that is no config key when the workflow is declared", () => {
-    expect(() => workflow({ name: "kelvin_secret", secrets: [`stripe_api_${KELVIN}ey`] })).toThrow(/secret "stripe_api_\u212Aey" is not a config key/);
+    expect(() => workflow({ name: "kelvin_secret", secrets: [`stripe_api_${KELVIN}ey`] })).toThrow(
+      /secret "stripe_api_\u212Aey" is not a config key/,
+    );
     expect(() => workflow({ name: "bad_secret", secrets: ["semi;colon"] })).toThrow(/is not a config key/);
   });
 });

@@ -67,7 +67,9 @@ describe("captureConsole", () => {
         process.stdout.write(Buffer.from(", ü-secret").toString("binary"), "binary");
         process.stdout.write(Buffer.from([0x2c, 0x20, 0xc3]));
         process.stdout.write("\xbc)", "latin1");
-        expect(() => process.stdout.write("lost", "utf-9" as BufferEncoding)).toThrow(expect.objectContaining({ code: "ERR_UNKNOWN_ENCODING" }));
+        expect(() => process.stdout.write("lost", "utf-9" as BufferEncoding)).toThrow(
+          expect.objectContaining({ code: "ERR_UNKNOWN_ENCODING" }),
+        );
         process.stdout.write(" and a line written in pieces: to");
         process.stdout.write("ken\n");
         process.stderr.write("to stderr\n");
@@ -114,7 +116,11 @@ describe("captureConsole", () => {
       Object.assign(process.stdout, { write: saved.out });
     }
     const onePiece = inspect(secret, { maxStringLength: Infinity, breakLength: Infinity }).slice(1, -1);
-    expect(lines.map(([, message]) => message.replace(onePiece, "…"))).toEqual(["{ secret: '…' }", "{ nested: { secret: '…' } }", expect.stringContaining("'…'")]);
+    expect(lines.map(([, message]) => message.replace(onePiece, "…"))).toEqual([
+      "{ secret: '…' }",
+      "{ nested: { secret: '…' } }",
+      expect.stringContaining("'…'"),
+    ]);
     expect(inspect({ secret })).toContain("more characters");
     expect(inspect({ secret: secret.slice(0, 200) })).toContain("' +\n");
   });
@@ -131,9 +137,15 @@ describe("captureConsole", () => {
     } finally {
       restore();
     }
-    expect(lines[0][1]).toBe(`<Buffer ${Buffer.from(secret).toString("hex").replace(/(..)(?!$)/g, "$1 ")}>`);
+    expect(lines[0][1]).toBe(
+      `<Buffer ${Buffer.from(secret)
+        .toString("hex")
+        .replace(/(..)(?!$)/g, "$1 ")}>`,
+    );
     expect(lines[1][1]).not.toContain("more item");
-    expect(new SecretScrubber([secret]).scrub(lines.map(([, message]) => message).join("\n"))).toBe("<Buffer [REDACTED]>\n" + lines[1][1]);
+    expect(new SecretScrubber([secret]).scrub(lines.map(([, message]) => message).join("\n"))).toBe(
+      "<Buffer [REDACTED]>\n" + lines[1][1],
+    );
     expect(inspect(Buffer.from(secret))).toContain("more bytes");
     expect(inspect([...secret])).toContain("more items");
   });
@@ -169,7 +181,12 @@ describe("captureConsole", () => {
       restore();
     }
     expect(lines).toEqual([
-      ["warn", expect.stringMatching(/^A line of 300,023 characters written to stdout in pieces was not kept: a line is logged whole or not at all .* held up to 262,144 characters$/)],
+      [
+        "warn",
+        expect.stringMatching(
+          /^A line of 300,023 characters written to stdout in pieces was not kept: a line is logged whole or not at all .* held up to 262,144 characters$/,
+        ),
+      ],
       ["info", "after"],
       ["warn", expect.stringMatching(/^A line of 300,000 characters written to stderr in pieces was not kept/)],
     ]);

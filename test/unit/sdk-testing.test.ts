@@ -8,7 +8,12 @@ import { UserReport } from "../../examples/workflows/user-report.ts";
 
 describe("runWorkflow (bifrost-ts/sdk/testing)", () => {
   it("runs a workflow with in-memory configs, its params parsed by its schema", async () => {
-    const run = await runWorkflow(Billing, "chargeCard", { amount: 5 }, { configs: { stripe_api_key: { type: "secret", value: "sk_test_123" } }, org: { id: "o1", name: "acme" } });
+    const run = await runWorkflow(
+      Billing,
+      "chargeCard",
+      { amount: 5 },
+      { configs: { stripe_api_key: { type: "secret", value: "sk_test_123" } }, org: { id: "o1", name: "acme" } },
+    );
     expect(run.result).toEqual({ charged: 5, currency: "EUR", chargeId: "ch_test_5_eur" });
     expect(run.logs.map((l) => l.message)).toEqual(["charging 5 EUR for acme"]);
   });
@@ -19,27 +24,47 @@ describe("runWorkflow (bifrost-ts/sdk/testing)", () => {
     // the value may appear. (Its characters are chosen to appear in none of the expected output.)
     const secret = "sk_live_QwErTyUiOp";
     const runs = [
-      await runWorkflow(Billing, "chargeCard", { amount: 5 }, { configs: { stripe_api_key: { type: "secret", value: secret } }, org: { id: "o1", name: "acme" } }),
+      await runWorkflow(
+        Billing,
+        "chargeCard",
+        { amount: 5 },
+        { configs: { stripe_api_key: { type: "secret", value: secret } }, org: { id: "o1", name: "acme" } },
+      ),
       await runWorkflow(UserReport, "run", {}, { userConfig: { "Api-Key": secret } }),
       await runWorkflow(Greetings, "greet", { name: "Ada" }),
     ];
     for (const run of runs) {
       const shown = JSON.stringify([run.result, run.logs]);
-      for (let i = 0; i + 3 <= secret.length; i++) expect(shown, `${shown} shows ${JSON.stringify(secret.slice(i, i + 3))}`).not.toContain(secret.slice(i, i + 3));
+      for (let i = 0; i + 3 <= secret.length; i++)
+        expect(shown, `${shown} shows ${JSON.stringify(secret.slice(i, i + 3))}`).not.toContain(secret.slice(i, i + 3));
     }
   });
 
   it("uses config defaults and per-user config like the worker", async () => {
     expect((await runWorkflow(Greetings, "greet", { name: "Ada" })).result).toEqual({ message: "Hello, Ada!" });
-    expect((await runWorkflow(Greetings, "greet", { name: "Ada" }, { configs: { greeting: { type: "string", value: "Hi" } } })).result).toEqual({ message: "Hi, Ada!" });
-    expect((await runWorkflow(UserReport, "run", {}, { userConfig: { "Api-Key": "k" } })).result).toEqual({ days: 7, authenticatedAs: "user key provided" });
+    expect(
+      (
+        await runWorkflow(
+          Greetings,
+          "greet",
+          { name: "Ada" },
+          { configs: { greeting: { type: "string", value: "Hi" } } },
+        )
+      ).result,
+    ).toEqual({ message: "Hi, Ada!" });
+    expect((await runWorkflow(UserReport, "run", {}, { userConfig: { "Api-Key": "k" } })).result).toEqual({
+      days: 7,
+      authenticatedAs: "user key provided",
+    });
   });
 
   it("refuses bad params and undeclared secrets as the platform does", async () => {
     await expect(runWorkflow(Billing, "chargeCard", { amount: -1 })).rejects.toBeInstanceOf(ValidationError);
     class Sneaky {}
     await expect(runWorkflow(Sneaky, "nothing")).rejects.toThrow("Sneaky.nothing is not a @workflow method");
-    await expect(runWorkflow(Greetings, "greet", { name: "x" }, { configs: { greeting: { type: "secret", value: "s3cr3t" } } })).rejects.toBeInstanceOf(SecretAccessError);
+    await expect(
+      runWorkflow(Greetings, "greet", { name: "x" }, { configs: { greeting: { type: "secret", value: "s3cr3t" } } }),
+    ).rejects.toBeInstanceOf(SecretAccessError);
   });
 
   it("refuses a result larger than the worker stores, as the platform does", async () => {
@@ -49,7 +74,10 @@ describe("runWorkflow (bifrost-ts/sdk/testing)", () => {
         return "x".repeat(chars);
       }
     }
-    await expect(runWorkflow(Report, "build", { chars: 5_000_000 })).rejects.toMatchObject({ name: "ResultTooLargeError", code: "PAYLOAD_TOO_LARGE" });
+    await expect(runWorkflow(Report, "build", { chars: 5_000_000 })).rejects.toMatchObject({
+      name: "ResultTooLargeError",
+      code: "PAYLOAD_TOO_LARGE",
+    });
     expect((await runWorkflow(Report, "build", { chars: 10 })).result).toBe("x".repeat(10));
   });
 
@@ -64,7 +92,10 @@ describe("runWorkflow (bifrost-ts/sdk/testing)", () => {
         return { key, encoded: Buffer.from(key).toString("base64"), when: new Date(0) };
       }
     }
-    const options = { configs: { api_key: { type: "secret" as const, value: secret } }, userConfig: { token: "user-token-0123456789" } };
+    const options = {
+      configs: { api_key: { type: "secret" as const, value: secret } },
+      userConfig: { token: "user-token-0123456789" },
+    };
     const run = await runWorkflow(Leaky, "run", { fail: false }, options);
     expect(run.result).toEqual({ key: "[REDACTED]", encoded: "[REDACTED]", when: "1970-01-01T00:00:00.000Z" });
     expect(run.logs.map((l) => l.message)).toEqual(["using [REDACTED] and [REDACTED]"]);
@@ -86,14 +117,24 @@ describe("runWorkflow (bifrost-ts/sdk/testing)", () => {
         return config.get("nowhere");
       }
     }
-    await expect(runWorkflow(Typed, "run")).rejects.toMatchObject({ name: "ResultInvalidError", code: "RESULT_INVALID", message: expect.stringContaining("result.count") });
-    await expect(runWorkflow(Typed, "missing", {}, { org: { id: "o1", name: "acme" } })).rejects.toThrow('Config "nowhere" is not set for org acme nor at global scope');
+    await expect(runWorkflow(Typed, "run")).rejects.toMatchObject({
+      name: "ResultInvalidError",
+      code: "RESULT_INVALID",
+      message: expect.stringContaining("result.count"),
+    });
+    await expect(runWorkflow(Typed, "missing", {}, { org: { id: "o1", name: "acme" } })).rejects.toThrow(
+      'Config "nowhere" is not set for org acme nor at global scope',
+    );
   });
 
   it("writes configs as the worker does: typed values checked, no secret stored as a plain config, reads copied", async () => {
     const secret = "sk_live_write_parity_0123";
     class Writer {
-      @workflow({ name: "writer_parity", secrets: ["api_key"], params: z.object({ how: z.enum(["copy", "boxed", "bad_int", "as_secret", "mutate"]) }) })
+      @workflow({
+        name: "writer_parity",
+        secrets: ["api_key"],
+        params: z.object({ how: z.enum(["copy", "boxed", "bad_int", "as_secret", "mutate"]) }),
+      })
       async run(_ctx: ExecutionContext, { how }: { how: string }) {
         const key = await config.getString("api_key");
         if (how === "copy") await config.set("plain_copy", { token: key });
@@ -107,11 +148,25 @@ describe("runWorkflow (bifrost-ts/sdk/testing)", () => {
         return "written";
       }
     }
-    const options = { configs: { api_key: { type: "secret" as const, value: secret }, settings: { type: "json" as const, value: { n: 1 } } } };
-    await expect(runWorkflow(Writer, "run", { how: "copy" }, options)).rejects.toMatchObject({ code: "SECRET_COPY_DENIED" });
-    await expect(runWorkflow(Writer, "run", { how: "boxed" }, options)).rejects.toMatchObject({ code: "SECRET_COPY_DENIED" });
-    await expect(runWorkflow(Writer, "run", { how: "bad_int" }, options)).rejects.toMatchObject({ code: "INVALID_CONFIG_VALUE" });
-    expect((await runWorkflow(Writer, "run", { how: "as_secret" }, options)).configs.kept_secret).toEqual({ type: "secret", value: secret });
+    const options = {
+      configs: {
+        api_key: { type: "secret" as const, value: secret },
+        settings: { type: "json" as const, value: { n: 1 } },
+      },
+    };
+    await expect(runWorkflow(Writer, "run", { how: "copy" }, options)).rejects.toMatchObject({
+      code: "SECRET_COPY_DENIED",
+    });
+    await expect(runWorkflow(Writer, "run", { how: "boxed" }, options)).rejects.toMatchObject({
+      code: "SECRET_COPY_DENIED",
+    });
+    await expect(runWorkflow(Writer, "run", { how: "bad_int" }, options)).rejects.toMatchObject({
+      code: "INVALID_CONFIG_VALUE",
+    });
+    expect((await runWorkflow(Writer, "run", { how: "as_secret" }, options)).configs.kept_secret).toEqual({
+      type: "secret",
+      value: secret,
+    });
     expect((await runWorkflow(Writer, "run", { how: "mutate" }, options)).result).toEqual({ n: 1 });
   });
 });

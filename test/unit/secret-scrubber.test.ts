@@ -15,7 +15,7 @@ describe("SecretScrubber", () => {
     ["base64url", Buffer.from("p@ss word/ü").toString("base64url")],
     ["URL-encoded", encodeURIComponent("p@ss word/ü")],
     ["form-encoded", "p%40ss+word%2F%C3%BC"],
-    ["JSON-escaped", JSON.stringify({ v: 'p@ss word/ü' })],
+    ["JSON-escaped", JSON.stringify({ v: "p@ss word/ü" })],
     ["hex", Buffer.from(secret).toString("hex")],
     ["HEX", Buffer.from(secret).toString("hex").toUpperCase()],
   ])("redacts the %s form", (_name, text) => {
@@ -25,24 +25,33 @@ describe("SecretScrubber", () => {
     expect(out).not.toContain("p@ss word");
   });
 
-  it.each([0, 1, 2, 3, 4, 5])("redacts base64 and base64url inside the encoding of a longer text, %i bytes before the value, and the groups holding its first and last bytes", (before) => {
-    const prefix = "Authorization: Basic ";
-    for (const value of [secret, "p@ss word/ü", "8-bytes!"]) {
-      const n = Buffer.byteLength(value);
-      const bytes = Buffer.from(`${"u".repeat(before)}${value}:more`);
-      for (const encoded of [bytes.toString("base64"), bytes.toString("base64url")]) {
-        // Every 4-character group that holds a byte of the value goes: the groups of bytes
-        // floor(before / 3) to ceil((before + n) / 3).
-        const expected = `${prefix}${encoded.slice(0, 4 * Math.floor(before / 3))}[REDACTED]${encoded.slice(4 * Math.ceil((before + n) / 3))}`;
-        expect(scrubber.with(["8-bytes!"]).scrub(`${prefix}${encoded}`), `${value} after ${before}`).toBe(expected);
+  it.each([0, 1, 2, 3, 4, 5])(
+    "redacts base64 and base64url inside the encoding of a longer text, %i bytes before the value, and the groups holding its first and last bytes",
+    (before) => {
+      const prefix = "Authorization: Basic ";
+      for (const value of [secret, "p@ss word/ü", "8-bytes!"]) {
+        const n = Buffer.byteLength(value);
+        const bytes = Buffer.from(`${"u".repeat(before)}${value}:more`);
+        for (const encoded of [bytes.toString("base64"), bytes.toString("base64url")]) {
+          // Every 4-character group that holds a byte of the value goes: the groups of bytes
+          // floor(before / 3) to ceil((before + n) / 3).
+          const expected = `${prefix}${encoded.slice(0, 4 * Math.floor(before / 3))}[REDACTED]${encoded.slice(4 * Math.ceil((before + n) / 3))}`;
+          expect(scrubber.with(["8-bytes!"]).scrub(`${prefix}${encoded}`), `${value} after ${before}`).toBe(expected);
+        }
       }
-    }
-  });
+    },
+  );
 
   it("matches short values inside longer base64 only where 6 of their bytes fall in whole groups", () => {
-    expect(formsOf("7bytes!").filter((f) => f.before + f.after > 0).map((f) => f.text.length)).toEqual([8, 8, 8, 8]);
+    expect(
+      formsOf("7bytes!")
+        .filter((f) => f.before + f.after > 0)
+        .map((f) => f.text.length),
+    ).toEqual([8, 8, 8, 8]);
     expect(formsOf("5byte").filter((f) => f.before + f.after > 0)).toEqual([]);
-    expect(new SecretScrubber(["5byte"]).scrub(Buffer.from("ab5bytexyz").toString("base64"))).not.toContain("[REDACTED]");
+    expect(new SecretScrubber(["5byte"]).scrub(Buffer.from("ab5bytexyz").toString("base64"))).not.toContain(
+      "[REDACTED]",
+    );
   });
 
   it("takes an escape's backslash along rather than leave it alone before a redaction", () => {
@@ -106,7 +115,9 @@ describe("SecretScrubber", () => {
 
   it("redacts such text where it was escaped: logged as JSON, or by console.log of an object", () => {
     const le = Buffer.from(`x ${secret} y`, "utf16le").toString("utf8");
-    expect(scrubber.scrub(`json ${JSON.stringify({ out: le })}`)).toBe(`json {"out":"x\\u0000 \\u0000[REDACTED]\\u0000 \\u0000y\\u0000"}`);
+    expect(scrubber.scrub(`json ${JSON.stringify({ out: le })}`)).toBe(
+      `json {"out":"x\\u0000 \\u0000[REDACTED]\\u0000 \\u0000y\\u0000"}`,
+    );
     const logged = inspect({ out: le }, { breakLength: Infinity });
     expect(logged).toContain("s\\x00k\\x00");
     expect(scrubber.scrub(logged)).toBe("{ out: 'x\\x00 \\x00[REDACTED]\\x00 \\x00y\\x00' }");
@@ -132,7 +143,14 @@ describe("SecretScrubber", () => {
 
   it("redacts a value in lines longer than a line as worker processes have inspect show it: in one piece", () => {
     // A key file as JSON in lines: its quotes make the inspected form differ from the JSON-escaped one.
-    const value = JSON.stringify({ type: "service_account", private_key: `-----BEGIN KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END KEY-----\n` }, null, 2);
+    const value = JSON.stringify(
+      {
+        type: "service_account",
+        private_key: `-----BEGIN KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END KEY-----\n`,
+      },
+      null,
+      2,
+    );
     const logged = inspect({ key: value }, { breakLength: Infinity });
     expect(new SecretScrubber([value]).scrub(logged)).toBe("{ key: '[REDACTED]' }");
   });
@@ -143,7 +161,11 @@ describe("SecretScrubber", () => {
     const json = JSON.stringify({ a: 'Pa55w0rd"quoted"', b: `${value}"`, c: `${value}\\` });
     expect(json).toContain('"Pa55w0rd\\"quoted');
     // c's JSON text, Pa55w0rd\\\\, is also the value escaped twice (JSON held in JSON): redacted whole.
-    expect(JSON.parse(new SecretScrubber([value]).scrub(json))).toEqual({ a: '[REDACTED]quoted"', b: '[REDACTED]"', c: "[REDACTED]" });
+    expect(JSON.parse(new SecretScrubber([value]).scrub(json))).toEqual({
+      a: '[REDACTED]quoted"',
+      b: '[REDACTED]"',
+      c: "[REDACTED]",
+    });
   });
 
   it("takes a \\uXXXX escape whole rather than cut it when a redaction reaches into it", () => {
@@ -159,7 +181,9 @@ describe("SecretScrubber", () => {
   it("keeps a UTF-16 form only where it shows 4 of the value's characters", () => {
     // Ä, Ö, Ü and ß are C4 00, D6 00, DC 00 and DF 00: each U+FFFD and a NUL once read as UTF-8.
     expect(encodingsOf("ÄÖÜß")).not.toContain("\uFFFD\uFFFD\uFFFD\uFFFD");
-    expect(new SecretScrubber(["ÄÖÜß"]).scrub("binary \uFFFD\uFFFD\uFFFD\uFFFD out")).toBe("binary \uFFFD\uFFFD\uFFFD\uFFFD out");
+    expect(new SecretScrubber(["ÄÖÜß"]).scrub("binary \uFFFD\uFFFD\uFFFD\uFFFD out")).toBe(
+      "binary \uFFFD\uFFFD\uFFFD\uFFFD out",
+    );
     expect(encodingsOf("Äbcde")).toContain("\uFFFDbcde");
   });
 
@@ -169,7 +193,7 @@ describe("SecretScrubber", () => {
     expect(scrubber.scrubJson('{"clean":[1,"two",null]}')).toBe('{"clean":[1,"two",null]}');
   });
 
-  it("keeps a \"__proto__\" key of a result a key, its other contents with it", () => {
+  it('keeps a "__proto__" key of a result a key, its other contents with it', () => {
     const json = `{"__proto__":{"note":"keep me","token":"${secret}"},"other":"${secret}"}`;
     expect(scrubber.scrubJson(json)).toBe('{"__proto__":{"note":"keep me","token":"[REDACTED]"},"other":"[REDACTED]"}');
   });
@@ -177,7 +201,15 @@ describe("SecretScrubber", () => {
   it("always leaves a result JSON, whatever the secrets spell: JSON's own words, numbers, its syntax", () => {
     const common = new SecretScrubber(["true", "null", "2026", '1,"b":2']);
     const json = JSON.stringify({ ok: true, missing: null, year: 2026, id: 120260, text: "true story", a: 1, b: 2 });
-    expect(JSON.parse(common.scrubJson(json))).toEqual({ ok: true, missing: null, year: "[REDACTED]", id: "[REDACTED]", text: "[REDACTED] story", a: 1, b: 2 });
+    expect(JSON.parse(common.scrubJson(json))).toEqual({
+      ok: true,
+      missing: null,
+      year: "[REDACTED]",
+      id: "[REDACTED]",
+      text: "[REDACTED] story",
+      a: 1,
+      b: 2,
+    });
   });
 
   it("decodes and scrubs JSON held in a string, however deep, and leaves it JSON", () => {
@@ -211,7 +243,10 @@ describe("SecretScrubber: the forms code writes", () => {
   url.password = value;
 
   it.each([
-    ["a form body (URLSearchParams: `*` kept, `~` `!` `'` `(` encoded, space as +)", new URLSearchParams({ grant_type: "password", password: value }).toString()],
+    [
+      "a form body (URLSearchParams: `*` kept, `~` `!` `'` `(` encoded, space as +)",
+      new URLSearchParams({ grant_type: "password", password: value }).toString(),
+    ],
     ["a URL's password", url.href],
     ["encodeURI", encodeURI(`https://host/path/${value}`)],
     ["JSON in JSON", JSON.stringify({ body: JSON.stringify({ password: `${value}"` }) })],
@@ -227,7 +262,9 @@ describe("SecretScrubber: the forms code writes", () => {
   it("redacts each line of a multi-line secret on its own: a stack repeats a message's lines, inspect indents them", () => {
     const pem = `-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7zdp7dcX09\n-----END PRIVATE KEY-----`;
     const error = new Error(`bad key ${pem}`);
-    const scrubbed = new SecretScrubber([pem]).scrub(`${error.stack}\n${inspect({ error }, { breakLength: Infinity })}`);
+    const scrubbed = new SecretScrubber([pem]).scrub(
+      `${error.stack}\n${inspect({ error }, { breakLength: Infinity })}`,
+    );
     for (const line of pem.split("\n")) expect(scrubbed).not.toContain(line);
     expect(scrubbed).toContain("at ");
     // Lines shorter than 4 characters (or only spaces) are no secret of their own.
@@ -243,10 +280,13 @@ describe("SecretScrubber: the forms code writes", () => {
  */
 function naiveScrub(values: string[], text: string): string {
   const ranges = naiveRanges(values, text);
-  const skipped = [...text.matchAll(NULS)].flatMap((match) => Array.from({ length: match[0].length }, (_, i) => match.index + i));
+  const skipped = [...text.matchAll(NULS)].flatMap((match) =>
+    Array.from({ length: match[0].length }, (_, i) => match.index + i),
+  );
   if (skipped.length > 0) {
     const kept = Array.from({ length: text.length }, (_, i) => i).filter((i) => !skipped.includes(i));
-    for (const [start, end] of naiveRanges(values, text.replace(NULS, ""))) ranges.push([kept[start], kept[end - 1] + 1]);
+    for (const [start, end] of naiveRanges(values, text.replace(NULS, "")))
+      ranges.push([kept[start], kept[end - 1] + 1]);
   }
   return merged(text, ranges);
 }
@@ -302,12 +342,18 @@ describe("SecretScrubber against the obvious scrubber", () => {
 
   it("redacts exactly the same text, whatever the values and the text", () => {
     fc.assert(
-      fc.property(fc.array(piece, { minLength: 1, maxLength: 8 }), fc.array(fc.oneof(piece, fc.nat(7)), { maxLength: 30 }), (values, parts) => {
-        // The text mixes random pieces with the values and their encodings.
-        const forms = values.flatMap(encodingsOf);
-        const text = parts.map((p) => (typeof p === "number" ? (forms[p % Math.max(forms.length, 1)] ?? "") : p)).join("");
-        expect(new SecretScrubber(values).scrub(text)).toBe(naiveScrub(values, text));
-      }),
+      fc.property(
+        fc.array(piece, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.oneof(piece, fc.nat(7)), { maxLength: 30 }),
+        (values, parts) => {
+          // The text mixes random pieces with the values and their encodings.
+          const forms = values.flatMap(encodingsOf);
+          const text = parts
+            .map((p) => (typeof p === "number" ? (forms[p % Math.max(forms.length, 1)] ?? "") : p))
+            .join("");
+          expect(new SecretScrubber(values).scrub(text)).toBe(naiveScrub(values, text));
+        },
+      ),
       { numRuns: 2_000 },
     );
   });
@@ -318,19 +364,28 @@ describe("SecretScrubber against the obvious scrubber", () => {
     // Values with backslashes and quotes too: their escaped forms end in escapes.
     const escapable = fc.string({ unit: fc.constantFrom("a", "b", "_", "\\", '"', "é"), minLength: 1, maxLength: 10 });
     fc.assert(
-      fc.property(fc.array(escapable, { minLength: 1, maxLength: 6 }), fc.array(fc.oneof(escapable, fc.nat(7)), { maxLength: 20 }), fc.array(fc.tuple(fc.nat(), nul), { minLength: 1, maxLength: 20 }), (values, parts, nuls) => {
-        const forms = values.flatMap(encodingsOf);
-        let text = parts.map((p) => (typeof p === "number" ? (forms[p % Math.max(forms.length, 1)] ?? "") : p)).join("");
-        for (const [at, what] of nuls) text = `${text.slice(0, at % (text.length + 1))}${what}${text.slice(at % (text.length + 1))}`;
-        const scrubber = new SecretScrubber(values);
-        expect(scrubber.scrub(text)).toBe(naiveScrub(values, text));
-        // As JSON: still JSON, and no value is left once the NULs are gone (the text's escaped
-        // ones are escaped twice there, which is not looked for). A value holding a quote may
-        // match JSON's own quotes, and scrubJson refuses that (above).
-        if (values.some((value) => value.includes('"'))) return;
-        const scrubbed = (JSON.parse(scrubber.scrubJson(JSON.stringify({ text }))) as { text: string }).text;
-        for (const value of values.filter((v) => v.length >= 4)) expect(scrubbed.replaceAll("\0", "")).not.toContain(value);
-      }),
+      fc.property(
+        fc.array(escapable, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.oneof(escapable, fc.nat(7)), { maxLength: 20 }),
+        fc.array(fc.tuple(fc.nat(), nul), { minLength: 1, maxLength: 20 }),
+        (values, parts, nuls) => {
+          const forms = values.flatMap(encodingsOf);
+          let text = parts
+            .map((p) => (typeof p === "number" ? (forms[p % Math.max(forms.length, 1)] ?? "") : p))
+            .join("");
+          for (const [at, what] of nuls)
+            text = `${text.slice(0, at % (text.length + 1))}${what}${text.slice(at % (text.length + 1))}`;
+          const scrubber = new SecretScrubber(values);
+          expect(scrubber.scrub(text)).toBe(naiveScrub(values, text));
+          // As JSON: still JSON, and no value is left once the NULs are gone (the text's escaped
+          // ones are escaped twice there, which is not looked for). A value holding a quote may
+          // match JSON's own quotes, and scrubJson refuses that (above).
+          if (values.some((value) => value.includes('"'))) return;
+          const scrubbed = (JSON.parse(scrubber.scrubJson(JSON.stringify({ text }))) as { text: string }).text;
+          for (const value of values.filter((v) => v.length >= 4))
+            expect(scrubbed.replaceAll("\0", "")).not.toContain(value);
+        },
+      ),
       { numRuns: 2_000 },
     );
   });
@@ -344,34 +399,47 @@ describe("SecretScrubber against the obvious scrubber", () => {
     // 29 characters: 26 grams. "-prod" ends every form; the Buffer's JSON one, ",45,112,114,111,100",
     // has the most grams inside it: 16 are left out.
     ["ending", (tail: string) => `${tail}-prod`, 10],
-  ])("does the same when many values of one length share a %s, which the index leaves out", (_shared, valueOf, stride) => {
-    fc.assert(
-      fc.property(fc.uniqueArray(hex, { minLength: 40, maxLength: 120 }), fc.array(fc.nat(), { minLength: 1, maxLength: 60 }), (tails, picks) => {
-        const values = tails.map(valueOf);
-        const scrubber = new SecretScrubber(values);
-        expect(scrubber.stride).toBe(stride);
-        // Each pick puts a form of a value after 0–31 characters of filler: every alignment.
-        const text = picks
-          .map((pick) => {
-            const forms = encodingsOf(values[pick % values.length]);
-            return `${"x".repeat(pick % 32)}${forms[pick % forms.length]}`;
-          })
-          .join(" ");
-        expect(scrubber.scrub(text)).toBe(naiveScrub(values, text));
-      }),
-      { numRuns: 200 },
-    );
-  });
+  ])(
+    "does the same when many values of one length share a %s, which the index leaves out",
+    (_shared, valueOf, stride) => {
+      fc.assert(
+        fc.property(
+          fc.uniqueArray(hex, { minLength: 40, maxLength: 120 }),
+          fc.array(fc.nat(), { minLength: 1, maxLength: 60 }),
+          (tails, picks) => {
+            const values = tails.map(valueOf);
+            const scrubber = new SecretScrubber(values);
+            expect(scrubber.stride).toBe(stride);
+            // Each pick puts a form of a value after 0–31 characters of filler: every alignment.
+            const text = picks
+              .map((pick) => {
+                const forms = encodingsOf(values[pick % values.length]);
+                return `${"x".repeat(pick % 32)}${forms[pick % forms.length]}`;
+              })
+              .join(" ");
+            expect(scrubber.scrub(text)).toBe(naiveScrub(values, text));
+          },
+        ),
+        { numRuns: 200 },
+      );
+    },
+  );
 
   it("keeps the full stride when values share nothing more than chance gives", () => {
-    const values = Array.from({ length: 1_000 }, (_, i) => createHash("sha256").update(`value ${i}`).digest("hex").slice(0, 32));
+    const values = Array.from({ length: 1_000 }, (_, i) =>
+      createHash("sha256").update(`value ${i}`).digest("hex").slice(0, 32),
+    );
     expect(new SecretScrubber(values).stride).toBe(32 - 3);
   });
 
   it("adds values to a scrubber of none, none to a scrubber, and values twice", () => {
     const text = "a sk_live_0123456789abcdef b hunter2!! c p@ss word/ü";
-    expect(new SecretScrubber([]).with(["hunter2!!"]).scrub(text)).toBe("a sk_live_0123456789abcdef b [REDACTED] c p@ss word/ü");
-    expect(new SecretScrubber(["hunter2!!"]).with([]).scrub(text)).toBe("a sk_live_0123456789abcdef b [REDACTED] c p@ss word/ü");
+    expect(new SecretScrubber([]).with(["hunter2!!"]).scrub(text)).toBe(
+      "a sk_live_0123456789abcdef b [REDACTED] c p@ss word/ü",
+    );
+    expect(new SecretScrubber(["hunter2!!"]).with([]).scrub(text)).toBe(
+      "a sk_live_0123456789abcdef b [REDACTED] c p@ss word/ü",
+    );
     const twice = new SecretScrubber(["hunter2!!"]).with(["sk_live_0123456789abcdef"]).with(["p@ss word/ü"]);
     expect(twice.scrub(text)).toBe("a [REDACTED] b [REDACTED] c [REDACTED]");
     expect(new SecretScrubber([]).with([]).scrub(text)).toBe(text);
@@ -385,7 +453,9 @@ describe("SecretScrubber against the obvious scrubber", () => {
         fc.array(fc.oneof(piece, fc.nat(15)), { maxLength: 30 }),
         (values, more, parts) => {
           const forms = [...values, ...more].flatMap(encodingsOf);
-          const text = parts.map((p) => (typeof p === "number" ? (forms[p % Math.max(forms.length, 1)] ?? "") : p)).join("");
+          const text = parts
+            .map((p) => (typeof p === "number" ? (forms[p % Math.max(forms.length, 1)] ?? "") : p))
+            .join("");
           expect(new SecretScrubber(values).with(more).scrub(text)).toBe(naiveScrub([...values, ...more], text));
         },
       ),
@@ -395,15 +465,19 @@ describe("SecretScrubber against the obvious scrubber", () => {
 
   it("does the same with 1,000 values, each in the text in one of its forms, among near misses", () => {
     fc.assert(
-      fc.property(fc.array(fc.stringMatching(/^[a-z0-9_]{4,40}$/), { minLength: 1_000, maxLength: 1_000 }), fc.nat(), (values, seed) => {
-        const parts: string[] = [];
-        values.forEach((value, i) => {
-          const forms = encodingsOf(value);
-          parts.push(forms[(seed + i) % forms.length], value.slice(1), "\n");
-        });
-        const text = parts.join("");
-        expect(new SecretScrubber(values).scrub(text)).toBe(naiveScrub(values, text));
-      }),
+      fc.property(
+        fc.array(fc.stringMatching(/^[a-z0-9_]{4,40}$/), { minLength: 1_000, maxLength: 1_000 }),
+        fc.nat(),
+        (values, seed) => {
+          const parts: string[] = [];
+          values.forEach((value, i) => {
+            const forms = encodingsOf(value);
+            parts.push(forms[(seed + i) % forms.length], value.slice(1), "\n");
+          });
+          const text = parts.join("");
+          expect(new SecretScrubber(values).scrub(text)).toBe(naiveScrub(values, text));
+        },
+      ),
       { numRuns: 20 },
     );
   });

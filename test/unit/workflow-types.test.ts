@@ -10,7 +10,11 @@ const fits = fileURLToPath(new URL("../types/workflow-fits.ts", import.meta.url)
 const misfits = fileURLToPath(new URL("../types-failing/workflow-misfits.ts", import.meta.url));
 
 function diagnostics(file: string): { line: number; text: string }[] {
-  const config = ts.getParsedCommandLineOfConfigFile(`${root}tsconfig.json`, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+  const config = ts.getParsedCommandLineOfConfigFile(
+    `${root}tsconfig.json`,
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+  )!;
   const program = ts.createProgram([file], { ...config.options, noUnusedLocals: false });
   return ts.getPreEmitDiagnostics(program).map((d) => ({
     line: d.file ? d.file.getLineAndCharacterOfPosition(d.start!).line + 1 : 0,

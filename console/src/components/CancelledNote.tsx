@@ -7,7 +7,15 @@ export function CancelledNote({ execution: e }: { execution: Execution }) {
     <>
       <h2>Cancelled</h2>
       <p className="cancelled-note">
-        Cancelled{e.cancelledBy ? <> by <strong>{e.cancelledBy}</strong></> : ""}
+        Cancelled
+        {e.cancelledBy ? (
+          <>
+            {" "}
+            by <strong>{e.cancelledBy}</strong>
+          </>
+        ) : (
+          ""
+        )}
         {e.finishedAt ? ` at ${formatWhen(e.finishedAt)}` : ""}.
       </p>
       {e.error && (

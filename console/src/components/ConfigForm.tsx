@@ -20,7 +20,9 @@ function fieldErrors(error: ApiError): Partial<Record<Field, string>> {
   if (error.code === "INVALID_CONFIG_VALUE") return { value: describeError(error) };
   const out: Partial<Record<Field, string>> = {};
   for (const issue of error.issues) {
-    const field = (["value", "description", "type"] as const).find((f) => issue.path === `body.${f}`) ?? (issue.path === "query.scope" ? "scope" : "form");
+    const field =
+      (["value", "description", "type"] as const).find((f) => issue.path === `body.${f}`) ??
+      (issue.path === "query.scope" ? "scope" : "form");
     const words = describeIssue(field, issue.message);
     out[field] = out[field] ? `${out[field]} ${words}` : words;
   }
@@ -90,9 +92,18 @@ export function ConfigForm({
     setErrors({});
     setExists(false);
     const typed = type === "json" && typeof value === "string" && value.trim() !== "" ? JSON.parse(value) : value;
-    const body = { type, ...(keepsSecret ? {} : { value: typed }), description: description === "" ? null : description };
+    const body = {
+      type,
+      ...(keepsSecret ? {} : { value: typed }),
+      description: description === "" ? null : description,
+    };
     try {
-      const saved = await api<Config>("PUT", `/api/configs/${encodeURIComponent(key)}${query({ scope: target })}`, body, existing ? {} : { "if-none-match": "*" });
+      const saved = await api<Config>(
+        "PUT",
+        `/api/configs/${encodeURIComponent(key)}${query({ scope: target })}`,
+        body,
+        existing ? {} : { "if-none-match": "*" },
+      );
       onDone(saved);
     } catch (error) {
       setExists(error instanceof ApiError && error.code === "CONFIG_EXISTS");
@@ -104,7 +115,8 @@ export function ConfigForm({
 
   const described = (field: Field, help?: string) => ({
     "aria-invalid": errors[field] ? true : undefined,
-    "aria-describedby": [errors[field] ? `${field}-error` : "", help ? `${field}-help` : ""].filter(Boolean).join(" ") || undefined,
+    "aria-describedby":
+      [errors[field] ? `${field}-error` : "", help ? `${field}-help` : ""].filter(Boolean).join(" ") || undefined,
   });
   const errorOf = (field: Field) =>
     errors[field] && (
@@ -119,7 +131,19 @@ export function ConfigForm({
     <form onSubmit={submit} noValidate className="config-form">
       <div className="field">
         <label htmlFor="config-key">Key</label>
-        <input id="config-key" name="key" value={key} onChange={(e) => { setKey(e.target.value); setExists(false); }} disabled={!!existing || !!preset} required autoComplete="off" {...described("key", "config-key")} />
+        <input
+          id="config-key"
+          name="key"
+          value={key}
+          onChange={(e) => {
+            setKey(e.target.value);
+            setExists(false);
+          }}
+          disabled={!!existing || !!preset}
+          required
+          autoComplete="off"
+          {...described("key", "config-key")}
+        />
         <p id="key-help" className="hint">
           Letters, digits and _; <code>Stripe-API-Key</code> is stored as <code>stripe_api_key</code>.
         </p>
@@ -132,7 +156,13 @@ export function ConfigForm({
       </div>
       <div className="field">
         <label htmlFor="config-type">Type</label>
-        <select id="config-type" name="type" value={type} onChange={(e) => changeType(e.target.value as ConfigType)} {...described("type", typeChanged ? "type" : undefined)}>
+        <select
+          id="config-type"
+          name="type"
+          value={type}
+          onChange={(e) => changeType(e.target.value as ConfigType)}
+          {...described("type", typeChanged ? "type" : undefined)}
+        >
           {TYPES.map((t) => (
             <option key={t.value} value={t.value}>
               {t.label}
@@ -141,19 +171,30 @@ export function ConfigForm({
         </select>
         {typeChanged && (
           <p id="type-help" className="warning" role="status">
-            Changing the type from {existing!.type} to {type}: workflows that read <code>{existing!.key}</code> with a typed getter will get the new type{existing!.type === "secret" ? "" : ", and the value must be entered again"}.
+            Changing the type from {existing!.type} to {type}: workflows that read <code>{existing!.key}</code> with a
+            typed getter will get the new type
+            {existing!.type === "secret" ? "" : ", and the value must be entered again"}.
           </p>
         )}
         {unsecreting && (
           <label className="switch confirm">
             <input type="checkbox" checked={confirmUnsecret} onChange={(e) => setConfirmUnsecret(e.target.checked)} />
-            <span>Yes, store it as a plain {type}: anyone who can read this scope will see it, and runs stop scrubbing it.</span>
+            <span>
+              Yes, store it as a plain {type}: anyone who can read this scope will see it, and runs stop scrubbing it.
+            </span>
           </label>
         )}
         {errorOf("type")}
       </div>
       <div className="field">
-        <ValueInput type={type} value={value} onChange={setValue} editingSecret={existing?.type === "secret" && type === "secret"} autoFocus={focusValue} {...described("value", type === "secret" || type === "json" ? "value" : undefined)} />
+        <ValueInput
+          type={type}
+          value={value}
+          onChange={setValue}
+          editingSecret={existing?.type === "secret" && type === "secret"}
+          autoFocus={focusValue}
+          {...described("value", type === "secret" || type === "json" ? "value" : undefined)}
+        />
         {existing?.type === "secret" && (
           <p className="hint">
             Value last changed {formatWhen(existing.updatedAt)} by {existing.updatedBy}.
@@ -168,12 +209,26 @@ export function ConfigForm({
       </div>
       <div className="field">
         <label htmlFor="config-description">Description</label>
-        <textarea id="config-description" name="description" rows={2} value={description} onChange={(e) => setDescription(e.target.value)} {...described("description")} />
+        <textarea
+          id="config-description"
+          name="description"
+          rows={2}
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+          {...described("description")}
+        />
         {errorOf("description")}
       </div>
       <div className="field">
         <label htmlFor="config-scope">Scope</label>
-        <select id="config-scope" name="scope" value={target} onChange={(e) => setTarget(e.target.value)} disabled={!!existing || !!preset} {...described("scope")}>
+        <select
+          id="config-scope"
+          name="scope"
+          value={target}
+          onChange={(e) => setTarget(e.target.value)}
+          disabled={!!existing || !!preset}
+          {...described("scope")}
+        >
           {isAdmin && <option value="global">Global (every org)</option>}
           {orgs.map((org) => (
             <option key={org.id} value={org.id}>
@@ -206,7 +261,15 @@ function ValueInput(props: {
   if (type === "bool") {
     return (
       <label className="switch">
-        <input type="checkbox" role="switch" name="value" checked={value === true} onChange={(e) => onChange(e.target.checked)} data-autofocus={autoFocus || undefined} {...aria} />
+        <input
+          type="checkbox"
+          role="switch"
+          name="value"
+          checked={value === true}
+          onChange={(e) => onChange(e.target.checked)}
+          data-autofocus={autoFocus || undefined}
+          {...aria}
+        />
         <span>Value: {value === true ? "true" : "false"}</span>
       </label>
     );
@@ -216,7 +279,17 @@ function ValueInput(props: {
     <>
       <label htmlFor="config-value">{type === "secret" && editingSecret ? "New value" : "Value"}</label>
       {type === "json" ? (
-        <textarea id="config-value" name="value" rows={6} spellCheck={false} className="code" value={text} onChange={(e) => onChange(e.target.value)} data-autofocus={autoFocus || undefined} {...aria} />
+        <textarea
+          id="config-value"
+          name="value"
+          rows={6}
+          spellCheck={false}
+          className="code"
+          value={text}
+          onChange={(e) => onChange(e.target.value)}
+          data-autofocus={autoFocus || undefined}
+          {...aria}
+        />
       ) : (
         <input
           id="config-value"
@@ -234,7 +307,8 @@ function ValueInput(props: {
       )}
       {type === "secret" && (
         <p id="value-help" className="hint">
-          Write-only: it is encrypted at once and never shown again{editingSecret ? ". Type a whole new value to replace it, or leave it empty to keep it." : "."}
+          Write-only: it is encrypted at once and never shown again
+          {editingSecret ? ". Type a whole new value to replace it, or leave it empty to keep it." : "."}
         </p>
       )}
       {type === "json" && (

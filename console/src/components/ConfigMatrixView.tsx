@@ -11,16 +11,26 @@ function cellText(cell: MatrixCell | null | undefined): string {
 
 /** The keys × orgs matrix an admin compares scopes with; rows where an org differs from global are highlighted. */
 export function ConfigMatrixView({ search }: { search: string }) {
-  const matrix = useQuery({ queryKey: ["config-matrix"], queryFn: () => api<ConfigMatrix>("GET", "/api/config-matrix") });
-  if (matrix.isError) return <p role="alert" className="page-error">{(matrix.error as Error).message}</p>;
+  const matrix = useQuery({
+    queryKey: ["config-matrix"],
+    queryFn: () => api<ConfigMatrix>("GET", "/api/config-matrix"),
+  });
+  if (matrix.isError)
+    return (
+      <p role="alert" className="page-error">
+        {(matrix.error as Error).message}
+      </p>
+    );
   if (!matrix.data) return <p className="loading">Loading…</p>;
   const { orgs, keys } = matrix.data;
   const rows = keys.filter((k) => k.key.includes(search));
-  if (rows.length === 0) return <p className="empty">{keys.length ? "No config matches." : "No configs yet: add one to compare scopes."}</p>;
+  if (rows.length === 0)
+    return <p className="empty">{keys.length ? "No config matches." : "No configs yet: add one to compare scopes."}</p>;
   return (
     <>
       <p className="muted">
-        {rows.filter((r) => r.differs).length} of {rows.length} keys differ between an org and global. Secrets show as set, unset or no value, never their values.
+        {rows.filter((r) => r.differs).length} of {rows.length} keys differ between an org and global. Secrets show as
+        set, unset or no value, never their values.
       </p>
       <div className="table-wrap matrix-wrap">
         <table aria-label="Compare scopes" className="matrix">
@@ -48,7 +58,12 @@ export function ConfigMatrixView({ search }: { search: string }) {
                 {orgs.map((org) => {
                   const cell = row.orgs[org.id];
                   return (
-                    <td key={org.id} data-scope={org.name} className={cell ? "own" : "inherits"} title={cell ? `${org.name}'s own value` : "inherits global"}>
+                    <td
+                      key={org.id}
+                      data-scope={org.name}
+                      className={cell ? "own" : "inherits"}
+                      title={cell ? `${org.name}'s own value` : "inherits global"}
+                    >
                       {cell ? cellText(cell) : <span className="muted">{row.global ? "↳ global" : "unset"}</span>}
                     </td>
                   );

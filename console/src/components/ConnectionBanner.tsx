@@ -18,7 +18,9 @@ export function ConnectionBanner() {
   }
   return (
     <div className="banner" role="alert">
-      <span>The Bifrost API cannot be reached: the server may be down or restarting. What you see may be out of date.</span>
+      <span>
+        The Bifrost API cannot be reached: the server may be down or restarting. What you see may be out of date.
+      </span>
       <button type="button" onClick={retry} disabled={retrying}>
         {retrying ? "Retrying…" : "Retry"}
       </button>

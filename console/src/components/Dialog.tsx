@@ -4,7 +4,17 @@ import { useEffect, useRef, type ReactNode } from "react";
  * A modal on the native <dialog>: focus moves into it and back, Escape closes it, the page behind
  * is inert. `title` labels it for screen readers.
  */
-export function Dialog({ title, open, onClose, children }: { title: string; open: boolean; onClose: () => void; children: ReactNode }) {
+export function Dialog({
+  title,
+  open,
+  onClose,
+  children,
+}: {
+  title: string;
+  open: boolean;
+  onClose: () => void;
+  children: ReactNode;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;

@@ -18,7 +18,12 @@ export function ExecutionActions({ execution: e }: { execution: Execution }) {
     setError(null);
     setBusy(true);
     try {
-      const started = await api<Execution>("POST", `/api/workflows/${encodeURIComponent(e.workflow)}/executions${query({ scope: e.scope })}`, { params: e.params ?? {} }, CONSOLE_TRIGGER);
+      const started = await api<Execution>(
+        "POST",
+        `/api/workflows/${encodeURIComponent(e.workflow)}/executions${query({ scope: e.scope })}`,
+        { params: e.params ?? {} },
+        CONSOLE_TRIGGER,
+      );
       navigate(`/executions/${started.id}`);
     } catch (caught) {
       setError(describeError(caught));
@@ -31,7 +36,10 @@ export function ExecutionActions({ execution: e }: { execution: Execution }) {
     setConfirming(false);
     setError(null);
     try {
-      queryClient.setQueryData(["execution", e.id], await api<Execution>("POST", `/api/executions/${encodeURIComponent(e.id)}/cancel`));
+      queryClient.setQueryData(
+        ["execution", e.id],
+        await api<Execution>("POST", `/api/executions/${encodeURIComponent(e.id)}/cancel`),
+      );
     } catch (caught) {
       setError(describeError(caught));
     }

@@ -36,7 +36,13 @@ export function Layout() {
       </a>
       <header className="top">
         <span className="brand">Bifrost</span>
-        <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen(!menuOpen)}>
+        <button
+          type="button"
+          className="menu-toggle"
+          aria-expanded={menuOpen}
+          aria-controls="main-nav"
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
           Menu
         </button>
         <nav aria-label="Main" id="main-nav" className={menuOpen ? "open" : undefined}>

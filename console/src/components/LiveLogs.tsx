@@ -7,7 +7,17 @@ import { isActive } from "./StatusBadge";
  * An execution's logs, as they are stored: followed live (Server-Sent Events) while the run goes.
  * @param onStatus called when the stream reports a new status (the page re-reads the execution)
  */
-export function LiveLogs({ executionId, initial, status, onStatus }: { executionId: string; initial: LogLine[]; status: ExecutionStatus; onStatus: (status: ExecutionStatus) => void }) {
+export function LiveLogs({
+  executionId,
+  initial,
+  status,
+  onStatus,
+}: {
+  executionId: string;
+  initial: LogLine[];
+  status: ExecutionStatus;
+  onStatus: (status: ExecutionStatus) => void;
+}) {
   const live = useLiveLogs(executionId, initial);
   useEffect(() => {
     if (live.status) onStatus(live.status);
@@ -18,7 +28,12 @@ export function LiveLogs({ executionId, initial, status, onStatus }: { execution
   return (
     <>
       <h2>
-        Logs {active && <span className="live-badge" aria-label={live.connected ? "Live" : "Reconnecting"}>{live.connected ? "live" : "reconnecting…"}</span>}
+        Logs{" "}
+        {active && (
+          <span className="live-badge" aria-label={live.connected ? "Live" : "Reconnecting"}>
+            {live.connected ? "live" : "reconnecting…"}
+          </span>
+        )}
       </h2>
       {lines.length ? (
         <div className="table-wrap">
@@ -59,5 +74,9 @@ export function Elapsed({ since, running }: { since: string; running: boolean })
     return () => clearInterval(timer);
   }, [running]);
   const seconds = Math.max(0, Math.floor((now - Date.parse(since)) / 1_000));
-  return <span aria-label="Elapsed">{seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`}</span>;
+  return (
+    <span aria-label="Elapsed">
+      {seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`}
+    </span>
+  );
 }

@@ -64,7 +64,8 @@ export function McpPanel({ scope, scopeName }: { scope: string; scopeName: strin
       ) : (
         <>
           <p>
-            AI agents use the tool workflows of <strong>{scopeName}</strong> at <code aria-label="MCP URL">{snippet.data.url}</code> with a bearer token of this org.
+            AI agents use the tool workflows of <strong>{scopeName}</strong> at{" "}
+            <code aria-label="MCP URL">{snippet.data.url}</code> with a bearer token of this org.
             {snippet.data.userConfigHeaders.length > 0 && (
               <>
                 {" "}

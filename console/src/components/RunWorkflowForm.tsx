@@ -3,7 +3,15 @@ import { ApiError, CONSOLE_TRIGGER, api, query, type Execution, type JsonSchema,
 import { useSession } from "../session";
 
 /** A form generated from a workflow's params JSON Schema: one input per property that fits its type. */
-export function RunWorkflowForm({ workflows, onStarted, initial }: { workflows: WorkflowSummary[]; onStarted: (execution: Execution) => void; initial?: string }) {
+export function RunWorkflowForm({
+  workflows,
+  onStarted,
+  initial,
+}: {
+  workflows: WorkflowSummary[];
+  onStarted: (execution: Execution) => void;
+  initial?: string;
+}) {
   const { orgs, isAdmin } = useSession();
   const [name, setName] = useState(initial ?? workflows[0]?.name ?? "");
   const [scope, setScope] = useState(isAdmin ? "global" : (orgs[0]?.id ?? ""));
@@ -33,10 +41,18 @@ export function RunWorkflowForm({ workflows, onStarted, initial }: { workflows: 
       return;
     }
     try {
-      onStarted(await api<Execution>("POST", `/api/workflows/${encodeURIComponent(name)}/executions${query({ scope })}`, { params }, CONSOLE_TRIGGER));
+      onStarted(
+        await api<Execution>(
+          "POST",
+          `/api/workflows/${encodeURIComponent(name)}/executions${query({ scope })}`,
+          { params },
+          CONSOLE_TRIGGER,
+        ),
+      );
     } catch (error) {
       const byField: Record<string, string> = {};
-      if (error instanceof ApiError) for (const issue of error.issues) byField[issue.path.replace(/^body\.params\.?/, "") || "form"] = issue.message;
+      if (error instanceof ApiError)
+        for (const issue of error.issues) byField[issue.path.replace(/^body\.params\.?/, "") || "form"] = issue.message;
       setErrors(Object.keys(byField).length ? byField : { form: (error as Error).message });
     } finally {
       setBusy(false);
@@ -47,7 +63,11 @@ export function RunWorkflowForm({ workflows, onStarted, initial }: { workflows: 
     <form onSubmit={submit} noValidate>
       <div className="field">
         <label htmlFor="run-workflow">Workflow</label>
-        <select id="run-workflow" value={name} onChange={(e) => (setName(e.target.value), setValues({}), setErrors({}))}>
+        <select
+          id="run-workflow"
+          value={name}
+          onChange={(e) => (setName(e.target.value), setValues({}), setErrors({}))}
+        >
           {workflows.map((w) => (
             <option key={w.name} value={w.name}>
               {w.name}
@@ -71,7 +91,15 @@ export function RunWorkflowForm({ workflows, onStarted, initial }: { workflows: 
         <legend>Params</legend>
         {properties.length === 0 && <p className="muted">This workflow takes no params.</p>}
         {properties.map(([prop, schema]) => (
-          <ParamInput key={`${name}.${prop}`} name={prop} schema={schema} required={required.has(prop)} value={values[prop]} error={errors[prop]} onChange={(v) => setValues({ ...values, [prop]: v })} />
+          <ParamInput
+            key={`${name}.${prop}`}
+            name={prop}
+            schema={schema}
+            required={required.has(prop)}
+            value={values[prop]}
+            error={errors[prop]}
+            onChange={(v) => setValues({ ...values, [prop]: v })}
+          />
         ))}
       </fieldset>
       {errors.form && (
@@ -93,10 +121,28 @@ function typeOf(schema: JsonSchema): string {
   return schema.enum ? "enum" : (type ?? "json");
 }
 
-function ParamInput({ name, schema, required, value, error, onChange }: { name: string; schema: JsonSchema; required: boolean; value: unknown; error?: string; onChange: (v: unknown) => void }) {
+function ParamInput({
+  name,
+  schema,
+  required,
+  value,
+  error,
+  onChange,
+}: {
+  name: string;
+  schema: JsonSchema;
+  required: boolean;
+  value: unknown;
+  error?: string;
+  onChange: (v: unknown) => void;
+}) {
   const id = `param-${name}`;
   const type = typeOf(schema);
-  const aria = { "aria-invalid": error ? true : undefined, "aria-describedby": error ? `${id}-error` : undefined, "aria-required": required || undefined };
+  const aria = {
+    "aria-invalid": error ? true : undefined,
+    "aria-describedby": error ? `${id}-error` : undefined,
+    "aria-required": required || undefined,
+  };
   const label = (
     <label htmlFor={id}>
       {name}
@@ -109,16 +155,31 @@ function ParamInput({ name, schema, required, value, error, onChange }: { name: 
     return (
       <div className="field">
         <label className="switch">
-          <input id={id} type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} {...aria} />
+          <input
+            id={id}
+            type="checkbox"
+            checked={value === true}
+            onChange={(e) => onChange(e.target.checked)}
+            {...aria}
+          />
           <span>{name}</span>
         </label>
-        {error && <p id={`${id}-error`} className="field-error" role="alert">{error}</p>}
+        {error && (
+          <p id={`${id}-error`} className="field-error" role="alert">
+            {error}
+          </p>
+        )}
       </div>
     );
   }
   if (type === "enum") {
     input = (
-      <select id={id} value={value === undefined ? "" : JSON.stringify(value)} onChange={(e) => onChange(e.target.value === "" ? undefined : JSON.parse(e.target.value))} {...aria}>
+      <select
+        id={id}
+        value={value === undefined ? "" : JSON.stringify(value)}
+        onChange={(e) => onChange(e.target.value === "" ? undefined : JSON.parse(e.target.value))}
+        {...aria}
+      >
         <option value="">—</option>
         {schema.enum!.map((option) => (
           <option key={JSON.stringify(option)} value={JSON.stringify(option)}>
@@ -128,11 +189,32 @@ function ParamInput({ name, schema, required, value, error, onChange }: { name: 
       </select>
     );
   } else if (type === "integer" || type === "number") {
-    input = <input id={id} type="number" step={type === "integer" ? 1 : "any"} value={String(value ?? "")} onChange={(e) => onChange(e.target.value)} {...aria} />;
+    input = (
+      <input
+        id={id}
+        type="number"
+        step={type === "integer" ? 1 : "any"}
+        value={String(value ?? "")}
+        onChange={(e) => onChange(e.target.value)}
+        {...aria}
+      />
+    );
   } else if (type === "string") {
-    input = <input id={id} type="text" value={String(value ?? "")} onChange={(e) => onChange(e.target.value)} {...aria} />;
+    input = (
+      <input id={id} type="text" value={String(value ?? "")} onChange={(e) => onChange(e.target.value)} {...aria} />
+    );
   } else {
-    input = <textarea id={id} className="code" rows={3} placeholder="JSON" value={String(value ?? "")} onChange={(e) => onChange(e.target.value)} {...aria} />;
+    input = (
+      <textarea
+        id={id}
+        className="code"
+        rows={3}
+        placeholder="JSON"
+        value={String(value ?? "")}
+        onChange={(e) => onChange(e.target.value)}
+        {...aria}
+      />
+    );
   }
   return (
     <div className="field">

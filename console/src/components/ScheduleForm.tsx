@@ -19,12 +19,20 @@ export function ScheduleForm({ workflow, onCreated }: { workflow: string; onCrea
     try {
       parsed = JSON.parse(params || "{}");
     } catch {
-      setErrors({ params: "expected JSON, e.g. {\"n\": 5}" });
+      setErrors({ params: 'expected JSON, e.g. {"n": 5}' });
       return;
     }
     setBusy(true);
     try {
-      onCreated(await api<Schedule>("POST", `/api/schedules${query({ scope })}`, { workflow, cron, timezone, params: parsed, overlap }));
+      onCreated(
+        await api<Schedule>("POST", `/api/schedules${query({ scope })}`, {
+          workflow,
+          cron,
+          timezone,
+          params: parsed,
+          overlap,
+        }),
+      );
     } catch (error) {
       const byField: Record<string, string> = {};
       if (error instanceof ApiError) {
@@ -39,7 +47,8 @@ export function ScheduleForm({ workflow, onCreated }: { workflow: string; onCrea
     }
   }
 
-  const described = (field: string) => (errors[field] ? { "aria-invalid": true, "aria-describedby": `schedule-${field}-error` } : {});
+  const described = (field: string) =>
+    errors[field] ? { "aria-invalid": true, "aria-describedby": `schedule-${field}-error` } : {};
   const error = (field: string) =>
     errors[field] && (
       <p id={`schedule-${field}-error`} className="field-error" role="alert">
@@ -51,13 +60,25 @@ export function ScheduleForm({ workflow, onCreated }: { workflow: string; onCrea
       <ScopeSelect id="schedule-scope" value={scope} onChange={setScope} />
       <div className="field">
         <label htmlFor="schedule-cron">Cron</label>
-        <input id="schedule-cron" className="code" value={cron} onChange={(e) => setCron(e.target.value)} {...described("cron")} />
+        <input
+          id="schedule-cron"
+          className="code"
+          value={cron}
+          onChange={(e) => setCron(e.target.value)}
+          {...described("cron")}
+        />
         <p className="hint">5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first.</p>
         {error("cron")}
       </div>
       <div className="field">
         <label htmlFor="schedule-timezone">Time zone</label>
-        <input id="schedule-timezone" value={timezone} onChange={(e) => setTimezone(e.target.value)} list="timezones" {...described("timezone")} />
+        <input
+          id="schedule-timezone"
+          value={timezone}
+          onChange={(e) => setTimezone(e.target.value)}
+          list="timezones"
+          {...described("timezone")}
+        />
         <datalist id="timezones">
           {Intl.supportedValuesOf("timeZone").map((zone) => (
             <option key={zone} value={zone} />
@@ -67,7 +88,14 @@ export function ScheduleForm({ workflow, onCreated }: { workflow: string; onCrea
       </div>
       <div className="field">
         <label htmlFor="schedule-params">Params (JSON)</label>
-        <textarea id="schedule-params" className="code" rows={3} value={params} onChange={(e) => setParams(e.target.value)} {...described("params")} />
+        <textarea
+          id="schedule-params"
+          className="code"
+          rows={3}
+          value={params}
+          onChange={(e) => setParams(e.target.value)}
+          {...described("params")}
+        />
         {error("params")}
       </div>
       <div className="field">

@@ -24,7 +24,11 @@ export function SchedulesPanel({ workflow }: { workflow: string }) {
     queryFn: () => api<Execution[]>("GET", `/api/executions${query({ workflow, trigger: "schedule", limit: "10" })}`),
     refetchInterval: (q) => ((q.state.data ?? []).some((e) => isActive(e.status)) ? 1_500 : 5_000),
   });
-  const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: ["schedules", workflow] }), queryClient.invalidateQueries({ queryKey: ["executions"] })]);
+  const refresh = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: ["schedules", workflow] }),
+      queryClient.invalidateQueries({ queryKey: ["executions"] }),
+    ]);
   async function change(schedule: Schedule, action: () => Promise<unknown>) {
     setError(null);
     try {
@@ -81,16 +85,33 @@ export function SchedulesPanel({ workflow }: { workflow: string }) {
                   <td>{s.timezone}</td>
                   <td>{s.org?.name ?? "Global"}</td>
                   <td>
-                    <span className={`badge ${s.enabled ? "badge-org" : "badge-global"}`}>{s.enabled ? "enabled" : "paused"}</span>
+                    <span className={`badge ${s.enabled ? "badge-org" : "badge-global"}`}>
+                      {s.enabled ? "enabled" : "paused"}
+                    </span>
                     {s.overlap === "allow" && <span className="muted"> (overlap allowed)</span>}
                   </td>
                   <td className="when">{formatWhen(s.nextRunAt)}</td>
-                  <td className="when">{s.lastExecutionId ? <Link to={`/executions/${s.lastExecutionId}`}>{formatWhen(s.lastRunAt)}</Link> : "—"}</td>
+                  <td className="when">
+                    {s.lastExecutionId ? (
+                      <Link to={`/executions/${s.lastExecutionId}`}>{formatWhen(s.lastRunAt)}</Link>
+                    ) : (
+                      "—"
+                    )}
+                  </td>
                   <td className="row-actions">
-                    <button type="button" onClick={() => change(s, () => api("PATCH", `/api/schedules/${s.id}`, { enabled: !s.enabled }))} aria-label={`${s.enabled ? "Pause" : "Resume"} schedule ${s.cron}`}>
+                    <button
+                      type="button"
+                      onClick={() => change(s, () => api("PATCH", `/api/schedules/${s.id}`, { enabled: !s.enabled }))}
+                      aria-label={`${s.enabled ? "Pause" : "Resume"} schedule ${s.cron}`}
+                    >
                       {s.enabled ? "Pause" : "Resume"}
                     </button>
-                    <button type="button" className="danger" onClick={() => setDeleting(s)} aria-label={`Delete schedule ${s.cron}`}>
+                    <button
+                      type="button"
+                      className="danger"
+                      onClick={() => setDeleting(s)}
+                      aria-label={`Delete schedule ${s.cron}`}
+                    >
                       Delete
                     </button>
                   </td>

@@ -13,7 +13,10 @@ export const TOAST_MS = 4_000;
 /** Short confirmations ("Saved x.") in one polite live region, each gone after TOAST_MS. */
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<Toast[]>([]);
-  const show = useCallback((text: string) => setToasts((list) => [...list.slice(-2), { id: Date.now() + Math.random(), text }]), []);
+  const show = useCallback(
+    (text: string) => setToasts((list) => [...list.slice(-2), { id: Date.now() + Math.random(), text }]),
+    [],
+  );
   const dismiss = (id: number) => setToasts((list) => list.filter((t) => t.id !== id));
   return (
     <ToastContext.Provider value={show}>

@@ -3,7 +3,13 @@ import { api, query, type WebhookWithSecret } from "../api";
 import { ScopeSelect, useDefaultScope } from "./ScopeSelect";
 
 /** Creates a webhook of `workflow`; its secret is then shown once (SecretShownOnce). */
-export function WebhookForm({ workflow, onCreated }: { workflow: string; onCreated: (webhook: WebhookWithSecret) => void }) {
+export function WebhookForm({
+  workflow,
+  onCreated,
+}: {
+  workflow: string;
+  onCreated: (webhook: WebhookWithSecret) => void;
+}) {
   const [scope, setScope] = useState(useDefaultScope());
   const [description, setDescription] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -14,7 +20,12 @@ export function WebhookForm({ workflow, onCreated }: { workflow: string; onCreat
     setBusy(true);
     setError(null);
     try {
-      onCreated(await api<WebhookWithSecret>("POST", `/api/webhooks${query({ scope })}`, { workflow, description: description.trim() || null }));
+      onCreated(
+        await api<WebhookWithSecret>("POST", `/api/webhooks${query({ scope })}`, {
+          workflow,
+          description: description.trim() || null,
+        }),
+      );
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -27,7 +38,12 @@ export function WebhookForm({ workflow, onCreated }: { workflow: string; onCreat
       <ScopeSelect id="webhook-scope" value={scope} onChange={setScope} />
       <div className="field">
         <label htmlFor="webhook-description">Description</label>
-        <input id="webhook-description" value={description} onChange={(e) => setDescription(e.target.value)} placeholder="what sends to it" />
+        <input
+          id="webhook-description"
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+          placeholder="what sends to it"
+        />
       </div>
       {error && (
         <p role="alert" className="field-error">
@@ -47,14 +63,22 @@ export function WebhookForm({ workflow, onCreated }: { workflow: string; onCreat
 export function SecretShownOnce({ webhook }: { webhook: WebhookWithSecret }) {
   return (
     <div className="shown-once">
-      <p role="status">Copy the signing secret now: it is shown this once. The sender signs each delivery with it (Standard Webhooks).</p>
+      <p role="status">
+        Copy the signing secret now: it is shown this once. The sender signs each delivery with it (Standard Webhooks).
+      </p>
       <div className="field">
         <label htmlFor="webhook-url">URL</label>
         <input id="webhook-url" className="code" readOnly value={webhook.url} onFocus={(e) => e.target.select()} />
       </div>
       <div className="field">
         <label htmlFor="webhook-secret">Signing secret</label>
-        <input id="webhook-secret" className="code" readOnly value={webhook.secret} onFocus={(e) => e.target.select()} />
+        <input
+          id="webhook-secret"
+          className="code"
+          readOnly
+          value={webhook.secret}
+          onFocus={(e) => e.target.select()}
+        />
       </div>
     </div>
   );

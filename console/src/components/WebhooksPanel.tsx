@@ -12,7 +12,10 @@ export function WebhooksPanel({ workflow }: { workflow: string }) {
   const [shown, setShown] = useState<WebhookWithSecret | null>(null);
   const [deleting, setDeleting] = useState<Webhook | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const webhooks = useQuery({ queryKey: ["webhooks", workflow], queryFn: () => api<Webhook[]>("GET", `/api/webhooks${query({ workflow })}`) });
+  const webhooks = useQuery({
+    queryKey: ["webhooks", workflow],
+    queryFn: () => api<Webhook[]>("GET", `/api/webhooks${query({ workflow })}`),
+  });
   const refresh = () => void queryClient.invalidateQueries({ queryKey: ["webhooks", workflow] });
 
   async function act<T>(action: () => Promise<T>): Promise<T | undefined> {
@@ -76,13 +79,20 @@ export function WebhooksPanel({ workflow }: { workflow: string }) {
                       type="button"
                       aria-label={`Rotate the secret of webhook ${w.id}`}
                       onClick={async () => {
-                        const rotated = await act(() => api<WebhookWithSecret>("POST", `/api/webhooks/${w.id}/rotate-secret`));
+                        const rotated = await act(() =>
+                          api<WebhookWithSecret>("POST", `/api/webhooks/${w.id}/rotate-secret`),
+                        );
                         if (rotated) setShown(rotated);
                       }}
                     >
                       Rotate secret
                     </button>
-                    <button type="button" className="danger" aria-label={`Delete webhook ${w.id}`} onClick={() => setDeleting(w)}>
+                    <button
+                      type="button"
+                      className="danger"
+                      aria-label={`Delete webhook ${w.id}`}
+                      onClick={() => setDeleting(w)}
+                    >
                       Delete
                     </button>
                   </td>

@@ -5,7 +5,9 @@ import { useSearchParams } from "react-router";
 import { useSession } from "../session";
 
 /** List filters kept in the URL (so a filtered view can be bookmarked and shared). */
-export function useUrlFilters<K extends string>(names: readonly K[]): [Record<K, string>, (name: K, value: string) => void] {
+export function useUrlFilters<K extends string>(
+  names: readonly K[],
+): [Record<K, string>, (name: K, value: string) => void] {
   const [params, setParams] = useSearchParams();
   const filter = Object.fromEntries(names.map((name) => [name, params.get(name) ?? ""])) as Record<K, string>;
   const set = (name: K, value: string) => {
@@ -18,7 +20,17 @@ export function useUrlFilters<K extends string>(names: readonly K[]): [Record<K,
 }
 
 /** A scope filter: all (or the token's own org), global for admins, then each org. */
-export function ScopeFilter({ id, label, value, onChange }: { id: string; label: string; value: string; onChange: (value: string) => void }) {
+export function ScopeFilter({
+  id,
+  label,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
   const { orgs, isAdmin } = useSession();
   return (
     <div className="field">
@@ -37,7 +49,15 @@ export function ScopeFilter({ id, label, value, onChange }: { id: string; label:
 }
 
 /** A list query's error, loading and empty states, or its table. */
-export function ListState<T>({ query, empty, children }: { query: Pick<UseQueryResult<T[]>, "isError" | "error" | "data">; empty: string; children: (rows: T[]) => ReactNode }) {
+export function ListState<T>({
+  query,
+  empty,
+  children,
+}: {
+  query: Pick<UseQueryResult<T[]>, "isError" | "error" | "data">;
+  empty: string;
+  children: (rows: T[]) => ReactNode;
+}) {
   if (query.isError)
     return (
       <p role="alert" className="page-error">

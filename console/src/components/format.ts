@@ -24,9 +24,15 @@ export function formatValue(config: Pick<Config, "type" | "value" | "hasValue">)
 export function formatRelative(iso: string | null, now = Date.now()): string {
   if (!iso) return "—";
   const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
-  const units: [Intl.RelativeTimeFormatUnit, number][] = [["day", 86_400], ["hour", 3_600], ["minute", 60], ["second", 1]];
+  const units: [Intl.RelativeTimeFormatUnit, number][] = [
+    ["day", 86_400],
+    ["hour", 3_600],
+    ["minute", 60],
+    ["second", 1],
+  ];
   const format = new Intl.RelativeTimeFormat(undefined, { numeric: "auto", style: "short" });
-  for (const [unit, size] of units) if (Math.abs(seconds) >= size || unit === "second") return format.format(Math.trunc(seconds / size), unit);
+  for (const [unit, size] of units)
+    if (Math.abs(seconds) >= size || unit === "second") return format.format(Math.trunc(seconds / size), unit);
   return "—";
 }
 

@@ -5,20 +5,40 @@ import { ListState, ScopeFilter, useUrlFilters } from "../components/filters";
 import { formatWhen } from "../components/format";
 import { useSession } from "../session";
 
-const ACTIONS = ["config.create", "config.update", "config.delete", "secret.read", "org.create", "token.create", "bundle.export", "bundle.import"];
+const ACTIONS = [
+  "config.create",
+  "config.update",
+  "config.delete",
+  "secret.read",
+  "org.create",
+  "token.create",
+  "bundle.export",
+  "bundle.import",
+];
 
 /** Who changed or read what, newest first. The audit log never holds a value. */
 export function AuditPage() {
   const { orgName } = useSession();
   const [filter, set] = useUrlFilters(["key", "action", "scope"] as const);
-  const rows = useQuery({ queryKey: ["audit", filter], queryFn: () => api<AuditRow[]>("GET", `/api/audit${query({ ...filter, limit: "500" })}`) });
+  const rows = useQuery({
+    queryKey: ["audit", filter],
+    queryFn: () => api<AuditRow[]>("GET", `/api/audit${query({ ...filter, limit: "500" })}`),
+  });
   return (
     <section aria-labelledby="audit-title">
       <h1 id="audit-title">Audit log</h1>
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
         <div className="field">
           <label htmlFor="audit-key">Key</label>
-          <input id="audit-key" type="search" data-shortcut="search" aria-keyshortcuts="/" defaultValue={filter.key} onBlur={(e) => set("key", e.target.value.trim())} onKeyDown={(e) => e.key === "Enter" && set("key", e.currentTarget.value.trim())} />
+          <input
+            id="audit-key"
+            type="search"
+            data-shortcut="search"
+            aria-keyshortcuts="/"
+            defaultValue={filter.key}
+            onBlur={(e) => set("key", e.target.value.trim())}
+            onKeyDown={(e) => e.key === "Enter" && set("key", e.currentTarget.value.trim())}
+          />
         </div>
         <div className="field">
           <label htmlFor="audit-action">Action</label>

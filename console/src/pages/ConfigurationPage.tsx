@@ -33,7 +33,11 @@ export function ConfigurationPage() {
   const isOrg = scope !== "global";
   const compare = isAdmin && params.get("view") === "compare";
   // The global view says which orgs override each key (admins only: the matrix covers every org).
-  const matrix = useQuery({ queryKey: ["config-matrix"], queryFn: () => api<ConfigMatrix>("GET", "/api/config-matrix"), enabled: isAdmin && !isOrg });
+  const matrix = useQuery({
+    queryKey: ["config-matrix"],
+    queryFn: () => api<ConfigMatrix>("GET", "/api/config-matrix"),
+    enabled: isAdmin && !isOrg,
+  });
   const overriddenIn = (key: string) => {
     const row = matrix.data?.keys.find((k) => k.key === key);
     return row ? matrix.data!.orgs.filter((org) => row.orgs[org.id]).map((org) => org.name) : [];
@@ -43,7 +47,12 @@ export function ConfigurationPage() {
     queryFn: () => api<Config[]>("GET", `/api/configs${query({ scope, effective: isOrg ? "true" : undefined })}`),
   });
   const rows = useMemo(
-    () => (configs.data ?? []).filter((c) => c.key.includes(search.trim().toLowerCase().replace(/[-. ]/g, "_")) && (typeFilter === "" || c.type === typeFilter)),
+    () =>
+      (configs.data ?? []).filter(
+        (c) =>
+          c.key.includes(search.trim().toLowerCase().replace(/[-. ]/g, "_")) &&
+          (typeFilter === "" || c.type === typeFilter),
+      ),
     [configs.data, search, typeFilter],
   );
 
@@ -64,7 +73,10 @@ export function ConfigurationPage() {
   /** "Edit instead" from the add dialog: the existing row of that key in that scope. */
   async function editInstead(rawKey: string, target: string) {
     const key = canonicalKey(rawKey);
-    const list = await queryClient.fetchQuery({ queryKey: ["configs", target, "own"], queryFn: () => api<Config[]>("GET", `/api/configs${query({ scope: target })}`) });
+    const list = await queryClient.fetchQuery({
+      queryKey: ["configs", target, "own"],
+      queryFn: () => api<Config[]>("GET", `/api/configs${query({ scope: target })}`),
+    });
     const found = list.find((c) => c.key === key);
     if (found) setEditing({ mode: "edit", config: found });
   }
@@ -78,7 +90,13 @@ export function ConfigurationPage() {
         </div>
         <div className="actions">
           <DownloadBundle scope={scope} scopeName={orgName(scope)} />
-          <button type="button" className="primary" onClick={() => setEditing({ mode: "add" })} data-shortcut="new" aria-keyshortcuts="n">
+          <button
+            type="button"
+            className="primary"
+            onClick={() => setEditing({ mode: "add" })}
+            data-shortcut="new"
+            aria-keyshortcuts="n"
+          >
             + Add Config
           </button>
         </div>
@@ -87,7 +105,12 @@ export function ConfigurationPage() {
       <div className="filters" role="search">
         <div className="field">
           <label htmlFor="scope-switch">Scope</label>
-          <select id="scope-switch" value={scope} onChange={(e) => setParams({ scope: e.target.value })} disabled={compare}>
+          <select
+            id="scope-switch"
+            value={scope}
+            onChange={(e) => setParams({ scope: e.target.value })}
+            disabled={compare}
+          >
             {isAdmin && <option value="global">Global</option>}
             {orgs.map((org) => (
               <option key={org.id} value={org.id}>
@@ -98,7 +121,15 @@ export function ConfigurationPage() {
         </div>
         <div className="field">
           <label htmlFor="key-search">Search by key</label>
-          <input id="key-search" type="search" data-shortcut="search" aria-keyshortcuts="/" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="e.g. stripe" />
+          <input
+            id="key-search"
+            type="search"
+            data-shortcut="search"
+            aria-keyshortcuts="/"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            placeholder="e.g. stripe"
+          />
         </div>
         <div className="field">
           <label htmlFor="type-filter">Type</label>
@@ -122,7 +153,12 @@ export function ConfigurationPage() {
         </div>
       )}
 
-      {isOrg && !compare && <p className="muted">Showing what workflows running for <strong>{orgName(scope)}</strong> read: the org's own values, and global values where the org has none.</p>}
+      {isOrg && !compare && (
+        <p className="muted">
+          Showing what workflows running for <strong>{orgName(scope)}</strong> read: the org's own values, and global
+          values where the org has none.
+        </p>
+      )}
 
       {compare ? (
         <ConfigMatrixView search={canonicalKey(search)} />
@@ -166,23 +202,37 @@ export function ConfigurationPage() {
                       <span className={`type type-${c.type}`}>{c.type}</span>
                     </td>
                     <td className="value" data-label="Value">
-                      {c.type === "secret" ? <span aria-label={c.hasValue ? "secret value hidden" : "secret without a value"}>{c.hasValue ? MASK : <em>no value yet</em>}</span> : <code>{formatValue(c)}</code>}
+                      {c.type === "secret" ? (
+                        <span aria-label={c.hasValue ? "secret value hidden" : "secret without a value"}>
+                          {c.hasValue ? MASK : <em>no value yet</em>}
+                        </span>
+                      ) : (
+                        <code>{formatValue(c)}</code>
+                      )}
                     </td>
                     <td data-label={isOrg ? "From" : "Scope"}>
                       {isOrg ? (
                         <>
-                          <span className={`badge ${inherited ? "badge-global" : "badge-org"}`}>{inherited ? "Global" : c.shadowsGlobal ? "Org override" : "Org"}</span>
-                      {c.shadowed && (
-                        <span className="shadowed">
-                          hides global:{" "}
-                          {c.shadowed.type === "secret" ? <em>secret ({c.shadowed.hasValue ? "set" : "no value"})</em> : <code>{formatValue(c.shadowed)}</code>}
-                        </span>
-                      )}
+                          <span className={`badge ${inherited ? "badge-global" : "badge-org"}`}>
+                            {inherited ? "Global" : c.shadowsGlobal ? "Org override" : "Org"}
+                          </span>
+                          {c.shadowed && (
+                            <span className="shadowed">
+                              hides global:{" "}
+                              {c.shadowed.type === "secret" ? (
+                                <em>secret ({c.shadowed.hasValue ? "set" : "no value"})</em>
+                              ) : (
+                                <code>{formatValue(c.shadowed)}</code>
+                              )}
+                            </span>
+                          )}
                         </>
                       ) : (
                         <>
                           {orgName(c.scope)}
-                          {overriddenIn(c.key).length > 0 && <span className="overridden-in">overridden in {overriddenIn(c.key).join(", ")}</span>}
+                          {overriddenIn(c.key).length > 0 && (
+                            <span className="overridden-in">overridden in {overriddenIn(c.key).join(", ")}</span>
+                          )}
                         </>
                       )}
                     </td>
@@ -193,15 +243,28 @@ export function ConfigurationPage() {
                     </td>
                     <td className="row-actions">
                       {inherited ? (
-                        <button type="button" onClick={() => setEditing({ mode: "add", preset: c })} aria-label={`Override ${c.key} in ${orgName(scope)}`}>
+                        <button
+                          type="button"
+                          onClick={() => setEditing({ mode: "add", preset: c })}
+                          aria-label={`Override ${c.key} in ${orgName(scope)}`}
+                        >
                           Override
                         </button>
                       ) : (
                         <>
-                          <button type="button" onClick={() => setEditing({ mode: "edit", config: c })} aria-label={`Edit ${c.key}`}>
+                          <button
+                            type="button"
+                            onClick={() => setEditing({ mode: "edit", config: c })}
+                            aria-label={`Edit ${c.key}`}
+                          >
                             Edit
                           </button>
-                          <button type="button" className="danger" onClick={() => setDeleting(c)} aria-label={`Delete ${c.key}`}>
+                          <button
+                            type="button"
+                            className="danger"
+                            onClick={() => setDeleting(c)}
+                            aria-label={`Delete ${c.key}`}
+                          >
                             Delete
                           </button>
                         </>
@@ -218,7 +281,13 @@ export function ConfigurationPage() {
       {isOrg && configs.isSuccess && <McpPanel scope={scope} scopeName={orgName(scope)} />}
 
       <Dialog
-        title={editing?.mode === "edit" ? `Edit ${editing.config.key}${editing.config.scope === "global" ? "" : ` in ${orgName(editing.config.scope)}`}` : editing?.preset ? `Override ${editing.preset.key} in ${orgName(scope)}` : "Add config"}
+        title={
+          editing?.mode === "edit"
+            ? `Edit ${editing.config.key}${editing.config.scope === "global" ? "" : ` in ${orgName(editing.config.scope)}`}`
+            : editing?.preset
+              ? `Override ${editing.preset.key} in ${orgName(scope)}`
+              : "Add config"
+        }
         open={editing !== null}
         onClose={() => setEditing(null)}
       >
@@ -258,7 +327,19 @@ export function ConfigurationPage() {
   );
 }
 
-function DeleteConfirmation({ config, scope, scopeName, onCancel, onDeleted }: { config: Config; scope: string; scopeName: string; onCancel: () => void; onDeleted: () => void }) {
+function DeleteConfirmation({
+  config,
+  scope,
+  scopeName,
+  onCancel,
+  onDeleted,
+}: {
+  config: Config;
+  scope: string;
+  scopeName: string;
+  onCancel: () => void;
+  onDeleted: () => void;
+}) {
   const [error, setError] = useState<string | null>(null);
   const consequence =
     scope === "global"

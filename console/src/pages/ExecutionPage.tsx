@@ -18,7 +18,12 @@ export function ExecutionPage() {
     refetchInterval: (q) => (q.state.data && isActive(q.state.data.status) ? 5_000 : false),
   });
 
-  if (execution.isError) return <p role="alert" className="page-error">{(execution.error as Error).message}</p>;
+  if (execution.isError)
+    return (
+      <p role="alert" className="page-error">
+        {(execution.error as Error).message}
+      </p>
+    );
   const e = execution.data;
   if (!e) return <p className="loading">Loading…</p>;
   return (
@@ -40,7 +45,13 @@ export function ExecutionPage() {
         <dt>Finished</dt>
         <dd>{formatWhen(e.finishedAt)}</dd>
         <dt>Duration</dt>
-        <dd>{e.durationMs === null && e.startedAt && isActive(e.status) ? <Elapsed since={e.startedAt} running /> : formatDuration(e.durationMs)}</dd>
+        <dd>
+          {e.durationMs === null && e.startedAt && isActive(e.status) ? (
+            <Elapsed since={e.startedAt} running />
+          ) : (
+            formatDuration(e.durationMs)
+          )}
+        </dd>
         <dt>Attempts</dt>
         <dd>{e.attempts}</dd>
         <dt>Started by</dt>

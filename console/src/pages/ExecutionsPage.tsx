@@ -18,7 +18,11 @@ export function ExecutionsPage() {
   const [filter, set] = useUrlFilters(["workflow", "status", "trigger", "scope"] as const);
   const [running, setRunning] = useState(false);
   const navigate = useNavigate();
-  const workflows = useQuery({ queryKey: ["workflows"], queryFn: () => api<{ workflows: WorkflowSummary[]; errors: { file: string; message: string }[] }>("GET", "/api/workflows") });
+  const workflows = useQuery({
+    queryKey: ["workflows"],
+    queryFn: () =>
+      api<{ workflows: WorkflowSummary[]; errors: { file: string; message: string }[] }>("GET", "/api/workflows"),
+  });
   // Pages follow the API's `Link: <…>; rel="next"`; "Load more" appears only when there is one.
   const pages = useInfiniteQuery({
     queryKey: ["executions", filter],
@@ -26,7 +30,8 @@ export function ExecutionsPage() {
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next,
     // Keep the list live while anything in it has not ended.
-    refetchInterval: (q) => ((q.state.data?.pages ?? []).some((p) => p.rows.some((e) => isActive(e.status))) ? 1_500 : false),
+    refetchInterval: (q) =>
+      (q.state.data?.pages ?? []).some((p) => p.rows.some((e) => isActive(e.status))) ? 1_500 : false,
   });
   const executions = { isError: pages.isError, error: pages.error, data: pages.data?.pages.flatMap((p) => p.rows) };
 
@@ -34,7 +39,14 @@ export function ExecutionsPage() {
     <section aria-labelledby="executions-title">
       <div className="page-head">
         <h1 id="executions-title">Executions</h1>
-        <button type="button" className="primary" data-shortcut="new" aria-keyshortcuts="n" onClick={() => setRunning(true)} disabled={!workflows.data?.workflows.length}>
+        <button
+          type="button"
+          className="primary"
+          data-shortcut="new"
+          aria-keyshortcuts="n"
+          onClick={() => setRunning(true)}
+          disabled={!workflows.data?.workflows.length}
+        >
           Run workflow
         </button>
       </div>
@@ -78,7 +90,9 @@ export function ExecutionsPage() {
             ))}
           </select>
         </div>
-        {isAdmin && <ScopeFilter id="filter-scope" label="Org" value={filter.scope} onChange={(v) => set("scope", v)} />}
+        {isAdmin && (
+          <ScopeFilter id="filter-scope" label="Org" value={filter.scope} onChange={(v) => set("scope", v)} />
+        )}
       </div>
       <ListState query={executions} empty="No executions match. Start one with “Run workflow”, or clear the filters.">
         {(data) => (
@@ -105,7 +119,9 @@ export function ExecutionsPage() {
                     <td data-label="Status">
                       <StatusBadge status={e.status} />
                       {e.status === "cancelled" ? (
-                        <span className="error-line">{e.cancelledBy ? `Cancelled by ${e.cancelledBy}` : "Cancelled"}</span>
+                        <span className="error-line">
+                          {e.cancelledBy ? `Cancelled by ${e.cancelledBy}` : "Cancelled"}
+                        </span>
                       ) : (
                         e.error && (
                           <span className="error-line" title={firstLine(e.error)}>
@@ -118,7 +134,9 @@ export function ExecutionsPage() {
                       {e.trigger}
                       <span className="muted"> · {e.createdBy}</span>
                     </td>
-                    <td data-label="Worker">{e.workerId ? <code>{e.workerId}</code> : <span className="muted">—</span>}</td>
+                    <td data-label="Worker">
+                      {e.workerId ? <code>{e.workerId}</code> : <span className="muted">—</span>}
+                    </td>
                     <td data-label="Started">
                       <When at={e.startedAt ?? e.createdAt} />
                     </td>
@@ -131,12 +149,19 @@ export function ExecutionsPage() {
         )}
       </ListState>
       {pages.hasNextPage && (
-        <button type="button" className="load-more" onClick={() => void pages.fetchNextPage()} disabled={pages.isFetchingNextPage}>
+        <button
+          type="button"
+          className="load-more"
+          onClick={() => void pages.fetchNextPage()}
+          disabled={pages.isFetchingNextPage}
+        >
           {pages.isFetchingNextPage ? "Loading…" : "Load more"}
         </button>
       )}
       <Dialog title="Run a workflow" open={running} onClose={() => setRunning(false)}>
-        {running && workflows.data && <RunWorkflowForm workflows={workflows.data.workflows} onStarted={(e) => navigate(`/executions/${e.id}`)} />}
+        {running && workflows.data && (
+          <RunWorkflowForm workflows={workflows.data.workflows} onStarted={(e) => navigate(`/executions/${e.id}`)} />
+        )}
         <button type="button" className="close" onClick={() => setRunning(false)}>
           Cancel
         </button>

@@ -25,7 +25,11 @@ export function SignInPage() {
       navigate((location.state as { from?: string } | null)?.from ?? "/settings/configuration", { replace: true });
     } catch (caught) {
       tokenStore.clear();
-      setError(caught instanceof ApiError && caught.status === 401 ? "That token is not valid (or was revoked)." : describeError(caught));
+      setError(
+        caught instanceof ApiError && caught.status === 401
+          ? "That token is not valid (or was revoked)."
+          : describeError(caught),
+      );
     } finally {
       setBusy(false);
     }
@@ -35,7 +39,9 @@ export function SignInPage() {
     <main className="sign-in">
       <form onSubmit={submit} aria-labelledby="sign-in-title" noValidate>
         <h1 id="sign-in-title">Bifrost</h1>
-        <p className="muted">Sign in with an API token. It is kept in this browser's open tabs only, unless you ask to be remembered.</p>
+        <p className="muted">
+          Sign in with an API token. It is kept in this browser's open tabs only, unless you ask to be remembered.
+        </p>
         {params.get("expired") && <p role="status">Your session ended: sign in again.</p>}
         <label htmlFor="token">API token</label>
         <input

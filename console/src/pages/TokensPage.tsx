@@ -47,11 +47,20 @@ export function TokensPage() {
           <p className="crumb">Settings</p>
           <h1 id="tokens-title">API tokens</h1>
         </div>
-        <button type="button" className="primary" data-shortcut="new" aria-keyshortcuts="n" onClick={() => setCreating(true)}>
+        <button
+          type="button"
+          className="primary"
+          data-shortcut="new"
+          aria-keyshortcuts="n"
+          onClick={() => setCreating(true)}
+        >
           + New token
         </button>
       </div>
-      <ListState query={tokens} empty="No tokens yet. Create one with “+ New token” for a script, the CLI or a teammate.">
+      <ListState
+        query={tokens}
+        empty="No tokens yet. Create one with “+ New token” for a script, the CLI or a teammate."
+      >
         {(rows) => (
           <div className="table-wrap">
             <table aria-label="Tokens" className="cards">
@@ -78,11 +87,26 @@ export function TokensPage() {
                     <td data-label="Created">
                       <When at={t.createdAt} />
                     </td>
-                    <td data-label="Last used">{t.lastUsedAt ? <When at={t.lastUsedAt} /> : <span className="muted">never</span>}</td>
-                    <td data-label="Expires">{t.revokedAt ? <span className="status status-cancelled">revoked</span> : t.expiresAt ? <When at={t.expiresAt} /> : <span className="muted">never</span>}</td>
+                    <td data-label="Last used">
+                      {t.lastUsedAt ? <When at={t.lastUsedAt} /> : <span className="muted">never</span>}
+                    </td>
+                    <td data-label="Expires">
+                      {t.revokedAt ? (
+                        <span className="status status-cancelled">revoked</span>
+                      ) : t.expiresAt ? (
+                        <When at={t.expiresAt} />
+                      ) : (
+                        <span className="muted">never</span>
+                      )}
+                    </td>
                     <td className="row-actions">
                       {!t.revokedAt && (
-                        <button type="button" className="danger" aria-label={`Revoke ${t.name}`} onClick={() => setRevoking(t)}>
+                        <button
+                          type="button"
+                          className="danger"
+                          aria-label={`Revoke ${t.name}`}
+                          onClick={() => setRevoking(t)}
+                        >
                           Revoke
                         </button>
                       )}
@@ -95,7 +119,14 @@ export function TokensPage() {
         )}
       </ListState>
 
-      <Dialog title={created ? "Copy the new token now" : "New token"} open={creating} onClose={() => { setCreating(false); setCreated(null); }}>
+      <Dialog
+        title={created ? "Copy the new token now" : "New token"}
+        open={creating}
+        onClose={() => {
+          setCreating(false);
+          setCreated(null);
+        }}
+      >
         {creating && !created && (
           <TokenForm
             onCreated={(token) => {
@@ -111,7 +142,14 @@ export function TokensPage() {
             <p role="status">It is shown this once: only its hash is stored.</p>
           </div>
         )}
-        <button type="button" className="close" onClick={() => { setCreating(false); setCreated(null); }}>
+        <button
+          type="button"
+          className="close"
+          onClick={() => {
+            setCreating(false);
+            setCreated(null);
+          }}
+        >
           {created ? "Done" : "Cancel"}
         </button>
       </Dialog>
@@ -146,7 +184,12 @@ function TokenForm({ onCreated }: { onCreated: (token: string) => void }) {
   async function submit(event: FormEvent) {
     event.preventDefault();
     setError(null);
-    const body = { name, ...(access === "admin" ? { admin: true } : { org: access }), readOnly, ...(expiresIn ? { expiresIn } : {}) };
+    const body = {
+      name,
+      ...(access === "admin" ? { admin: true } : { org: access }),
+      readOnly,
+      ...(expiresIn ? { expiresIn } : {}),
+    };
     try {
       onCreated((await api<{ token: string }>("POST", "/api/tokens", body)).token);
     } catch (caught) {
@@ -159,7 +202,14 @@ function TokenForm({ onCreated }: { onCreated: (token: string) => void }) {
     <form onSubmit={submit} noValidate>
       <div className="field">
         <label htmlFor="token-name">Name</label>
-        <input id="token-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. ci-deploy" aria-invalid={error ? true : undefined} aria-describedby={error ? "token-form-error" : undefined} />
+        <input
+          id="token-name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="e.g. ci-deploy"
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? "token-form-error" : undefined}
+        />
       </div>
       <div className="field">
         <label htmlFor="token-access">Access</label>

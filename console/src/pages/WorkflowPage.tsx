@@ -14,10 +14,20 @@ export function WorkflowPage() {
   const navigate = useNavigate();
   const [running, setRunning] = useState(false);
   const workflows = useQuery({ queryKey: ["workflows"], queryFn: () => api<WorkflowList>("GET", "/api/workflows") });
-  if (workflows.isError) return <p role="alert" className="page-error">{(workflows.error as Error).message}</p>;
+  if (workflows.isError)
+    return (
+      <p role="alert" className="page-error">
+        {(workflows.error as Error).message}
+      </p>
+    );
   if (!workflows.data) return <p className="loading">Loading…</p>;
   const workflow = workflows.data.workflows.find((w) => w.name === name);
-  if (!workflow) return <p role="alert" className="page-error">No workflow named {name} is loaded.</p>;
+  if (!workflow)
+    return (
+      <p role="alert" className="page-error">
+        No workflow named {name} is loaded.
+      </p>
+    );
 
   return (
     <section aria-labelledby="workflow-title">
@@ -39,7 +49,13 @@ export function WorkflowPage() {
       <SchedulesPanel workflow={workflow.name} />
       <WebhooksPanel workflow={workflow.name} />
       <Dialog title={`Run ${workflow.name}`} open={running} onClose={() => setRunning(false)}>
-        {running && <RunWorkflowForm workflows={workflows.data.workflows} initial={workflow.name} onStarted={(e) => navigate(`/executions/${e.id}`)} />}
+        {running && (
+          <RunWorkflowForm
+            workflows={workflows.data.workflows}
+            initial={workflow.name}
+            onStarted={(e) => navigate(`/executions/${e.id}`)}
+          />
+        )}
         <button type="button" className="close" onClick={() => setRunning(false)}>
           Cancel
         </button>

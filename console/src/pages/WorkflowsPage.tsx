@@ -49,7 +49,13 @@ export function WorkflowsPage() {
                     <Link to={`/workflows/${encodeURIComponent(w.name)}`}>{w.name}</Link>
                   </th>
                   <td>{w.description ?? ""}</td>
-                  <td>{w.secrets.length ? w.secrets.map((s) => <code key={s}>{s} </code>) : <span className="muted">none</span>}</td>
+                  <td>
+                    {w.secrets.length ? (
+                      w.secrets.map((s) => <code key={s}>{s} </code>)
+                    ) : (
+                      <span className="muted">none</span>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>

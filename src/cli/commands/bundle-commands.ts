@@ -13,15 +13,22 @@ export function registerBundleCommands(program: Command): void {
   program
     .command("export")
     .description("write a bundle of orgs and configs (a backup with encrypted secrets, or --portable without them)")
-    .option("--portable", "secrets without value or ciphertext (key, type and description kept): for another environment")
+    .option(
+      "--portable",
+      "secrets without value or ciphertext (key, type and description kept): for another environment",
+    )
     .option("--org <name>", "only this org's configs (or `global`)")
     .option("-o, --output <file>", "write to this file instead of stdout")
     .action(async (options: { portable?: boolean; org?: string; output?: string }) => {
-      const response = await new ApiClient().send("GET", "/api/export", { query: { portable: options.portable ? "true" : "false", scope: options.org } });
+      const response = await new ApiClient().send("GET", "/api/export", {
+        query: { portable: options.portable ? "true" : "false", scope: options.org },
+      });
       const body = Readable.fromWeb(response.body as ReadableStream<Uint8Array>);
       if (options.output) {
         await pipeline(body, createWriteStream(options.output, { mode: options.portable ? 0o644 : 0o600 }));
-        process.stderr.write(`wrote ${options.portable ? "portable bundle" : "backup (secrets encrypted; keep it safe)"} to ${options.output}\n`);
+        process.stderr.write(
+          `wrote ${options.portable ? "portable bundle" : "backup (secrets encrypted; keep it safe)"} to ${options.output}\n`,
+        );
       } else await pipeline(body, process.stdout, { end: false });
     });
 
@@ -30,24 +37,35 @@ export function registerBundleCommands(program: Command): void {
     .description("import a bundle (all or nothing): orgs matched by name, configs upserted by (org, key)")
     .option("--dry-run", "report what would change, write nothing")
     .option("--from-bifrost <file>", "import a Python Bifrost configs export instead of a bundle")
-    .option("--source-secret-key <key>", "the key the file's secrets are encrypted under, when not this server's (or BIFROST_SOURCE_SECRET_KEY)")
+    .option(
+      "--source-secret-key <key>",
+      "the key the file's secrets are encrypted under, when not this server's (or BIFROST_SOURCE_SECRET_KEY)",
+    )
     .option("--json", "print the report as JSON")
-    .action(async (file: string | undefined, options: { dryRun?: boolean; fromBifrost?: string; sourceSecretKey?: string; json?: boolean }) => {
-      if (file && options.fromBifrost) throw new CliError("give either a bundle file or --from-bifrost <file>, not both");
-      const path = options.fromBifrost ?? file;
-      if (!path) throw new CliError("missing the file to import (a bundle, or --from-bifrost <configs.json>)");
-      const text = readDocument(path);
-      const sourceKey = options.sourceSecretKey ?? process.env.BIFROST_SOURCE_SECRET_KEY;
-      const report = await withProgress(`${options.dryRun ? "checking" : "importing"} ${path} (${describeSize(path)})`, () =>
-        new ApiClient().request<ImportReport>("POST", "/api/import", {
-          query: { dryRun: options.dryRun ? "true" : "false", format: options.fromBifrost ? "bifrost" : "bundle" },
-          body: text,
-          headers: sourceKey ? { "Bifrost-Source-Secret-Key": sourceKey } : {},
-        }),
-      );
-      if (options.json) return printJson(report);
-      printReport(report);
-    });
+    .action(
+      async (
+        file: string | undefined,
+        options: { dryRun?: boolean; fromBifrost?: string; sourceSecretKey?: string; json?: boolean },
+      ) => {
+        if (file && options.fromBifrost)
+          throw new CliError("give either a bundle file or --from-bifrost <file>, not both");
+        const path = options.fromBifrost ?? file;
+        if (!path) throw new CliError("missing the file to import (a bundle, or --from-bifrost <configs.json>)");
+        const text = readDocument(path);
+        const sourceKey = options.sourceSecretKey ?? process.env.BIFROST_SOURCE_SECRET_KEY;
+        const report = await withProgress(
+          `${options.dryRun ? "checking" : "importing"} ${path} (${describeSize(path)})`,
+          () =>
+            new ApiClient().request<ImportReport>("POST", "/api/import", {
+              query: { dryRun: options.dryRun ? "true" : "false", format: options.fromBifrost ? "bifrost" : "bundle" },
+              body: text,
+              headers: sourceKey ? { "Bifrost-Source-Secret-Key": sourceKey } : {},
+            }),
+        );
+        if (options.json) return printJson(report);
+        printReport(report);
+      },
+    );
 }
 
 function readDocument(path: string): string {
@@ -92,17 +110,29 @@ function printReport(report: ImportReport): void {
     `${report.dryRun ? "dry run, nothing written: " : ""}configs: ${configs.created} created, ${configs.updated} updated, ${configs.unchanged} unchanged; orgs: ${orgs.created.length} created${orgs.created.length ? ` (${orgs.created.join(", ")})` : ""}, ${orgs.existing} existing\n`,
   );
   if (report.needsValue.length) {
-    process.stdout.write(`${report.needsValue.length} secret(s) ${verb} without a value; set each before a workflow reads it:\n`);
+    process.stdout.write(
+      `${report.needsValue.length} secret(s) ${verb} without a value; set each before a workflow reads it:\n`,
+    );
     for (const item of report.needsValue) process.stdout.write(`  ${item.howToSet}\n`);
   }
   const { schedules, webhooks, needsSecret } = report;
-  if (schedules.created + schedules.updated + schedules.unchanged + webhooks.created + webhooks.updated + webhooks.unchanged > 0) {
+  if (
+    schedules.created +
+      schedules.updated +
+      schedules.unchanged +
+      webhooks.created +
+      webhooks.updated +
+      webhooks.unchanged >
+    0
+  ) {
     process.stdout.write(
       `schedules: ${schedules.created} created, ${schedules.updated} updated, ${schedules.unchanged} unchanged; webhooks: ${webhooks.created} created, ${webhooks.updated} updated, ${webhooks.unchanged} unchanged\n`,
     );
   }
   if (needsSecret.length) {
-    process.stdout.write(`${needsSecret.length} webhook(s) ${verb} created with a new secret nobody has seen; make one to give each sender:\n`);
+    process.stdout.write(
+      `${needsSecret.length} webhook(s) ${verb} created with a new secret nobody has seen; make one to give each sender:\n`,
+    );
     for (const item of needsSecret) process.stdout.write(`  ${item.howToSet}\n`);
   }
 }

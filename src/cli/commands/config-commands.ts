@@ -6,7 +6,11 @@ import { readSecretValue } from "../read-secret.ts";
 import { ConfigType } from "../../configs/config-type.ts";
 import type { ConfigView, ConfigWriteView, EffectiveConfigView } from "../../configs/config-view.ts";
 
-const orgOption = () => new Option("--org <name>", "the org (name or id); default: global scope for admin tokens, the token's org for org tokens");
+const orgOption = () =>
+  new Option(
+    "--org <name>",
+    "the org (name or id); default: global scope for admin tokens, the token's org for org tokens",
+  );
 
 export function registerConfigCommands(program: Command): void {
   const config = program.command("config").description("typed configs and secrets (through the API)");
@@ -19,20 +23,37 @@ export function registerConfigCommands(program: Command): void {
     .addOption(orgOption())
     .option("--description <text>", "what the config is for")
     .option("--json", "print the stored config as JSON")
-    .action(async (key: string, value: string | undefined, options: { type?: string; secret?: boolean; org?: string; description?: string; json?: boolean }) => {
-      if (options.secret && options.type && options.type !== "secret") throw new CliError("--secret conflicts with --type " + options.type);
-      const type = options.secret ? "secret" : (options.type ?? "string");
-      if (value === undefined) {
-        if (type !== "secret") throw new CliError(`missing value for "${key}" (only secrets are prompted for)`);
-        value = await readSecretValue(key);
-      }
-      const body = { type, value, ...(options.description === undefined ? {} : { description: options.description }) };
-      const client = new ApiClient();
-      const saved = await client.request<ConfigWriteView>("PUT", `/api/configs/${encodeURIComponent(key)}`, { query: { scope: options.org }, body });
-      for (const warning of saved.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
-      if (options.json) printJson(saved);
-      else process.stdout.write(`set ${saved.key} (${saved.type}) at ${saved.scope === "global" ? "global scope" : await scopeLabel(client, options.org)}\n`);
-    });
+    .action(
+      async (
+        key: string,
+        value: string | undefined,
+        options: { type?: string; secret?: boolean; org?: string; description?: string; json?: boolean },
+      ) => {
+        if (options.secret && options.type && options.type !== "secret")
+          throw new CliError("--secret conflicts with --type " + options.type);
+        const type = options.secret ? "secret" : (options.type ?? "string");
+        if (value === undefined) {
+          if (type !== "secret") throw new CliError(`missing value for "${key}" (only secrets are prompted for)`);
+          value = await readSecretValue(key);
+        }
+        const body = {
+          type,
+          value,
+          ...(options.description === undefined ? {} : { description: options.description }),
+        };
+        const client = new ApiClient();
+        const saved = await client.request<ConfigWriteView>("PUT", `/api/configs/${encodeURIComponent(key)}`, {
+          query: { scope: options.org },
+          body,
+        });
+        for (const warning of saved.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
+        if (options.json) printJson(saved);
+        else
+          process.stdout.write(
+            `set ${saved.key} (${saved.type}) at ${saved.scope === "global" ? "global scope" : await scopeLabel(client, options.org)}\n`,
+          );
+      },
+    );
 
   config
     .command("get <key>")
@@ -40,7 +61,11 @@ export function registerConfigCommands(program: Command): void {
     .addOption(orgOption())
     .option("--json", "print key, type, value, resolvedFrom as JSON")
     .action(async (key: string, options: { org?: string; json?: boolean }) => {
-      const found = await new ApiClient().request<EffectiveConfigView>("GET", `/api/configs/${encodeURIComponent(key)}`, { query: { scope: options.org } });
+      const found = await new ApiClient().request<EffectiveConfigView>(
+        "GET",
+        `/api/configs/${encodeURIComponent(key)}`,
+        { query: { scope: options.org } },
+      );
       if (options.json) printJson(found);
       else if (found.masked) process.stdout.write(`${found.hasValue ? MASK : "(no value)"}\n`);
       else process.stdout.write(`${typeof found.value === "string" ? found.value : JSON.stringify(found.value)}\n`);
@@ -79,7 +104,11 @@ export function registerConfigCommands(program: Command): void {
       const client = new ApiClient();
       await client.request("DELETE", `/api/configs/${encodeURIComponent(key)}`, { query: { scope: options.org } });
       const scope = await scopeName(client, options.org);
-      printOutcome(options, { deleted: key, scope }, `deleted ${key} from ${scope === "global" ? "global scope" : `org ${scope}`}`);
+      printOutcome(
+        options,
+        { deleted: key, scope },
+        `deleted ${key} from ${scope === "global" ? "global scope" : `org ${scope}`}`,
+      );
     });
 
   config.addCommand(auditCommand("audit"));
@@ -111,21 +140,33 @@ function auditCommand(name: string): Command {
     .option("--action <action>", "only this action, e.g. config.update or secret.read")
     .option("--limit <n>", "how many rows", "50")
     .option("--json", "print JSON")
-    .action(async (key: string | undefined, options: { org?: string; action?: string; limit: string; json?: boolean }) => {
-      const client = new ApiClient();
-      const rows = await client.request<{ at: string; actor: string; action: string; scope: string; key: string | null; executionId?: string }[]>(
-        "GET",
-        "/api/audit",
-        { query: { key, scope: options.org, action: options.action, limit: options.limit } },
-      );
-      if (options.json) return printJson(rows);
-      // Rows name an org by id (stable across renames); people read names.
-      const names = rows.some((r) => r.scope !== "global")
-        ? new Map((await client.request<{ id: string; name: string }[]>("GET", "/api/orgs")).map((org) => [org.id, org.name]))
-        : new Map<string, string>();
-      printTable(
-        rows.map((r) => ({ at: r.at, actor: r.actor, action: r.action, scope: names.get(r.scope) ?? r.scope, key: r.key ?? "", execution: r.executionId ?? "" })),
-        "(no audit rows)",
-      );
-    });
+    .action(
+      async (key: string | undefined, options: { org?: string; action?: string; limit: string; json?: boolean }) => {
+        const client = new ApiClient();
+        const rows = await client.request<
+          { at: string; actor: string; action: string; scope: string; key: string | null; executionId?: string }[]
+        >("GET", "/api/audit", { query: { key, scope: options.org, action: options.action, limit: options.limit } });
+        if (options.json) return printJson(rows);
+        // Rows name an org by id (stable across renames); people read names.
+        const names = rows.some((r) => r.scope !== "global")
+          ? new Map(
+              (await client.request<{ id: string; name: string }[]>("GET", "/api/orgs")).map((org) => [
+                org.id,
+                org.name,
+              ]),
+            )
+          : new Map<string, string>();
+        printTable(
+          rows.map((r) => ({
+            at: r.at,
+            actor: r.actor,
+            action: r.action,
+            scope: names.get(r.scope) ?? r.scope,
+            key: r.key ?? "",
+            execution: r.executionId ?? "",
+          })),
+          "(no audit rows)",
+        );
+      },
+    );
 }

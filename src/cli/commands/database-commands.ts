@@ -14,7 +14,11 @@ export function registerDatabaseCommands(program: Command): void {
       const db = await openDatabase(settings.databaseUrl);
       try {
         const applied = await migrate(db);
-        printOutcome(options, { applied }, applied.length ? `applied: ${applied.join(", ")}` : "database is up to date");
+        printOutcome(
+          options,
+          { applied },
+          applied.length ? `applied: ${applied.join(", ")}` : "database is up to date",
+        );
       } finally {
         await db.close();
       }

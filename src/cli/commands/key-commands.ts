@@ -11,14 +11,17 @@ export function registerKeyCommands(program: Command): void {
 
   keys
     .command("status")
-    .description("how many secrets are under which key fingerprint (the previous keys can go when none are left under them)")
+    .description(
+      "how many secrets are under which key fingerprint (the previous keys can go when none are left under them)",
+    )
     .option("--json", "print JSON")
     .action(async (options: { json?: boolean }) => {
       await withRotation(async (rotation) => {
         const status = await rotation.status();
         if (options.json) return printJson(status);
         printTable(status.keys.map((k) => ({ fingerprint: k.fingerprint, key: k.role, secrets: String(k.secrets) })));
-        if (status.withoutValue) process.stdout.write(`${status.withoutValue} secret(s) have no value yet (nothing to rotate)\n`);
+        if (status.withoutValue)
+          process.stdout.write(`${status.withoutValue} secret(s) have no value yet (nothing to rotate)\n`);
         process.stdout.write(
           status.done
             ? "every secret is under the current key: BIFROST_SECRET_KEY_PREVIOUS can be removed\n"
@@ -34,17 +37,31 @@ export function registerKeyCommands(program: Command): void {
     .option("--json", "print the counts as JSON (no progress bar)")
     .action(async (options: { batchSize: string; json?: boolean }) => {
       const batchSize = Number(options.batchSize);
-      if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new CliError("--batch-size must be an integer from 1 to 10000");
+      if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000)
+        throw new CliError("--batch-size must be an integer from 1 to 10000");
       await withRotation(async (rotation) => {
-        const result = await rotation.rotate({ actor: "cli:keys rotate", batchSize, onProgress: options.json ? undefined : progressBar() });
+        const result = await rotation.rotate({
+          actor: "cli:keys rotate",
+          batchSize,
+          onProgress: options.json ? undefined : progressBar(),
+        });
         const skipped = result.skipped ? `, ${result.skipped} changed meanwhile (already under the current key)` : "";
-        printOutcome(options, result, `rotated ${result.rotated} secret(s)${skipped}; ${result.remaining} left under other keys`);
-        if (result.remaining > 0) throw new CliError(`${result.remaining} secret(s) are still under another key: run \`bifrost keys rotate\` again`);
+        printOutcome(
+          options,
+          result,
+          `rotated ${result.rotated} secret(s)${skipped}; ${result.remaining} left under other keys`,
+        );
+        if (result.remaining > 0)
+          throw new CliError(
+            `${result.remaining} secret(s) are still under another key: run \`bifrost keys rotate\` again`,
+          );
       });
     });
 }
 
-async function withRotation(fn: (rotation: import("../../secrets/index.ts").KeyRotation) => Promise<void>): Promise<void> {
+async function withRotation(
+  fn: (rotation: import("../../secrets/index.ts").KeyRotation) => Promise<void>,
+): Promise<void> {
   const { openPlatform } = await import("../../platform/platform.ts");
   const { createLogger } = await import("../../logging/logger.ts");
   const { KeyRotation } = await import("../../secrets/index.ts");

@@ -3,7 +3,6 @@ import { ApiClient } from "../api-client.ts";
 import { printJson, printOutcome, printTable } from "../output.ts";
 import type { OrgView } from "../../orgs/org-view.ts";
 
-
 export function registerOrgCommands(program: Command): void {
   const orgs = program.command("orgs").description("organisations (through the API)");
 
@@ -24,16 +23,24 @@ export function registerOrgCommands(program: Command): void {
     .action(async (options: { json?: boolean }) => {
       const list = await new ApiClient().request<OrgView[]>("GET", "/api/orgs");
       if (options.json) printJson(list);
-      else printTable(list.map((o) => ({ name: o.name, id: o.id, created: o.createdAt })), "(no orgs)");
+      else
+        printTable(
+          list.map((o) => ({ name: o.name, id: o.id, created: o.createdAt })),
+          "(no orgs)",
+        );
     });
 
   orgs
     .command("delete <name>")
-    .description("delete an org and its tokens (admin); refused while it holds configs, unless --force; its executions and audit rows stay")
+    .description(
+      "delete an org and its tokens (admin); refused while it holds configs, unless --force; its executions and audit rows stay",
+    )
     .option("--force", "delete its configs with it")
     .option("--json", "print the outcome as JSON")
     .action(async (name: string, options: { force?: boolean; json?: boolean }) => {
-      await new ApiClient().request("DELETE", `/api/orgs/${encodeURIComponent(name)}`, { query: { force: options.force ? "true" : undefined } });
+      await new ApiClient().request("DELETE", `/api/orgs/${encodeURIComponent(name)}`, {
+        query: { force: options.force ? "true" : undefined },
+      });
       printOutcome(options, { deleted: name }, `deleted org ${name}`);
     });
 }

@@ -12,9 +12,13 @@ export type StartWorker = (
 ) => Promise<{ worker: { id: string }; catalog: WorkflowCatalog; close(): Promise<void> }>;
 
 const concurrencyOption = () =>
-  new Option("--concurrency <n>", "executions this process runs at once (default: BIFROST_WORKER_CONCURRENCY or 10)").argParser((value) => {
+  new Option(
+    "--concurrency <n>",
+    "executions this process runs at once (default: BIFROST_WORKER_CONCURRENCY or 10)",
+  ).argParser((value) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1 || n > 1000) throw new Error(`--concurrency must be an integer from 1 to 1000, not ${JSON.stringify(value)}`);
+    if (!Number.isInteger(n) || n < 1 || n > 1000)
+      throw new Error(`--concurrency must be an integer from 1 to 1000, not ${JSON.stringify(value)}`);
     return n;
   });
 
@@ -28,7 +32,9 @@ export function registerServeCommands(program: Command, startWorker: StartWorker
     .command("start")
     .description("run the API and a worker in one process (the embedded default: SQLite + local Redis)")
     .addOption(concurrencyOption())
-    .action((options: { concurrency?: number }) => serve(startWorker, { api: true, worker: true, concurrency: options.concurrency }));
+    .action((options: { concurrency?: number }) =>
+      serve(startWorker, { api: true, worker: true, concurrency: options.concurrency }),
+    );
 
   program
     .command("server")
@@ -39,10 +45,15 @@ export function registerServeCommands(program: Command, startWorker: StartWorker
     .command("worker")
     .description("run executions from the queue (several workers, on several machines, share one queue)")
     .addOption(concurrencyOption())
-    .action((options: { concurrency?: number }) => serve(startWorker, { api: false, worker: true, concurrency: options.concurrency }));
+    .action((options: { concurrency?: number }) =>
+      serve(startWorker, { api: false, worker: true, concurrency: options.concurrency }),
+    );
 }
 
-async function serve(startWorker: StartWorker, options: { api: boolean; worker: boolean; concurrency?: number }): Promise<void> {
+async function serve(
+  startWorker: StartWorker,
+  options: { api: boolean; worker: boolean; concurrency?: number },
+): Promise<void> {
   const { openPlatform } = await import("../../platform/platform.ts");
   const platform = await openPlatform();
   const { logger, db, settings } = platform;
@@ -87,7 +98,10 @@ async function serve(startWorker: StartWorker, options: { api: boolean; worker: 
     logger.info({ signal, shutdownTimeoutMs }, "shutting down (waiting for running executions; signal again to force)");
     // Runs, Redis or the database may never answer: the process ends within its drain time anyway.
     setTimeout(() => {
-      logger.warn({ shutdownTimeoutMs }, "not stopped within BIFROST_SHUTDOWN_TIMEOUT_MS: exiting without waiting any longer");
+      logger.warn(
+        { shutdownTimeoutMs },
+        "not stopped within BIFROST_SHUTDOWN_TIMEOUT_MS: exiting without waiting any longer",
+      );
       logger.flush();
       process.exit(1);
     }, shutdownTimeoutMs);
@@ -102,6 +116,8 @@ async function serve(startWorker: StartWorker, options: { api: boolean; worker: 
 
 async function warnWithoutTokens(platform: Platform): Promise<void> {
   if ((await platform.db.prisma.apiToken.count()) === 0) {
-    platform.logger.warn("no API tokens yet: create one with `npx bifrost tokens create --admin` and send it as `Authorization: Bearer <token>`");
+    platform.logger.warn(
+      "no API tokens yet: create one with `npx bifrost tokens create --admin` and send it as `Authorization: Bearer <token>`",
+    );
   }
 }

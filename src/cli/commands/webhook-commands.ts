@@ -14,7 +14,10 @@ export function registerWebhookCommands(program: Command): void {
     .option("--description <text>", "what sends to it")
     .option("--json", "print JSON")
     .action(async (workflow: string, options: { org?: string; description?: string; json?: boolean }) => {
-      const created = await new ApiClient().request<WebhookWithSecret>("POST", "/api/webhooks", { query: { scope: options.org }, body: { workflow, description: options.description } });
+      const created = await new ApiClient().request<WebhookWithSecret>("POST", "/api/webhooks", {
+        query: { scope: options.org },
+        body: { workflow, description: options.description },
+      });
       if (options.json) return printJson(created);
       printSecret(`created webhook ${created.id} for ${created.workflow}`, created);
     });
@@ -26,9 +29,21 @@ export function registerWebhookCommands(program: Command): void {
     .option("--workflow <name>", "only this workflow's")
     .option("--json", "print JSON")
     .action(async (options: { org?: string; workflow?: string; json?: boolean }) => {
-      const rows = await new ApiClient().request<WebhookView[]>("GET", "/api/webhooks", { query: { scope: options.org, workflow: options.workflow } });
+      const rows = await new ApiClient().request<WebhookView[]>("GET", "/api/webhooks", {
+        query: { scope: options.org, workflow: options.workflow },
+      });
       if (options.json) return printJson(rows);
-      printTable(rows.map((w) => ({ id: w.id, workflow: w.workflow, org: w.org?.name ?? "(global)", url: w.url, description: w.description ?? "", created: w.createdAt })), "(no webhooks)");
+      printTable(
+        rows.map((w) => ({
+          id: w.id,
+          workflow: w.workflow,
+          org: w.org?.name ?? "(global)",
+          url: w.url,
+          description: w.description ?? "",
+          created: w.createdAt,
+        })),
+        "(no webhooks)",
+      );
     });
 
   webhooks
@@ -45,7 +60,10 @@ export function registerWebhookCommands(program: Command): void {
     .description("give a webhook a new signing secret (the old one stops working at once); prints it, once")
     .option("--json", "print JSON")
     .action(async (id: string, options: { json?: boolean }) => {
-      const rotated = await new ApiClient().request<WebhookWithSecret>("POST", `/api/webhooks/${encodeURIComponent(id)}/rotate-secret`);
+      const rotated = await new ApiClient().request<WebhookWithSecret>(
+        "POST",
+        `/api/webhooks/${encodeURIComponent(id)}/rotate-secret`,
+      );
       if (options.json) return printJson(rotated);
       printSecret(`new secret for webhook ${rotated.id}`, rotated);
     });
@@ -53,5 +71,7 @@ export function registerWebhookCommands(program: Command): void {
 
 function printSecret(headline: string, hook: WebhookWithSecret): void {
   process.stdout.write(`${headline}\nurl:    ${hook.url}\nsecret: ${hook.secret}\n`);
-  process.stderr.write("the secret is shown this once: give it to the sender now (bifrost webhooks rotate-secret makes a new one)\n");
+  process.stderr.write(
+    "the secret is shown this once: give it to the sender now (bifrost webhooks rotate-secret makes a new one)\n",
+  );
 }

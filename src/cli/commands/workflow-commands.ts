@@ -13,25 +13,39 @@ const TYPESCRIPT_HOOKS = fileURLToPath(new URL("../../workflows/loader/register.
 
 /** `bifrost workflows list|check|test`, `bifrost init <dir>` and `bifrost types`: the workflow author's commands. */
 export function registerWorkflowCommands(program: Command): void {
-  const workflows = program.command("workflows").description("workflows: list what runs, check and test an author's folder");
+  const workflows = program
+    .command("workflows")
+    .description("workflows: list what runs, check and test an author's folder");
 
   workflows
     .command("list")
     .description("the workflows the API can run, and the files that failed to load (through the API)")
     .option("--json", "print JSON")
     .action(async (options: { json?: boolean }) => {
-      const listed = await new ApiClient().request<{ workflows: WorkflowInfo[]; errors: WorkflowLoadError[] }>("GET", "/api/workflows");
+      const listed = await new ApiClient().request<{ workflows: WorkflowInfo[]; errors: WorkflowLoadError[] }>(
+        "GET",
+        "/api/workflows",
+      );
       if (options.json) return printJson(listed);
       printTable(
-        listed.workflows.map((w) => ({ name: w.name, description: w.description ?? "", secrets: w.secrets.join(", "), tool: w.tool ? "yes" : "", file: w.file })),
+        listed.workflows.map((w) => ({
+          name: w.name,
+          description: w.description ?? "",
+          secrets: w.secrets.join(", "),
+          tool: w.tool ? "yes" : "",
+          file: w.file,
+        })),
         "(no workflows)",
       );
-      for (const error of listed.errors) process.stdout.write(`not loaded: ${error.file}${error.line ? `:${error.line}` : ""}: ${error.message}\n`);
+      for (const error of listed.errors)
+        process.stdout.write(`not loaded: ${error.file}${error.line ? `:${error.line}` : ""}: ${error.message}\n`);
     });
 
   workflows
     .command("check [dirs...]")
-    .description("load and type-check workflow folders (default: BIFROST_WORKFLOWS_DIR); one `file:line:col message` line per problem")
+    .description(
+      "load and type-check workflow folders (default: BIFROST_WORKFLOWS_DIR); one `file:line:col message` line per problem",
+    )
     .option("--json", "print {workflows, problems} as JSON")
     .action(async (dirs: string[], options: { json?: boolean }) => {
       const folders = await foldersOr(dirs);
@@ -47,12 +61,15 @@ export function registerWorkflowCommands(program: Command): void {
       } finally {
         await catalog.close();
       }
-      for (const problem of typeCheck(folders.flatMap(typeScriptFiles))) problems.push(`${problem.file}:${problem.line}:${problem.column} ${problem.message}`);
+      for (const problem of typeCheck(folders.flatMap(typeScriptFiles)))
+        problems.push(`${problem.file}:${problem.line}:${problem.column} ${problem.message}`);
       const loaded = catalog.list().map((w) => w.name);
       if (options.json) printJson({ workflows: loaded, problems });
       else for (const problem of problems) process.stdout.write(`${problem}\n`);
-      if (problems.length > 0) throw new CliError(`${problems.length} problem${problems.length === 1 ? "" : "s"} in ${folders.join(", ")}`);
-      if (!options.json) process.stdout.write(`${loaded.length} workflow(s) load and type-check in ${folders.join(", ")}\n`);
+      if (problems.length > 0)
+        throw new CliError(`${problems.length} problem${problems.length === 1 ? "" : "s"} in ${folders.join(", ")}`);
+      if (!options.json)
+        process.stdout.write(`${loaded.length} workflow(s) load and type-check in ${folders.join(", ")}\n`);
     });
 
   workflows
@@ -63,7 +80,8 @@ export function registerWorkflowCommands(program: Command): void {
       const tests = folders.flatMap(typeScriptFiles).filter((file) => file.endsWith(".test.ts"));
       if (tests.length === 0) throw new CliError(`no *.test.ts files in ${folders.join(", ")}`);
       const ran = spawnSync(process.execPath, ["--import", TYPESCRIPT_HOOKS, "--test", ...tests], { stdio: "inherit" });
-      if (ran.status !== 0) throw new CliError(`tests failed (${tests.length} file${tests.length === 1 ? "" : "s"})`, ran.status ?? 1);
+      if (ran.status !== 0)
+        throw new CliError(`tests failed (${tests.length} file${tests.length === 1 ? "" : "s"})`, ran.status ?? 1);
     });
 
   program
@@ -74,7 +92,8 @@ export function registerWorkflowCommands(program: Command): void {
       const { starterFiles } = await import("../../workflows/starter-files.ts");
       const files = starterFiles();
       const taken = Object.keys(files).filter((name) => existsSync(join(dir, name)));
-      if (taken.length > 0) throw new CliError(`${dir} already has ${taken.join(", ")}: init writes only into a folder without them`, 2);
+      if (taken.length > 0)
+        throw new CliError(`${dir} already has ${taken.join(", ")}: init writes only into a folder without them`, 2);
       mkdirSync(dir, { recursive: true });
       for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
       if (options.json) return printJson({ dir: resolve(dir), files: Object.keys(files) });
@@ -87,7 +106,9 @@ export function registerWorkflowCommands(program: Command): void {
 
   program
     .command("types")
-    .description("write TypeScript declarations of the config store's keys and types (through the API): config.get is then typed")
+    .description(
+      "write TypeScript declarations of the config store's keys and types (through the API): config.get is then typed",
+    )
     .option("-o, --output <file>", "write to this file instead of stdout")
     .action(async (options: { output?: string }) => {
       const { configDeclarations } = await import("../../configs/config-declarations.ts");
@@ -102,10 +123,17 @@ export function registerWorkflowCommands(program: Command): void {
 /** Every config the token may see: for an admin, every scope's rows; for an org token, its org's effective view (globals included). */
 async function storeConfigs(client: ApiClient): Promise<{ key: string; type: ConfigType }[]> {
   const session = await client.request<{ kind: "admin" | "org"; org: { id: string } | null }>("GET", "/api/session");
-  if (session.kind === "org") return client.request("GET", "/api/configs", { query: { scope: session.org!.id, effective: "true" } });
+  if (session.kind === "org")
+    return client.request("GET", "/api/configs", { query: { scope: session.org!.id, effective: "true" } });
   const orgs = await client.request<{ id: string }[]>("GET", "/api/orgs");
   const scopes = ["global", ...orgs.map((org) => org.id)];
-  return (await Promise.all(scopes.map((scope) => client.request<{ key: string; type: ConfigType }[]>("GET", "/api/configs", { query: { scope } })))).flat();
+  return (
+    await Promise.all(
+      scopes.map((scope) =>
+        client.request<{ key: string; type: ConfigType }[]>("GET", "/api/configs", { query: { scope } }),
+      ),
+    )
+  ).flat();
 }
 
 async function foldersOr(dirs: string[]): Promise<string[]> {

@@ -24,7 +24,8 @@ const PAGE = `<!doctype html>
 // No inline script, so the page's policy can forbid them; Redoc styles with inline <style>
 // (styled-components) and runs its search index in a blob: worker.
 const INIT = `Redoc.init("/api/openapi.json", { hideDownloadButton: false, expandResponses: "200,201" }, document.getElementById("redoc"));\n`;
-const PAGE_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; worker-src 'self' blob:; font-src 'self' data:; frame-ancestors 'none'";
+const PAGE_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; worker-src 'self' blob:; font-src 'self' data:; frame-ancestors 'none'";
 
 /** GET /api/docs: the OpenAPI document as a readable reference (no token needed, like the document). */
 export function apiDocs(): Router {

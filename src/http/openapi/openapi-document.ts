@@ -37,8 +37,17 @@ export type OpenApiDocument = GeneratedDocument & { paths: NonNullable<Generated
 
 function buildOpenApiDocument(): OpenApiDocument {
   const registry = new OpenAPIRegistry();
-  registry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", description: "An API token (`bft_...`): `bifrost tokens create`" });
-  registry.registerComponent("securitySchemes", QUEUES_COOKIE_SCHEME, { type: "apiKey", in: "cookie", name: QUEUES_COOKIE, description: "Set by POST /api/session/queues-cookie" });
+  registry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API token (`bft_...`): `bifrost tokens create`",
+  });
+  registry.registerComponent("securitySchemes", QUEUES_COOKIE_SCHEME, {
+    type: "apiKey",
+    in: "cookie",
+    name: QUEUES_COOKIE,
+    description: "Set by POST /api/session/queues-cookie",
+  });
   for (const register of [
     registerConfigPaths,
     registerWorkflowPaths,
@@ -61,11 +70,15 @@ function buildOpenApiDocument(): OpenApiDocument {
       title: "bifrost-ts API",
       version: "1",
       description:
-        "Typed configs and secrets per org, workflow executions, schedules, webhooks, MCP and bundles. Every route but the few marked otherwise takes `Authorization: Bearer <token>`. Errors are `{\"error\": {\"code\", \"message\", \"details\"}}` with a stable `code`.",
+        'Typed configs and secrets per org, workflow executions, schedules, webhooks, MCP and bundles. Every route but the few marked otherwise takes `Authorization: Bearer <token>`. Errors are `{"error": {"code", "message", "details"}}` with a stable `code`.',
     },
     servers: [
       { url: "/", description: "The server this document came from" },
-      { url: "http://127.0.0.1:{port}", description: "A local `bifrost start`", variables: { port: { default: "3000" } } },
+      {
+        url: "http://127.0.0.1:{port}",
+        description: "A local `bifrost start`",
+        variables: { port: { default: "3000" } },
+      },
     ],
     security: [{ bearer: [] }],
     tags: TAGS,

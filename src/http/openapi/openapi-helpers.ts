@@ -9,15 +9,27 @@ import { ERROR_STATUS } from "../error-status.ts";
 export const ErrorBody = z
   .object({
     error: z.object({
-      code: ErrorCode.meta({ id: "ErrorCode", description: "Stable: clients match on it; the HTTP status follows from it" }),
+      code: ErrorCode.meta({
+        id: "ErrorCode",
+        description: "Stable: clients match on it; the HTTP status follows from it",
+      }),
       message: z.string().meta({ description: "For people; may change" }),
-      details: z.unknown().optional().meta({ description: "Structured detail when there is any, e.g. the invalid fields" }),
+      details: z
+        .unknown()
+        .optional()
+        .meta({ description: "Structured detail when there is any, e.g. the invalid fields" }),
     }),
   })
   .meta({
     id: "Error",
     description: "Every error the API answers",
-    example: { error: { code: "VALIDATION_ERROR", message: "Invalid body: type: Invalid option", details: [{ path: "body.type", message: "Invalid option" }] } },
+    example: {
+      error: {
+        code: "VALIDATION_ERROR",
+        message: "Invalid body: type: Invalid option",
+        details: [{ path: "body.type", message: "Invalid option" }],
+      },
+    },
   });
 
 const WHY: Record<number, string> = {
@@ -40,7 +52,13 @@ export function errors(...statuses: number[]): Record<string, ResponseConfig> {
       const codes = Object.entries(ERROR_STATUS)
         .filter(([, s]) => s === status)
         .map(([code]) => `\`${code}\``);
-      return [String(status), { description: `${WHY[status] ?? "Error"}: ${codes.join(", ")}`, content: { "application/json": { schema: ErrorBody } } }];
+      return [
+        String(status),
+        {
+          description: `${WHY[status] ?? "Error"}: ${codes.join(", ")}`,
+          content: { "application/json": { schema: ErrorBody } },
+        },
+      ];
     }),
   );
 }
@@ -54,16 +72,16 @@ export function json(description: string, schema: z.ZodType): ResponseConfig {
 }
 
 /** `?scope=`: where the request acts. */
-export const ScopeQuery = z
-  .string()
-  .optional()
-  .meta({ description: '`global`, an org id or an org name; default: global for admin tokens, the own org for org tokens', example: "acme" });
+export const ScopeQuery = z.string().optional().meta({
+  description: "`global`, an org id or an org name; default: global for admin tokens, the own org for org tokens",
+  example: "acme",
+});
 
 /** `?scope=` on a list: a filter. */
-export const ScopeFilter = z
-  .string()
-  .optional()
-  .meta({ description: "Only this scope (`global`, an org id or name); an org token sees its own org's rows only", example: "acme" });
+export const ScopeFilter = z.string().optional().meta({
+  description: "Only this scope (`global`, an org id or name); an org token sees its own org's rows only",
+  example: "acme",
+});
 
 /** `?workflow=` on a list. */
 export const WorkflowFilter = z
@@ -76,11 +94,17 @@ export const TrueFalse = z.enum(["true", "false"]);
 
 /** Cursor paging of the v2 contract: the answer stays an array, `Link` names the next page. */
 export const CursorQuery = {
-  cursor: z.string().optional().meta({ description: "Opaque: the `cursor` of the `Link: rel=\"next\"` URL of the previous page" }),
+  cursor: z
+    .string()
+    .optional()
+    .meta({ description: 'Opaque: the `cursor` of the `Link: rel="next"` URL of the previous page' }),
 };
 
 export const LinkHeaders = z.object({
-  Link: z.string().optional().meta({ description: 'When more rows exist: `<url>; rel="next"`', example: '</api/executions?cursor=eyJ0IjoxfQ&limit=50>; rel="next"' }),
+  Link: z.string().optional().meta({
+    description: 'When more rows exist: `<url>; rel="next"`',
+    example: '</api/executions?cursor=eyJ0IjoxfQ&limit=50>; rel="next"',
+  }),
 });
 
 /** A path segment that names a row by id. */

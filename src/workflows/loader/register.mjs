@@ -3,5 +3,8 @@
 import { register } from "node:module";
 import { isMainThread, workerData } from "node:worker_threads";
 
-register("./typescript-hooks.mjs", { parentURL: import.meta.url, data: { sources: isMainThread ? null : (workerData?.snapshot?.sources ?? null) } });
+register("./typescript-hooks.mjs", {
+  parentURL: import.meta.url,
+  data: { sources: isMainThread ? null : (workerData?.snapshot?.sources ?? null) },
+});
 process.setSourceMapsEnabled(true);

@@ -29,14 +29,17 @@ export async function resolve(specifier, context, next) {
     return await next(specifier, context);
   } catch (error) {
     if (error?.code !== "ERR_MODULE_NOT_FOUND") throw error;
-    if (FROM_PLATFORM.test(specifier)) return next(specifier, { ...context, parentURL: new URL("package.json", PLATFORM_ROOT).href });
+    if (FROM_PLATFORM.test(specifier))
+      return next(specifier, { ...context, parentURL: new URL("package.json", PLATFORM_ROOT).href });
     // A file of the thread's generation that is gone from the disk since: served from the snapshot.
-    if (specifier.startsWith("file:") && sources && fileURLToPath(specifier) in sources) return { url: specifier, format: "module", shortCircuit: true };
+    if (specifier.startsWith("file:") && sources && fileURLToPath(specifier) in sources)
+      return { url: specifier, format: "module", shortCircuit: true };
     // TypeScript's own convention: `./helpers.js` names `./helpers.ts`; extensionless imports too.
     if (/^\.\.?\//.test(specifier)) {
       for (const candidate of [specifier, specifier.replace(/\.js$/, ".ts"), `${specifier}.ts`]) {
         const url = context.parentURL ? new URL(candidate, context.parentURL) : null;
-        if (url && sources && fileURLToPath(url) in sources) return { url: url.href, format: "module", shortCircuit: true };
+        if (url && sources && fileURLToPath(url) in sources)
+          return { url: url.href, format: "module", shortCircuit: true };
         if (candidate === specifier) continue;
         try {
           return await next(candidate, context);

@@ -20,11 +20,19 @@ export interface LoadedWorkflows {
  * @param onFile told of each file before its import: a file whose import ends the thread or never
  *   settles is then known (the catalog leaves it out and says why)
  */
-export async function loadWorkflows(snapshot: Pick<WorkflowSnapshot, "dirs" | "sources" | "unreadable">, onFile: (path: string) => void = () => {}): Promise<LoadedWorkflows> {
+export async function loadWorkflows(
+  snapshot: Pick<WorkflowSnapshot, "dirs" | "sources" | "unreadable">,
+  onFile: (path: string) => void = () => {},
+): Promise<LoadedWorkflows> {
   const definitions = new Map<string, WorkflowDefinition>();
   const origins = new Map<string, { dir: string; file: string }>();
   const infos: WorkflowInfo[] = [];
-  const errors: FileLoadError[] = snapshot.unreadable.map(({ dir, message }) => ({ path: dir, file: dir, line: null, message: `cannot read the workflows directory: ${message}` }));
+  const errors: FileLoadError[] = snapshot.unreadable.map(({ dir, message }) => ({
+    path: dir,
+    file: dir,
+    line: null,
+    message: `cannot read the workflows directory: ${message}`,
+  }));
   const files = Object.keys(snapshot.sources);
   for (const dir of snapshot.dirs) {
     for (const file of files.filter((path) => path.startsWith(dir + sep)).sort()) {

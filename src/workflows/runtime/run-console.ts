@@ -150,7 +150,8 @@ export function endRunConsole(log: ExecutionLogger): void {
  */
 function decoded(decoder: StringDecoder, chunk: string | Uint8Array, encoding: BufferEncoding | undefined): string {
   if (typeof chunk !== "string") return decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-  if (encoding && Buffer.isEncoding(encoding) && !/^(utf-?8|utf-?16le|ucs-?2)$/i.test(encoding)) return decoder.write(Buffer.from(chunk, encoding));
+  if (encoding && Buffer.isEncoding(encoding) && !/^(utf-?8|utf-?16le|ucs-?2)$/i.test(encoding))
+    return decoder.write(Buffer.from(chunk, encoding));
   return decoder.end() + chunk;
 }
 

@@ -17,7 +17,10 @@ import { errorText } from "./error-text.ts";
  *
  * @param runOf the run a log belongs to
  */
-export function handleThreadErrors(post: (message: FromThread) => void, runOf: (log: object) => { runId: string; executionId: string; workflow: string } | undefined): void {
+export function handleThreadErrors(
+  post: (message: FromThread) => void,
+  runOf: (log: object) => { runId: string; executionId: string; workflow: string } | undefined,
+): void {
   let ending = false;
   const runId = () => {
     const log = currentRunLog();

@@ -73,9 +73,14 @@ export class ThreadRuns {
         signal: run.controller.signal,
       };
       const params = definition.params ? parseParams(definition, request.params) : request.params;
-      const instance = container.createChildContainer().resolve(definition.target) as Record<string, (...args: unknown[]) => unknown>;
+      const instance = container.createChildContainer().resolve(definition.target) as Record<
+        string,
+        (...args: unknown[]) => unknown
+      >;
       const value = await withinRun(logger, () =>
-        runWithConfigAccess(this.accessFor(request, reads), () => Promise.resolve(instance[definition.method](ctx, params))),
+        runWithConfigAccess(this.accessFor(request, reads), () =>
+          Promise.resolve(instance[definition.method](ctx, params)),
+        ),
       );
       end = { ok: true, result: storedResult(definition.name, checkedResult(definition, value)) };
     } catch (error) {
@@ -112,7 +117,14 @@ export class ThreadRuns {
       return parsed.success ? null : serializeError(ValidationError.fromZod(parsed.error, "body.params"));
     } catch (error) {
       // A refine that throws (or is async, which safeParse refuses): the author's bug, not the thread's end.
-      return serializeError(new ValidationError([{ path: "body.params", message: `could not be checked: the workflow's params schema threw (${firstLine(error)})` }]));
+      return serializeError(
+        new ValidationError([
+          {
+            path: "body.params",
+            message: `could not be checked: the workflow's params schema threw (${firstLine(error)})`,
+          },
+        ]),
+      );
     }
   }
 
@@ -160,7 +172,10 @@ export class ThreadRuns {
         if (!found) return undefined;
         if (found.type === "secret") reads[key] = (reads[key] ?? 0) + 1;
         // A copy each time: code that changes a json value it read must not change the next read.
-        return { type: found.type as never, value: typeof found.value === "object" && found.value !== null ? structuredClone(found.value) : found.value };
+        return {
+          type: found.type as never,
+          value: typeof found.value === "object" && found.value !== null ? structuredClone(found.value) : found.value,
+        };
       },
       write: async (rawKey, value, options) => {
         answers.delete(normalizeConfigKey(rawKey));

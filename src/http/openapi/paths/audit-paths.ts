@@ -15,11 +15,22 @@ export function registerAuditPaths(registry: OpenAPIRegistry): void {
       query: z.object({
         scope: ScopeFilter,
         key: z.string().min(1).max(300).optional().meta({ description: "Only this config key's rows" }),
-        action: z.string().regex(/^[a-z]+\.[a-z]+$/).optional().meta({ description: "Only this action", example: "secret.read" }),
+        action: z
+          .string()
+          .regex(/^[a-z]+\.[a-z]+$/)
+          .optional()
+          .meta({ description: "Only this action", example: "secret.read" }),
         ...CursorQuery,
         limit: z.coerce.number().int().min(1).max(1000).optional().meta({ description: "Rows per page (default 100)" }),
       }),
     },
-    responses: { 200: { description: "Audit rows, newest first", headers: LinkHeaders, content: { "application/json": { schema: z.array(AuditRecord) } } }, ...errors(400, ...AUTH_ERRORS, 403) },
+    responses: {
+      200: {
+        description: "Audit rows, newest first",
+        headers: LinkHeaders,
+        content: { "application/json": { schema: z.array(AuditRecord) } },
+      },
+      ...errors(400, ...AUTH_ERRORS, 403),
+    },
   });
 }

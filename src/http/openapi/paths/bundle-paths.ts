@@ -7,29 +7,34 @@ import { AUTH_ERRORS, ScopeQuery, TrueFalse, errors, json } from "../openapi-hel
 const tags = ["Bundles"];
 
 export function registerBundlePaths(registry: OpenAPIRegistry): void {
-  const bundle = Bundle.meta({ id: "Bundle", 
-      description: "Orgs, configs, schedules and webhooks of one or every scope. Portable: secrets without values. A backup: secrets encrypted, with `keyFingerprint`.",
-      example: {
-        format: "bifrost-ts/bundle",
-        version: 1,
-        exportedAt: "2026-11-22T10:00:00.000Z",
-        portable: true,
-        orgs: [{ name: "acme" }],
-        configs: [
-          { org: null, key: "stripe_api_key", type: "secret", description: "Stripe", value: null },
-          { org: "acme", key: "max_retries", type: "int", description: null, value: 5 },
-        ],
-      },
-    });
+  const bundle = Bundle.meta({
+    id: "Bundle",
+    description:
+      "Orgs, configs, schedules and webhooks of one or every scope. Portable: secrets without values. A backup: secrets encrypted, with `keyFingerprint`.",
+    example: {
+      format: "bifrost-ts/bundle",
+      version: 1,
+      exportedAt: "2026-11-22T10:00:00.000Z",
+      portable: true,
+      orgs: [{ name: "acme" }],
+      configs: [
+        { org: null, key: "stripe_api_key", type: "secret", description: "Stripe", value: null },
+        { org: "acme", key: "max_retries", type: "int", description: null, value: 5 },
+      ],
+    },
+  });
 
   registry.registerPath({
     method: "get",
     path: "/api/export",
     operationId: "exportBundle",
     summary: "Export a bundle",
-    description: "Portable (secrets without values), or a backup with encrypted secrets (`portable=false`: admin only). Without `scope` an admin exports everything; an org token its own org.",
+    description:
+      "Portable (secrets without values), or a backup with encrypted secrets (`portable=false`: admin only). Without `scope` an admin exports everything; an org token its own org.",
     tags,
-    request: { query: z.object({ portable: TrueFalse.optional().meta({ description: "Default true" }), scope: ScopeQuery }) },
+    request: {
+      query: z.object({ portable: TrueFalse.optional().meta({ description: "Default true" }), scope: ScopeQuery }),
+    },
     responses: { 200: json("The bundle (as an attachment)", bundle), ...errors(400, ...AUTH_ERRORS, 403, 404) },
   });
 
@@ -38,16 +43,25 @@ export function registerBundlePaths(registry: OpenAPIRegistry): void {
     path: "/api/import",
     operationId: "importBundle",
     summary: "Import a bundle (admin)",
-    description: "All or nothing; orgs are matched by name. `format=bifrost` reads a Python Bifrost configs export instead.",
+    description:
+      "All or nothing; orgs are matched by name. `format=bifrost` reads a Python Bifrost configs export instead.",
     tags,
     request: {
       query: z.object({
         dryRun: TrueFalse.optional().meta({ description: "Report without writing (default false)" }),
         format: z.enum(["bundle", "bifrost"]).optional().meta({ description: "Default bundle" }),
       }),
-      headers: z.object({ "Bifrost-Source-Secret-Key": z.string().optional().meta({ description: "The key the document's secrets are encrypted under, when not this server's" }) }),
+      headers: z.object({
+        "Bifrost-Source-Secret-Key": z
+          .string()
+          .optional()
+          .meta({ description: "The key the document's secrets are encrypted under, when not this server's" }),
+      }),
       body: { required: true, content: { "application/json": { schema: bundle } } },
     },
-    responses: { 200: json("What it did (or would do)", ImportReport), ...errors(400, ...AUTH_ERRORS, 403, 413, 415, 422) },
+    responses: {
+      200: json("What it did (or would do)", ImportReport),
+      ...errors(400, ...AUTH_ERRORS, 403, 413, 415, 422),
+    },
   });
 }

@@ -5,14 +5,21 @@ import { ConfigMatrix } from "../../../configs/config-matrix.ts";
 import { ConfigView, ConfigWriteView, EffectiveConfigView } from "../../../configs/config-view.ts";
 import { AUTH_ERRORS, TrueFalse, errors, json, ScopeQuery } from "../openapi-helpers.ts";
 
-const KeyParam = z.object({ key: z.string().meta({ description: "Config key, case-insensitive (`Stripe-API-Key` is `stripe_api_key`)", example: "max_retries" }) });
+const KeyParam = z.object({
+  key: z.string().meta({
+    description: "Config key, case-insensitive (`Stripe-API-Key` is `stripe_api_key`)",
+    example: "max_retries",
+  }),
+});
 const tags = ["Configs"];
 
 export function registerConfigPaths(registry: OpenAPIRegistry): void {
-  const write = ConfigWrite.meta({ id: "ConfigWrite", 
-      description: "A config to store. `value` as the type accepts it: int `42` or `\"42\"`, bool `true` or `\"true\"`, json any JSON value, secret a string of 1..64 KiB",
-      example: { type: "int", value: 5, description: "How often to retry" },
-    });
+  const write = ConfigWrite.meta({
+    id: "ConfigWrite",
+    description:
+      'A config to store. `value` as the type accepts it: int `42` or `"42"`, bool `true` or `"true"`, json any JSON value, secret a string of 1..64 KiB',
+    example: { type: "int", value: 5, description: "How often to retry" },
+  });
 
   registry.registerPath({
     method: "get",
@@ -23,8 +30,15 @@ export function registerConfigPaths(registry: OpenAPIRegistry): void {
       "The configs stored in a scope, or with `effective=true` every key an org can read after the cascade (its own rows, then global ones). Answers with an ETag: a request whose `If-None-Match` holds it gets 304 while nothing in the list changed.",
     tags,
     request: {
-      query: z.object({ scope: ScopeQuery, effective: TrueFalse.optional().meta({ description: "`true`: the cascade for an org, each row with `resolvedFrom`" }) }),
-      headers: z.object({ "If-None-Match": z.string().optional().meta({ description: "The ETag of a list you hold" }) }),
+      query: z.object({
+        scope: ScopeQuery,
+        effective: TrueFalse.optional().meta({
+          description: "`true`: the cascade for an org, each row with `resolvedFrom`",
+        }),
+      }),
+      headers: z.object({
+        "If-None-Match": z.string().optional().meta({ description: "The ETag of a list you hold" }),
+      }),
     },
     responses: {
       200: {
@@ -42,7 +56,8 @@ export function registerConfigPaths(registry: OpenAPIRegistry): void {
     path: "/api/configs/{key}",
     operationId: "getConfig",
     summary: "Read a config's effective value",
-    description: "The value `config.get` would see in the scope: the org's row if it has one, else the global row. A secret's value is never shown.",
+    description:
+      "The value `config.get` would see in the scope: the org's row if it has one, else the global row. A secret's value is never shown.",
     tags,
     request: { params: KeyParam, query: z.object({ scope: ScopeQuery }) },
     responses: { 200: json("The effective config", EffectiveConfigView), ...errors(400, ...AUTH_ERRORS, 403, 404) },
@@ -59,8 +74,11 @@ export function registerConfigPaths(registry: OpenAPIRegistry): void {
     request: {
       params: KeyParam,
       query: z.object({ scope: ScopeQuery }),
-      headers: z.object({ "If-None-Match": z.literal("*").optional().meta({ description: "`*`: create only, never replace" }) }),
-      body: { required: true, content: { "application/json": { schema: write } } } },
+      headers: z.object({
+        "If-None-Match": z.literal("*").optional().meta({ description: "`*`: create only, never replace" }),
+      }),
+      body: { required: true, content: { "application/json": { schema: write } } },
+    },
     responses: {
       200: json("Replaced", ConfigWriteView),
       201: json("Created", ConfigWriteView),
@@ -84,7 +102,8 @@ export function registerConfigPaths(registry: OpenAPIRegistry): void {
     path: "/api/config-matrix",
     operationId: "getConfigMatrix",
     summary: "Compare every org's configs",
-    description: "Keys × orgs (admin only): each key's global row and each org's own row, and whether some org differs. A secret shows as set or not, never its value.",
+    description:
+      "Keys × orgs (admin only): each key's global row and each org's own row, and whether some org differs. A secret shows as set or not, never its value.",
     tags,
     responses: { 200: json("The matrix", ConfigMatrix), ...errors(...AUTH_ERRORS, 403) },
   });

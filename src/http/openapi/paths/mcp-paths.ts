@@ -12,7 +12,16 @@ const JsonRpcRequest = z
     method: z.string().meta({ description: "`initialize`, `tools/list`, `tools/call`, ..." }),
     params: z.record(z.string(), z.unknown()).optional(),
   })
-  .meta({ id: "JsonRpcRequest", description: "A JSON-RPC 2.0 message", example: { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "charge_card", arguments: { amount: 42 } } } });
+  .meta({
+    id: "JsonRpcRequest",
+    description: "A JSON-RPC 2.0 message",
+    example: {
+      jsonrpc: "2.0",
+      id: 1,
+      method: "tools/call",
+      params: { name: "charge_card", arguments: { amount: 42 } },
+    },
+  });
 const JsonRpcResponse = z
   .object({
     jsonrpc: z.literal("2.0"),
@@ -23,14 +32,20 @@ const JsonRpcResponse = z
   .meta({
     id: "JsonRpcResponse",
     description: "A JSON-RPC 2.0 answer. A failed run is a result with `isError: true`, not a JSON-RPC error.",
-    example: { jsonrpc: "2.0", id: 1, result: { content: [{ type: "text", text: '{"charged":42}' }], structuredContent: { charged: 42 } } },
+    example: {
+      jsonrpc: "2.0",
+      id: 1,
+      result: { content: [{ type: "text", text: '{"charged":42}' }], structuredContent: { charged: 42 } },
+    },
   });
 const McpClientConfig = z
   .object({
     client: z.enum(["cursor", "claude", "vscode"]),
     url: z.string().meta({ example: "https://bifrost.example.com/mcp/acme" }),
     file: z.string().meta({ description: "Where the client reads `config` from" }),
-    headers: z.record(z.string(), z.string()).meta({ description: "The headers with the client's placeholders (never a real token or value)" }),
+    headers: z
+      .record(z.string(), z.string())
+      .meta({ description: "The headers with the client's placeholders (never a real token or value)" }),
     userConfig: z.array(z.string()).meta({ description: "The per-user config names the scope's tools declare" }),
     userConfigHeaders: z.array(z.string()).meta({ description: "Their `Config-*` headers, in the same order" }),
     config: z.record(z.string(), z.unknown()).meta({ description: "The client's JSON: merge it into `file`" }),
@@ -41,13 +56,21 @@ const rpc = {
   body: { required: true, content: { "application/json": { schema: JsonRpcRequest } } },
   headers: z.object({
     Accept: z.string().meta({ description: "`application/json, text/event-stream` (Streamable HTTP)" }),
-    "Config-Name": z.string().optional().meta({ description: "Any `Config-<Name>` header: per-user config of the runs a `tools/call` starts" }),
+    "Config-Name": z
+      .string()
+      .optional()
+      .meta({ description: "Any `Config-<Name>` header: per-user config of the runs a `tools/call` starts" }),
   }),
 };
 const answers = {
   200: {
     description: "The JSON-RPC answer (as JSON, or as one server-sent event)",
-    content: { "application/json": { schema: JsonRpcResponse }, "text/event-stream": { schema: z.string().meta({ description: "`event: message` with the JSON-RPC answer as data" }) } },
+    content: {
+      "application/json": { schema: JsonRpcResponse },
+      "text/event-stream": {
+        schema: z.string().meta({ description: "`event: message` with the JSON-RPC answer as data" }),
+      },
+    },
   },
   202: { description: "A notification was accepted (no answer)" },
   ...errors(400, ...AUTH_ERRORS, 403, 404),
@@ -75,7 +98,12 @@ export function registerMcpPaths(registry: OpenAPIRegistry): void {
     description: "As `POST /mcp`, for an org (id or name) or `global`.",
     tags,
     "x-read-only-tokens": true,
-    request: { ...rpc, params: z.object({ scope: z.string().meta({ description: "`global`, an org id or an org name", example: "acme" }) }) },
+    request: {
+      ...rpc,
+      params: z.object({
+        scope: z.string().meta({ description: "`global`, an org id or an org name", example: "acme" }),
+      }),
+    },
     responses: answers,
   });
 
@@ -84,10 +112,14 @@ export function registerMcpPaths(registry: OpenAPIRegistry): void {
     path: "/api/mcp/config",
     operationId: "mcpClientConfig",
     summary: "The MCP client configuration for this server",
-    description: "As `bifrost mcp config` prints it: the URL, the token placeholder and the `Config-*` headers the tool workflows declare.",
+    description:
+      "As `bifrost mcp config` prints it: the URL, the token placeholder and the `Config-*` headers the tool workflows declare.",
     tags,
     request: {
-      query: z.object({ scope: ScopeQuery, client: z.enum(["cursor", "claude", "vscode"]).optional().meta({ description: "Default cursor" }) }),
+      query: z.object({
+        scope: ScopeQuery,
+        client: z.enum(["cursor", "claude", "vscode"]).optional().meta({ description: "Default cursor" }),
+      }),
     },
     responses: { 200: json("The client configuration", McpClientConfig), ...errors(400, ...AUTH_ERRORS, 403, 404) },
   });

@@ -33,7 +33,12 @@ export function registerMetaPaths(registry: OpenAPIRegistry): void {
     summary: "This document as a readable reference",
     tags: ["Meta"],
     security: [],
-    responses: { 200: { description: "An HTML page (Redoc, served from this server)", content: { "text/html": { schema: z.string() } } } },
+    responses: {
+      200: {
+        description: "An HTML page (Redoc, served from this server)",
+        content: { "text/html": { schema: z.string() } },
+      },
+    },
   });
 
   registry.registerPath({
@@ -41,9 +46,13 @@ export function registerMetaPaths(registry: OpenAPIRegistry): void {
     path: "/admin/queues",
     operationId: "queueDashboard",
     summary: "The queue dashboard (admin)",
-    description: "bull-board's page over the executions queue, read-only, jobs' data redacted. A browser gets in with the cookie `POST /api/session/queues-cookie` sets.",
+    description:
+      "bull-board's page over the executions queue, read-only, jobs' data redacted. A browser gets in with the cookie `POST /api/session/queues-cookie` sets.",
     tags: ["Meta"],
     security: [{ bearer: [] }, { [QUEUES_COOKIE_SCHEME]: [] }],
-    responses: { 200: { description: "The dashboard", content: { "text/html": { schema: z.string() } } }, ...errors(401, 403, 429) },
+    responses: {
+      200: { description: "The dashboard", content: { "text/html": { schema: z.string() } } },
+      ...errors(401, 403, 429),
+    },
   });
 }

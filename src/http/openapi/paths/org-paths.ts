@@ -14,8 +14,20 @@ export function registerOrgPaths(registry: OpenAPIRegistry): void {
     summary: "List orgs",
     description: "Every org for an admin token (by name); an org token's own org only.",
     tags,
-    request: { query: z.object({ ...CursorQuery, limit: z.coerce.number().int().min(1).max(1000).optional().meta({ description: "Rows per page" }) }) },
-    responses: { 200: { description: "The orgs", headers: LinkHeaders, content: { "application/json": { schema: z.array(OrgView) } } }, ...errors(400, ...AUTH_ERRORS) },
+    request: {
+      query: z.object({
+        ...CursorQuery,
+        limit: z.coerce.number().int().min(1).max(1000).optional().meta({ description: "Rows per page" }),
+      }),
+    },
+    responses: {
+      200: {
+        description: "The orgs",
+        headers: LinkHeaders,
+        content: { "application/json": { schema: z.array(OrgView) } },
+      },
+      ...errors(400, ...AUTH_ERRORS),
+    },
   });
 
   registry.registerPath({
@@ -24,7 +36,12 @@ export function registerOrgPaths(registry: OpenAPIRegistry): void {
     operationId: "createOrg",
     summary: "Create an org (admin)",
     tags,
-    request: { body: { required: true, content: { "application/json": { schema: z.object({ name: OrgName }).meta({ example: { name: "acme" } }) } } } },
+    request: {
+      body: {
+        required: true,
+        content: { "application/json": { schema: z.object({ name: OrgName }).meta({ example: { name: "acme" } }) } },
+      },
+    },
     responses: { 201: json("Created", OrgView), ...errors(400, ...AUTH_ERRORS, 403, 409, 415) },
   });
 
@@ -38,7 +55,11 @@ export function registerOrgPaths(registry: OpenAPIRegistry): void {
     tags,
     request: {
       params: z.object({ org: z.string().meta({ description: "Org id or name" }) }),
-      query: z.object({ force: TrueFalse.optional().meta({ description: "Also delete its configs, schedules and webhooks (default false)" }) }),
+      query: z.object({
+        force: TrueFalse.optional().meta({
+          description: "Also delete its configs, schedules and webhooks (default false)",
+        }),
+      }),
     },
     responses: { 204: { description: "Deleted" }, ...errors(400, ...AUTH_ERRORS, 403, 404, 409) },
   });

@@ -7,11 +7,17 @@ import { AUTH_ERRORS, ScopeFilter, ScopeQuery, WorkflowFilter, errors, idParam, 
 const tags = ["Schedules"];
 
 export function registerSchedulePaths(registry: OpenAPIRegistry): void {
-  const create = ScheduleCreate.meta({ id: "ScheduleCreate", 
-      description: "`cron`: 5 fields, or 6 with seconds first; `timezone`: an IANA name (default UTC). Firing more often than BIFROST_SCHEDULE_MIN_INTERVAL_S (default 60) is refused.",
-      example: { workflow: "nightly_report", cron: "0 3 * * *", timezone: "Europe/Amsterdam", params: { days: 1 } },
-    });
-  const patch = SchedulePatch.meta({ id: "SchedulePatch",  description: "The fields to change; `enabled: false` pauses, `true` resumes", example: { enabled: false } });
+  const create = ScheduleCreate.meta({
+    id: "ScheduleCreate",
+    description:
+      "`cron`: 5 fields, or 6 with seconds first; `timezone`: an IANA name (default UTC). Firing more often than BIFROST_SCHEDULE_MIN_INTERVAL_S (default 60) is refused.",
+    example: { workflow: "nightly_report", cron: "0 3 * * *", timezone: "Europe/Amsterdam", params: { days: 1 } },
+  });
+  const patch = SchedulePatch.meta({
+    id: "SchedulePatch",
+    description: "The fields to change; `enabled: false` pauses, `true` resumes",
+    example: { enabled: false },
+  });
 
   registry.registerPath({
     method: "get",
@@ -29,9 +35,12 @@ export function registerSchedulePaths(registry: OpenAPIRegistry): void {
     path: "/api/schedules",
     operationId: "createSchedule",
     summary: "Create a schedule",
-    description: "Its runs act for the scope and have `trigger: \"schedule\"`.",
+    description: 'Its runs act for the scope and have `trigger: "schedule"`.',
     tags,
-    request: { query: z.object({ scope: ScopeQuery }), body: { required: true, content: { "application/json": { schema: create } } } },
+    request: {
+      query: z.object({ scope: ScopeQuery }),
+      body: { required: true, content: { "application/json": { schema: create } } },
+    },
     responses: { 201: json("Created", ScheduleView), ...errors(400, ...AUTH_ERRORS, 403, 404, 415) },
   });
 
@@ -51,7 +60,10 @@ export function registerSchedulePaths(registry: OpenAPIRegistry): void {
     operationId: "updateSchedule",
     summary: "Change, pause or resume a schedule",
     tags,
-    request: { params: idParam("schedule"), body: { required: true, content: { "application/json": { schema: patch } } } },
+    request: {
+      params: idParam("schedule"),
+      body: { required: true, content: { "application/json": { schema: patch } } },
+    },
     responses: { 200: json("Changed", ScheduleView), ...errors(400, ...AUTH_ERRORS, 403, 404, 415) },
   });
 

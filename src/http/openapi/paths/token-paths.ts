@@ -10,10 +10,19 @@ const tags = ["Tokens"];
 const CreateTokenBody = z
   .strictObject({
     name: TokenName.optional().meta({ description: "Default: `<org>-token` or `admin`" }),
-    org: z.string().min(1).max(255).optional().meta({ description: "An org id or name: an org token; an org token's own org when omitted" }),
+    org: z
+      .string()
+      .min(1)
+      .max(255)
+      .optional()
+      .meta({ description: "An org id or name: an org token; an org token's own org when omitted" }),
     admin: z.boolean().optional().meta({ description: "true: an admin token (not with `org`)" }),
     readOnly: z.boolean().optional().meta({ description: "Reads only: 403 FORBIDDEN on every write and run" }),
-    expiresIn: z.string().regex(/^[1-9][0-9]{0,6}[mhd]$/).optional().meta({ description: "`90m`, `12h`, `30d` (1 minute to 365 days); omitted: it never expires" }),
+    expiresIn: z
+      .string()
+      .regex(/^[1-9][0-9]{0,6}[mhd]$/)
+      .optional()
+      .meta({ description: "`90m`, `12h`, `30d` (1 minute to 365 days); omitted: it never expires" }),
   })
   .meta({ id: "TokenCreate", example: { name: "ci", org: "acme", readOnly: true, expiresIn: "30d" } });
 
@@ -36,7 +45,10 @@ export function registerTokenPaths(registry: OpenAPIRegistry): void {
     description: "An org token may create tokens for its own org only. The token is in this answer only.",
     tags,
     request: { body: { required: true, content: { "application/json": { schema: CreateTokenBody } } } },
-    responses: { 201: json("Created; `token` is shown this once", CreatedToken), ...errors(400, ...AUTH_ERRORS, 403, 404, 415) },
+    responses: {
+      201: json("Created; `token` is shown this once", CreatedToken),
+      ...errors(400, ...AUTH_ERRORS, 403, 404, 415),
+    },
   });
 
   registry.registerPath({

@@ -7,7 +7,10 @@ import { AUTH_ERRORS, ScopeFilter, ScopeQuery, WorkflowFilter, errors, idParam, 
 const tags = ["Webhooks"];
 
 export function registerWebhookPaths(registry: OpenAPIRegistry): void {
-  const create = WebhookCreate.meta({ id: "WebhookCreate",  example: { workflow: "on_payment", description: "Stripe payments" } });
+  const create = WebhookCreate.meta({
+    id: "WebhookCreate",
+    example: { workflow: "on_payment", description: "Stripe payments" },
+  });
 
   registry.registerPath({
     method: "get",
@@ -27,8 +30,14 @@ export function registerWebhookPaths(registry: OpenAPIRegistry): void {
     summary: "Create an inbound webhook",
     description: "Its signing secret is in this answer only (stored encrypted).",
     tags,
-    request: { query: z.object({ scope: ScopeQuery }), body: { required: true, content: { "application/json": { schema: create } } } },
-    responses: { 201: json("Created, with its secret", WebhookWithSecret), ...errors(400, ...AUTH_ERRORS, 403, 404, 415) },
+    request: {
+      query: z.object({ scope: ScopeQuery }),
+      body: { required: true, content: { "application/json": { schema: create } } },
+    },
+    responses: {
+      201: json("Created, with its secret", WebhookWithSecret),
+      ...errors(400, ...AUTH_ERRORS, 403, 404, 415),
+    },
   });
 
   registry.registerPath({
@@ -49,7 +58,10 @@ export function registerWebhookPaths(registry: OpenAPIRegistry): void {
     description: "The old secret stops working at once; the new one is in this answer only.",
     tags,
     request: { params: idParam("webhook") },
-    responses: { 200: json("The webhook with its new secret", WebhookWithSecret), ...errors(400, ...AUTH_ERRORS, 403, 404) },
+    responses: {
+      200: json("The webhook with its new secret", WebhookWithSecret),
+      ...errors(400, ...AUTH_ERRORS, 403, 404),
+    },
   });
 
   registry.registerPath({
@@ -64,11 +76,23 @@ export function registerWebhookPaths(registry: OpenAPIRegistry): void {
     request: {
       params: idParam("webhook"),
       headers: z.object({
-        "webhook-id": z.string().meta({ description: "The message id: the replay key", example: "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W" }),
+        "webhook-id": z
+          .string()
+          .meta({ description: "The message id: the replay key", example: "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W" }),
         "webhook-timestamp": z.string().meta({ description: "Unix seconds", example: "1765015200" }),
-        "webhook-signature": z.string().meta({ description: "`v1,<base64 signature>`; several space-separated allowed", example: "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=" }),
+        "webhook-signature": z.string().meta({
+          description: "`v1,<base64 signature>`; several space-separated allowed",
+          example: "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=",
+        }),
       }),
-      body: { required: true, content: { "application/json": { schema: z.unknown().meta({ description: "The workflow's params", example: { amount: 42 } }) } } },
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: z.unknown().meta({ description: "The workflow's params", example: { amount: 42 } }),
+          },
+        },
+      },
     },
     responses: { 202: json("Accepted: the run it started", DeliveryView), ...errors(400, 401, 404, 413, 422, 503) },
   });

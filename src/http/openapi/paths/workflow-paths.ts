@@ -26,18 +26,35 @@ export function registerWorkflowPaths(registry: OpenAPIRegistry): void {
     tags: ["Executions"],
     request: {
       params: z.object({ name: z.string().meta({ description: "Workflow name", example: "charge_card" }) }),
-      query: z.object({ scope: ScopeQuery, wait: z.coerce.number().int().min(0).max(MAX_WAIT_MS).optional().meta({ description: "Milliseconds to wait for the end" }) }),
+      query: z.object({
+        scope: ScopeQuery,
+        wait: z.coerce
+          .number()
+          .int()
+          .min(0)
+          .max(MAX_WAIT_MS)
+          .optional()
+          .meta({ description: "Milliseconds to wait for the end" }),
+      }),
       headers: z.object({
         "Idempotency-Key": z.string().min(1).max(200).optional().meta({
-          description: "A repeat with the same key in the same scope within 24 h answers the first execution (with `Idempotent-Replayed: true`) and starts nothing",
+          description:
+            "A repeat with the same key in the same scope within 24 h answers the first execution (with `Idempotent-Replayed: true`) and starts nothing",
         }),
-        "Bifrost-Trigger": z.enum(["cli", "console"]).optional().meta({ description: "What asks for the run (default `api`)" }),
+        "Bifrost-Trigger": z
+          .enum(["cli", "console"])
+          .optional()
+          .meta({ description: "What asks for the run (default `api`)" }),
       }),
       body: {
         required: false,
         content: {
           "application/json": {
-            schema: z.strictObject({ params: z.unknown().optional().meta({ description: "Checked against the workflow's params schema" }) }).meta({ example: { params: { amount: 42 } } }),
+            schema: z
+              .strictObject({
+                params: z.unknown().optional().meta({ description: "Checked against the workflow's params schema" }),
+              })
+              .meta({ example: { params: { amount: 42 } } }),
           },
         },
       },
@@ -46,7 +63,12 @@ export function registerWorkflowPaths(registry: OpenAPIRegistry): void {
       200: json("Finished within `wait`", ExecutionView),
       202: {
         description: "Started (or still running when the wait ended)",
-        headers: z.object({ "Idempotent-Replayed": z.literal("true").optional().meta({ description: "This answers an earlier request with the same Idempotency-Key" }) }),
+        headers: z.object({
+          "Idempotent-Replayed": z
+            .literal("true")
+            .optional()
+            .meta({ description: "This answers an earlier request with the same Idempotency-Key" }),
+        }),
         content: { "application/json": { schema: ExecutionView } },
       },
       ...errors(400, ...AUTH_ERRORS, 403, 404, 409, 413, 415, 422, 503),
