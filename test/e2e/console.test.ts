@@ -1,21 +1,15 @@
-import { join, resolve } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GLOBAL_SCOPE } from "../../src/orgs/index.ts";
 import { findLeaks, makeSecret, needlesFor, type Haystack } from "../support/leak-search.ts";
-import { dismissToasts } from "../support/screenshots.ts";
+import { dismissToasts, screenshotPath } from "../support/screenshots.ts";
 import { startTestPlatform, type TestPlatform } from "../support/test-platform.ts";
 
 // The web console in Debian's Chromium, driven through playwright-core, against the real platform
 // (API, worker, database of the provider under test). The steps run in order on one page.
 
 const CHROMIUM = process.env.BIFROST_TEST_CHROMIUM ?? "/usr/bin/chromium";
-/**
- * Where a screenshot goes: README's (docs/screenshots) only when asked (`npm run screenshots`), so
- * that a test run does not rewrite files in the work tree; else the test database's directory.
- */
-const screenshot = (name: string) =>
-  join(process.env.BIFROST_SCREENSHOTS ? resolve(process.env.BIFROST_SCREENSHOTS) : t.db.dir, name);
+const screenshot = (name: string) => screenshotPath(name, t.db.dir);
 
 let t: TestPlatform;
 let browser: Browser;

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestPlatform, type TestPlatform } from "../support/test-platform.ts";
+import { screenshotPath } from "../support/screenshots.ts";
 
 // The execution page of the web console (Debian's Chromium through playwright-core) against the
 // real platform with an in-process worker: lines show as the run writes them (Server-Sent Events
@@ -62,6 +63,8 @@ describe("the execution page", () => {
     expect(await logs.locator("tbody td code").allInnerTexts()).toEqual(["line 1", "line 2", "line 3"]);
     await page.locator(".status-running").waitFor();
     await page.getByLabel("Live").waitFor();
+
+    await page.screenshot({ path: screenshotPath("execution-live.png", t.db.dir), fullPage: true });
 
     // Elapsed time ticks while it runs.
     const elapsed = page.getByLabel("Elapsed");
