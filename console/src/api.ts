@@ -245,6 +245,8 @@ export interface AuditRow {
   scope: string;
   key: string | null;
   executionId?: string;
+  /** The org whose run did it, when the row is global scope's (a read of a global secret). */
+  runScope?: string;
 }
 
 export interface Schedule {

@@ -1,3 +1,4 @@
+import { GLOBAL } from "../orgs/scope.ts";
 import type { PrismaClient, Transaction } from "../storage/database.ts";
 import type { AuditRecord } from "./audit-view.ts";
 
@@ -9,6 +10,8 @@ export interface AuditEntry {
   scope: string;
   key?: string | null;
   executionId?: string | null;
+  /** The org whose run did it, when that is not `scope` (an org's run reading a global secret). */
+  runScope?: string | null;
   /** Counts and names only (e.g. `{ type: "int" }`). */
   details?: Record<string, string | number | boolean | null>;
 }
@@ -35,9 +38,14 @@ export type AuditAction =
   | "execution.cancel";
 
 export interface AuditQuery {
+  /** "global" or an org id; an org's list includes the rows its runs made in another scope. */
   scope?: string;
   key?: string;
+  /** Keys holding this text (keys are lower case). */
+  keyContains?: string;
   action?: string;
+  since?: Date;
+  until?: Date;
   limit: number;
 }
 
@@ -56,6 +64,7 @@ export class AuditLog {
         scope: entry.scope,
         key: entry.key ?? null,
         executionId: entry.executionId ?? null,
+        runScope: entry.runScope ?? null,
         details: entry.details ? JSON.stringify(entry.details) : null,
       },
       select: { id: true },
@@ -76,9 +85,17 @@ export class AuditLog {
   async list(query: AuditQuery & { beforeId?: number }): Promise<(AuditRecord & { id: number })[]> {
     const rows = await this.prisma.auditEvent.findMany({
       where: {
-        scope: query.scope,
-        key: query.key,
+        ...(query.scope === undefined
+          ? {}
+          : query.scope === GLOBAL
+            ? { scope: GLOBAL }
+            : { OR: [{ scope: query.scope }, { runScope: query.scope }] }),
+        key:
+          query.keyContains === undefined
+            ? query.key
+            : { contains: query.keyContains, ...(query.key === undefined ? {} : { equals: query.key }) },
         action: query.action,
+        at: query.since || query.until ? { gte: query.since, lt: query.until } : undefined,
         ...(query.beforeId === undefined ? {} : { id: { lt: query.beforeId } }),
       },
       orderBy: { id: "desc" },
@@ -92,6 +109,7 @@ export class AuditLog {
       scope: row.scope,
       key: row.key,
       ...(row.executionId ? { executionId: row.executionId } : {}),
+      ...(row.runScope ? { runScope: row.runScope } : {}),
       ...(row.details ? { details: JSON.parse(row.details) } : {}),
     }));
   }

@@ -10,6 +10,10 @@ export const AuditRecord = z
     scope: ScopeId,
     key: z.string().nullable().meta({ description: "The config key, for config actions", example: "stripe_api_key" }),
     executionId: z.string().optional().meta({ description: "Present when a run did it" }),
+    runScope: ScopeId.optional().meta({
+      description:
+        "The org whose run did it, when that is not `scope` (an org's run reading a global secret): that org sees the row too",
+    }),
     details: z
       .unknown()
       .optional()

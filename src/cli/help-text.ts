@@ -36,7 +36,11 @@ const EXAMPLES: Record<string, string[]> = {
   "config get": ["bifrost config get max_retries --org acme"],
   "config list": ["bifrost config list --org acme --effective"],
   "config delete": ["bifrost config delete max_retries --org acme"],
-  audit: ["bifrost audit stripe_api_key", "bifrost audit --action secret.read --org acme"],
+  audit: [
+    "bifrost audit stripe_api_key",
+    "bifrost audit --action secret.read --org acme",
+    "bifrost audit --contains stripe --since 2026-12-01T00:00:00Z",
+  ],
   run: [
     "bifrost run greet --param name=Ada --org acme",
     "bifrost run charge_card --params '{\"amount\": 500}' --user-config api_key=...",

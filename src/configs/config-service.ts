@@ -177,7 +177,7 @@ export class ConfigService implements CascadeReads {
    * many times the run read it is added to that audit row when the run ends (`close()`).
    */
   readerFor(scope: Scope, reader: ReadContext): ExecutionConfigReader {
-    return new ExecutionConfigReader(this, scope, reader);
+    return new ExecutionConfigReader(this, scope, { ...reader, runScope: scopeId(scope) });
   }
 
   /** The cascade's row for `key` (ExecutionConfigReader keeps it for the run). */
@@ -209,6 +209,7 @@ export class ConfigService implements CascadeReads {
         scope: row.scope,
         key: row.key,
         executionId: reader.executionId,
+        runScope: reader.runScope !== undefined && reader.runScope !== row.scope ? reader.runScope : null,
       }),
     );
   }

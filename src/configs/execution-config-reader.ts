@@ -8,6 +8,8 @@ import type { ConfigRow } from "./config-view.ts";
 export interface ReadContext {
   actor: string;
   executionId?: string;
+  /** The scope of the run that reads ("global" or an org id), recorded when the row is another scope's. */
+  runScope?: string;
   /** A workflow's declared secrets: a secret outside them is refused before it is decrypted. */
   declaredSecrets?: { workflow: string; keys: readonly string[] };
 }

@@ -199,6 +199,26 @@ describe("web console", () => {
     expect(await leaksSoFar()).toEqual([]);
   });
 
+  it("finds audit rows by a part of a key and a date range", async () => {
+    await page.getByLabel("Action").selectOption("");
+    await page.getByLabel("Key").fill("Stripe");
+    await page.getByLabel("Key").press("Enter");
+    const table = page.getByRole("table", { name: "Audit log" });
+    await expect.poll(async () => (await table.locator("tbody tr").allInnerTexts()).length).toBeGreaterThan(0);
+    await expect
+      .poll(async () =>
+        (await table.locator("tbody tr").allInnerTexts()).every((row) => row.includes("stripe_api_key")),
+      )
+      .toBe(true);
+    // A range that ended yesterday holds none of today's rows.
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel("To").fill(yesterday);
+    await page.getByText("Nothing recorded for these filters.").waitFor();
+    await page.getByLabel("To").fill("");
+    await table.locator("tbody tr").first().waitFor();
+    expect(await leaksSoFar()).toEqual([]);
+  });
+
   it("keeps an org member to their own org", async () => {
     const otherToken = await t.orgToken("other-org");
     const acme = (await t.platform.orgs.find("acme"))!;

@@ -56,8 +56,50 @@ describe("audit log", () => {
     expect(byScope.body.every((r: { scope: string }) => r.scope !== "global")).toBe(true);
   });
 
+  it("shows an org the reads of global secrets its own runs made, and no other org", async () => {
+    const reading = await t.platform.orgs.create("reading", "test");
+    const other = await t.platform.orgs.create("other", "test");
+    await api("PUT", "/api/configs/shared_api_key", { type: "secret", value: "global-shared-secret-0099" });
+    const run = t.platform.configs.readerFor(orgScope(reading), { actor: "workflow:sync", executionId: "exec-read-1" });
+    expect((await run.read("shared_api_key"))?.value).toBe("global-shared-secret-0099");
+    await run.close();
+
+    const orgToken = (await t.platform.tokens.create({ role: "org", org: reading }, "reading-token", "test")).token;
+    const seen = await t.api(orgToken)("GET", "/api/audit?action=secret.read");
+    expect(seen.status).toBe(200);
+    expect(seen.body).toEqual([
+      expect.objectContaining({
+        scope: "global",
+        runScope: reading.id,
+        key: "shared_api_key",
+        executionId: "exec-read-1",
+      }),
+    ]);
+    const otherToken = (await t.platform.tokens.create({ role: "org", org: other }, "other-token", "test")).token;
+    expect((await t.api(otherToken)("GET", "/api/audit?action=secret.read")).body).toEqual([]);
+  });
+
+  it("finds keys by a part of them, in any case, within a time range", async () => {
+    const before = new Date(Date.now() - 1_000).toISOString();
+    await api("PUT", "/api/configs/billing_webhook_url", { type: "string", value: "https://example.test/hook" });
+    const found = await api("GET", "/api/audit?keyContains=Webhook-URL");
+    expect(found.body.map((r: { key: string }) => r.key)).toEqual(["billing_webhook_url"]);
+    const inRange = await api("GET", `/api/audit?keyContains=webhook&since=${encodeURIComponent(before)}`);
+    expect(inRange.body).toHaveLength(1);
+    const beforeIt = await api("GET", `/api/audit?keyContains=webhook&until=${encodeURIComponent(before)}`);
+    expect(beforeIt.body).toEqual([]);
+  });
+
   it("rejects bad filters with 400", async () => {
-    for (const query of ["limit=0", "limit=5000", "limit=abc", "action=DROP%20TABLE", "key=a%2Fb"]) {
+    for (const query of [
+      "limit=0",
+      "limit=5000",
+      "limit=abc",
+      "action=DROP%20TABLE",
+      "key=a%2Fb",
+      "since=yesterday",
+      "until=2026-13-01",
+    ]) {
       const res = await api("GET", `/api/audit?${query}`);
       expect(res.status, query).toBe(400);
       expect(["VALIDATION_ERROR", "INVALID_CONFIG_KEY"]).toContain(res.body.error.code);

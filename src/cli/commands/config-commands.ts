@@ -5,6 +5,7 @@ import { MASK, formatValue, printJson, printOutcome, printTable } from "../outpu
 import { readSecretValue } from "../read-secret.ts";
 import { ConfigType } from "../../configs/config-type.ts";
 import type { ConfigView, ConfigWriteView, EffectiveConfigView } from "../../configs/config-view.ts";
+import type { AuditRecord } from "../../audit/audit-view.ts";
 
 const orgOption = () =>
   new Option(
@@ -138,14 +139,36 @@ function auditCommand(name: string): Command {
     .argument("[key]", "only this config key")
     .addOption(new Option("--org <name>", "only this org's rows (or `global`)"))
     .option("--action <action>", "only this action, e.g. config.update or secret.read")
+    .option("--contains <text>", "only keys holding this text")
+    .option("--since <time>", "rows at or after this ISO time, e.g. 2026-12-01T00:00:00Z")
+    .option("--until <time>", "rows before this ISO time")
     .option("--limit <n>", "how many rows", "50")
     .option("--json", "print JSON")
     .action(
-      async (key: string | undefined, options: { org?: string; action?: string; limit: string; json?: boolean }) => {
+      async (
+        key: string | undefined,
+        options: {
+          org?: string;
+          action?: string;
+          contains?: string;
+          since?: string;
+          until?: string;
+          limit: string;
+          json?: boolean;
+        },
+      ) => {
         const client = new ApiClient();
-        const rows = await client.request<
-          { at: string; actor: string; action: string; scope: string; key: string | null; executionId?: string }[]
-        >("GET", "/api/audit", { query: { key, scope: options.org, action: options.action, limit: options.limit } });
+        const rows = await client.request<AuditRecord[]>("GET", "/api/audit", {
+          query: {
+            key,
+            keyContains: options.contains,
+            since: options.since,
+            until: options.until,
+            scope: options.org,
+            action: options.action,
+            limit: options.limit,
+          },
+        });
         if (options.json) return printJson(rows);
         // Rows name an org by id (stable across renames); people read names.
         const names = rows.some((r) => r.scope !== "global")

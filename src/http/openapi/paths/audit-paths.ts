@@ -9,12 +9,21 @@ export function registerAuditPaths(registry: OpenAPIRegistry): void {
     path: "/api/audit",
     operationId: "listAudit",
     summary: "Read the audit log",
-    description: "Newest first; never a value. An org token sees only its own org's rows.",
+    description:
+      "Newest first; never a value. An org token sees only its own org's rows, and those its runs made in global scope (reads of global secrets, with `runScope`).",
     tags: ["Audit"],
     request: {
       query: z.object({
         scope: ScopeFilter,
         key: z.string().min(1).max(300).optional().meta({ description: "Only this config key's rows" }),
+        keyContains: z
+          .string()
+          .min(1)
+          .max(300)
+          .optional()
+          .meta({ description: "Only rows whose key holds this text (any case)", example: "stripe" }),
+        since: z.iso.datetime({ offset: true }).optional().meta({ description: "Rows at or after this time" }),
+        until: z.iso.datetime({ offset: true }).optional().meta({ description: "Rows before this time" }),
         action: z
           .string()
           .regex(/^[a-z]+\.[a-z]+$/)
