@@ -24,8 +24,10 @@ export interface ImportOptions {
   /** The BIFROST_SECRET_KEY the source's secrets were encrypted under, when it is not this server's. */
   sourceSecretKey?: string;
   actor: string;
-  /** For the audit row: "bundle" or "bifrost". */
+  /** For the audit row: "bundle", "bifrost" or "scope". */
   format: string;
+  /** The audit row's scope (default global): a scope import is audited in its scope. */
+  auditScope?: string;
 }
 
 /** An entry that passed validation: canonical key, storage columns ready. */
@@ -33,11 +35,14 @@ interface CheckedEntry {
   org: string | null;
   key: string;
   type: string;
-  description: string | null;
+  /** Undefined: keep the row's own (a scope import gives none). */
+  description: string | null | undefined;
   /** JSON text for plain types. */
   value: string | null;
   /** Secrets only: the plaintext, or null for "no value in the source". */
   plaintext: string | null;
+  /** Secrets given as values (a scope import): always written, never compared with the stored one. */
+  givenInPlaintext: boolean;
 }
 
 /** Issues listed in one error at most; past that, a count. */
@@ -69,7 +74,7 @@ export class BundleImporter {
       await this.audit.record(tx, {
         actor: options.actor,
         action: "bundle.import",
-        scope: GLOBAL,
+        scope: options.auditScope ?? GLOBAL,
         details: {
           format: options.format,
           orgsCreated: report.orgs.created.length,
@@ -111,7 +116,7 @@ export class BundleImporter {
     const entries: CheckedEntry[] = [];
     const seen = new Map<string, string>();
     for (const entry of source.entries) {
-      const checked = checkEntry(entry, seenOrgs, decrypt, issues);
+      const checked = checkEntry(entry, seenOrgs, decrypt, issues, source.encryption.kind === "plaintext");
       if (!checked) continue;
       const identity = `${checked.org?.toLowerCase() ?? ""}\u0000${checked.key}`;
       const first = seen.get(identity);
@@ -173,6 +178,7 @@ function checkEntry(
   orgs: Map<string, string>,
   decrypt: ((token: string) => string) | null,
   issues: ValidationIssue[],
+  plaintextSecrets = false,
 ): CheckedEntry | null {
   const before = issues.length;
   const at = (field: string) => `${entry.path}.${field}`;
@@ -195,6 +201,14 @@ function checkEntry(
     try {
       const accepted = acceptConfigValue(key, entry.type, entry.value, { typed: entry.typed });
       if (accepted.kind === "plain") value = accepted.stored;
+    } catch (error) {
+      if (!(error instanceof InvalidConfigValueError)) throw error;
+      issues.push({ path: at("value"), message: error.reason });
+    }
+  } else if (plaintextSecrets && entry.value !== null && entry.value !== undefined) {
+    try {
+      acceptConfigValue(key, "secret", entry.value);
+      plaintext = entry.value as string;
     } catch (error) {
       if (!(error instanceof InvalidConfigValueError)) throw error;
       issues.push({ path: at("value"), message: error.reason });
@@ -227,7 +241,15 @@ function checkEntry(
     }
   }
   if (issues.length > before) return null;
-  return { org: entry.org, key, type: entry.type, description: description.data ?? null, value, plaintext };
+  return {
+    org: entry.org,
+    key,
+    type: entry.type,
+    description: entry.description === undefined ? undefined : (description.data ?? null),
+    value,
+    plaintext,
+    givenInPlaintext: plaintextSecrets && plaintext !== null,
+  };
 }
 
 /**
@@ -297,14 +319,19 @@ async function plan(
       const values = creates.slice(i, i + WRITE_CHUNK).map((entry) => {
         const scope = scopeOf(entry.org);
         const { value, encrypted, keyFingerprint } = columnsOf(entry, null, cipher);
-        return sql`(${randomUUID()}, ${scope}, ${scope === GLOBAL ? null : scope}, ${entry.key}, ${entry.type}, ${value}, ${encrypted}, ${keyFingerprint}, ${entry.description}, ${now}, ${actor}, ${now}, ${actor})`;
+        return sql`(${randomUUID()}, ${scope}, ${scope === GLOBAL ? null : scope}, ${entry.key}, ${entry.type}, ${value}, ${encrypted}, ${keyFingerprint}, ${entry.description ?? null}, ${now}, ${actor}, ${now}, ${actor})`;
       });
       await tx.$executeRaw`INSERT INTO "configs" ("id", "scope", "orgId", "key", "type", "value", "encrypted", "keyFingerprint", "description", "createdAt", "createdBy", "updatedAt", "updatedBy") VALUES ${join(values)}`;
     }
     for (const { row, entry } of updates) {
       await tx.config.update({
         where: { id: row.id },
-        data: { type: entry.type, description: entry.description, ...columnsOf(entry, row, cipher), updatedBy: actor },
+        data: {
+          type: entry.type,
+          ...(entry.description === undefined ? {} : { description: entry.description }),
+          ...columnsOf(entry, row, cipher),
+          updatedBy: actor,
+        },
       });
     }
     await bumpConfigRevisions(tx, [
@@ -332,9 +359,12 @@ function columnsOf(
 }
 
 function isUnchanged(row: ConfigRow, entry: CheckedEntry, cipher: SecretCipher): boolean {
-  if (row.type !== entry.type || row.description !== entry.description) return false;
+  if (row.type !== entry.type) return false;
+  if (entry.description !== undefined && row.description !== entry.description) return false;
   if (entry.type !== "secret") return row.value === entry.value;
   if (entry.plaintext === null) return true; // no value in the source: the target's stays
+  // Saying "unchanged" would tell whoever sent a guess that it is the stored secret.
+  if (entry.givenInPlaintext) return false;
   return (
     row.encrypted !== null &&
     cipher.decrypt(row.encrypted, `secret "${row.key}"`, row.keyFingerprint) === entry.plaintext

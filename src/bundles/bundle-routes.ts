@@ -9,6 +9,7 @@ import { bifrostImportSource } from "./bifrost-export.ts";
 import { bundleImportSource } from "./bundle-format.ts";
 import type { BundleExporter } from "./bundle-exporter.ts";
 import type { BundleImporter } from "./bundle-importer.ts";
+import { scopeImportSource } from "./scope-import.ts";
 
 /** The header that carries the key a backup's (or a Bifrost export's) secrets are encrypted under. */
 export const SOURCE_SECRET_KEY_HEADER = "bifrost-source-secret-key";
@@ -16,8 +17,9 @@ export const SOURCE_SECRET_KEY_HEADER = "bifrost-source-secret-key";
 const Flag = z.enum(["true", "false"]).transform((v) => v === "true");
 const ExportQuery = z.object({ portable: Flag.default(true), scope: z.string().optional() });
 const ImportQuery = z.object({ dryRun: Flag.default(false), format: z.enum(["bundle", "bifrost"]).default("bundle") });
+const ScopeImportQuery = z.object({ dryRun: Flag.default(false) });
 
-/** GET /api/export (a bundle, streamed) and POST /api/import (the report). */
+/** GET /api/export (a bundle, streamed), POST /api/import and POST /api/configs/import (the report). */
 export function bundleRoutes(exporter: BundleExporter, importer: BundleImporter, orgs: OrgService): Router {
   const router = Router();
 
@@ -52,6 +54,22 @@ export function bundleRoutes(exporter: BundleExporter, importer: BundleImporter,
       sourceSecretKey: typeof sourceKey === "string" && sourceKey.length > 0 ? sourceKey : undefined,
       actor: principal.actor,
       format: query.format,
+    });
+    res.json(report);
+  });
+
+  // One scope's keys from a .env or JSON file (the console's import), secrets as values: anyone who
+  // may write the scope. All or nothing, with the same report; a dry run writes nothing.
+  router.post("/configs/import", async (req, res) => {
+    const principal = principalOf(res);
+    const scope = await requestScope(orgs, req, res);
+    assertCanManageScope(principal, scope);
+    const { dryRun } = parseInput(ScopeImportQuery, { dryRun: req.query.dryRun }, "query");
+    const report = await importer.import(scopeImportSource(scope, jsonBody(req)), {
+      dryRun,
+      actor: principal.actor,
+      format: "scope",
+      auditScope: scope.kind === "org" ? scope.org.id : "global",
     });
     res.json(report);
   });

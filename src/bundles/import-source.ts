@@ -7,8 +7,16 @@ import type { ConfigType } from "../configs/config-type.ts";
 export interface ImportSource {
   orgs: { path: string; name: unknown }[];
   entries: ImportEntry[];
-  /** Where encrypted values come from: a bundle's key fingerprint, or a Bifrost export's key. */
-  encryption: { kind: "bundle"; keyFingerprint: string | undefined } | { kind: "bifrost" } | { kind: "none" };
+  /**
+   * Where encrypted values come from: a bundle's key fingerprint, or a Bifrost export's key.
+   * "plaintext": a scope import (POST /api/configs/import), whose secrets come as values, over the
+   * same request a PUT of one would be; they are never compared with the stored ones (no oracle).
+   */
+  encryption:
+    | { kind: "bundle"; keyFingerprint: string | undefined }
+    | { kind: "bifrost" }
+    | { kind: "none" }
+    | { kind: "plaintext" };
   /** Bundles only. */
   schedules?: ScheduleImportEntry[];
   /** Bundles only. */
@@ -44,7 +52,8 @@ export interface ImportEntry {
   org: string | null;
   key: unknown;
   type: ConfigType;
-  description: string | null;
+  /** Undefined: the source says nothing of it (a scope import), so an existing row keeps its own. */
+  description: string | null | undefined;
   value: unknown;
   /** A secret's Fernet token under the source key; null or undefined: no value. */
   encrypted?: string | null;

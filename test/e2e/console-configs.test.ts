@@ -19,6 +19,7 @@ const received: Promise<Haystack>[] = [];
 const apiSecret = makeSecret("api secret");
 const acmeSecret = makeSecret("acme secret");
 const oldToken = makeSecret("old token");
+const importedSecret = makeSecret("imported secret");
 
 beforeAll(async () => {
   t = await startTestPlatform();
@@ -77,9 +78,14 @@ const focusedId = () => page.evaluate("document.activeElement && document.active
 
 async function expectNoLeaks(): Promise<void> {
   const haystacks = [...(await Promise.all(received)), { where: "DOM", content: await page.content() }];
-  expect(findLeaks(haystacks, [...needlesFor(apiSecret), ...needlesFor(acmeSecret), ...needlesFor(oldToken)])).toEqual(
-    [],
-  );
+  expect(
+    findLeaks(haystacks, [
+      ...needlesFor(apiSecret),
+      ...needlesFor(acmeSecret),
+      ...needlesFor(oldToken),
+      ...needlesFor(importedSecret),
+    ]),
+  ).toEqual([]);
 }
 
 describe("configuration page: editing", () => {
@@ -201,6 +207,29 @@ describe("configuration page: comparing scopes", () => {
     expect(byKey.max_retries).toMatchObject({ org: "acme", type: "int", value: 5 });
     expect(byKey.api_key).toMatchObject({ org: "acme", type: "secret", value: null });
     expect(byKey.old_token).toBeUndefined();
+    await expectNoLeaks();
+  });
+
+  it("imports a .env into the scope after a preview, guessing secrets and never showing their values", async () => {
+    await page.getByRole("button", { name: "Import…" }).click();
+    await dialog()
+      .getByLabel("A .env file or a JSON object")
+      .fill(`# staging\nMAX_RETRIES=7\nexport FEATURE_FLAG=true\nPARTNER_TOKEN="${importedSecret.plaintext}"\n`);
+    const keys = dialog().getByRole("table", { name: "Keys to import" });
+    expect(await keys.locator("tbody tr").allInnerTexts()).toHaveLength(3);
+    expect(await dialog().getByLabel("Type of MAX_RETRIES").inputValue()).toBe("int");
+    expect(await dialog().getByLabel("Type of FEATURE_FLAG").inputValue()).toBe("bool");
+    expect(await dialog().getByLabel("Type of PARTNER_TOKEN").inputValue()).toBe("secret");
+    expect(await keys.innerText()).toContain("••••••");
+    await dialog().getByRole("button", { name: "Preview" }).click();
+    expect(await dialog().getByRole("status").innerText()).toBe("2 to create, 1 to update, 0 unchanged.");
+    await dialog().getByRole("button", { name: "Import 3 keys" }).click();
+    await row("partner_token").waitFor();
+    expect(await row("max_retries").locator("td").nth(1).innerText()).toBe("7");
+    expect(await row("partner_token").locator("td").nth(1).innerText()).toBe("••••••");
+    const acme = (await t.platform.orgs.find("acme"))!;
+    const stored = await t.platform.configs.resolve({ kind: "org", org: acme }, "partner_token", { actor: "test" });
+    expect(stored.value).toBe(importedSecret.plaintext);
     await expectNoLeaks();
   });
 });

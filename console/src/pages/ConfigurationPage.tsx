@@ -7,6 +7,7 @@ import { ConfigMatrixView } from "../components/ConfigMatrixView";
 import { Dialog } from "../components/Dialog";
 import { McpPanel } from "../components/McpPanel";
 import { DownloadBundle } from "../components/DownloadBundle";
+import { ImportConfigs } from "../components/ImportConfigs";
 import { formatValue, formatWhen, MASK } from "../components/format";
 import { TOAST_MS, useToast } from "../components/Toasts";
 import { describeError } from "../error-messages";
@@ -90,6 +91,7 @@ export function ConfigurationPage() {
         </div>
         <div className="actions">
           <DownloadBundle scope={scope} scopeName={orgName(scope)} />
+          <ImportConfigs scope={scope} scopeName={orgName(scope)} />
           <button
             type="button"
             className="primary"

@@ -2,6 +2,7 @@ import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import { Bundle } from "../../../bundles/bundle-format.ts";
 import { ImportReport } from "../../../bundles/bundle-import-report.ts";
+import { ScopeImport } from "../../../bundles/scope-import.ts";
 import { AUTH_ERRORS, ScopeQuery, TrueFalse, errors, json } from "../openapi-helpers.ts";
 
 const tags = ["Bundles"];
@@ -62,6 +63,27 @@ export function registerBundlePaths(registry: OpenAPIRegistry): void {
     responses: {
       200: json("What it did (or would do)", ImportReport),
       ...errors(400, ...AUTH_ERRORS, 403, 413, 415, 422),
+    },
+  });
+
+  registry.registerPath({
+    method: "post",
+    path: "/api/configs/import",
+    operationId: "importIntoScope",
+    summary: "Import keys into one scope",
+    description:
+      "A .env or JSON file's keys, typed, into one scope (anyone who may write it): all or nothing, with the bundle import's report. A secret's value is given as its value and stored encrypted; a secret sent again is reported updated, never unchanged. A key without a description keeps its own.",
+    tags,
+    request: {
+      query: z.object({
+        scope: ScopeQuery,
+        dryRun: TrueFalse.optional().meta({ description: "Report without writing (default false)" }),
+      }),
+      body: { required: true, content: { "application/json": { schema: ScopeImport } } },
+    },
+    responses: {
+      200: json("What it did (or would do)", ImportReport),
+      ...errors(400, ...AUTH_ERRORS, 403, 404, 413, 415),
     },
   });
 }
