@@ -16,7 +16,11 @@ import { WorkflowPage } from "./pages/WorkflowPage";
 import { WorkflowsPage } from "./pages/WorkflowsPage";
 import { SessionProvider } from "./session";
 import { listenForHandoff, requestTokenFromOtherTabs } from "./session-handoff";
-import "./styles.css";
+// In cascade order: later files override earlier ones.
+import "./styles/base.css";
+import "./styles/phone.css";
+import "./styles/components.css";
+import "./styles/dark.css";
 
 const queryClient = new QueryClient({
   defaultOptions: {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AuditLog } from "../audit/index.ts";
 import { bumpConfigRevisions } from "../configs/config-list-cache.ts";
-import { ConfigWrite } from "../configs/config-service.ts";
+import { ConfigWrite } from "../configs/config-write.ts";
 import { normalizeConfigKey } from "../configs/config-key.ts";
 import { acceptConfigValue } from "../configs/config-value.ts";
 import type { ConfigRow } from "../configs/config-view.ts";

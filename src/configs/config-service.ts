@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { z } from "zod";
 import type { AuditLog } from "../audit/index.ts";
 import {
   ConfigExistsError,
@@ -27,13 +26,9 @@ import {
   type ReadContext,
   type ResolvedConfig,
 } from "./execution-config-reader.ts";
-import { ConfigType } from "./config-type.ts";
-import {
-  MIN_SCRUBBABLE_SECRET_LENGTH,
-  acceptConfigValue,
-  decodeStoredValue,
-  type AcceptedValue,
-} from "./config-value.ts";
+import type { ConfigType } from "./config-type.ts";
+import { ConfigWrite, secretWarnings, type ConfigWriteResult } from "./config-write.ts";
+import { acceptConfigValue, decodeStoredValue, type AcceptedValue } from "./config-value.ts";
 import {
   toConfigView,
   toEffectiveView,
@@ -41,26 +36,6 @@ import {
   type ConfigView,
   type EffectiveConfigView,
 } from "./config-view.ts";
-
-export const ConfigWrite = z.strictObject({
-  type: ConfigType,
-  value: z.unknown().optional(),
-  description: z
-    .string()
-    .max(1000, "a description is at most 1000 characters")
-    // PostgreSQL text cannot hold NUL; refusing it everywhere keeps both databases alike.
-    .refine((text) => !text.includes("\u0000"), "a description must not contain NUL characters")
-    .nullable()
-    .optional(),
-});
-export type ConfigWrite = z.infer<typeof ConfigWrite>;
-
-export interface ConfigWriteResult {
-  config: ConfigView;
-  created: boolean;
-  /** Things that were accepted but deserve attention (e.g. a secret too short to scrub). */
-  warnings: string[];
-}
 
 /**
  * The rules of configs: typed values, the scope cascade, secret encryption and the audit trail.
@@ -384,27 +359,3 @@ function cascadeOf(scope: Scope): string[] {
 function cascadeOfScopeId(id: string): string[] {
   return id === GLOBAL ? [GLOBAL] : [id, GLOBAL];
 }
-
-/** What deserves a warning about a secret's value (it is stored anyway): what scrubbing can and cannot do with it. */
-function secretWarnings(key: string, plaintext: string, scope: Scope): string[] {
-  if (plaintext.length < MIN_SCRUBBABLE_SECRET_LENGTH) {
-    return [
-      `Secret "${key}" is shorter than ${MIN_SCRUBBABLE_SECRET_LENGTH} characters: it cannot be scrubbed from execution output safely.`,
-    ];
-  }
-  const warnings: string[] = [];
-  if (/^(true|false|null|-?\d+(\.\d+)?)$/.test(plaintext)) {
-    warnings.push(
-      `Secret "${key}" is a number or a JSON word: it is scrubbed from text and from numbers in results, but true, false and null in results are left as they are.`,
-    );
-  }
-  if (scope.kind === "global" && plaintext.length < MIN_GUESS_RESISTANT_GLOBAL_SECRET) {
-    warnings.push(
-      `Global secret "${key}" is shorter than ${MIN_GUESS_RESISTANT_GLOBAL_SECRET} characters: an org whose workflows read it could test guesses of it against the output scrubber. Use a longer value.`,
-    );
-  }
-  return warnings;
-}
-
-/** Below this, a global secret that runs of many orgs read is guessable through what scrubbing redacts (docs/security.md). */
-const MIN_GUESS_RESISTANT_GLOBAL_SECRET = 12;

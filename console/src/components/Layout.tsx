@@ -10,7 +10,7 @@ export function Layout() {
   const { session, isAdmin } = useSession();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  // Under 720 px the navigation folds behind a Menu button (styles.css); picking a page folds it again.
+  // Under 720 px the navigation folds behind a Menu button (styles/phone.css); picking a page folds it again.
   const [menuOpen, setMenuOpen] = useState(false);
   useShortcuts();
   const close = () => setMenuOpen(false);

@@ -1,6 +1,6 @@
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
-import { ConfigWrite } from "../../../configs/config-service.ts";
+import { ConfigWrite } from "../../../configs/config-write.ts";
 import { ConfigMatrix } from "../../../configs/config-matrix.ts";
 import { ConfigView, ConfigWriteView, EffectiveConfigView } from "../../../configs/config-view.ts";
 import { AUTH_ERRORS, TrueFalse, errors, json, ScopeQuery } from "../openapi-helpers.ts";
