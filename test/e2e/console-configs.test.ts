@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GLOBAL_SCOPE } from "../../src/orgs/index.ts";
+import { launchChromium, recordResponses } from "../support/browser.ts";
 import { findLeaks, makeSecret, needlesFor, type Haystack } from "../support/leak-search.ts";
 import { dismissToasts, screenshotPath } from "../support/screenshots.ts";
 import { startTestPlatform, type TestPlatform } from "../support/test-platform.ts";
@@ -9,8 +10,6 @@ import { startTestPlatform, type TestPlatform } from "../support/test-platform.t
 // The configuration page's editing rules in Chromium against the real platform: adding never
 // overwrites, type changes are warned about, a secret's description changes without its value,
 // and scopes can be compared. One page, steps in order.
-
-const CHROMIUM = process.env.BIFROST_TEST_CHROMIUM ?? "/usr/bin/chromium";
 
 let t: TestPlatform;
 let browser: Browser;
@@ -42,26 +41,9 @@ beforeAll(async () => {
   );
   await t.platform.configs.set(acmeScope, "api_key", { type: "secret", value: acmeSecret.plaintext }, "test");
   await t.platform.configs.set(GLOBAL_SCOPE, "old_token", { type: "secret", value: oldToken.plaintext }, "test");
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on("response", (response) => {
-    received.push(
-      response.text().then(
-        (content) => ({ where: `${response.request().method()} ${response.url()}`, content }),
-        () => ({ where: response.url(), content: "" }),
-      ),
-    );
-  });
+  recordResponses(page, received);
   await page.goto(`${t.url}/sign-in`);
   await page.getByLabel("API token").fill(t.adminToken);
   await page.getByRole("button", { name: "Sign in" }).click();

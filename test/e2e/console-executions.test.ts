@@ -1,6 +1,7 @@
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GLOBAL_SCOPE } from "../../src/orgs/index.ts";
+import { launchChromium, recordResponses } from "../support/browser.ts";
 import { findLeaks, makeSecret, needlesFor, type Haystack } from "../support/leak-search.ts";
 import { screenshotPath } from "../support/screenshots.ts";
 import { startTestPlatform, type TestPlatform } from "../support/test-platform.ts";
@@ -8,8 +9,6 @@ import { startTestPlatform, type TestPlatform } from "../support/test-platform.t
 // Executions in the console (Chromium, real platform with a worker): run again with the same
 // params, cancel behind a confirmation, a cancelled run names who cancelled it instead of an
 // AbortError stack, and the list shows the error's first line, trigger, worker and relative times.
-
-const CHROMIUM = process.env.BIFROST_TEST_CHROMIUM ?? "/usr/bin/chromium";
 
 let t: TestPlatform;
 let browser: Browser;
@@ -21,26 +20,9 @@ beforeAll(async () => {
   t = await startTestPlatform({ worker: true });
   await t.platform.orgs.create("acme", "test");
   await t.platform.configs.set(GLOBAL_SCOPE, "api_secret", { type: "secret", value: secret.plaintext }, "test");
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on("response", (response) => {
-    received.push(
-      response.text().then(
-        (content) => ({ where: `${response.request().method()} ${response.url()}`, content }),
-        () => ({ where: response.url(), content: "" }),
-      ),
-    );
-  });
+  recordResponses(page, received);
   await page.goto(`${t.url}/sign-in`);
   await page.getByLabel("API token").fill(t.adminToken);
   await page.getByRole("button", { name: "Sign in" }).click();

@@ -1,12 +1,11 @@
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../support/browser.ts";
 import { startTestPlatform, type TestPlatform } from "../support/test-platform.ts";
 
 // Signing in across the tabs of one browser (Chromium, real platform): a link opened in a new tab
 // stays signed in through a BroadcastChannel handoff from an open tab; "remember on this device"
 // survives every tab closing; signing out in one tab signs out all; never a cookie.
-
-const CHROMIUM = process.env.BIFROST_TEST_CHROMIUM ?? "/usr/bin/chromium";
 
 let t: TestPlatform;
 let browser: Browser;
@@ -14,17 +13,7 @@ let context: BrowserContext;
 
 beforeAll(async () => {
   t = await startTestPlatform();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
 }, 60_000);
 afterAll(async () => {

@@ -1,6 +1,7 @@
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GLOBAL_SCOPE } from "../../src/orgs/index.ts";
+import { launchChromium, recordResponses } from "../support/browser.ts";
 import { findLeaks, makeSecret, needlesFor, type Haystack } from "../support/leak-search.ts";
 import { screenshotPath } from "../support/screenshots.ts";
 import { startTestPlatform, type TestPlatform } from "../support/test-platform.ts";
@@ -8,8 +9,6 @@ import { startTestPlatform, type TestPlatform } from "../support/test-platform.t
 // The console's states in Chromium against the real platform: empty pages that say what to do,
 // form errors in words at their field, toasts that go away, the saved row highlighted, an
 // unreachable API as a banner with a retry; and the configuration page at phone width.
-
-const CHROMIUM = process.env.BIFROST_TEST_CHROMIUM ?? "/usr/bin/chromium";
 
 let t: TestPlatform;
 let browser: Browser;
@@ -19,26 +18,9 @@ const secret = makeSecret("states secret");
 
 beforeAll(async () => {
   t = await startTestPlatform();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-  page.on("response", (response) => {
-    received.push(
-      response.text().then(
-        (content) => ({ where: `${response.request().method()} ${response.url()}`, content }),
-        () => ({ where: response.url(), content: "" }),
-      ),
-    );
-  });
+  recordResponses(page, received);
   await page.goto(`${t.url}/sign-in`);
   await page.getByLabel("API token").fill(t.adminToken);
   await page.getByRole("button", { name: "Sign in" }).click();

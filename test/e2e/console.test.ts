@@ -1,6 +1,7 @@
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GLOBAL_SCOPE } from "../../src/orgs/index.ts";
+import { launchChromium, recordResponses } from "../support/browser.ts";
 import { findLeaks, makeSecret, needlesFor, type Haystack } from "../support/leak-search.ts";
 import { dismissToasts, screenshotPath } from "../support/screenshots.ts";
 import { startTestPlatform, type TestPlatform } from "../support/test-platform.ts";
@@ -8,7 +9,6 @@ import { startTestPlatform, type TestPlatform } from "../support/test-platform.t
 // The web console in Debian's Chromium, driven through playwright-core, against the real platform
 // (API, worker, database of the provider under test). The steps run in order on one page.
 
-const CHROMIUM = process.env.BIFROST_TEST_CHROMIUM ?? "/usr/bin/chromium";
 const screenshot = (name: string) => screenshotPath(name, t.db.dir);
 
 let t: TestPlatform;
@@ -24,26 +24,9 @@ beforeAll(async () => {
   t = await startTestPlatform({ worker: true });
   await t.platform.orgs.create("acme", "test");
   await t.platform.configs.set(GLOBAL_SCOPE, "api_secret", { type: "secret", value: workflowSecret.plaintext }, "test");
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-  page.on("response", (response) => {
-    received.push(
-      response.text().then(
-        (content) => ({ where: `${response.request().method()} ${response.url()}`, content }),
-        () => ({ where: response.url(), content: "" }),
-      ),
-    );
-  });
+  recordResponses(page, received);
 }, 60_000);
 afterAll(async () => {
   await browser?.close();

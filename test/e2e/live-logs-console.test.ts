@@ -2,8 +2,9 @@ import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../support/browser.ts";
 import { startTestPlatform, type TestPlatform } from "../support/test-platform.ts";
 import { screenshotPath } from "../support/screenshots.ts";
 
@@ -11,7 +12,6 @@ import { screenshotPath } from "../support/screenshots.ts";
 // real platform with an in-process worker: lines show as the run writes them (Server-Sent Events
 // read with fetch and the tab's token), the elapsed time ticks, and the end shows without a reload.
 
-const CHROMIUM = process.env.BIFROST_TEST_CHROMIUM ?? "/usr/bin/chromium";
 const FIXTURES = fileURLToPath(new URL("../fixtures/workflows-live-logs/", import.meta.url));
 
 let t: TestPlatform;
@@ -21,17 +21,7 @@ const streams: string[] = [];
 
 beforeAll(async () => {
   t = await startTestPlatform({ worker: true, workflowsDir: FIXTURES });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on("request", (request) => {
     if (request.url().endsWith("/events"))

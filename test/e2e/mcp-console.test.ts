@@ -1,12 +1,12 @@
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../support/browser.ts";
 import { startTestPlatform, type TestPlatform } from "../support/test-platform.ts";
 
 // The MCP panel of the configuration page (Debian's Chromium through playwright-core) against the
 // real platform: the org's MCP URL and the client snippet, as GET /api/mcp/config builds it.
 
-const CHROMIUM = process.env.BIFROST_TEST_CHROMIUM ?? "/usr/bin/chromium";
 const MCP_WORKFLOWS = fileURLToPath(new URL("../fixtures/workflows-mcp/", import.meta.url));
 
 let t: TestPlatform;
@@ -16,17 +16,7 @@ let page: Page;
 beforeAll(async () => {
   t = await startTestPlatform({ workflowsDir: MCP_WORKFLOWS });
   await t.platform.orgs.create("acme", "test");
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 }, 60_000);
 afterAll(async () => {

@@ -1,14 +1,13 @@
 import { createHmac } from "node:crypto";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../support/browser.ts";
 import { findLeaks, needlesOf, type Haystack } from "../support/leak-search.ts";
 import { startTestPlatform, type TestPlatform } from "../support/test-platform.ts";
 
 // A workflow's page in the web console (Debian's Chromium through playwright-core) against the
 // real platform with an in-process worker: its schedules (create, next and last runs, pause,
 // delete) and webhooks (the secret shown once, rotate, delete). The steps run in order on one page.
-
-const CHROMIUM = process.env.BIFROST_TEST_CHROMIUM ?? "/usr/bin/chromium";
 
 let t: TestPlatform;
 let browser: Browser;
@@ -19,17 +18,7 @@ const shownSecrets: string[] = [];
 beforeAll(async () => {
   t = await startTestPlatform({ worker: true, env: { BIFROST_SCHEDULE_MIN_INTERVAL_S: "1" } });
   await t.platform.orgs.create("acme", "test");
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on("response", (response) =>
     received.push({ url: `${response.request().method()} ${response.url()}`, body: response.text().catch(() => "") }),
