@@ -2,7 +2,10 @@ import { ConfigNotFoundError, ConfigTypeError } from "../src/errors/index.ts";
 import { currentConfigAccess, type ConfigEntry, type ConfigSetOptions } from "./config-access.ts";
 import type { ConfigKey, ConfigValue } from "./config-types.ts";
 
-type GetOptions<T> = { default: T };
+/** What a missing key reads as, instead of throwing ConfigNotFoundError. */
+export interface GetOptions<T> {
+  default: T;
+}
 
 async function getTyped<T>(key: string, expected: ConfigEntry["type"][], options?: GetOptions<T>): Promise<T> {
   const access = currentConfigAccess();

@@ -11,3 +11,4 @@ export {
   InvalidConfigKeyError,
   InvalidConfigValueError,
 } from "../src/errors/index.ts";
+export type { ErrorCode, ValidationIssue } from "../src/errors/index.ts";

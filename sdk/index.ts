@@ -3,12 +3,14 @@
  *
  * @example
  * import { workflow, config, type ExecutionContext } from "bifrost-ts/sdk";
+ *
+ * @module bifrost-ts/sdk
  */
 import "reflect-metadata";
 
 export { workflow } from "./workflow.ts";
 export type { WorkflowOptions } from "./workflow-definition.ts";
-export { config } from "./config.ts";
+export { config, type GetOptions } from "./config.ts";
 export type { ConfigTypes, SecretKeys, ConfigKey, SecretKey, ConfigValue } from "./config-types.ts";
 export type { ConfigEntry, ConfigSetOptions } from "./config-access.ts";
 export type { ExecutionContext, ExecutionLogger, ExecutionLogEntry, UserConfig } from "./execution-context.ts";

@@ -7,6 +7,8 @@
  *   configs: { stripe_api_key: { type: "secret", value: "sk_test_123" } },
  * });
  * expect(run.result).toEqual({ charged: 5, currency: "EUR", chargeId: "ch_test_5_eur" });
+ *
+ * @module bifrost-ts/sdk/testing
  */
 import "reflect-metadata";
 import { container, type DependencyContainer } from "tsyringe";
