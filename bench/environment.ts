@@ -35,7 +35,11 @@ export interface BenchEnvironment {
   close(): Promise<void>;
 }
 
-export async function benchEnvironment(provider: Provider): Promise<BenchEnvironment> {
+/** `extraEnv`: settings for this platform and its workers (e.g. BIFROST_EXECUTION_RETENTION_DAYS). */
+export async function benchEnvironment(
+  provider: Provider,
+  extraEnv: Record<string, string> = {},
+): Promise<BenchEnvironment> {
   const dir = mkdtempSync(join(tmpdir(), "bifrost-bench-"));
   let databaseUrl = `file:${join(dir, "bifrost.db")}`;
   let dropDatabase = async () => {};
@@ -56,6 +60,7 @@ export async function benchEnvironment(provider: Provider): Promise<BenchEnviron
     BIFROST_QUEUE_PREFIX: prefix,
     BIFROST_WORKFLOWS_DIR: WORKFLOWS,
     LOG_LEVEL: "warn",
+    ...extraEnv,
   };
   const platform = await openPlatform({
     settings: loadSettings({ ...env, PORT: "0" }),

@@ -35,6 +35,7 @@ import {
 import { scheduleRows } from "./schedule-rows.ts";
 import { cpuBoundRunsPerSecond, hashIterationsFor, idleWorkerMemoryMb } from "./thread-figures.ts";
 import { mcpRow } from "./mcp-figures.ts";
+import { scaleRows } from "./scale-figures.ts";
 import { orgScope } from "../src/orgs/index.ts";
 import type { Row } from "./row.ts";
 
@@ -364,6 +365,8 @@ for (const provider of (process.env.BENCH_ORDER ?? "sqlite,postgresql").split(",
   results.set(provider, await providerRows(provider));
 const sqlite = results.get("sqlite") ?? [];
 const postgresql = results.get("postgresql") ?? [];
+// The 1,000x load is a server database's: PostgreSQL only (`npm run bench -- scale` runs it alone).
+const large = results.has("postgresql") ? await scaleRows(RUNS, log) : [];
 const doc = `# Benchmarks
 
 Written by \`npm run bench\` (bench/) on ${started.toISOString()}: ${cpus().length} CPU cores (${cpus()[0]?.model ?? "unknown"}),
@@ -390,7 +393,20 @@ ${table(postgresql)}
 
 How figures grow with 10x the work:
 ${scaling(postgresql)}
-`;
+${
+  large.length === 0
+    ? ""
+    : `
+## Large data (PostgreSQL)
+
+10,000 orgs, 1,000,100 configs, 1,000,000 executions and 1,000,000 audit rows, seeded with SQL (bench/scale-seed.ts),
+each figure against the small case (10 orgs, 1,100 configs, 1,000 executions and audit rows) in the same run.
+
+${table(large)}
+
+${scaling(large)}
+`
+}`;
 writeFileSync(OUT, doc);
 log(`wrote ${OUT}`);
 process.exit(0);

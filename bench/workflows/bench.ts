@@ -1,7 +1,7 @@
 import { createHash, pbkdf2Sync } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { z } from "zod";
-import { config, workflow } from "bifrost-ts/sdk";
+import { config, workflow, type ExecutionContext } from "bifrost-ts/sdk";
 
 /** Workflows the benchmarks run (BIFROST_WORKFLOWS_DIR=bench/workflows). */
 export class BenchWorkflows {
@@ -37,6 +37,16 @@ export class BenchWorkflows {
     const total = performance.now() - started;
     timings.sort((a, b) => a - b);
     return { getsPerSecond: (n / total) * 1000, p99Ms: timings[Math.floor(n * 0.99)] };
+  }
+
+  /**
+   * `lines` log lines as fast as it can, each starting with the epoch ms it was written at (the
+   * live-log figure reads them back over SSE and takes the delay).
+   */
+  @workflow({ name: "bench_log", params: z.object({ lines: z.number().int().min(1).max(10_000) }) })
+  async log(ctx: ExecutionContext, { lines }: { lines: number }) {
+    for (let i = 0; i < lines; i++) ctx.log.info(`${Date.now()} line ${i}`);
+    return null;
   }
 
   /** Whether the secret read now is the one whose SHA-256 the caller just set. */

@@ -17,6 +17,15 @@ export interface ExportOptions {
 
 /** Rows read per query: memory stays flat however many configs there are. */
 const PAGE = 1_000;
+/** Small scopes are read together up to this many rows a query. */
+const BATCH_ROWS = 5_000;
+/** Text gathered into one chunk of the stream, at most (a line longer than this is a chunk alone). */
+const CHUNK_CHARS = 64 * 1024;
+
+interface ExportRow {
+  row: ConfigRow;
+  org: string | null;
+}
 
 /**
  * Writes bundles. The text is deterministic apart from `exportedAt`: orgs by name, configs by
@@ -80,13 +89,21 @@ export class BundleExporter {
     yield `${JSON.stringify(header, null, 2).slice(0, -2)},\n`;
     yield `  "orgs": [${orgs.map((o) => `\n    ${JSON.stringify({ name: o.name })}`).join(",")}${orgs.length ? "\n  " : ""}],\n`;
     yield `  "configs": [`;
-    for (const scope of scopes) {
-      for await (const row of this.rowsOf(scope.id)) {
-        const line = `${counts.configs === 0 ? "" : ","}\n    ${JSON.stringify(this.entryOf(row, scope.org, options.portable))}`;
+    // Chunks of up to CHUNK_CHARS: a chunk (and a write to the socket) per config cost more than
+    // reading the rows; one line can still be a chunk of its own (a large value), so a client that
+    // stops reading stops the export after little more than what it was sent.
+    for await (const page of this.scopeRows(scopes)) {
+      let text = "";
+      for (const { row, org } of page) {
+        text += `${counts.configs === 0 ? "" : ","}\n    ${JSON.stringify(this.entryOf(row, org, options.portable))}`;
         counts.configs++;
         if (row.type === "secret") counts.secrets++;
-        yield line;
+        if (text.length >= CHUNK_CHARS) {
+          yield text;
+          text = "";
+        }
       }
+      if (text) yield text;
     }
     yield `${counts.configs ? "\n  " : ""}]`;
     yield* triggerSections(this.db, scopes);
@@ -114,12 +131,62 @@ export class BundleExporter {
   }
 
   /**
+   * Every scope's rows, scope by scope in the given order, each by key (rowsOf), in pages. Small
+   * scopes are read many to a query (up to BATCH_ROWS rows): a query or two per scope made a whole
+   * export of 10,000 orgs 20,000 round trips one after the other, most of its time. A scope larger
+   * than that is paged alone.
+   */
+  private async *scopeRows(scopes: { id: string; org: string | null }[]): AsyncGenerator<ExportRow[]> {
+    const counts = await this.rowCounts(scopes.map((s) => s.id));
+    let batch: { id: string; org: string | null }[] = [];
+    let rows = 0;
+    const readBatch = async (): Promise<ExportRow[]> => {
+      const found = await this.db.direct.query<ConfigRow>(
+        sql`SELECT * FROM "configs" WHERE "scope" IN (${join(batch.map((s) => s.id))})`,
+      );
+      const byScope = new Map<string, ConfigRow[]>();
+      for (const row of found) {
+        const list = byScope.get(row.scope);
+        if (list) list.push(row);
+        else byScope.set(row.scope, [row]);
+      }
+      const page = batch.flatMap((s) =>
+        (byScope.get(s.id) ?? []).sort((a, b) => byCodePoint(a.key, b.key)).map((row) => ({ row, org: s.org })),
+      );
+      batch = [];
+      rows = 0;
+      return page;
+    };
+    for (const scope of scopes) {
+      const n = counts.get(scope.id) ?? 0;
+      if (n === 0) continue;
+      if (rows + n > BATCH_ROWS && batch.length > 0) yield await readBatch();
+      if (n > BATCH_ROWS) {
+        for await (const rowPage of this.rowsOf(scope.id)) yield rowPage.map((row) => ({ row, org: scope.org }));
+        continue;
+      }
+      batch.push(scope);
+      rows += n;
+    }
+    if (batch.length > 0) yield await readBatch();
+  }
+
+  /** Rows per scope: of the few named, or (a whole export) of all, in one grouped query. */
+  private async rowCounts(scopes: string[]): Promise<Map<string, number>> {
+    const rows = await this.db.direct.query<{ scope: string; n: number | bigint }>(
+      scopes.length <= 100
+        ? sql`SELECT "scope", COUNT(*) AS "n" FROM "configs" WHERE "scope" IN (${join(scopes)}) GROUP BY "scope"`
+        : sql`SELECT "scope", COUNT(*) AS "n" FROM "configs" GROUP BY "scope"`,
+    );
+    return new Map(rows.map((r) => [r.scope, Number(r.n)]));
+  }
+
+  /**
    * A scope's rows by key in code-point order. The database's ORDER BY would follow its collation,
    * which differs between SQLite and a PostgreSQL locale; sorting the keys here makes one order
    * everywhere, and only keys (not values) are held for the whole scope.
    */
-  private async *rowsOf(scope: string): AsyncGenerator<ConfigRow> {
-    // Two queries a scope, hundreds of scopes: on the driver (see DirectSql).
+  private async *rowsOf(scope: string): AsyncGenerator<ConfigRow[]> {
     const keys = (
       await this.db.direct.query<{ key: string }>(sql`SELECT "key" FROM "configs" WHERE "scope" = ${scope}`)
     )
@@ -131,10 +198,7 @@ export class BundleExporter {
         sql`SELECT * FROM "configs" WHERE "scope" = ${scope} AND "key" IN (${join(page)})`,
       );
       const byKey = new Map(rows.map((row) => [row.key, row]));
-      for (const key of page) {
-        const row = byKey.get(key);
-        if (row) yield row;
-      }
+      yield page.flatMap((key) => byKey.get(key) ?? []);
     }
   }
 }
