@@ -122,14 +122,20 @@ export async function api<T>(
 
 /** One page of a list and the URL of the next (the `Link: <url>; rel="next"` header), if any. */
 export async function apiPage<T>(path: string): Promise<{ rows: T[]; next: string | null }> {
+  const { body, next } = await apiLinked<T[]>(path);
+  return { rows: body, next };
+}
+
+/** A GET whose answer may name the next page in its `Link: <…>; rel="next"` header. */
+export async function apiLinked<T>(path: string): Promise<{ body: T; next: string | null }> {
   let next: string | null = null;
-  const rows = await api<T[]>("GET", path, undefined, {}, (response) => {
+  const body = await api<T>("GET", path, undefined, {}, (response) => {
     const link = response.headers.get("link");
     const match = link ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(link) : null;
     // The server may answer with an absolute URL: keep the path, the console talks to its own origin.
     next = match ? new URL(match[1]!, location.origin).pathname + new URL(match[1]!, location.origin).search : null;
   });
-  return { rows, next };
+  return { body, next };
 }
 
 export function query(params: Record<string, string | undefined>): string {

@@ -189,6 +189,21 @@ describe.each(VIEWPORTS)("at $name width", (viewport) => {
       await expectNoLeaks();
     });
 
+    it("shows the matrix a page of orgs at a time, with 'More orgs' for the next", async () => {
+      for (let i = 0; i < 50; i++) await t.platform.orgs.create(`zz-${String(i).padStart(3, "0")}`, "test");
+      await page.getByRole("button", { name: "Table" }).click();
+      await page.getByRole("button", { name: "Compare orgs" }).click();
+      const headers = page.getByRole("table", { name: "Compare scopes" }).locator("thead th");
+      // Key and Global, then the first 50 orgs by name (acme, beta, zz-000 … zz-047).
+      await expect.poll(() => headers.count()).toBe(52);
+      expect(await headers.last().innerText()).toMatch(/zz-047/i);
+      await page.getByRole("button", { name: "More orgs" }).click();
+      await expect.poll(() => headers.count()).toBe(54);
+      expect(await headers.last().innerText()).toMatch(/zz-049/i);
+      expect(await page.getByRole("button", { name: "More orgs" }).count()).toBe(0);
+      await expectNoLeaks();
+    });
+
     it("downloads a scope's portable bundle: values of plain configs, secrets as null", async () => {
       await page.getByRole("button", { name: "Table" }).click();
       const downloading = page.waitForEvent("download");
