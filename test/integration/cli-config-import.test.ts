@@ -98,6 +98,11 @@ describe("bifrost config import", () => {
     expectNoLeaks(result);
   });
 
+  it("has examples in its help", { timeout: TIMEOUT }, async () => {
+    const help = await runCli(["config", "import", "--help"], { env: t.env() });
+    expect(help.stdout).toContain("Examples:\n  $ bifrost config import staging.env --org acme --dry-run");
+  });
+
   it(
     "refuses a bad file or flag with a usage error, and an org token another org's scope",
     { timeout: TIMEOUT },
