@@ -3,7 +3,7 @@
 // What sdk/ may use of src/: pure modules (no database, queue, HTTP or platform service), shared
 // with the platform so that authors' tests check and scrub exactly as the worker does.
 const SHARED_LEAVES =
-  "^src/(errors/|configs/config-(key|type|value)[.]ts$|storage/storable-json[.]ts$|executions/user-config[.]ts$|" +
+  "^src/(errors/|configs/(config-(key|type|value)|import-file)[.]ts$|storage/storable-json[.]ts$|executions/user-config[.]ts$|" +
   "secrets/(secret-scrubber|secret-forms|gram-index|redaction|nul-skipping|structured-scrub)[.]ts$)";
 
 module.exports = {
@@ -29,6 +29,21 @@ module.exports = {
         "A shared leaf imports only other shared leaves (types aside), or sdk/ would reach the platform through it.",
       from: { path: SHARED_LEAVES },
       to: { path: "^src/", pathNot: SHARED_LEAVES, dependencyTypesNot: ["type-only"] },
+    },
+    {
+      name: "console-only-leaves",
+      severity: "error",
+      comment:
+        "The console runs in a browser: of src/ it may use pure shared leaves and, as types only, the API's views.",
+      from: { path: "^console/src/" },
+      to: { path: "^src/", pathNot: [SHARED_LEAVES, "^src/.+-view[.]ts$"] },
+    },
+    {
+      name: "console-views-as-types",
+      severity: "error",
+      comment: "A view module holds zod schemas: the console takes its types, never the schemas themselves.",
+      from: { path: "^console/src/" },
+      to: { path: "^src/.+-view[.]ts$", dependencyTypesNot: ["type-only"] },
     },
     {
       name: "storage-not-platform",

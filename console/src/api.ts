@@ -122,14 +122,20 @@ export async function api<T>(
 
 /** One page of a list and the URL of the next (the `Link: <url>; rel="next"` header), if any. */
 export async function apiPage<T>(path: string): Promise<{ rows: T[]; next: string | null }> {
+  const { body, next } = await apiLinked<T[]>(path);
+  return { rows: body, next };
+}
+
+/** A GET whose answer may name the next page in its `Link: <…>; rel="next"` header. */
+export async function apiLinked<T>(path: string): Promise<{ body: T; next: string | null }> {
   let next: string | null = null;
-  const rows = await api<T[]>("GET", path, undefined, {}, (response) => {
+  const body = await api<T>("GET", path, undefined, {}, (response) => {
     const link = response.headers.get("link");
     const match = link ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(link) : null;
     // The server may answer with an absolute URL: keep the path, the console talks to its own origin.
     next = match ? new URL(match[1]!, location.origin).pathname + new URL(match[1]!, location.origin).search : null;
   });
-  return { rows, next };
+  return { body, next };
 }
 
 export function query(params: Record<string, string | undefined>): string {
@@ -139,25 +145,23 @@ export function query(params: Record<string, string | undefined>): string {
   return text ? `?${text}` : "";
 }
 
+import type { ConfigView, EffectiveConfigView } from "../../src/configs/config-view.ts";
+import type { ExecutionView } from "../../src/executions/execution-view.ts";
+
 // ----- shapes of the API's answers (see /api/openapi.json)
 
-export type ConfigType = "string" | "int" | "bool" | "json" | "secret";
+// Type-only: the console's types of the API's answers are the API's own views (zod schemas),
+// so a field renamed there fails the console's typecheck; nothing of src/ is bundled.
+import type { ConfigType } from "../../src/configs/config-type.ts";
+export type { ConfigType };
+export type { AuditRecord as AuditRow } from "../../src/audit/audit-view.ts";
+export type { SessionView as Session } from "../../src/auth/session-view.ts";
+export type { ExecutionView as Execution } from "../../src/executions/execution-view.ts";
+export type { ScheduleView as Schedule } from "../../src/schedules/schedule-view.ts";
+export type { WebhookView as Webhook, WebhookWithSecret } from "../../src/webhooks/webhook-view.ts";
 
-export interface Config {
-  key: string;
-  type: ConfigType;
-  scope: string;
-  description: string | null;
-  value: unknown;
-  masked: boolean;
-  hasValue: boolean;
-  updatedAt: string;
-  updatedBy: string;
-  resolvedFrom?: string;
-  shadowsGlobal?: boolean;
-  /** In an org's effective view, the global row an org row hides (a secret: set or not, never its value). */
-  shadowed?: Pick<Config, "type" | "value" | "masked" | "hasValue" | "description">;
-}
+/** A config as listed: its own row, or (an org's effective view) where it comes from and what it hides. */
+export type Config = ConfigView & Partial<Pick<EffectiveConfigView, "resolvedFrom" | "shadowsGlobal" | "shadowed">>;
 
 /** One scope's row of a key in the matrix (GET /api/config-matrix): never a secret's value. */
 export interface MatrixCell {
@@ -183,41 +187,12 @@ export interface Org {
   name: string;
 }
 
-export interface Session {
-  kind: "admin" | "org";
-  actor: string;
-  org: Org | null;
-}
+export type ExecutionStatus = ExecutionView["status"];
 
-export type ExecutionStatus = "pending" | "running" | "success" | "failed" | "timeout" | "cancelled";
-
-export type ExecutionTrigger = "api" | "cli" | "console" | "schedule" | "webhook" | "mcp";
+export type ExecutionTrigger = ExecutionView["trigger"];
 
 /** Runs the console starts say so (the execution's `trigger`). */
 export const CONSOLE_TRIGGER = { "Bifrost-Trigger": "console" };
-
-export interface Execution {
-  id: string;
-  workflow: string;
-  scope: string;
-  org: Org | null;
-  status: ExecutionStatus;
-  trigger: ExecutionTrigger;
-  workerId: string | null;
-  params?: unknown;
-  result?: unknown;
-  error: string | null;
-  /** Each line's `seq` is 1, 2, 3, ... per execution. */
-  logs?: { seq?: number; at: string; level: string; message: string }[];
-  attempts: number;
-  createdAt: string;
-  createdBy: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-  /** A cancelled run: who asked to cancel it. */
-  cancelledBy?: string;
-}
 
 export interface WorkflowSummary {
   name: string;
@@ -236,46 +211,4 @@ export interface JsonSchema {
   description?: string;
   minimum?: number;
   maximum?: number;
-}
-
-export interface AuditRow {
-  at: string;
-  actor: string;
-  action: string;
-  scope: string;
-  key: string | null;
-  executionId?: string;
-  /** The org whose run did it, when the row is global scope's (a read of a global secret). */
-  runScope?: string;
-}
-
-export interface Schedule {
-  id: string;
-  workflow: string;
-  scope: string;
-  org: Org | null;
-  cron: string;
-  timezone: string;
-  params: unknown;
-  enabled: boolean;
-  overlap: "skip" | "allow";
-  nextRunAt: string | null;
-  lastRunAt: string | null;
-  lastExecutionId: string | null;
-}
-
-export interface Webhook {
-  id: string;
-  workflow: string;
-  scope: string;
-  org: Org | null;
-  description: string | null;
-  url: string;
-  createdAt: string;
-  secretRotatedAt: string | null;
-}
-
-/** A webhook as created or rotated: the only time its secret is seen. */
-export interface WebhookWithSecret extends Webhook {
-  secret: string;
 }

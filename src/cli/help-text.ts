@@ -36,6 +36,11 @@ const EXAMPLES: Record<string, string[]> = {
   "config get": ["bifrost config get max_retries --org acme"],
   "config list": ["bifrost config list --org acme --effective"],
   "config delete": ["bifrost config delete max_retries --org acme"],
+  "config import": [
+    "bifrost config import staging.env --org acme --dry-run",
+    "bifrost config import staging.env --org acme --secret SIGNING_MATERIAL --plain TOKEN_TTL",
+    "bifrost config import settings.json --json",
+  ],
   audit: [
     "bifrost audit stripe_api_key",
     "bifrost audit --action secret.read --org acme",

@@ -1,5 +1,5 @@
 import { GLOBAL } from "../orgs/index.ts";
-import { sql, type Database } from "../storage/database.ts";
+import { join, sql, type Database } from "../storage/database.ts";
 import { z } from "zod";
 import { OrgRefView } from "../views/view-fields.ts";
 import { ConfigView, toConfigView, type ConfigRow } from "./config-view.ts";
@@ -29,21 +29,39 @@ export const MatrixRow = z
   .meta({ id: "ConfigMatrixRow" });
 export type MatrixRow = z.infer<typeof MatrixRow>;
 
-export const ConfigMatrix = z
-  .object({ orgs: z.array(OrgRefView), keys: z.array(MatrixRow) })
-  .meta({ id: "ConfigMatrix", description: "Keys × orgs, for comparing scopes; never a secret's value" });
+export const ConfigMatrix = z.object({ orgs: z.array(OrgRefView), keys: z.array(MatrixRow) }).meta({
+  id: "ConfigMatrix",
+  description:
+    "Keys × orgs, for comparing scopes, a page of orgs at a time: every key, global's cells and this page's orgs' cells; never a secret's value",
+});
 export type ConfigMatrix = z.infer<typeof ConfigMatrix>;
 
+/** How many orgs a page of the matrix holds unless asked (its columns: a screen shows a few dozen). */
+export const MATRIX_ORGS_PER_PAGE = 50;
+
 /**
- * Keys × scopes, for comparing orgs with global and with each other. Never a secret's value nor its
- * ciphertext: a secret cell is its type and whether it has a value.
+ * Keys × scopes, for comparing orgs with global and with each other, a page of orgs (by name) at a
+ * time: every key, global's cells, and the cells of this page's orgs. `more` says whether orgs
+ * follow. Never a secret's value nor its ciphertext: a secret cell is its type and whether it has a value.
  */
-export async function readConfigMatrix(db: Database): Promise<ConfigMatrix> {
-  const orgs = await db.direct.query<{ id: string; name: string }>(
-    sql`SELECT "id", "name" FROM "orgs" ORDER BY "name"`,
+export async function readConfigMatrixPage(
+  db: Database,
+  page: { limit: number; after?: string },
+): Promise<{ matrix: ConfigMatrix; more: boolean }> {
+  const found = await db.direct.query<{ id: string; name: string }>(
+    page.after === undefined
+      ? sql`SELECT "id", "name" FROM "orgs" ORDER BY "name" LIMIT ${page.limit + 1}`
+      : sql`SELECT "id", "name" FROM "orgs" WHERE "name" > ${page.after} ORDER BY "name" LIMIT ${page.limit + 1}`,
   );
-  const rows = await db.direct.query<ConfigRow>(sql`SELECT * FROM "configs" ORDER BY "key"`);
-  const byKey = new Map<string, MatrixRow>();
+  const orgs = found.slice(0, page.limit);
+  const scopes = [GLOBAL, ...orgs.map((org) => org.id)];
+  const keys = await db.direct.query<{ key: string }>(sql`SELECT DISTINCT "key" FROM "configs" ORDER BY "key"`);
+  const rows = await db.direct.query<ConfigRow>(
+    sql`SELECT * FROM "configs" WHERE "scope" IN (${join(scopes)}) ORDER BY "key"`,
+  );
+  const byKey = new Map<string, MatrixRow>(
+    keys.map(({ key }) => [key, { key, global: null, orgs: {}, differs: false }]),
+  );
   for (const row of rows) {
     const entry = byKey.get(row.key) ?? { key: row.key, global: null, orgs: {}, differs: false };
     const view = toConfigView(row);
@@ -63,5 +81,10 @@ export async function readConfigMatrix(db: Database): Promise<ConfigMatrix> {
       cell ? JSON.stringify([cell.type, cell.masked ? cell.hasValue : cell.value]) : "unset";
     entry.differs = Object.values(entry.orgs).some((cell) => shown(cell) !== shown(entry.global));
   }
-  return { orgs, keys: [...byKey.values()] };
+  return { matrix: { orgs, keys: [...byKey.values()] }, more: found.length > page.limit };
+}
+
+/** The matrix's first page of orgs. */
+export async function readConfigMatrix(db: Database): Promise<ConfigMatrix> {
+  return (await readConfigMatrixPage(db, { limit: MATRIX_ORGS_PER_PAGE })).matrix;
 }

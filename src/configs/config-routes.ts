@@ -2,9 +2,12 @@ import { Router } from "express";
 import { z } from "zod";
 import { assertAdmin, assertCanManageScope, assertCanReadEffective } from "../auth/index.ts";
 import { principalOf } from "../http/authenticate.ts";
+import { cursorOf, cursorParam } from "../http/cursor-page.ts";
 import { requestScope } from "../http/request-scope.ts";
 import { jsonBody, parseInput } from "../http/validate.ts";
 import type { OrgService } from "../orgs/index.ts";
+import type { Database } from "../storage/database.ts";
+import { MATRIX_ORGS_PER_PAGE, readConfigMatrixPage } from "./config-matrix.ts";
 import type { ConfigService } from "./config-service.ts";
 
 const ListQuery = z.object({ effective: z.enum(["true", "false"]).optional() });
@@ -53,12 +56,29 @@ export function configRoutes(configs: ConfigService, orgs: OrgService): Router {
   return router;
 }
 
-/** /api/config-matrix: keys × scopes for comparing orgs (admin only; secrets as set or unset). */
-export function configMatrixRoutes(configs: ConfigService): Router {
+const MatrixQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(MATRIX_ORGS_PER_PAGE),
+  cursor: cursorParam(z.tuple([z.string().min(1).max(255)])).optional(),
+});
+
+/**
+ * /api/config-matrix: keys × scopes for comparing orgs (admin only; secrets as set or unset), a page
+ * of orgs at a time as GET /api/orgs pages (`limit`, `cursor`, `Link: rel="next"`). A read model
+ * over the configs table, not a rule: it reads the database without ConfigService.
+ */
+export function configMatrixRoutes(db: Database): Router {
   const router = Router();
-  router.get("/", async (_req, res) => {
+  router.get("/", async (req, res) => {
     assertAdmin(principalOf(res), "compare every org's configs");
-    res.json(await configs.matrix());
+    const query = parseInput(MatrixQuery, req.query, "query");
+    const { matrix, more } = await readConfigMatrixPage(db, { limit: query.limit, after: query.cursor?.[0] });
+    const last = matrix.orgs.at(-1);
+    if (more && last) {
+      const url = new URL(req.originalUrl, "http://x");
+      url.searchParams.set("cursor", cursorOf([last.name]));
+      res.set("Link", `<${url.pathname}${url.search}>; rel="next"`);
+    }
+    res.json(matrix);
   });
   return router;
 }

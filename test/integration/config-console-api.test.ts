@@ -152,4 +152,46 @@ describe("comparing scopes", () => {
     expect(denied.status).toBe(403);
     expect(denied.body.error.code).toBe("FORBIDDEN");
   });
+
+  it("GET /api/config-matrix pages over orgs by name with the orgs list's cursor and Link", async () => {
+    for (const name of ["pg-a", "pg-b", "pg-c"]) {
+      const org = await t.platform.orgs.create(name, "test");
+      await t.platform.configs.set({ kind: "org", org }, "pg_only", { type: "int", value: name.length }, "test");
+    }
+    await t.platform.configs.set(
+      { kind: "org", org: (await t.platform.orgs.find("pg-c"))! },
+      "pg_c_only",
+      { type: "string", value: "c" },
+      "test",
+    );
+    const total = (await t.platform.orgs.list({ limit: 10_000 })).length;
+    const seen: string[] = [];
+    let path: string | null = "/api/config-matrix?limit=2";
+    let pages = 0;
+    while (path) {
+      // fetch, not the test's api helper: the Link header is the point.
+      const res = await fetch(`${t.url}${path}`, { headers: { authorization: `Bearer ${t.adminToken}` } });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as {
+        orgs: { id: string; name: string }[];
+        keys: { key: string; orgs: Record<string, unknown> }[];
+      };
+      pages++;
+      expect(body.orgs.length).toBeLessThanOrEqual(2);
+      // Every page lists every key, with cells only for its own orgs.
+      expect(body.keys.map((k) => k.key)).toEqual(expect.arrayContaining(["cmp_limit", "pg_only", "pg_c_only"]));
+      const ids = new Set(body.orgs.map((o) => o.id));
+      for (const row of body.keys) for (const id of Object.keys(row.orgs)) expect(ids.has(id)).toBe(true);
+      seen.push(...body.orgs.map((o) => o.name));
+      path = /<([^>]+)>; rel="next"/.exec(res.headers.get("link") ?? "")?.[1] ?? null;
+    }
+    expect(seen).toEqual([...seen].sort());
+    expect(seen).toHaveLength(total);
+    expect(pages).toBe(Math.ceil(total / 2));
+
+    const bad = await api("GET", "/api/config-matrix?cursor=nope!");
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe("VALIDATION_ERROR");
+    expect((await api("GET", "/api/config-matrix?limit=0")).status).toBe(400);
+  });
 });

@@ -30,3 +30,52 @@ export function recordResponses(page: Page, into: Promise<Haystack>[]): void {
     );
   });
 }
+
+/** The widths every console flow runs at: a laptop, and a phone (390x844, as the issue measured). */
+export const VIEWPORTS = [
+  { name: "desktop", width: 1280, height: 900 },
+  { name: "phone", width: 390, height: 844 },
+] as const;
+export type Viewport = (typeof VIEWPORTS)[number];
+
+/** A new page of `browser` at `viewport`'s size. */
+export function openPage(browser: Browser, viewport: Viewport): Promise<Page> {
+  return browser.newPage({ viewport: { width: viewport.width, height: viewport.height } });
+}
+
+/** Follows a link of the header's navigation; at phone width that folds behind a Menu button, opened first. */
+export async function navigate(page: Page, name: string): Promise<void> {
+  const menu = page.getByRole("button", { name: "Menu" });
+  if (await menu.isVisible()) await menu.click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true }).click();
+}
+
+/**
+ * What makes the page scroll sideways: the elements that reach past its width outside any box that
+ * scrolls or clips them (tag, id, classes), none when it fits.
+ */
+export function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(`(() => {
+    const root = document.documentElement;
+    if (root.scrollWidth <= root.clientWidth) return [];
+    const clipped = (el) => {
+      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement)
+        if (getComputedStyle(p).overflowX !== "visible") return true;
+      return false;
+    };
+    const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + [...el.classList].map((c) => "." + c).join("");
+    const right = (node) => {
+      if (node.nodeType === 1) return node.getBoundingClientRect().right;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      return range.getBoundingClientRect().right;
+    };
+    // Text runs too: a long word spills out of a box that itself fits.
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    const past = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode())
+      if (right(node) > root.clientWidth + 0.5) past.push(node.nodeType === 1 ? node : node.parentElement);
+    const causes = past.filter((el) => !clipped(el)).map(name).slice(0, 8);
+    return causes.length ? causes : ["scrollWidth " + root.scrollWidth + " > " + root.clientWidth + ": " + past.map(name).slice(0, 8).join(" ")];
+  })()`) as Promise<string[]>;
+}

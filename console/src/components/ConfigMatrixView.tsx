@@ -1,5 +1,5 @@
-import { useQuery } from "@tanstack/react-query";
-import { api, type ConfigMatrix, type MatrixCell } from "../api";
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { apiLinked, type ConfigMatrix, type MatrixCell } from "../api";
 import { formatValue } from "./format";
 
 /** A cell as it reads: a value, or for a secret only whether it is set (never its value). */
@@ -9,20 +9,37 @@ function cellText(cell: MatrixCell | null | undefined): string {
   return formatValue(cell);
 }
 
+/** Pages of the matrix as one: every page lists every key; each adds its orgs' columns. */
+function merged(pages: ConfigMatrix[]): ConfigMatrix {
+  const keys = new Map<string, ConfigMatrix["keys"][number]>();
+  for (const page of pages)
+    for (const row of page.keys) {
+      const seen = keys.get(row.key);
+      keys.set(
+        row.key,
+        seen ? { ...seen, orgs: { ...seen.orgs, ...row.orgs }, differs: seen.differs || row.differs } : row,
+      );
+    }
+  return { orgs: pages.flatMap((page) => page.orgs), keys: [...keys.values()] };
+}
+
 /** The keys × orgs matrix an admin compares scopes with; rows where an org differs from global are highlighted. */
 export function ConfigMatrixView({ search }: { search: string }) {
-  const matrix = useQuery({
-    queryKey: ["config-matrix"],
-    queryFn: () => api<ConfigMatrix>("GET", "/api/config-matrix"),
+  // A page of orgs at a time (the API's `Link: rel="next"`): "More orgs" adds the next page's columns.
+  const pages = useInfiniteQuery({
+    queryKey: ["config-matrix", "compare"],
+    queryFn: ({ pageParam }) => apiLinked<ConfigMatrix>(pageParam ?? "/api/config-matrix"),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next,
   });
-  if (matrix.isError)
+  if (pages.isError)
     return (
       <p role="alert" className="page-error">
-        {(matrix.error as Error).message}
+        {(pages.error as Error).message}
       </p>
     );
-  if (!matrix.data) return <p className="loading">Loading…</p>;
-  const { orgs, keys } = matrix.data;
+  if (!pages.data) return <p className="loading">Loading…</p>;
+  const { orgs, keys } = merged(pages.data.pages.map((page) => page.body));
   const rows = keys.filter((k) => k.key.includes(search));
   if (rows.length === 0)
     return <p className="empty">{keys.length ? "No config matches." : "No configs yet: add one to compare scopes."}</p>;
@@ -73,6 +90,16 @@ export function ConfigMatrixView({ search }: { search: string }) {
           </tbody>
         </table>
       </div>
+      {pages.hasNextPage && (
+        <button
+          type="button"
+          className="load-more"
+          onClick={() => void pages.fetchNextPage()}
+          disabled={pages.isFetchingNextPage}
+        >
+          {pages.isFetchingNextPage ? "Loading…" : "More orgs"}
+        </button>
+      )}
     </>
   );
 }

@@ -2,7 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, query, type ConfigType } from "../api";
 import { describeError } from "../error-messages";
-import { parseImportFile, type ImportRow } from "../import-file";
+import { parseImportFile, type ImportRow } from "../../../src/configs/import-file.ts";
 import { Dialog } from "./Dialog";
 import { MASK } from "./format";
 import { useToast } from "./Toasts";

@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { useSearchParams } from "react-router";
-import { api, canonicalKey, query, type Config, type ConfigMatrix } from "../api";
+import { api, apiLinked, canonicalKey, query, type Config, type ConfigMatrix } from "../api";
 import { ConfigForm } from "../components/ConfigForm";
 import { ConfigMatrixView } from "../components/ConfigMatrixView";
 import { Dialog } from "../components/Dialog";
@@ -33,15 +33,19 @@ export function ConfigurationPage() {
 
   const isOrg = scope !== "global";
   const compare = isAdmin && params.get("view") === "compare";
-  // The global view says which orgs override each key (admins only: the matrix covers every org).
+  // The global view says which orgs override each key (admins only), from the matrix's largest page
+  // of orgs: past it the list ends with "…" rather than reading every page of a huge install.
   const matrix = useQuery({
-    queryKey: ["config-matrix"],
-    queryFn: () => api<ConfigMatrix>("GET", "/api/config-matrix"),
+    queryKey: ["config-matrix", "overrides"],
+    queryFn: () => apiLinked<ConfigMatrix>("/api/config-matrix?limit=1000"),
     enabled: isAdmin && !isOrg,
   });
   const overriddenIn = (key: string) => {
-    const row = matrix.data?.keys.find((k) => k.key === key);
-    return row ? matrix.data!.orgs.filter((org) => row.orgs[org.id]).map((org) => org.name) : [];
+    const page = matrix.data;
+    const row = page?.body.keys.find((k) => k.key === key);
+    if (!page || !row) return [];
+    const names = page.body.orgs.filter((org) => row.orgs[org.id]).map((org) => org.name);
+    return page.next && names.length ? [...names, "…"] : names;
   };
   const configs = useQuery({
     queryKey: ["configs", scope],

@@ -86,7 +86,7 @@ export function ExecutionPage() {
       <LiveLogs
         key={e.id}
         executionId={e.id}
-        initial={(e.logs ?? []).map((line, i) => ({ seq: i + 1, ...line }))}
+        initial={e.logs ?? []}
         status={e.status}
         onStatus={(status) => {
           if (status !== e.status) void queryClient.invalidateQueries({ queryKey: ["execution", id] });

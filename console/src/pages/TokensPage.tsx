@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+import type { TokenView as Token } from "../../../src/auth/token-view.ts";
 import { ApiError, api } from "../api";
 import { Dialog } from "../components/Dialog";
 import { ListState } from "../components/filters";
@@ -7,18 +8,6 @@ import { useToast } from "../components/Toasts";
 import { When } from "../components/When";
 import { describeError, describeIssue } from "../error-messages";
 import { useSession } from "../session";
-
-interface Token {
-  id: string;
-  name: string;
-  kind: "admin" | "org";
-  org: { id: string; name: string } | null;
-  readOnly: boolean;
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-  revokedAt: string | null;
-}
 
 /** API tokens: list, create (the token is shown this once), revoke. An org token sees its org's. */
 export function TokensPage() {

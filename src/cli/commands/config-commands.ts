@@ -3,6 +3,7 @@ import { ApiClient } from "../api-client.ts";
 import { CliError } from "../cli-error.ts";
 import { MASK, formatValue, printJson, printOutcome, printTable } from "../output.ts";
 import { readSecretValue } from "../read-secret.ts";
+import { configImportCommand } from "./config-import-command.ts";
 import { ConfigType } from "../../configs/config-type.ts";
 import type { ConfigView, ConfigWriteView, EffectiveConfigView } from "../../configs/config-view.ts";
 import type { AuditRecord } from "../../audit/audit-view.ts";
@@ -112,6 +113,7 @@ export function registerConfigCommands(program: Command): void {
       );
     });
 
+  config.addCommand(configImportCommand());
   config.addCommand(auditCommand("audit"));
   program.addCommand(auditCommand("audit"));
 }

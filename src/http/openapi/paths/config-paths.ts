@@ -1,9 +1,9 @@
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import { ConfigWrite } from "../../../configs/config-write.ts";
-import { ConfigMatrix } from "../../../configs/config-matrix.ts";
+import { ConfigMatrix, MATRIX_ORGS_PER_PAGE } from "../../../configs/config-matrix.ts";
 import { ConfigView, ConfigWriteView, EffectiveConfigView } from "../../../configs/config-view.ts";
-import { AUTH_ERRORS, TrueFalse, errors, json, ScopeQuery } from "../openapi-helpers.ts";
+import { AUTH_ERRORS, CursorQuery, LinkHeaders, TrueFalse, errors, json, ScopeQuery } from "../openapi-helpers.ts";
 
 const KeyParam = z.object({
   key: z.string().meta({
@@ -103,8 +103,27 @@ export function registerConfigPaths(registry: OpenAPIRegistry): void {
     operationId: "getConfigMatrix",
     summary: "Compare every org's configs",
     description:
-      "Keys × orgs (admin only): each key's global row and each org's own row, and whether some org differs. A secret shows as set or not, never its value.",
+      "Keys × orgs (admin only), a page of orgs (by name) at a time: every key, its global row and each of the page's orgs' own rows, and whether one of those orgs differs. A secret shows as set or not, never its value.",
     tags,
-    responses: { 200: json("The matrix", ConfigMatrix), ...errors(...AUTH_ERRORS, 403) },
+    request: {
+      query: z.object({
+        ...CursorQuery,
+        limit: z.coerce
+          .number()
+          .int()
+          .min(1)
+          .max(1000)
+          .optional()
+          .meta({ description: `Orgs per page (default ${MATRIX_ORGS_PER_PAGE})` }),
+      }),
+    },
+    responses: {
+      200: {
+        description: "The matrix",
+        headers: LinkHeaders,
+        content: { "application/json": { schema: ConfigMatrix } },
+      },
+      ...errors(400, ...AUTH_ERRORS, 403),
+    },
   });
 }

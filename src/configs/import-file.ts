@@ -1,6 +1,6 @@
-// Reads a .env or JSON file into typed configs for POST /api/configs/import. Pure: tested through
-// the console's import dialog in Chromium.
-import type { ConfigType } from "./api";
+// Reads a .env or JSON file into typed configs for POST /api/configs/import. Pure (no Node, no DOM):
+// the console's import dialog and `bifrost config import` read files the same way.
+import type { ConfigType } from "./config-type.ts";
 
 export interface ImportRow {
   key: string;
@@ -36,9 +36,10 @@ function unquote(text: string): string {
   return quoted[1] === '"' ? quoted[2]!.replace(/\\n/g, "\n").replace(/\\"/g, '"') : quoted[2]!;
 }
 
-function typeOf(key: string, value: unknown): ConfigType {
+/** The type a value is imported as: a secret when its name says so (unless `byName` is false), else its value's. */
+export function typeOf(key: string, value: unknown, byName = true): ConfigType {
   if (typeof value === "string") {
-    if (SECRET_NAME.test(key)) return "secret";
+    if (byName && SECRET_NAME.test(key)) return "secret";
     if (/^-?\d{1,15}$/.test(value)) return "int";
     if (/^(true|false)$/i.test(value)) return "bool";
     return "string";
