@@ -1,5 +1,4 @@
 import { GLOBAL } from "../orgs/index.ts";
-import { sql, type Database } from "../storage/database.ts";
 import { z } from "zod";
 import { OrgRefView } from "../views/view-fields.ts";
 import { ConfigView, toConfigView, type ConfigRow } from "./config-view.ts";
@@ -38,11 +37,13 @@ export type ConfigMatrix = z.infer<typeof ConfigMatrix>;
  * Keys × scopes, for comparing orgs with global and with each other. Never a secret's value nor its
  * ciphertext: a secret cell is its type and whether it has a value.
  */
-export async function readConfigMatrix(db: Database): Promise<ConfigMatrix> {
-  const orgs = await db.direct.query<{ id: string; name: string }>(
-    sql`SELECT "id", "name" FROM "orgs" ORDER BY "name"`,
-  );
-  const rows = await db.direct.query<ConfigRow>(sql`SELECT * FROM "configs" ORDER BY "key"`);
+export function configMatrix({
+  orgs,
+  rows,
+}: {
+  orgs: { id: string; name: string }[];
+  rows: ConfigRow[];
+}): ConfigMatrix {
   const byKey = new Map<string, MatrixRow>();
   for (const row of rows) {
     const entry = byKey.get(row.key) ?? { key: row.key, global: null, orgs: {}, differs: false };
