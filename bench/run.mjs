@@ -3,5 +3,7 @@
 // (decorators need swc, see bin/bifrost.mjs).
 await import("../src/workflows/loader/register.mjs");
 const part = process.argv[2];
-if (part === "profile" || part === "mcp") process.argv.splice(2, 1);
-await import(part === "profile" ? "./profile.ts" : part === "mcp" ? "./mcp-only.ts" : "./main.ts");
+const parts = { profile: "./profile.ts", mcp: "./mcp-only.ts", stores: "./stores-only.ts" };
+const known = Object.hasOwn(parts, part ?? "");
+if (known) process.argv.splice(2, 1);
+await import(known ? parts[part] : "./main.ts");
