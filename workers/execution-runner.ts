@@ -11,9 +11,8 @@ import {
 } from "../src/configs/index.ts";
 import { ScopeAccessError, SecretCopyError } from "../src/errors/index.ts";
 import type { ExecutionOutcome, FinalStatus, RunAuthority } from "../src/executions/index.ts";
-import { GLOBAL, GLOBAL_SCOPE, orgScope, type OrgService, type OrgView, type Scope } from "../src/orgs/index.ts";
+import { GLOBAL, GLOBAL_SCOPE, orgScope, type OrgService, type Scope } from "../src/orgs/index.ts";
 import { MIN_SECRET_LENGTH, SecretScrubber, type ScopeScrubber } from "../src/secrets/index.ts";
-import { SharedReads } from "../src/storage/shared-reads.ts";
 import type { ConfigCall } from "../src/workflows/thread-protocol.ts";
 import type { WorkflowInfo } from "../src/workflows/workflow-info.ts";
 import { LiveLog, type LiveLogDeps } from "./live-log.ts";
@@ -60,20 +59,14 @@ export const THREAD_ANSWER_MS = 2_000;
  * config) from the result, the error and the logs before returning them.
  */
 export class ExecutionRunner {
-  /** Runs of one org starting together share one read of it. */
-  private readonly orgReads: SharedReads<string, OrgView>;
-
   constructor(
     private readonly configs: ConfigService,
-    orgs: OrgService,
+    private readonly orgs: OrgService,
     /** The pool a run starting now goes to (that of the current generation of the code). */
     private readonly pool: () => ThreadPool,
     /** Where runs' lines are stored while they go; without it they only come back in the outcome. */
     private readonly liveLogs?: LiveLogDeps,
-  ) {
-    // Asked as the worker claims a run: the read goes with the claim where it can.
-    this.orgReads = new SharedReads((id: string) => orgs.getForClaim(id));
-  }
+  ) {}
 
   /**
    * What a run in the scope `scopeId` ("global" or an org id) needs: the org, and the scrubber (on
@@ -83,7 +76,7 @@ export class ExecutionRunner {
   async prepare(scopeId: string): Promise<PreparedScope> {
     const scrubber = this.configs.scopeScrubber(scopeId);
     scrubber.catch(() => undefined); // awaited when the run ends; a failure surfaces there
-    return { scope: scopeId === GLOBAL ? GLOBAL_SCOPE : orgScope(await this.orgReads.get(scopeId)), scrubber };
+    return { scope: scopeId === GLOBAL ? GLOBAL_SCOPE : orgScope(await this.orgs.getForClaim(scopeId)), scrubber };
   }
 
   async run(request: ExecutionRequest): Promise<ExecutionOutcome> {

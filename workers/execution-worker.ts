@@ -122,9 +122,8 @@ export class ExecutionWorker {
     const cancel = new AbortController();
     this.active.set(id, cancel);
     // What the run needs from its scope is read while it is claimed: one wait for the database
-    // instead of two. Asked first, so that on PostgreSQL those reads (sent at the next tick) join
-    // the claim's own batch (GroupCommit.query). The job only names the scope: the claimed row's
-    // scope wins when they differ.
+    // instead of two. Asked first, before the claim (src/storage/claim-reads.ts says why). The job
+    // only names the scope: the claimed row's scope wins when they differ.
     const early = job.data.scope ? this.prepareAhead(job.data.scope) : null;
     try {
       const claimed = (await this.deps.store.claimPending(id, this.id)) ?? (await this.claimInterrupted(id));

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { AuditLog } from "../audit/index.ts";
-import { bumpConfigRevisions } from "../configs/config-list-cache.ts";
+import { bumpConfigRevisions } from "../configs/config-revisions.ts";
 import { ConfigWrite } from "../configs/config-write.ts";
 import { normalizeConfigKey } from "../configs/config-key.ts";
 import { acceptConfigValue } from "../configs/config-value.ts";

@@ -1,5 +1,4 @@
 import { GLOBAL } from "../orgs/index.ts";
-import { join, sql, type Database } from "../storage/database.ts";
 import { z } from "zod";
 import { OrgRefView } from "../views/view-fields.ts";
 import { ConfigView, toConfigView, type ConfigRow } from "./config-view.ts";
@@ -41,27 +40,20 @@ export const MATRIX_ORGS_PER_PAGE = 50;
 
 /**
  * Keys × scopes, for comparing orgs with global and with each other, a page of orgs (by name) at a
- * time: every key, global's cells, and the cells of this page's orgs. `more` says whether orgs
- * follow. Never a secret's value nor its ciphertext: a secret cell is its type and whether it has a value.
+ * time: every key, global's cells, and the cells of this page's orgs. Never a secret's value nor its
+ * ciphertext: a secret cell is its type and whether it has a value.
  */
-export async function readConfigMatrixPage(
-  db: Database,
-  page: { limit: number; after?: string },
-): Promise<{ matrix: ConfigMatrix; more: boolean }> {
-  const found = await db.direct.query<{ id: string; name: string }>(
-    page.after === undefined
-      ? sql`SELECT "id", "name" FROM "orgs" ORDER BY "name" LIMIT ${page.limit + 1}`
-      : sql`SELECT "id", "name" FROM "orgs" WHERE "name" > ${page.after} ORDER BY "name" LIMIT ${page.limit + 1}`,
-  );
-  const orgs = found.slice(0, page.limit);
-  const scopes = [GLOBAL, ...orgs.map((org) => org.id)];
-  const keys = await db.direct.query<{ key: string }>(sql`SELECT DISTINCT "key" FROM "configs" ORDER BY "key"`);
-  const rows = await db.direct.query<ConfigRow>(
-    sql`SELECT * FROM "configs" WHERE "scope" IN (${join(scopes)}) ORDER BY "key"`,
-  );
-  const byKey = new Map<string, MatrixRow>(
-    keys.map(({ key }) => [key, { key, global: null, orgs: {}, differs: false }]),
-  );
+export function configMatrix({
+  orgs,
+  keys,
+  rows,
+}: {
+  orgs: { id: string; name: string }[];
+  /** Every key of every scope: a key set only in orgs of other pages still has its row. */
+  keys: string[];
+  rows: ConfigRow[];
+}): ConfigMatrix {
+  const byKey = new Map<string, MatrixRow>(keys.map((key) => [key, { key, global: null, orgs: {}, differs: false }]));
   for (const row of rows) {
     const entry = byKey.get(row.key) ?? { key: row.key, global: null, orgs: {}, differs: false };
     const view = toConfigView(row);
@@ -81,10 +73,5 @@ export async function readConfigMatrixPage(
       cell ? JSON.stringify([cell.type, cell.masked ? cell.hasValue : cell.value]) : "unset";
     entry.differs = Object.values(entry.orgs).some((cell) => shown(cell) !== shown(entry.global));
   }
-  return { matrix: { orgs, keys: [...byKey.values()] }, more: found.length > page.limit };
-}
-
-/** The matrix's first page of orgs. */
-export async function readConfigMatrix(db: Database): Promise<ConfigMatrix> {
-  return (await readConfigMatrixPage(db, { limit: MATRIX_ORGS_PER_PAGE })).matrix;
+  return { orgs, keys: [...byKey.values()] };
 }

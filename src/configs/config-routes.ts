@@ -6,8 +6,7 @@ import { cursorOf, cursorParam } from "../http/cursor-page.ts";
 import { requestScope } from "../http/request-scope.ts";
 import { jsonBody, parseInput } from "../http/validate.ts";
 import type { OrgService } from "../orgs/index.ts";
-import type { Database } from "../storage/database.ts";
-import { MATRIX_ORGS_PER_PAGE, readConfigMatrixPage } from "./config-matrix.ts";
+import { MATRIX_ORGS_PER_PAGE } from "./config-matrix.ts";
 import type { ConfigService } from "./config-service.ts";
 
 const ListQuery = z.object({ effective: z.enum(["true", "false"]).optional() });
@@ -63,15 +62,14 @@ const MatrixQuery = z.object({
 
 /**
  * /api/config-matrix: keys × scopes for comparing orgs (admin only; secrets as set or unset), a page
- * of orgs at a time as GET /api/orgs pages (`limit`, `cursor`, `Link: rel="next"`). A read model
- * over the configs table, not a rule: it reads the database without ConfigService.
+ * of orgs at a time as GET /api/orgs pages (`limit`, `cursor`, `Link: rel="next"`).
  */
-export function configMatrixRoutes(db: Database): Router {
+export function configMatrixRoutes(configs: ConfigService): Router {
   const router = Router();
   router.get("/", async (req, res) => {
     assertAdmin(principalOf(res), "compare every org's configs");
     const query = parseInput(MatrixQuery, req.query, "query");
-    const { matrix, more } = await readConfigMatrixPage(db, { limit: query.limit, after: query.cursor?.[0] });
+    const { matrix, more } = await configs.matrix({ limit: query.limit, after: query.cursor?.[0] });
     const last = matrix.orgs.at(-1);
     if (more && last) {
       const url = new URL(req.originalUrl, "http://x");

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { AuditLog } from "../audit/index.ts";
 import {
   ConfigExistsError,
@@ -10,16 +9,11 @@ import {
 } from "../errors/index.ts";
 import { GLOBAL, scopeId, type Scope } from "../orgs/index.ts";
 import { ScopeScrubbers, type ScopeScrubber, type SecretCipher } from "../secrets/index.ts";
-import { join, sql, type Database } from "../storage/database.ts";
-import { SharedReads } from "../storage/shared-reads.ts";
+import type { Database } from "../storage/database.ts";
 import { normalizeConfigKey } from "./config-key.ts";
-import { readConfigMatrix, type ConfigMatrix } from "./config-matrix.ts";
-import {
-  ConfigListCache,
-  bumpConfigRevisions,
-  readEachConfigRevision,
-  type RenderedList,
-} from "./config-list-cache.ts";
+import { configMatrix, type ConfigMatrix } from "./config-matrix.ts";
+import type { RenderedList } from "./config-list-cache.ts";
+import type { ConfigStore, StoredValue } from "./config-store.ts";
 import {
   ExecutionConfigReader,
   type CascadeReads,
@@ -39,7 +33,8 @@ import {
 
 /**
  * The rules of configs: typed values, the scope cascade, secret encryption and the audit trail.
- * The API, the CLI (through the API) and the worker's `config.get` all come here.
+ * The API, the CLI (through the API) and the worker's `config.get` all come here; the table is
+ * ConfigStore's.
  */
 export class ConfigService implements CascadeReads {
   /**
@@ -48,50 +43,38 @@ export class ConfigService implements CascadeReads {
    * on its way).
    */
   private readonly scrubbers = new ScopeScrubbers((scope) => this.readSecretValues(scope));
-  // Asked by a worker as it claims a run: the read goes with the claim where it can.
-  private readonly scrubbableRevisions = new SharedReads(
-    async (scope: string) => (await readEachConfigRevision(this.db, [scope], { alongBookkeeping: true }))[0],
-  );
-  private readonly lists: ConfigListCache;
 
   constructor(
-    private readonly db: Database,
+    private readonly store: ConfigStore,
+    private readonly db: Pick<Database, "write">,
     private readonly cipher: SecretCipher,
     private readonly audit: AuditLog,
-  ) {
-    this.lists = new ConfigListCache(db);
-  }
+  ) {}
 
   /** `list(scope)` as the API sends it, rendered again only after the scope's configs changed. */
   listRendered(scope: Scope): Promise<RenderedList> {
-    return this.lists.get(`list:${scopeId(scope)}`, [scopeId(scope)], () => this.list(scope));
+    return this.store.renderedList(`list:${scopeId(scope)}`, [scopeId(scope)], () => this.list(scope));
   }
 
   /** `listEffective(scope)` as the API sends it, rendered again only after a change in its cascade. */
   listEffectiveRendered(scope: Scope): Promise<RenderedList> {
-    return this.lists.get(`effective:${scopeId(scope)}`, cascadeOf(scope), () => this.listEffective(scope));
+    return this.store.renderedList(`effective:${scopeId(scope)}`, cascadeOf(scope), () => this.listEffective(scope));
   }
 
-  /** Keys × scopes without any secret value (admins compare orgs with it). */
-  matrix(): Promise<ConfigMatrix> {
-    return readConfigMatrix(this.db);
+  /** A page of orgs of the keys × scopes matrix, without any secret value (admins compare orgs with it). */
+  async matrix(page: { limit: number; after?: string }): Promise<{ matrix: ConfigMatrix; more: boolean }> {
+    const { more, ...read } = await this.store.matrixPage(page);
+    return { matrix: configMatrix(read), more };
   }
 
   /** The rows stored in one scope (no cascade). */
   async list(scope: Scope): Promise<ConfigView[]> {
-    // Lists are the API's biggest reads: on the driver (see DirectSql), and rendered once per change
-    // by listRendered.
-    const rows = await this.db.direct.query<ConfigRow>(
-      sql`SELECT * FROM "configs" WHERE "scope" = ${scopeId(scope)} ORDER BY "key"`,
-    );
-    return rows.map(toConfigView);
+    return (await this.store.inScope(scopeId(scope))).map(toConfigView);
   }
 
   /** Every key an execution in `scope` can read, each from where the cascade finds it. */
   async listEffective(scope: Scope): Promise<EffectiveConfigView[]> {
-    const rows = await this.db.direct.query<ConfigRow>(
-      sql`SELECT * FROM "configs" WHERE "scope" IN (${join(cascadeOf(scope))}) ORDER BY "key"`,
-    );
+    const rows = await this.store.inScopes(cascadeOf(scope));
     const byKey = new Map<string, ConfigRow[]>();
     for (const row of rows) byKey.set(row.key, [...(byKey.get(row.key) ?? []), row]);
     return [...byKey.values()].map((found) =>
@@ -106,9 +89,7 @@ export class ConfigService implements CascadeReads {
   /** The effective config of `key` for `scope`, without its secret value. */
   async getEffective(scope: Scope, rawKey: unknown): Promise<EffectiveConfigView> {
     const key = normalizeConfigKey(rawKey);
-    const rows = await this.db.direct.query<ConfigRow>(
-      sql`SELECT * FROM "configs" WHERE "key" = ${key} AND "scope" IN (${join(cascadeOf(scope))})`,
-    );
+    const rows = await this.store.ofKey(key, cascadeOf(scope));
     const row = effectiveRow(rows);
     if (!row) throw new ConfigNotFoundError(key, scope.kind === "global" ? GLOBAL : scope.org.name);
     return toEffectiveView(
@@ -123,10 +104,7 @@ export class ConfigService implements CascadeReads {
    * An org row shadows a global row whatever either's type.
    */
   private async findCascaded(scope: Scope, key: string): Promise<{ row: ConfigRow; shadowsGlobal: boolean }> {
-    // A run's first read of each key comes here: on the driver (see DirectSql).
-    const rows = await this.db.direct.query<ConfigRow>(
-      sql`SELECT * FROM "configs" WHERE "key" = ${key} AND "scope" IN (${join(cascadeOf(scope))})`,
-    );
+    const rows = await this.store.ofKey(key, cascadeOf(scope));
     const row = effectiveRow(rows);
     if (!row) throw new ConfigNotFoundError(key, scope.kind === "global" ? GLOBAL : scope.org.name);
     return { row, shadowsGlobal: rows.length > 1 };
@@ -220,10 +198,7 @@ export class ConfigService implements CascadeReads {
    */
   async missingSecrets(scope: Scope, keys: readonly string[]): Promise<MissingSecret[]> {
     if (keys.length === 0) return [];
-    // Every start of a workflow that declares secrets asks: on the driver (see DirectSql).
-    const rows = await this.db.direct.query<Pick<ConfigRow, "key" | "scope" | "type" | "encrypted">>(
-      sql`SELECT "key", "scope", "type", "encrypted" FROM "configs" WHERE "key" IN (${join([...keys])}) AND "scope" IN (${join(cascadeOf(scope))})`,
-    );
+    const rows = await this.store.presence([...keys], cascadeOf(scope));
     const missing: MissingSecret[] = [];
     for (const key of keys) {
       const row = effectiveRow(rows.filter((r) => r.key === key));
@@ -241,15 +216,12 @@ export class ConfigService implements CascadeReads {
    * scope's configs do not change (ScopeScrubbers): usually one indexed read of the revision.
    */
   async scopeScrubber(id: string): Promise<ScopeScrubber> {
-    return this.scrubbers.get(id, String(await this.scrubbableRevisions.get(id)));
+    // Asked by a worker as it claims a run: the read goes with the claim where it can.
+    return this.scrubbers.get(id, String(await this.store.revisionForClaim(id)));
   }
 
   private async readSecretValues(scope: string): Promise<readonly string[]> {
-    // Every run asks this: SQL on the driver (see DirectSql); a Prisma query would cost more than
-    // the decryptions.
-    const rows = await this.db.direct.query<Pick<ConfigRow, "key" | "scope" | "encrypted" | "keyFingerprint">>(sql`
-      SELECT "key", "scope", "encrypted", "keyFingerprint" FROM "configs"
-      WHERE "scope" = ${scope} AND "type" = 'secret' AND "encrypted" IS NOT NULL`);
+    const rows = await this.store.secretsIn(scope);
     return rows.map((row) =>
       this.cipher.decrypt(row.encrypted!, `secret "${row.key}" (${row.scope})`, row.keyFingerprint),
     );
@@ -278,9 +250,8 @@ export class ConfigService implements CascadeReads {
     const warnings = accepted?.kind === "secret" ? secretWarnings(key, accepted.plaintext, scope) : [];
     const stored = accepted ? this.storageColumns(accepted) : undefined;
 
-    const where = { scope_key: { scope: scopeId(scope), key } };
     const { row, created } = await this.db.write(async (tx) => {
-      const existing = await tx.config.findUnique({ where });
+      const existing = await this.store.find(tx, scopeId(scope), key);
       if (existing && options.createOnly)
         throw new ConfigExistsError(key, scope.kind === "global" ? GLOBAL : scope.org.name);
       // Keeping the stored value is for changing the description alone: it needs one, and a row of
@@ -288,22 +259,20 @@ export class ConfigService implements CascadeReads {
       if (!stored && (!existing || existing.type !== type || description === undefined))
         acceptConfigValue(key, type, undefined);
       const row = existing
-        ? await tx.config.update({
-            where,
-            data: { type, ...(stored ?? {}), ...(description === undefined ? {} : { description }), updatedBy: actor },
+        ? await this.store.update(tx, scopeId(scope), key, {
+            type,
+            ...(stored ?? {}),
+            ...(description === undefined ? {} : { description }),
+            actor,
           })
-        : await tx.config.create({
-            data: {
-              id: randomUUID(),
-              scope: scopeId(scope),
-              orgId: scope.kind === "org" ? scope.org.id : null,
-              key,
-              type,
-              ...stored!,
-              description: description ?? null,
-              createdBy: actor,
-              updatedBy: actor,
-            },
+        : await this.store.insert(tx, {
+            scope: scopeId(scope),
+            orgId: scope.kind === "org" ? scope.org.id : null,
+            key,
+            type,
+            ...stored!,
+            description: description ?? null,
+            actor,
           });
       const details: Record<string, string | boolean> =
         existing && existing.type !== type ? { type, previousType: existing.type } : { type };
@@ -315,7 +284,7 @@ export class ConfigService implements CascadeReads {
         key,
         details,
       });
-      await bumpConfigRevisions(tx, [row.scope]);
+      await this.store.bumpRevisions(tx, [row.scope]);
       return { row, created: !existing };
     });
     return { config: toConfigView(row), created, warnings };
@@ -325,15 +294,15 @@ export class ConfigService implements CascadeReads {
   async delete(scope: Scope, rawKey: unknown, actor: string): Promise<void> {
     const key = normalizeConfigKey(rawKey);
     await this.db.write(async (tx) => {
-      const { count } = await tx.config.deleteMany({ where: { scope: scopeId(scope), key } });
-      if (count === 0) throw new ConfigNotFoundError(key, scope.kind === "global" ? GLOBAL : scope.org.name);
+      if (!(await this.store.delete(tx, scopeId(scope), key)))
+        throw new ConfigNotFoundError(key, scope.kind === "global" ? GLOBAL : scope.org.name);
       await this.audit.record(tx, { actor, action: "config.delete", scope: scopeId(scope), key });
-      await bumpConfigRevisions(tx, [scopeId(scope)]);
+      await this.store.bumpRevisions(tx, [scopeId(scope)]);
     });
   }
 
   /** The columns that hold a value: JSON text for plain types, a Fernet token for secrets. */
-  private storageColumns(accepted: AcceptedValue): Pick<ConfigRow, "value" | "encrypted" | "keyFingerprint"> {
+  private storageColumns(accepted: AcceptedValue): StoredValue {
     if (accepted.kind === "plain") return { value: accepted.stored, encrypted: null, keyFingerprint: null };
     const encrypted = this.cipher.encrypt(accepted.plaintext);
     return { value: null, encrypted: encrypted.token, keyFingerprint: encrypted.keyFingerprint };
@@ -341,7 +310,7 @@ export class ConfigService implements CascadeReads {
 
   private async orgName(orgId: string | null): Promise<string | null> {
     if (!orgId) return null;
-    return (await this.db.prisma.org.findUnique({ where: { id: orgId }, select: { name: true } }))?.name ?? null;
+    return this.store.orgName(orgId);
   }
 }
 

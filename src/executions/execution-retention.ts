@@ -2,20 +2,13 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Logger } from "../logging/logger.ts";
 import { join, sql, type Database } from "../storage/database.ts";
+import type { PruneResult } from "./prune-result-view.ts";
 
 /** Rows one statement deletes: short transactions, so running work never waits long behind a prune. */
 export const PRUNE_BATCH = 500;
 const DAY_MS = 86_400_000;
 
-export interface PruneResult {
-  /** Executions deleted (or, dry run, that would be). */
-  executions: number;
-  /** Their log lines. */
-  logLines: number;
-  /** Finished before this. */
-  before: string;
-  dryRun: boolean;
-}
+export type { PruneResult };
 
 /**
  * Deletes finished executions (with their log lines) and audit rows past their retention, in

@@ -8,6 +8,7 @@ import { ExecutionLogStore } from "./execution-log-store.ts";
 import type { ExecutionStatus, FinalStatus } from "./execution-status.ts";
 import type { ExecutionTrigger } from "./execution-trigger.ts";
 import type { ExecutionRow } from "./execution-view.ts";
+import type { ExecutionStats } from "./execution-stats-view.ts";
 
 /**
  * What a run may change besides its own scope's configs: "admin" when an admin token started it
@@ -40,12 +41,7 @@ export interface NewExecution {
   ended?: { error: string };
 }
 
-/** GET /api/executions/stats: how many executions, by each. */
-export interface ExecutionStats {
-  byStatus: Record<string, number>;
-  byWorkflow: Record<string, number>;
-  byTrigger: Record<string, number>;
-}
+export type { ExecutionStats };
 
 export interface ExecutionFilter {
   workflow?: string;

@@ -81,7 +81,7 @@ export function createApp(
   api.use("/orgs", orgRoutes(platform.orgs));
   api.use("/tokens", tokenRoutes(platform.tokens, platform.orgs));
   api.use("/configs", configRoutes(platform.configs, platform.orgs));
-  api.use("/config-matrix", configMatrixRoutes(platform.db));
+  api.use("/config-matrix", configMatrixRoutes(platform.configs));
   api.use("/audit", auditRoutes(platform.audit, platform.orgs));
   api.use("/workflows", workflowRoutes(catalog));
   api.use("/workflows", startExecutionRoutes(executions, platform.orgs));

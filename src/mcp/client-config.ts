@@ -3,8 +3,9 @@
 // wants them. Pure (no I/O): the CLI (`bifrost mcp config`) and the API (`GET /api/mcp/config`,
 // which the console shows) build the same snippet with it.
 
-export const MCP_CLIENTS = ["cursor", "claude", "vscode"] as const;
-export type McpClient = (typeof MCP_CLIENTS)[number];
+import type { McpClient, McpClientConfig } from "./mcp-config-view.ts";
+
+export { MCP_CLIENTS, type McpClient, type McpClientConfig } from "./mcp-config-view.ts";
 
 /** The environment variable a client reads the token from (Cursor, Claude Code). */
 export const TOKEN_VARIABLE = "BIFROST_TOKEN";
@@ -17,20 +18,6 @@ export interface McpClientConfigInput {
   client: McpClient;
   /** Normalized per-user config names (`api-key`) the scope's tool workflows declare. */
   userConfig: string[];
-}
-
-export interface McpClientConfig {
-  client: McpClient;
-  url: string;
-  /** Where the client reads `config` from. */
-  file: string;
-  /** The headers with the client's placeholders (never a real token or value). */
-  headers: Record<string, string>;
-  /** The per-user config names (normalized) and their `Config-*` headers, in the same order. */
-  userConfig: string[];
-  userConfigHeaders: string[];
-  /** The client's JSON: paste it into `file` (merging with servers already there). */
-  config: Record<string, unknown>;
 }
 
 const FILES: Record<McpClient, string> = {

@@ -6,12 +6,13 @@ import { resolveScopeFor } from "../http/request-scope.ts";
 import { parseInput } from "../http/validate.ts";
 import type { OrgService } from "../orgs/index.ts";
 import type { WorkflowCatalog } from "../workflows/workflow-catalog.ts";
-import { MCP_CLIENTS, mcpClientConfig } from "./client-config.ts";
+import { mcpClientConfig } from "./client-config.ts";
+import { McpClientName } from "./mcp-config-view.ts";
 import { toolWorkflows } from "./workflow-tools.ts";
 
 const ConfigQuery = z.object({
   scope: z.string().trim().min(1, "must not be empty").max(255).optional(),
-  client: z.enum(MCP_CLIENTS).default("cursor"),
+  client: McpClientName.default("cursor"),
 });
 
 /**

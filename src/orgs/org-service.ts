@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { OrgExistsError, OrgNotEmptyError, OrgNotFoundError, ValidationError } from "../errors/index.ts";
 import type { AuditLog } from "../audit/index.ts";
-import { bumpConfigRevisions } from "../configs/config-list-cache.ts";
+import { bumpConfigRevisions } from "../configs/config-revisions.ts";
 import type { Database } from "../storage/database.ts";
 import { isUniqueViolation } from "../storage/database-errors.ts";
 import type { OrgRow, OrgStore } from "./org-store.ts";
@@ -101,7 +101,7 @@ export class OrgService {
         scope: org.id,
         details: { name: org.name, configs, tokens, force },
       });
-      // Last, as every config change does (config-list-cache.ts).
+      // Last, as every config change does (config-revisions.ts).
       if (configs > 0) await bumpConfigRevisions(tx, [org.id]);
     });
   }

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { ExecutionStatus } from "../executions/execution-status.ts";
 import { sql, type Database, type Transaction } from "../storage/database.ts";
+import { claimReads } from "../storage/claim-reads.ts";
+import type { SharedReads } from "../storage/shared-reads.ts";
 import type { OrgRef } from "./scope.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -16,7 +18,16 @@ export interface OrgRow {
  * (DirectSql); writes take the caller's transaction, so an org and its audit row go together.
  */
 export class OrgStore {
-  constructor(private readonly db: Database) {}
+  /** Runs of one org starting together share one read of it. */
+  private readonly claimReads: SharedReads<string, OrgRow | undefined>;
+
+  constructor(private readonly db: Database) {
+    this.claimReads = claimReads(
+      db.bookkeeping,
+      (id: string) => sql`SELECT "id", "name", "createdAt" FROM "orgs" WHERE "id" = ${id}`,
+      (rows: OrgRow[]) => rows[0] as OrgRow | undefined,
+    );
+  }
 
   insert(tx: Transaction, name: string, createdBy: string): Promise<OrgRow> {
     return tx.org.create({
@@ -42,15 +53,9 @@ export class OrgStore {
     return org;
   }
 
-  /**
-   * By id, read with the execution bookkeeping being written if any: a worker claiming a run of
-   * this org gets both in one round trip (GroupCommit).
-   */
-  async byIdAlongClaim(id: string): Promise<OrgRow | undefined> {
-    const [org] = await this.db.bookkeeping.query<OrgRow>(
-      sql`SELECT "id", "name", "createdAt" FROM "orgs" WHERE "id" = ${id}`,
-    );
-    return org;
+  /** By id, read in the claim's round trip of a run a worker is claiming (claim-reads.ts). */
+  byIdAlongClaim(id: string): Promise<OrgRow | undefined> {
+    return this.claimReads.get(id);
   }
 
   /** By id or exact name. */

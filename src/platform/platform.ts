@@ -2,7 +2,7 @@ import { AuditLog } from "../audit/index.ts";
 import { BundleExporter } from "../bundles/bundle-exporter.ts";
 import { BundleImporter } from "../bundles/bundle-importer.ts";
 import { TokenService, TokenStore } from "../auth/index.ts";
-import { ConfigService } from "../configs/index.ts";
+import { ConfigService, ConfigStore } from "../configs/index.ts";
 import { createLogger, type Logger } from "../logging/logger.ts";
 import { OrgService, OrgStore } from "../orgs/index.ts";
 import { SecretCipher, assertSecretKeyMatches, loadPreviousSecretKeys, loadSecretKey } from "../secrets/index.ts";
@@ -68,7 +68,7 @@ export async function openPlatform(options: PlatformOptions = {}): Promise<Platf
     cipher,
     audit,
     orgs,
-    configs: new ConfigService(db, cipher, audit),
+    configs: new ConfigService(new ConfigStore(db), db, cipher, audit),
     tokens,
     bundleExporter: new BundleExporter(db, cipher, audit),
     bundleImporter: new BundleImporter(db, cipher, audit, settings.scheduleMinIntervalS),

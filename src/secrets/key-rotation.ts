@@ -1,5 +1,5 @@
 import type { AuditLog } from "../audit/index.ts";
-import { bumpConfigRevisions } from "../configs/config-list-cache.ts";
+import { bumpConfigRevisions } from "../configs/config-revisions.ts";
 import type { Database } from "../storage/database.ts";
 import type { SecretCipher } from "./secret-cipher.ts";
 

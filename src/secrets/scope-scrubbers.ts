@@ -8,7 +8,7 @@ export interface ScopeScrubber {
 
 /**
  * The scrubbers of scopes' secret values, kept between runs, each with the config revision
- * (src/configs/config-list-cache.ts) its values were read at: the one place scrubbing keeps
+ * (src/configs/config-revisions.ts) its values were read at: the one place scrubbing keeps
  * anything. For each run, the worker reads its scope's revision (one indexed read, while it
  * claims the run); while it has not moved, neither have the scope's secrets, and the scrubber is
  * reused instead of the values being read, decrypted and indexed again for every run (with 1,000

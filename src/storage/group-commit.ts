@@ -27,9 +27,9 @@ interface Pending {
  * on PostgreSQL several connections writing side by side keep the server busy while each waits.
  *
  * Reads may ride along (`query`, with `readsAlong`): a worker claiming a run also reads the run's
- * org and its scope's config revisions, and on PostgreSQL three round trips at once (three server
- * processes woken on a machine's few cores) took longer than one carrying all three (two cores,
- * alternating runs: `wait=` p50 4.6 → 4.1 ms, org runs/s 2,400 → 2,900).
+ * org and its scope's config revisions (claim-reads.ts), and on PostgreSQL three round trips at
+ * once (three server processes woken on a machine's few cores) took longer than one carrying all
+ * three (two cores, alternating runs: `wait=` p50 4.6 → 4.1 ms, org runs/s 2,400 → 2,900).
  */
 /** A batch taken this recently means more writes are coming: gather them for the end of the loop's turn. */
 const BUSY_WINDOW_MS = 2;
@@ -82,7 +82,7 @@ export class GroupCommit {
   /**
    * A free lane takes the queue once the current code and what it set off for `process.nextTick`
    * have run: the writes asked for meanwhile share a batch, and so do reads deferred to the next
-   * tick (SharedReads), such as those a worker starts just before it claims a run.
+   * tick (claim-reads.ts relies on it).
    */
   private schedule(): void {
     if (this.scheduled || this.queue.length === 0 || this.inFlight >= (this.options.lanes ?? 1)) return;

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfigService } from "../../src/configs/index.ts";
+import { ConfigService, ConfigStore } from "../../src/configs/index.ts";
 import { ExecutionStore } from "../../src/executions/execution-store.ts";
 import { GLOBAL_SCOPE, OrgService, OrgStore, orgScope, scopeId, type Scope } from "../../src/orgs/index.ts";
 import { loadWorkflowCatalog, type WorkflowCatalog } from "../../src/workflows/index.ts";
@@ -194,7 +194,7 @@ describe("execution runner", () => {
     const { db, trips, reset } = countedDatabase(t.platform.db);
     const store = new ExecutionStore(db);
     const counted = new ExecutionRunner(
-      new ConfigService(db, t.platform.cipher, t.platform.audit),
+      new ConfigService(new ConfigStore(db), db, t.platform.cipher, t.platform.audit),
       new OrgService(new OrgStore(db), db, t.platform.audit),
       () => pool,
     );

@@ -2,7 +2,9 @@ import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import { ExecutionStatus } from "../../../executions/execution-status.ts";
 import { ExecutionTrigger } from "../../../executions/execution-trigger.ts";
+import { ExecutionStats } from "../../../executions/execution-stats-view.ts";
 import { ExecutionLogView, ExecutionSummary, ExecutionView } from "../../../executions/execution-view.ts";
+import { PruneResult } from "../../../executions/prune-result-view.ts";
 import { Timestamp } from "../../../views/view-fields.ts";
 import {
   AUTH_ERRORS,
@@ -20,7 +22,7 @@ const IdParam = z.object({
 });
 const Seq = z.coerce.number().int().min(0);
 
-// Shapes of the v2 contract's live logs, stats and retention (../shared/CONTRACT.md).
+// Shapes of the v2 contract's live logs and retention requests (../shared/CONTRACT.md).
 const LogPage = z
   .object({
     logs: z.array(ExecutionLogView),
@@ -28,14 +30,6 @@ const LogPage = z
     nextAfter: z.number().int().meta({ description: "Pass as `after=` to read the lines after these" }),
   })
   .meta({ id: "LogPage", description: "Log lines after a seq, and the run's status" });
-const Counts = z.record(z.string(), z.number().int());
-const ExecutionStats = z
-  .object({
-    byStatus: Counts.meta({ example: { success: 120, failed: 3 } }),
-    byWorkflow: Counts.meta({ example: { charge_card: 100, nightly_report: 23 } }),
-    byTrigger: Counts.meta({ example: { api: 90, schedule: 33 } }),
-  })
-  .meta({ id: "ExecutionStats", description: "Execution counts, counted in the database" });
 const PruneRequest = z
   .object({
     olderThan: z
@@ -46,15 +40,6 @@ const PruneRequest = z
     dryRun: z.boolean().optional().meta({ description: "Count without deleting" }),
   })
   .meta({ id: "PruneRequest", example: { olderThan: "7d", dryRun: true } });
-const PruneResult = z
-  .object({
-    executions: z.number().int().meta({ description: "Executions deleted (or, dry run, that would be)" }),
-    logLines: z.number().int().meta({ description: "Their log lines" }),
-    before: Timestamp.meta({ description: "Finished before this" }),
-    dryRun: z.boolean(),
-  })
-  .meta({ id: "PruneResult", description: "What went (or, dry run, would go)" });
-
 export function registerExecutionPaths(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: "get",

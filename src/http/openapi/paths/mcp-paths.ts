@@ -1,5 +1,6 @@
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
+import { McpClientConfig, McpClientName } from "../../../mcp/mcp-config-view.ts";
 import { AUTH_ERRORS, errors, json, ScopeQuery } from "../openapi-helpers.ts";
 
 const tags = ["MCP"];
@@ -38,20 +39,6 @@ const JsonRpcResponse = z
       result: { content: [{ type: "text", text: '{"charged":42}' }], structuredContent: { charged: 42 } },
     },
   });
-const McpClientConfig = z
-  .object({
-    client: z.enum(["cursor", "claude", "vscode"]),
-    url: z.string().meta({ example: "https://bifrost.example.com/mcp/acme" }),
-    file: z.string().meta({ description: "Where the client reads `config` from" }),
-    headers: z
-      .record(z.string(), z.string())
-      .meta({ description: "The headers with the client's placeholders (never a real token or value)" }),
-    userConfig: z.array(z.string()).meta({ description: "The per-user config names the scope's tools declare" }),
-    userConfigHeaders: z.array(z.string()).meta({ description: "Their `Config-*` headers, in the same order" }),
-    config: z.record(z.string(), z.unknown()).meta({ description: "The client's JSON: merge it into `file`" }),
-  })
-  .meta({ id: "McpClientConfig", description: "What an MCP client needs to reach this server" });
-
 const rpc = {
   body: { required: true, content: { "application/json": { schema: JsonRpcRequest } } },
   headers: z.object({
@@ -118,7 +105,7 @@ export function registerMcpPaths(registry: OpenAPIRegistry): void {
     request: {
       query: z.object({
         scope: ScopeQuery,
-        client: z.enum(["cursor", "claude", "vscode"]).optional().meta({ description: "Default cursor" }),
+        client: McpClientName.optional().meta({ description: "Default cursor" }),
       }),
     },
     responses: { 200: json("The client configuration", McpClientConfig), ...errors(400, ...AUTH_ERRORS, 403, 404) },
