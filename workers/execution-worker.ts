@@ -76,6 +76,7 @@ export class ExecutionWorker {
       store: deps.store.logs,
       notify: (id) => void deps.signals.publishLogs(id),
       logger,
+      live: settings.liveLogs,
     });
     this.worker = new Worker<ExecutionJobData>(EXECUTIONS_QUEUE, (job) => this.process(job), {
       connection: deps.connection,

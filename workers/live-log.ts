@@ -13,6 +13,8 @@ export interface LiveLogDeps {
   /** Tells readers on any API process that lines were stored (Redis pub/sub; they re-read the database). */
   notify(executionId: string): void;
   logger: Logger;
+  /** false: lines wait for the run's end (flush) and are stored then (BIFROST_LIVE_LOGS). */
+  live?: boolean;
 }
 
 /**
@@ -42,6 +44,7 @@ export class LiveLog {
   add(entries: ExecutionLogEntry[]): void {
     if (entries.length === 0) return;
     this.pending.push(...entries);
+    if (this.deps.live === false) return;
     if (this.pending.length >= LIVE_LOG_BATCH_LINES) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), LIVE_LOG_FLUSH_MS);
   }

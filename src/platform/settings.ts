@@ -40,6 +40,14 @@ export const Settings = z.object({
   retentionIntervalMs: z.coerce.number().int().min(100).max(86_400_000),
   /** How often a process checks the workflow files for changes (0: never; they are read once at start). */
   workflowsWatchMs: z.coerce.number().int().min(0).max(600_000),
+  /**
+   * Store a run's log lines while it runs (BIFROST_LIVE_LOGS, default true), or only when it ends
+   * (false): fewer writes for very chatty workflows, but no live view, and a worker that dies loses
+   * the lines of the runs it held.
+   */
+  liveLogs: z
+    .enum(["true", "false"], { error: "BIFROST_LIVE_LOGS must be true or false" })
+    .transform((v) => v === "true"),
   /** Threads a worker process runs workflow code in (unset: one a core, at least two). */
   workerThreads: z.coerce.number().int().min(1).max(1000).optional(),
   /** The heap a workflow thread may use, in MB, for workflows that set no `memoryLimitMb`. */
@@ -84,6 +92,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     workerConcurrency: env.BIFROST_WORKER_CONCURRENCY ?? 10,
     workerLockMs: env.BIFROST_WORKER_LOCK_MS ?? 30_000,
     workerThreads: env.BIFROST_WORKER_THREADS || undefined,
+    liveLogs: env.BIFROST_LIVE_LOGS || "true",
     workflowsWatchMs: env.BIFROST_WORKFLOWS_WATCH_MS ?? 1_000,
     executionRetentionDays: env.BIFROST_EXECUTION_RETENTION_DAYS || 30,
     auditRetentionDays: env.BIFROST_AUDIT_RETENTION_DAYS || "never",

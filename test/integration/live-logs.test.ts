@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +10,7 @@ import { filesUnder, findLeaks, makeSecret, needlesFor } from "../support/leak-s
 import { readSse, type SseEvent } from "../support/sse-reader.ts";
 import { dumpAllTables } from "../support/test-database.ts";
 import { startTestPlatform, type Api, type TestPlatform } from "../support/test-platform.ts";
+import { LIVE_LOG_FLUSH_MS } from "../../workers/live-log.ts";
 import { lines, runCli, spawnCli, unusedPort, type CliProcess } from "./cli-runner.ts";
 
 // Logs stored while runs go (execution_logs), read from a second API process than the one that
@@ -296,5 +298,29 @@ describe("live logs", () => {
       [6, "Attempt 1 of 1 was interrupted: the worker running it stopped (not retried: retries is 0)"],
     ]);
     open(gate);
+  }, 60_000);
+
+  it("with BIFROST_LIVE_LOGS=false a worker stores a run's lines only when the run ends", async () => {
+    await worker.stop("SIGKILL");
+    worker = spawn(["worker"], { BIFROST_LIVE_LOGS: "false" });
+    await worker.waitFor(READY);
+    const gate = gateFile();
+    const mark = gateFile();
+    const id = await start("log_then_wait", { lines: 5, gate, mark });
+    await expect.poll(() => existsSync(mark), { timeout: 10_000 }).toBe(true);
+    // The lines are written; a live worker would have stored them within LIVE_LOG_FLUSH_MS.
+    await sleep(4 * LIVE_LOG_FLUSH_MS);
+    expect((await other("GET", `/api/executions/${id}`)).body).toMatchObject({ status: "running", logs: [] });
+    open(gate);
+    expect((await t.server.executions.waitForEnd(id, 20_000)).status).toBe("success");
+    const { logs } = (await other("GET", `/api/executions/${id}`)).body;
+    expect(logs.map((l: { seq: number; message: string }) => [l.seq, l.message])).toEqual([
+      [1, "line 1"],
+      [2, "line 2"],
+      [3, "line 3"],
+      [4, "line 4"],
+      [5, "line 5"],
+      [6, "after gate 1"],
+    ]);
   }, 60_000);
 });
