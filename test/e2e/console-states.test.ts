@@ -1,7 +1,7 @@
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GLOBAL_SCOPE } from "../../src/orgs/index.ts";
-import { overflowing, launchChromium, openPage, recordResponses, VIEWPORTS } from "../support/browser.ts";
+import { overflowing, launchChromium, openPage, recordResponses, VIEWPORTS, signIn } from "../support/browser.ts";
 import { findLeaks, makeSecret, needlesFor, type Haystack } from "../support/leak-search.ts";
 import { screenshotPath } from "../support/screenshots.ts";
 import { startTestPlatform, type TestPlatform } from "../support/test-platform.ts";
@@ -29,10 +29,7 @@ describe.each(VIEWPORTS)("at $name width", (viewport) => {
     t = await startTestPlatform();
     page = await openPage(browser, viewport);
     recordResponses(page, received);
-    await page.goto(`${t.url}/sign-in`);
-    await page.getByLabel("API token").fill(t.adminToken);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("heading", { name: "Configuration" }).waitFor();
+    await signIn(page, t.url, t.adminToken);
   }, 60_000);
   afterAll(async () => {
     await page?.close();

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { overflowing, launchChromium, openPage, VIEWPORTS } from "../support/browser.ts";
+import { overflowing, launchChromium, openPage, VIEWPORTS, signIn } from "../support/browser.ts";
 import { startTestPlatform, type TestPlatform } from "../support/test-platform.ts";
 import { screenshotPath } from "../support/screenshots.ts";
 
@@ -43,10 +43,7 @@ describe.each(VIEWPORTS)("at $name width", (viewport) => {
 
   describe("the execution page", () => {
     it("shows a running execution's lines as they come, its elapsed time ticking, then its end", async () => {
-      await page.goto(`${t.url}/sign-in`);
-      await page.getByLabel("API token").fill(t.adminToken);
-      await page.getByRole("button", { name: "Sign in" }).click();
-      await page.getByRole("heading", { name: "Configuration" }).waitFor();
+      await signIn(page, t.url, t.adminToken);
 
       const gate = join(t.db.dir, `gate-${randomBytes(4).toString("hex")}`);
       const started = await t.api(t.adminToken)("POST", "/api/workflows/log_then_wait/executions", {

@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { overflowing, launchChromium, openPage, VIEWPORTS } from "../support/browser.ts";
+import { overflowing, launchChromium, openPage, VIEWPORTS, signIn } from "../support/browser.ts";
 import { startTestPlatform, type TestPlatform } from "../support/test-platform.ts";
 
 // The MCP panel of the configuration page (Debian's Chromium through playwright-core) against the
@@ -34,10 +34,7 @@ describe.each(VIEWPORTS)("at $name width", (viewport) => {
 
   describe("the MCP panel", () => {
     it("is not on the global scope's page", async () => {
-      await page.goto(`${t.url}/sign-in`);
-      await page.getByLabel("API token").fill(t.adminToken);
-      await page.getByRole("button", { name: "Sign in" }).click();
-      await page.getByRole("heading", { name: "Configuration" }).waitFor();
+      await signIn(page, t.url, t.adminToken);
       await page.getByText(/^No configs in .+ yet\./).waitFor();
       expect(await panel().count()).toBe(0);
     });

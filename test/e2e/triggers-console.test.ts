@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { overflowing, launchChromium, navigate, openPage, VIEWPORTS } from "../support/browser.ts";
+import { overflowing, launchChromium, navigate, openPage, VIEWPORTS, signIn } from "../support/browser.ts";
 import { findLeaks, needlesOf, type Haystack } from "../support/leak-search.ts";
 import { startTestPlatform, type TestPlatform } from "../support/test-platform.ts";
 
@@ -51,10 +51,7 @@ describe.each(VIEWPORTS)("at $name width", (viewport) => {
 
   describe("a workflow's page", () => {
     it("lists the workflows and opens one", async () => {
-      await page.goto(`${t.url}/sign-in`);
-      await page.getByLabel("API token").fill(t.adminToken);
-      await page.getByRole("button", { name: "Sign in" }).click();
-      await page.getByRole("heading", { name: "Configuration" }).waitFor();
+      await signIn(page, t.url, t.adminToken);
       await navigate(page, "Workflows");
       await page.getByRole("table", { name: "Workflows" }).getByRole("link", { name: "echo_params" }).click();
       await page.getByRole("heading", { name: "echo_params" }).waitFor();

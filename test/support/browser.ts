@@ -43,6 +43,14 @@ export function openPage(browser: Browser, viewport: Viewport): Promise<Page> {
   return browser.newPage({ viewport: { width: viewport.width, height: viewport.height } });
 }
 
+/** Signs in on the console at `url` with `token` and waits for the page it lands on. */
+export async function signIn(page: Page, url: string, token: string): Promise<void> {
+  await page.goto(`${url}/sign-in`);
+  await page.getByLabel("API token").fill(token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Configuration" }).waitFor();
+}
+
 /** Follows a link of the header's navigation; at phone width that folds behind a Menu button, opened first. */
 export async function navigate(page: Page, name: string): Promise<void> {
   const menu = page.getByRole("button", { name: "Menu" });
