@@ -123,13 +123,16 @@ export async function spawnUntilReady(
   return child;
 }
 
-/** SIGTERM lets a worker finish its runs and write what it was asked to (a CPU profile). */
+/**
+ * SIGTERM lets a worker finish its runs and write what it was asked to (a CPU profile). A worker
+ * that has exited (by a signal too: its exitCode is then null) is not waited for again.
+ */
 export async function stopWorkers(workers: ChildProcess[], signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
   await Promise.all(
     workers.map(
       (w) =>
         new Promise<void>((resolve) =>
-          w.exitCode !== null ? resolve() : (w.once("exit", () => resolve()), w.kill(signal)),
+          w.exitCode !== null || w.signalCode !== null ? resolve() : (w.once("exit", () => resolve()), w.kill(signal)),
         ),
     ),
   );
