@@ -147,6 +147,7 @@ export function query(params: Record<string, string | undefined>): string {
 
 import type { ConfigView, EffectiveConfigView } from "../../src/configs/config-view.ts";
 import type { ExecutionView } from "../../src/executions/execution-view.ts";
+import type { OrgView } from "../../src/orgs/org-view.ts";
 
 // ----- shapes of the API's answers (see /api/openapi.json)
 
@@ -163,29 +164,16 @@ export type { WebhookView as Webhook, WebhookWithSecret } from "../../src/webhoo
 /** A config as listed: its own row, or (an org's effective view) where it comes from and what it hides. */
 export type Config = ConfigView & Partial<Pick<EffectiveConfigView, "resolvedFrom" | "shadowsGlobal" | "shadowed">>;
 
-/** One scope's row of a key in the matrix (GET /api/config-matrix): never a secret's value. */
-export interface MatrixCell {
-  type: ConfigType;
-  value: unknown;
-  masked: boolean;
-  hasValue: boolean;
-  updatedAt: string;
-}
-
-export interface ConfigMatrix {
-  orgs: Org[];
-  keys: { key: string; global: MatrixCell | null; orgs: Record<string, MatrixCell>; differs: boolean }[];
-}
+/** GET /api/config-matrix: keys × a page of orgs; a cell never holds a secret's value. */
+export type { ConfigMatrix, MatrixCell } from "../../src/configs/config-matrix-view.ts";
 
 /** A config key as the API stores it (see the contract): lowercase, `-`, `.` and spaces as `_`. */
 export function canonicalKey(raw: string): string {
   return raw.trim().toLowerCase().replace(/[-. ]/g, "_");
 }
 
-export interface Org {
-  id: string;
-  name: string;
-}
+/** An org as the console names it (lists and matrix columns). */
+export type Org = Pick<OrgView, "id" | "name">;
 
 export type ExecutionStatus = ExecutionView["status"];
 

@@ -11,7 +11,8 @@ import { GLOBAL, scopeId, type Scope } from "../orgs/index.ts";
 import { ScopeScrubbers, type ScopeScrubber, type SecretCipher } from "../secrets/index.ts";
 import type { Database } from "../storage/database.ts";
 import { normalizeConfigKey } from "./config-key.ts";
-import { configMatrix, type ConfigMatrix } from "./config-matrix.ts";
+import { configMatrix } from "./config-matrix.ts";
+import type { ConfigMatrix } from "./config-matrix-view.ts";
 import type { RenderedList } from "./config-list-cache.ts";
 import type { ConfigStore, StoredValue } from "./config-store.ts";
 import {

@@ -1,7 +1,8 @@
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import { ConfigWrite } from "../../../configs/config-write.ts";
-import { ConfigMatrix, MATRIX_ORGS_PER_PAGE } from "../../../configs/config-matrix.ts";
+import { MATRIX_ORGS_PER_PAGE } from "../../../configs/config-matrix.ts";
+import { ConfigMatrix } from "../../../configs/config-matrix-view.ts";
 import { ConfigView, ConfigWriteView, EffectiveConfigView } from "../../../configs/config-view.ts";
 import { AUTH_ERRORS, CursorQuery, LinkHeaders, TrueFalse, errors, json, ScopeQuery } from "../openapi-helpers.ts";
 
