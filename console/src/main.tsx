@@ -18,6 +18,9 @@ import { SessionProvider } from "./session";
 import { listenForHandoff, requestTokenFromOtherTabs } from "./session-handoff";
 // In cascade order: later files override earlier ones.
 import "./styles/base.css";
+import "./styles/forms.css";
+import "./styles/tables.css";
+import "./styles/blocks.css";
 import "./styles/phone.css";
 import "./styles/components.css";
 import "./styles/dark.css";
