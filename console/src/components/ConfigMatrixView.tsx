@@ -1,6 +1,7 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { apiLinked, type ConfigMatrix, type MatrixCell } from "../api";
 import { formatValue } from "./format";
+import { LoadMore } from "./LoadMore";
 
 /** A cell as it reads: a value, or for a secret only whether it is set (never its value). */
 function cellText(cell: MatrixCell | null | undefined): string {
@@ -90,16 +91,7 @@ export function ConfigMatrixView({ search }: { search: string }) {
           </tbody>
         </table>
       </div>
-      {pages.hasNextPage && (
-        <button
-          type="button"
-          className="load-more"
-          onClick={() => void pages.fetchNextPage()}
-          disabled={pages.isFetchingNextPage}
-        >
-          {pages.isFetchingNextPage ? "Loading…" : "More orgs"}
-        </button>
-      )}
+      <LoadMore pages={pages} label="More orgs" />
     </>
   );
 }

@@ -4,6 +4,7 @@ import { apiPage, query, type AuditRow } from "../api";
 import { ListState, ScopeFilter, useUrlFilters } from "../components/filters";
 import { formatWhen } from "../components/format";
 import { useSession } from "../session";
+import { LoadMore } from "../components/LoadMore";
 
 const ACTIONS = [
   "config.create",
@@ -127,16 +128,7 @@ export function AuditPage() {
           </div>
         )}
       </ListState>
-      {pages.hasNextPage && (
-        <button
-          type="button"
-          className="load-more"
-          onClick={() => void pages.fetchNextPage()}
-          disabled={pages.isFetchingNextPage}
-        >
-          {pages.isFetchingNextPage ? "Loading…" : "Load more"}
-        </button>
-      )}
+      <LoadMore pages={pages} />
     </section>
   );
 }

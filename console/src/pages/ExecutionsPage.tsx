@@ -9,6 +9,7 @@ import { When } from "../components/When";
 import { RunWorkflowForm } from "../components/RunWorkflowForm";
 import { StatusBadge, isActive } from "../components/StatusBadge";
 import { useSession } from "../session";
+import { LoadMore } from "../components/LoadMore";
 
 const STATUSES = ["pending", "running", "success", "failed", "timeout", "cancelled"];
 const TRIGGERS = ["api", "cli", "console", "schedule", "webhook", "mcp"];
@@ -148,16 +149,7 @@ export function ExecutionsPage() {
           </div>
         )}
       </ListState>
-      {pages.hasNextPage && (
-        <button
-          type="button"
-          className="load-more"
-          onClick={() => void pages.fetchNextPage()}
-          disabled={pages.isFetchingNextPage}
-        >
-          {pages.isFetchingNextPage ? "Loading…" : "Load more"}
-        </button>
-      )}
+      <LoadMore pages={pages} />
       <Dialog title="Run a workflow" open={running} onClose={() => setRunning(false)}>
         {running && workflows.data && (
           <RunWorkflowForm workflows={workflows.data.workflows} onStarted={(e) => navigate(`/executions/${e.id}`)} />
