@@ -4,7 +4,7 @@ import type { ConfigRow } from "../configs/config-view.ts";
 import { GLOBAL, scopeId, type Scope } from "../orgs/index.ts";
 import type { SecretCipher } from "../secrets/index.ts";
 import { join, sql, type Database } from "../storage/database.ts";
-import { BUNDLE_FORMAT, BUNDLE_VERSION, type BundleConfig } from "./bundle-format.ts";
+import { BUNDLE_FORMAT, BUNDLE_VERSION } from "./bundle-format.ts";
 import { triggerSections } from "./bundle-trigger-export.ts";
 
 export interface ExportOptions {
@@ -17,13 +17,24 @@ export interface ExportOptions {
 
 /** Rows read per query: memory stays flat however many configs there are. */
 const PAGE = 1_000;
-/** Small scopes are read together up to this many rows a query. */
-const BATCH_ROWS = 5_000;
+/**
+ * Small scopes are read together up to this many rows a query. Larger batches live long enough to
+ * be promoted out of V8's young generation, and a full export's RSS then grew by 130 MB of garbage
+ * awaiting a major GC (25 MB at 1,000; bench/scale-figures.ts, the export row).
+ */
+const BATCH_ROWS = 1_000;
 /** Text gathered into one chunk of the stream, at most (a line longer than this is a chunk alone). */
 const CHUNK_CHARS = 64 * 1024;
 
+/**
+ * What a bundle line needs of a row: not its ids, dates or authors (pg parsing two dates a row
+ * was a large share of an export's time and garbage).
+ */
+type ExportedRow = Pick<ConfigRow, "scope" | "key" | "type" | "value" | "encrypted" | "keyFingerprint" | "description">;
+const COLUMNS = sql`"scope", "key", "type", "value", "encrypted", "keyFingerprint", "description"`;
+
 interface ExportRow {
-  row: ConfigRow;
+  row: ExportedRow;
   org: string | null;
 }
 
@@ -95,7 +106,7 @@ export class BundleExporter {
     for await (const page of this.scopeRows(scopes)) {
       let text = "";
       for (const { row, org } of page) {
-        text += `${counts.configs === 0 ? "" : ","}\n    ${JSON.stringify(this.entryOf(row, org, options.portable))}`;
+        text += `${counts.configs === 0 ? "" : ","}\n    ${this.lineOf(row, org, options.portable)}`;
         counts.configs++;
         if (row.type === "secret") counts.secrets++;
         if (text.length >= CHUNK_CHARS) {
@@ -110,16 +121,21 @@ export class BundleExporter {
     yield "\n}\n";
   }
 
-  private entryOf(row: ConfigRow, org: string | null, portable: boolean): BundleConfig {
-    const base = { org, key: row.key, type: row.type as BundleConfig["type"], description: row.description };
-    if (row.type !== "secret") return { ...base, value: row.value === null ? null : decodeStoredValue(row.value) };
-    if (portable) return { ...base, value: null };
+  /**
+   * A BundleConfig as JSON, its fields in the schema's order: the text JSON.stringify gives for
+   * the object, written without the object (a million of them were most of an export's garbage).
+   */
+  private lineOf(row: ExportedRow, org: string | null, portable: boolean): string {
+    const head = `{"org":${JSON.stringify(org)},"key":${JSON.stringify(row.key)},"type":${JSON.stringify(row.type)},"description":${JSON.stringify(row.description)},"value":`;
+    if (row.type !== "secret")
+      return `${head}${row.value === null ? "null" : JSON.stringify(decodeStoredValue(row.value))}}`;
+    if (portable) return `${head}null}`;
     // A backup states one key fingerprint: a row still under a previous key is re-encrypted for it.
     const encrypted =
       row.encrypted === null || row.keyFingerprint === this.cipher.fingerprint
         ? row.encrypted
         : this.cipher.reencrypt(row.encrypted, `secret "${row.key}"`, row.keyFingerprint).token;
-    return { ...base, value: null, encrypted };
+    return `${head}null,"encrypted":${JSON.stringify(encrypted)}}`;
   }
 
   private async orgsOf(scope: Scope | undefined): Promise<{ id: string; name: string }[]> {
@@ -141,10 +157,10 @@ export class BundleExporter {
     let batch: { id: string; org: string | null }[] = [];
     let rows = 0;
     const readBatch = async (): Promise<ExportRow[]> => {
-      const found = await this.db.direct.query<ConfigRow>(
-        sql`SELECT * FROM "configs" WHERE "scope" IN (${join(batch.map((s) => s.id))})`,
+      const found = await this.db.direct.query<ExportedRow>(
+        sql`SELECT ${COLUMNS} FROM "configs" WHERE "scope" IN (${join(batch.map((s) => s.id))})`,
       );
-      const byScope = new Map<string, ConfigRow[]>();
+      const byScope = new Map<string, ExportedRow[]>();
       for (const row of found) {
         const list = byScope.get(row.scope);
         if (list) list.push(row);
@@ -186,7 +202,7 @@ export class BundleExporter {
    * which differs between SQLite and a PostgreSQL locale; sorting the keys here makes one order
    * everywhere, and only keys (not values) are held for the whole scope.
    */
-  private async *rowsOf(scope: string): AsyncGenerator<ConfigRow[]> {
+  private async *rowsOf(scope: string): AsyncGenerator<ExportedRow[]> {
     const keys = (
       await this.db.direct.query<{ key: string }>(sql`SELECT "key" FROM "configs" WHERE "scope" = ${scope}`)
     )
@@ -194,8 +210,8 @@ export class BundleExporter {
       .sort(byCodePoint);
     for (let i = 0; i < keys.length; i += PAGE) {
       const page = keys.slice(i, i + PAGE);
-      const rows = await this.db.direct.query<ConfigRow>(
-        sql`SELECT * FROM "configs" WHERE "scope" = ${scope} AND "key" IN (${join(page)})`,
+      const rows = await this.db.direct.query<ExportedRow>(
+        sql`SELECT ${COLUMNS} FROM "configs" WHERE "scope" = ${scope} AND "key" IN (${join(page)})`,
       );
       const byKey = new Map(rows.map((row) => [row.key, row]));
       yield page.flatMap((key) => byKey.get(key) ?? []);

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BundleConfig } from "../../src/bundles/bundle-format.ts";
 import { SecretValueMissingError } from "../../src/errors/index.ts";
 import { GLOBAL_SCOPE, orgScope, type Scope } from "../../src/orgs/index.ts";
 import { dumpAllTables } from "../support/test-database.ts";
@@ -121,6 +122,7 @@ describe("export", () => {
       value: "just text",
     });
     expect(first.split("\n").filter((line) => line.startsWith('    {"org"'))).toHaveLength(9);
+    expectLinesAsStringified(first);
   });
 
   it("carries no secret plaintext or ciphertext in a portable bundle, in any scope", async () => {
@@ -253,11 +255,14 @@ describe("portable round trip", () => {
 
 describe("backups", () => {
   let backup: { keyFingerprint: string; configs: { key: string; encrypted?: string }[] };
+  let backupText: string;
   beforeAll(async () => {
-    backup = JSON.parse(await exportText(src, "?portable=false"));
+    backupText = await exportText(src, "?portable=false");
+    backup = JSON.parse(backupText);
   });
 
   it("carry each secret's Fernet token and the key fingerprint", () => {
+    expectLinesAsStringified(backupText);
     expect(backup.keyFingerprint).toMatch(/^[0-9a-f]{16}$/);
     expect(backup.configs.filter((c) => c.encrypted).map((c) => c.key)).toEqual(["stripe_api_key", "stripe_api_key"]);
     expect(JSON.stringify(backup)).not.toContain(globalSecret.core);
@@ -581,3 +586,12 @@ describe("CLI", () => {
     expect(bad.stderr).toMatch(/^bifrost: cannot read/);
   });
 });
+
+/** The exporter writes each config's line itself: it must be the text JSON.stringify gives, fields in the schema's order. */
+function expectLinesAsStringified(text: string): void {
+  const lines = text.split("\n").filter((line) => line.startsWith('    {"org"'));
+  const configs = (JSON.parse(text) as { configs: unknown[] }).configs;
+  expect(lines.map((line) => line.trim().replace(/,$/, ""))).toEqual(
+    configs.map((c) => JSON.stringify(BundleConfig.parse(c))),
+  );
+}
