@@ -1,5 +1,6 @@
 import http from "node:http";
 import pg from "pg";
+import { assertSecretKeyMatches } from "../src/secrets/index.ts";
 import { benchEnvironment, stopWorkers, type BenchEnvironment } from "./environment.ts";
 import { request } from "./http-client.ts";
 import { fmt, percentile, range, sleep, summarize, timings, type Measured } from "./measure.ts";
@@ -204,6 +205,11 @@ async function configRows(cases: { small: Case; large: Case }, runs: number): Pr
   });
   rows.push(latencyRow("`POST /api/orgs` p50", create));
   rows.push(await exportRow(cases));
+  const keyCheck = await paired(cases, runs, async (c) => {
+    const times = await timings(20, () => assertSecretKeyMatches(c.env.platform.db.prisma, c.env.platform.cipher));
+    return percentile(times, 50);
+  });
+  rows.push(latencyRow("start-up's secret key check (`assertSecretKeyMatches`) p50", keyCheck));
   return rows;
 }
 

@@ -5,6 +5,7 @@ import { createLogger } from "../../src/logging/logger.ts";
 import { openPlatform, type Platform } from "../../src/platform/platform.ts";
 import { loadSettings } from "../../src/platform/settings.ts";
 import { GLOBAL_SCOPE } from "../../src/orgs/index.ts";
+import { SecretCipher } from "../../src/secrets/index.ts";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.ts";
 
 const KEY_A = "key-a-0123456789-0123456789-0123456789";
@@ -23,9 +24,10 @@ async function database(): Promise<TestDatabase> {
   return db;
 }
 
-async function open(db: TestDatabase, secretKey?: string): Promise<Platform> {
+async function open(db: TestDatabase, secretKey?: string, previousKeys: string[] = []): Promise<Platform> {
   const env: Record<string, string> = { BIFROST_HOME: join(db.dir, "home"), DATABASE_URL: db.url };
   if (secretKey !== undefined) env.BIFROST_SECRET_KEY = secretKey;
+  if (previousKeys.length > 0) env.BIFROST_SECRET_KEY_PREVIOUS = previousKeys.join(",");
   const platform = await openPlatform({ settings: loadSettings(env), logger: quiet });
   cleanup.push(() => platform.close());
   return platform;
@@ -57,6 +59,32 @@ describe("secret key at startup", () => {
 
     const again = await open(db, KEY_A);
     expect((await again.configs.resolve(GLOBAL_SCOPE, "api_key", { actor: "test" })).value).toBe("s3cret-value");
+  });
+
+  // The check reads index ranges around the fingerprints it has: below, between and above them,
+  // and the secrets that carry none.
+  it("finds secrets under a key whose fingerprint sorts between the ones it has, and secrets without one", async () => {
+    const [low, middle, high] = ["key-c", "key-d", "key-e"]
+      .map((name) => `${name}-0123456789-0123456789-0123456789`)
+      .map((key) => ({ key, fingerprint: new SecretCipher(key).fingerprint }))
+      .sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1));
+    const db = await database();
+    const first = await open(db, middle.key);
+    await first.configs.set(GLOBAL_SCOPE, "api_key", { type: "secret", value: "s3cret-value" }, "test");
+    await first.close();
+    cleanup.pop();
+
+    const between = await open(db, low.key, [high.key]).catch((e) => e);
+    expect(between).toMatchObject({ code: "SECRET_KEY_MISMATCH", details: { rows: 1 } });
+    expect(between.message).toContain(`${middle.fingerprint} (1)`);
+
+    const again = await open(db, middle.key, [low.key, high.key]);
+    await again.db.prisma.config.updateMany({ where: { key: "api_key" }, data: { keyFingerprint: null } });
+    await again.close();
+    cleanup.pop();
+    const unknown = await open(db, middle.key).catch((e) => e);
+    expect(unknown).toMatchObject({ code: "SECRET_KEY_MISMATCH" });
+    expect(unknown.message).toContain("unknown (1)");
   });
 
   it("accepts a new key while no secret is stored", async () => {

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "configs_keyFingerprint_type_idx" ON "configs"("keyFingerprint", "type");
+
