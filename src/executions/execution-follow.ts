@@ -1,14 +1,10 @@
 import type { StoredLogEntry } from "./execution-log-store.ts";
 import type { ExecutionSignals } from "./execution-signals.ts";
-import { isFinal, type ExecutionStatus } from "./execution-status.ts";
+import { isFinal } from "./execution-status.ts";
+import type { LogPage } from "./log-page-view.ts";
 
 /** What a follower of a run is told: a stored line, or the run's status (when it changes). */
 export type FollowEvent = { event: "log"; entry: StoredLogEntry } | { event: "status"; status: string };
-
-export interface LogPage {
-  logs: StoredLogEntry[];
-  status: string;
-}
 
 /** Lines read at once while catching up. */
 const FOLLOW_PAGE = 500;
@@ -50,7 +46,7 @@ export async function* followExecution(
         yield { event: "status", status: page.status };
       }
       if (page.logs.length === FOLLOW_PAGE) continue;
-      if (isFinal(page.status as ExecutionStatus)) return;
+      if (isFinal(page.status)) return;
       if (woken) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, FOLLOW_POLL_MS);

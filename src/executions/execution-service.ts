@@ -14,7 +14,7 @@ import type { SecretCipher } from "../secrets/index.ts";
 import type { WorkflowCatalog } from "../workflows/index.ts";
 import type { ExecutionQueue } from "./execution-queue.ts";
 import type { ExecutionSignals } from "./execution-signals.ts";
-import { isFinal } from "./execution-status.ts";
+import { isFinal, type ExecutionStatus } from "./execution-status.ts";
 import type { ExecutionCancellations } from "./execution-cancellations.ts";
 import {
   ExecutionStore,
@@ -26,6 +26,7 @@ import {
 import type { ExecutionTrigger } from "./execution-trigger.ts";
 import type { ExecutionRetention, PruneResult } from "./execution-retention.ts";
 import { followExecution, type FollowEvent } from "./execution-follow.ts";
+import type { LogPage } from "./log-page-view.ts";
 import type { StoredLogEntry } from "./execution-log-store.ts";
 import {
   legacyLogs,
@@ -342,15 +343,11 @@ export class ExecutionService {
   }
 
   /** Lines after seq `after` (at most `limit`), and the run's status read before them: a status that is final means no line is missing. */
-  async logsAfter(
-    id: string,
-    after: number,
-    limit: number,
-  ): Promise<{ logs: StoredLogEntry[]; status: ExecutionRow["status"]; nextAfter: number }> {
+  async logsAfter(id: string, after: number, limit: number): Promise<LogPage> {
     const row = await this.find(id);
     let logs = await this.store.logs.after(id, after, limit);
     if (logs.length === 0 && after === 0) logs = legacyLogs(row).slice(0, limit);
-    return { logs, status: row.status, nextAfter: logs.at(-1)?.seq ?? after };
+    return { logs, status: row.status as ExecutionStatus, nextAfter: logs.at(-1)?.seq ?? after };
   }
 
   async summaries(rows: ExecutionRow[]): Promise<ExecutionSummary[]> {

@@ -8,6 +8,7 @@ import { OrgView } from "../../src/orgs/org-view.ts";
 import { WorkflowList } from "../../src/workflows/workflow-info.ts";
 import { AuditRecord } from "../../src/audit/audit-view.ts";
 import { ExecutionSummary, ExecutionView } from "../../src/executions/execution-view.ts";
+import { LogPage } from "../../src/executions/log-page-view.ts";
 import { ScheduleView } from "../../src/schedules/schedule-view.ts";
 import { WebhookView, WebhookWithSecret } from "../../src/webhooks/webhook-view.ts";
 import { startTestPlatform, type TestPlatform } from "../support/test-platform.ts";
@@ -121,6 +122,7 @@ describe("the API document", () => {
     const run = await admin("POST", "/api/workflows/noop/executions?scope=openapi-views", { params: {} });
     expect(run.status).toBe(202);
     exactly(ExecutionView).parse(run.body);
+    exactly(LogPage).parse((await admin("GET", `/api/executions/${run.body.id}/logs`)).body);
     z.array(exactly(ExecutionSummary))
       .min(1)
       .parse((await admin("GET", "/api/executions?scope=openapi-views")).body);

@@ -5,6 +5,8 @@ import { ApiClient } from "../api-client.ts";
 import { CliError, EXIT } from "../cli-error.ts";
 import { followExecution } from "../event-stream.ts";
 import type { StoredLogEntry } from "../../executions/execution-log-store.ts";
+import type { LogPage } from "../../executions/log-page-view.ts";
+import type { PruneResult } from "../../executions/prune-result-view.ts";
 import { printJson, printOutcome, printTable } from "../output.ts";
 
 const STATUSES = ["pending", "running", "success", "failed", "timeout", "cancelled"];
@@ -155,11 +157,9 @@ export function registerExecutionCommands(program: Command): void {
         return;
       }
       for (let after = 0; ;) {
-        const page = await api.request<{ logs: StoredLogEntry[]; nextAfter: number }>(
-          "GET",
-          `/api/executions/${encodeURIComponent(id)}/logs`,
-          { query: { after } },
-        );
+        const page = await api.request<LogPage>("GET", `/api/executions/${encodeURIComponent(id)}/logs`, {
+          query: { after },
+        });
         page.logs.forEach(print);
         if (page.logs.length === 0) return;
         after = page.nextAfter;
@@ -175,12 +175,7 @@ export function registerExecutionCommands(program: Command): void {
     .option("--dry-run", "count what would be deleted, delete nothing")
     .option("--json", "print JSON")
     .action(async (options: { olderThan?: string; dryRun?: boolean; json?: boolean }) => {
-      const result = await new ApiClient().request<{
-        executions: number;
-        logLines: number;
-        before: string;
-        dryRun: boolean;
-      }>("POST", "/api/executions/prune", {
+      const result = await new ApiClient().request<PruneResult>("POST", "/api/executions/prune", {
         body: {
           ...(options.olderThan === undefined ? {} : { olderThan: options.olderThan }),
           dryRun: options.dryRun === true,

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { ExecutionStatus } from "../../../executions/execution-status.ts";
 import { ExecutionTrigger } from "../../../executions/execution-trigger.ts";
 import { ExecutionStats } from "../../../executions/execution-stats-view.ts";
-import { ExecutionLogView, ExecutionSummary, ExecutionView } from "../../../executions/execution-view.ts";
+import { ExecutionSummary, ExecutionView } from "../../../executions/execution-view.ts";
+import { LogPage } from "../../../executions/log-page-view.ts";
 import { PruneResult } from "../../../executions/prune-result-view.ts";
 import { Timestamp } from "../../../views/view-fields.ts";
 import {
@@ -22,14 +23,7 @@ const IdParam = z.object({
 });
 const Seq = z.coerce.number().int().min(0);
 
-// Shapes of the v2 contract's live logs and retention requests (../shared/CONTRACT.md).
-const LogPage = z
-  .object({
-    logs: z.array(ExecutionLogView),
-    status: ExecutionStatus,
-    nextAfter: z.number().int().meta({ description: "Pass as `after=` to read the lines after these" }),
-  })
-  .meta({ id: "LogPage", description: "Log lines after a seq, and the run's status" });
+// The shape of the v2 contract's retention request (../shared/CONTRACT.md).
 const PruneRequest = z
   .object({
     olderThan: z
