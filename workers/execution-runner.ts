@@ -14,7 +14,7 @@ import type { ExecutionOutcome, FinalStatus, RunAuthority } from "../src/executi
 import { GLOBAL, GLOBAL_SCOPE, orgScope, type OrgService, type Scope } from "../src/orgs/index.ts";
 import { MIN_SECRET_LENGTH, SecretScrubber, type ScopeScrubber } from "../src/secrets/index.ts";
 import type { ConfigCall } from "../src/workflows/thread-protocol.ts";
-import type { WorkflowInfo } from "../src/workflows/workflow-info.ts";
+import type { WorkflowInfo } from "../src/workflows/workflow-view.ts";
 import { LiveLog, type LiveLogDeps } from "./live-log.ts";
 import type { ThreadPool } from "./thread-pool.ts";
 import { MAX_THREAD_SECRETS, threadSecrets, type ThreadSecrets } from "./thread-secrets.ts";

@@ -182,21 +182,5 @@ export type ExecutionTrigger = ExecutionView["trigger"];
 /** Runs the console starts say so (the execution's `trigger`). */
 export const CONSOLE_TRIGGER = { "Bifrost-Trigger": "console" };
 
-export interface WorkflowSummary {
-  name: string;
-  description: string | null;
-  category: string | null;
-  params: JsonSchema;
-  secrets: string[];
-}
-
-export interface JsonSchema {
-  type?: string | string[];
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  enum?: unknown[];
-  default?: unknown;
-  description?: string;
-  minimum?: number;
-  maximum?: number;
-}
+/** GET /api/workflows: what can run (params as JSON Schema, as zod writes it) and the files that failed to load. */
+export type { JsonSchema, WorkflowInfo as Workflow, WorkflowList } from "../../src/workflows/workflow-view.ts";

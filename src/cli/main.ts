@@ -5,6 +5,7 @@ import { isBifrostError } from "../errors/index.ts";
 import { CliError, EXIT } from "./cli-error.ts";
 import { ENVIRONMENT_HELP, decorateHelp } from "./help-text.ts";
 import { closest } from "./suggest.ts";
+import type { WorkflowList } from "../workflows/workflow-view.ts";
 import { registerBundleCommands } from "./commands/bundle-commands.ts";
 import { registerConfigCommands } from "./commands/config-commands.ts";
 import { registerDatabaseCommands } from "./commands/database-commands.ts";
@@ -111,7 +112,7 @@ async function suggestionFor(error: unknown): Promise<string> {
   if (typeof name !== "string") return "";
   try {
     const { ApiClient } = await import("./api-client.ts");
-    const { workflows } = await new ApiClient().request<{ workflows: { name: string }[] }>("GET", "/api/workflows");
+    const { workflows } = await new ApiClient().request<WorkflowList>("GET", "/api/workflows");
     const match = closest(
       name,
       workflows.map((w) => w.name),

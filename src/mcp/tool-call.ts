@@ -7,7 +7,7 @@ import { isFinal } from "../executions/execution-status.ts";
 import type { ExecutionRow } from "../executions/execution-view.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { Scope } from "../orgs/index.ts";
-import type { WorkflowInfo } from "../workflows/workflow-info.ts";
+import type { WorkflowInfo } from "../workflows/workflow-view.ts";
 import { readRunProgress } from "./run-progress.ts";
 
 /** Past the workflow's own timeout (after which its worker ends it), room for the queue and the end's write. */

@@ -1,5 +1,5 @@
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
-import type { WorkflowInfo } from "../workflows/workflow-info.ts";
+import type { WorkflowInfo } from "../workflows/workflow-view.ts";
 
 /** The workflows offered as MCP tools: those with `tool: true`, by name. */
 export function toolWorkflows(workflows: WorkflowInfo[]): WorkflowInfo[] {

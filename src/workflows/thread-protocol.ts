@@ -1,6 +1,7 @@
 import type { ExecutionLogEntry } from "../../sdk/execution-context.ts";
 import type { ConfigEntry, ConfigSetOptions } from "../../sdk/config-access.ts";
-import type { FileLoadError, WorkflowInfo } from "./workflow-info.ts";
+import type { FileLoadError } from "./workflow-info.ts";
+import type { WorkflowInfo } from "./workflow-view.ts";
 
 // The messages between a worker process and its workflow threads (workers/thread/). Everything
 // here crosses a MessagePort by structured clone: plain data only.

@@ -3,10 +3,11 @@ import { ValidationError } from "../errors/index.ts";
 import type { Logger } from "../logging/logger.ts";
 import { rebuildError } from "./port-errors.ts";
 import { filesSignature, readSnapshot, type WorkflowSnapshot } from "./workflow-files.ts";
-import type { FileLoadError, WorkflowInfo, WorkflowLoadError } from "./workflow-info.ts";
+import type { FileLoadError } from "./workflow-info.ts";
+import type { WorkflowInfo, WorkflowLoadError } from "./workflow-view.ts";
 import { ThreadLoadError, WorkflowThread, type ThreadLoad } from "./workflow-thread.ts";
 
-export type { WorkflowInfo, WorkflowLoadError } from "./workflow-info.ts";
+export type { WorkflowInfo, WorkflowLoadError } from "./workflow-view.ts";
 
 /** The heap of the thread that loads the workflow files for a catalog and checks params. */
 const CATALOG_THREAD_MEMORY_MB = 256;

@@ -5,7 +5,7 @@ import { CreatedToken, TokenView } from "../../src/auth/token-view.ts";
 import { ConfigWriteView, EffectiveConfigView } from "../../src/configs/config-view.ts";
 import { openApiDocument } from "../../src/http/openapi/openapi-document.ts";
 import { OrgView } from "../../src/orgs/org-view.ts";
-import { WorkflowList } from "../../src/workflows/workflow-info.ts";
+import { WorkflowList } from "../../src/workflows/workflow-view.ts";
 import { AuditRecord } from "../../src/audit/audit-view.ts";
 import { ExecutionSummary, ExecutionView } from "../../src/executions/execution-view.ts";
 import { LogPage } from "../../src/executions/log-page-view.ts";

@@ -3,7 +3,7 @@ import { workflow } from "bifrost-ts/sdk";
 import { workflowsSince, registryMark } from "../../sdk/workflow-registry.ts";
 import { mcpClientConfig } from "../../src/mcp/client-config.ts";
 import { toTool } from "../../src/mcp/workflow-tools.ts";
-import type { WorkflowInfo } from "../../src/workflows/workflow-info.ts";
+import type { WorkflowInfo } from "../../src/workflows/workflow-view.ts";
 
 // The pure parts of the MCP server: declared per-user config, tools from workflow info, client snippets.
 

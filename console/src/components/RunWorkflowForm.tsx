@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { ApiError, CONSOLE_TRIGGER, api, query, type Execution, type JsonSchema, type WorkflowSummary } from "../api";
+import { ApiError, CONSOLE_TRIGGER, api, query, type Execution, type JsonSchema, type Workflow } from "../api";
 import { useSession } from "../session";
 
 /** A form generated from a workflow's params JSON Schema: one input per property that fits its type. */
@@ -8,7 +8,7 @@ export function RunWorkflowForm({
   onStarted,
   initial,
 }: {
-  workflows: WorkflowSummary[];
+  workflows: Workflow[];
   onStarted: (execution: Execution) => void;
   initial?: string;
 }) {
@@ -19,7 +19,11 @@ export function RunWorkflowForm({
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const workflow = workflows.find((w) => w.name === name);
-  const properties = Object.entries(workflow?.params.properties ?? {});
+  // A property's schema may be `true` (anything goes): a JSON input, as for a schema with no type.
+  const properties = Object.entries(workflow?.params.properties ?? {}).map(([prop, schema]): [string, JsonSchema] => [
+    prop,
+    typeof schema === "object" ? schema : {},
+  ]);
   const required = new Set(workflow?.params.required ?? []);
 
   async function submit(event: FormEvent) {

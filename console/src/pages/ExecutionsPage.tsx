@@ -1,7 +1,7 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useNavigate } from "react-router";
-import { api, apiPage, query, type Execution, type WorkflowSummary } from "../api";
+import { api, apiPage, query, type Execution, type WorkflowList } from "../api";
 import { Dialog } from "../components/Dialog";
 import { ListState, ScopeFilter, useUrlFilters } from "../components/filters";
 import { firstLine, formatDuration } from "../components/format";
@@ -21,8 +21,7 @@ export function ExecutionsPage() {
   const navigate = useNavigate();
   const workflows = useQuery({
     queryKey: ["workflows"],
-    queryFn: () =>
-      api<{ workflows: WorkflowSummary[]; errors: { file: string; message: string }[] }>("GET", "/api/workflows"),
+    queryFn: () => api<WorkflowList>("GET", "/api/workflows"),
   });
   // Pages follow the API's `Link: <…>; rel="next"`; "Load more" appears only when there is one.
   const pages = useInfiniteQuery({

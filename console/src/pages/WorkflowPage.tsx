@@ -1,12 +1,11 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
-import { api } from "../api";
+import { api, type WorkflowList } from "../api";
 import { Dialog } from "../components/Dialog";
 import { RunWorkflowForm } from "../components/RunWorkflowForm";
 import { SchedulesPanel } from "../components/SchedulesPanel";
 import { WebhooksPanel } from "../components/WebhooksPanel";
-import type { WorkflowList } from "./WorkflowsPage";
 
 /** One workflow: run it, and what runs it without anyone asking: its schedules and webhooks. */
 export function WorkflowPage() {

@@ -1,8 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
-import { api, type WorkflowSummary } from "../api";
-
-export type WorkflowList = { workflows: WorkflowSummary[]; errors: { file: string; message: string }[] };
+import { api, type WorkflowList } from "../api";
 
 /** Every workflow that can run, each linking to its page (schedules, webhooks, runs). */
 export function WorkflowsPage() {

@@ -4,7 +4,7 @@ import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import type { ConfigType } from "../../configs/config-type.ts";
-import type { WorkflowInfo, WorkflowLoadError } from "../../workflows/workflow-info.ts";
+import type { WorkflowList } from "../../workflows/workflow-view.ts";
 import { ApiClient } from "../api-client.ts";
 import { CliError } from "../cli-error.ts";
 import { printJson, printTable } from "../output.ts";
@@ -22,10 +22,7 @@ export function registerWorkflowCommands(program: Command): void {
     .description("the workflows the API can run, and the files that failed to load (through the API)")
     .option("--json", "print JSON")
     .action(async (options: { json?: boolean }) => {
-      const listed = await new ApiClient().request<{ workflows: WorkflowInfo[]; errors: WorkflowLoadError[] }>(
-        "GET",
-        "/api/workflows",
-      );
+      const listed = await new ApiClient().request<WorkflowList>("GET", "/api/workflows");
       if (options.json) return printJson(listed);
       printTable(
         listed.workflows.map((w) => ({

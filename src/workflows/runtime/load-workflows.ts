@@ -3,7 +3,8 @@ import { pathToFileURL } from "node:url";
 import type { WorkflowDefinition } from "../../../sdk/workflow-definition.ts";
 import { registryMark, workflowsSince } from "../../../sdk/workflow-registry.ts";
 import type { WorkflowSnapshot } from "../workflow-files.ts";
-import { toWorkflowInfo, type FileLoadError, type WorkflowInfo } from "../workflow-info.ts";
+import { toWorkflowInfo, type FileLoadError } from "../workflow-info.ts";
+import type { WorkflowInfo } from "../workflow-view.ts";
 
 export interface LoadedWorkflows {
   definitions: Map<string, WorkflowDefinition>;

@@ -2,7 +2,7 @@ import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import { ExecutionView } from "../../../executions/execution-view.ts";
 import { MAX_WAIT_MS } from "../../../executions/execution-routes.ts";
-import { WorkflowList } from "../../../workflows/workflow-info.ts";
+import { WorkflowList } from "../../../workflows/workflow-view.ts";
 import { AUTH_ERRORS, ScopeQuery, errors, json } from "../openapi-helpers.ts";
 
 export function registerWorkflowPaths(registry: OpenAPIRegistry): void {
