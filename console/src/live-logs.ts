@@ -4,14 +4,10 @@
 // opened again after the last seq seen (Last-Event-ID), so no line shows twice or goes missing.
 import { createParser } from "eventsource-parser";
 import { useEffect, useState } from "react";
-import { tokenStore, type ExecutionStatus } from "./api";
+import { tokenStore, type Execution, type ExecutionStatus } from "./api";
 
-export interface LogLine {
-  seq: number;
-  at: string;
-  level: string;
-  message: string;
-}
+/** A stored line: the `data` of a `log` event, as in an execution's `logs`. */
+export type LogLine = Execution["logs"][number];
 
 export interface LiveLogs {
   lines: LogLine[];

@@ -15,7 +15,7 @@ import {
 import { GLOBAL, OrgName } from "../orgs/index.ts";
 import { SecretCipher } from "../secrets/index.ts";
 import { join, sql, type Database, type Transaction } from "../storage/database.ts";
-import type { ImportReport } from "./bundle-import-report.ts";
+import type { ImportReport } from "./import-report-view.ts";
 import type { ImportEntry, ImportSource } from "./import-source.ts";
 import { checkTriggers, planTriggers, type CheckedTriggers } from "./trigger-import.ts";
 

@@ -5,7 +5,7 @@ import { normalizeCron } from "../schedules/schedule-service.ts";
 import type { SecretCipher } from "../secrets/index.ts";
 import type { Database, Transaction } from "../storage/database.ts";
 import { isWebhookId, newWebhookSecret } from "../webhooks/webhook-secret.ts";
-import type { ImportReport } from "./bundle-import-report.ts";
+import type { ImportReport } from "./import-report-view.ts";
 import type { ImportSource } from "./import-source.ts";
 
 // The schedules and webhooks of a bundle import: checked with the configs (every problem with its

@@ -3,16 +3,12 @@ import { useState } from "react";
 import { api, query, type ConfigType } from "../api";
 import { describeError } from "../error-messages";
 import { parseImportFile, type ImportRow } from "../../../src/configs/import-file.ts";
+import type { ImportReport } from "../../../src/bundles/import-report-view.ts";
 import { Dialog } from "./Dialog";
 import { MASK } from "./format";
 import { useToast } from "./Toasts";
 
 const TYPES: ConfigType[] = ["string", "int", "bool", "json", "secret"];
-
-interface Report {
-  configs: { created: number; updated: number; unchanged: number };
-  changes: { key: string; change: "created" | "updated" }[];
-}
 
 /**
  * Imports a .env or JSON file into one scope (POST /api/configs/import): the keys with the types
@@ -24,7 +20,7 @@ export function ImportConfigs({ scope, scopeName }: { scope: string; scopeName: 
   const toast = useToast();
   const [open, setOpen] = useState(false);
   const [rows, setRows] = useState<ImportRow[] | null>(null);
-  const [report, setReport] = useState<Report | null>(null);
+  const [report, setReport] = useState<ImportReport | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const close = () => {
@@ -48,7 +44,7 @@ export function ImportConfigs({ scope, scopeName }: { scope: string; scopeName: 
     setError(null);
     try {
       const path = `/api/configs/import${query({ scope, dryRun: String(dryRun) })}`;
-      const answer = await api<Report>("POST", path, { configs: rows });
+      const answer = await api<ImportReport>("POST", path, { configs: rows });
       if (dryRun) return setReport(answer);
       toast(`Imported ${answer.changes.length} configs into ${scopeName}.`);
       void queryClient.invalidateQueries({ queryKey: ["configs"] });

@@ -1,22 +1,13 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, query } from "../api";
+import type { McpClientConfig } from "../../../src/mcp/mcp-config-view.ts";
 
 const CLIENTS = [
   { id: "cursor", label: "Cursor" },
   { id: "claude", label: "Claude Code" },
   { id: "vscode", label: "VS Code" },
 ] as const;
-
-/** GET /api/mcp/config: built on the server by src/mcp/client-config.ts, as `bifrost mcp config` prints it. */
-interface McpClientConfig {
-  client: string;
-  url: string;
-  file: string;
-  headers: Record<string, string>;
-  userConfigHeaders: string[];
-  config: unknown;
-}
 
 /** The org's MCP endpoint and the JSON an AI client needs to use its tool workflows. */
 export function McpPanel({ scope, scopeName }: { scope: string; scopeName: string }) {

@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import type { TokenView as Token } from "../../../src/auth/token-view.ts";
+import type { CreatedToken, TokenView as Token } from "../../../src/auth/token-view.ts";
 import { ApiError, api } from "../api";
 import { Dialog } from "../components/Dialog";
 import { ListState } from "../components/filters";
@@ -180,7 +180,7 @@ function TokenForm({ onCreated }: { onCreated: (token: string) => void }) {
       ...(expiresIn ? { expiresIn } : {}),
     };
     try {
-      onCreated((await api<{ token: string }>("POST", "/api/tokens", body)).token);
+      onCreated((await api<CreatedToken>("POST", "/api/tokens", body)).token);
     } catch (caught) {
       const issue = caught instanceof ApiError ? caught.issues[0] : undefined;
       setError(issue ? describeIssue("name", issue.message) : describeError(caught));

@@ -3,7 +3,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream } from "node:stream/web";
 import type { Command } from "commander";
-import type { ImportReport } from "../../bundles/bundle-import-report.ts";
+import type { ImportReport } from "../../bundles/import-report-view.ts";
 import { ApiClient } from "../api-client.ts";
 import { CliError, EXIT } from "../cli-error.ts";
 import { printJson } from "../output.ts";

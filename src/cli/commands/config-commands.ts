@@ -7,6 +7,8 @@ import { configImportCommand } from "./config-import-command.ts";
 import { ConfigType } from "../../configs/config-type.ts";
 import type { ConfigView, ConfigWriteView, EffectiveConfigView } from "../../configs/config-view.ts";
 import type { AuditRecord } from "../../audit/audit-view.ts";
+import type { SessionView } from "../../auth/session-view.ts";
+import type { OrgView } from "../../orgs/org-view.ts";
 
 const orgOption = () =>
   new Option(
@@ -130,7 +132,7 @@ async function scopeLabel(client: ApiClient, org: string | undefined): Promise<s
 /** `global`, or the org's name (or id, as given). */
 async function scopeName(client: ApiClient, org: string | undefined): Promise<string> {
   if (org !== undefined) return org.toLowerCase() === "global" ? "global" : org;
-  const session = await client.request<{ org: { id: string; name: string } | null }>("GET", "/api/session");
+  const session = await client.request<SessionView>("GET", "/api/session");
   return session.org?.name ?? "global";
 }
 
@@ -174,12 +176,7 @@ function auditCommand(name: string): Command {
         if (options.json) return printJson(rows);
         // Rows name an org by id (stable across renames); people read names.
         const names = rows.some((r) => r.scope !== "global")
-          ? new Map(
-              (await client.request<{ id: string; name: string }[]>("GET", "/api/orgs")).map((org) => [
-                org.id,
-                org.name,
-              ]),
-            )
+          ? new Map((await client.request<OrgView[]>("GET", "/api/orgs")).map((org) => [org.id, org.name]))
           : new Map<string, string>();
         printTable(
           rows.map((r) => ({

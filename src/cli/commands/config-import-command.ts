@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
-import type { ImportReport } from "../../bundles/bundle-import-report.ts";
+import type { ImportReport } from "../../bundles/import-report-view.ts";
 import { normalizeConfigKey } from "../../configs/config-key.ts";
 import { parseImportFile, typeOf, type ImportRow } from "../../configs/import-file.ts";
 import { ApiClient } from "../api-client.ts";

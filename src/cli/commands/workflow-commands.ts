@@ -3,7 +3,10 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "nod
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
+import type { SessionView } from "../../auth/session-view.ts";
 import type { ConfigType } from "../../configs/config-type.ts";
+import type { ConfigView } from "../../configs/config-view.ts";
+import type { OrgView } from "../../orgs/org-view.ts";
 import type { WorkflowList } from "../../workflows/workflow-view.ts";
 import { ApiClient } from "../api-client.ts";
 import { CliError } from "../cli-error.ts";
@@ -119,17 +122,13 @@ export function registerWorkflowCommands(program: Command): void {
 
 /** Every config the token may see: for an admin, every scope's rows; for an org token, its org's effective view (globals included). */
 async function storeConfigs(client: ApiClient): Promise<{ key: string; type: ConfigType }[]> {
-  const session = await client.request<{ kind: "admin" | "org"; org: { id: string } | null }>("GET", "/api/session");
+  const session = await client.request<SessionView>("GET", "/api/session");
   if (session.kind === "org")
     return client.request("GET", "/api/configs", { query: { scope: session.org!.id, effective: "true" } });
-  const orgs = await client.request<{ id: string }[]>("GET", "/api/orgs");
+  const orgs = await client.request<OrgView[]>("GET", "/api/orgs");
   const scopes = ["global", ...orgs.map((org) => org.id)];
   return (
-    await Promise.all(
-      scopes.map((scope) =>
-        client.request<{ key: string; type: ConfigType }[]>("GET", "/api/configs", { query: { scope } }),
-      ),
-    )
+    await Promise.all(scopes.map((scope) => client.request<ConfigView[]>("GET", "/api/configs", { query: { scope } })))
   ).flat();
 }
 

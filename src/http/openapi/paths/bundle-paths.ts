@@ -1,7 +1,7 @@
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import { Bundle } from "../../../bundles/bundle-format.ts";
-import { ImportReport } from "../../../bundles/bundle-import-report.ts";
+import { ImportReport } from "../../../bundles/import-report-view.ts";
 import { ScopeImport } from "../../../bundles/scope-import.ts";
 import { AUTH_ERRORS, ScopeQuery, TrueFalse, errors, json } from "../openapi-helpers.ts";
 
