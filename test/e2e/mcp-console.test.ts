@@ -60,6 +60,14 @@ describe.each(VIEWPORTS)("at $name width", (viewport) => {
       if (viewport.name === "phone") expect(await overflowing(page)).toEqual([]);
     });
 
+    it("puts the Client select on the heading's line, to its right", async () => {
+      const heading = (await panel().getByRole("heading", { name: "MCP" }).boundingBox())!;
+      const select = (await panel().getByLabel("Client", { exact: true }).boundingBox())!;
+      const middle = (box: { y: number; height: number }) => box.y + box.height / 2;
+      expect(Math.abs(middle(select) - middle(heading))).toBeLessThan(8);
+      expect(select.x).toBeGreaterThan(heading.x + heading.width);
+    });
+
     it("switches to another client's form", async () => {
       await panel().getByLabel("Client", { exact: true }).selectOption({ label: "VS Code" });
       await panel().getByText(".vscode/mcp.json").waitFor();
