@@ -224,7 +224,10 @@ describe("faults", () => {
     await seed.configs.set(GLOBAL_SCOPE, "github_token", { type: "secret", value: "ghp_rotation_value" }, "seed");
     await seed.close();
 
-    const t = await platform({ db, secretKey: NEW, previousSecretKeys: OLD });
+    // The default lock, not this file's 1 s: on SQLite a worker waits for the write lock the
+    // rotation holds synchronously (busy_timeout), and a wait past the lock would hand its run to
+    // another worker as if it had died, which is the takeover tests' subject, not this one's.
+    const t = await platform({ db, secretKey: NEW, previousSecretKeys: OLD, workerLockMs: 30_000 });
     const env = t.env();
     const workers = Array.from({ length: 4 }, () => cli(["worker", "--concurrency", "8"], env));
     await Promise.all(workers.map((w) => w.waitFor(READY)));
