@@ -19,17 +19,18 @@ export async function assertSecretKeyMatches(prisma: PrismaClient, cipher: Secre
     ...known.slice(1).map((k, i) => ({ keyFingerprint: { gt: known[i], lt: k } })),
     { keyFingerprint: { gt: known[known.length - 1] } },
   ];
-  // Config secrets and webhooks' signing secrets (few rows, read whole), each with its key's fingerprint.
-  const counted = [
-    ...(await prisma.config.groupBy({
-      by: ["keyFingerprint"],
+  // Config secrets and webhooks' signing secrets (few rows, read whole), each with its key's
+  // fingerprint. Rows, counted here: with GROUP BY, SQLite walks the whole index in its order
+  // instead of searching the ranges (23 ms against 0.02 ms at 200,000 configs).
+  const found = [
+    ...(await prisma.config.findMany({
       where: { encrypted: { not: null }, OR: elsewhere },
-      _count: { _all: true },
+      select: { keyFingerprint: true },
     })),
-    ...(await prisma.webhook.groupBy({ by: ["keyFingerprint"], _count: { _all: true } })),
+    ...(await prisma.webhook.findMany({ select: { keyFingerprint: true } })),
   ];
   const byKey = new Map<string | null, number>();
-  for (const g of counted) byKey.set(g.keyFingerprint, (byKey.get(g.keyFingerprint) ?? 0) + g._count._all);
+  for (const { keyFingerprint } of found) byKey.set(keyFingerprint, (byKey.get(keyFingerprint) ?? 0) + 1);
   const groups = [...byKey]
     .map(([keyFingerprint, rows]) => ({ keyFingerprint, _count: { _all: rows } }))
     .filter((g) => !cipher.canDecrypt(g.keyFingerprint));
